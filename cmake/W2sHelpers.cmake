@@ -1,0 +1,45 @@
+# Build helpers: warnings, torch precompiled header, git commit, tests with labels.
+
+# Torch's CMake config puts the ABI flag in TORCH_CXX_FLAGS (a string); make it a list.
+if(DEFINED TORCH_CXX_FLAGS)
+  separate_arguments(W2S_TORCH_CXX_FLAGS UNIX_COMMAND "${TORCH_CXX_FLAGS}")
+endif()
+
+function(w2s_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare)
+endfunction()
+
+# <torch/torch.h> costs ~16 s per translation unit; a precompiled header pays it once per target.
+function(w2s_torch_pch target)
+  target_precompile_headers(${target} PRIVATE <torch/torch.h> <nlohmann/json.hpp> <fmt/format.h>)
+endfunction()
+
+function(w2s_git_commit out)
+  execute_process(COMMAND git rev-parse --short=12 HEAD WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+                  OUTPUT_VARIABLE c OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0 OR c STREQUAL "")
+    set(c "unknown")
+  else()
+    execute_process(COMMAND git status --porcelain --untracked-files=no WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+                    OUTPUT_VARIABLE dirty OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+    if(NOT dirty STREQUAL "")
+      set(c "${c}-dirty")
+    endif()
+  endif()
+  set(${out} ${c} PARENT_SCOPE)
+endfunction()
+
+# w2s_add_test(NAME name SOURCES a.cpp b.cpp LABELS unit|slow|gpu ...)
+# One gtest executable; each TEST() becomes a ctest test carrying LABELS.
+function(w2s_add_test)
+  cmake_parse_arguments(T "" "NAME" "SOURCES;LABELS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE w2s_lib GTest::gtest GTest::gtest_main)
+  target_include_directories(${T_NAME} PRIVATE ${CMAKE_SOURCE_DIR}/tests/support)
+  target_compile_definitions(${T_NAME} PRIVATE
+    W2S_SOURCE_DIR="${CMAKE_SOURCE_DIR}" W2S_BINARY_DIR="${CMAKE_BINARY_DIR}")
+  w2s_warnings(${T_NAME})
+  w2s_torch_pch(${T_NAME})
+  gtest_discover_tests(${T_NAME} PROPERTIES LABELS "${T_LABELS}" DISCOVERY_TIMEOUT 60
+                       WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endfunction()
