@@ -1,0 +1,17 @@
+// Subcommand registration: each apps/w2s/cmd_<verb>.cpp defines one register_<verb> that adds a
+// CLI11 subcommand whose callback parses options and calls the library (keep them thin).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace w2s::app {
+
+void register_inspect(CLI::App& app);
+void register_tokenize(CLI::App& app);
+void register_score(CLI::App& app);
+void register_generate(CLI::App& app);
+void register_data(CLI::App& app);       // w2s data list | show
+void register_corpus(CLI::App& app);     // w2s corpus build
+void register_tokenizer(CLI::App& app);  // w2s tokenizer train
+
+}  // namespace w2s::app
