@@ -30,7 +30,8 @@ function(w2s_git_commit out)
 endfunction()
 
 # w2s_add_test(NAME name SOURCES a.cpp b.cpp LABELS unit|slow|gpu ...)
-# One gtest executable; each TEST() becomes a ctest test carrying LABELS.
+# One gtest executable = one ctest test carrying LABELS (a process per TEST() would pay libtorch's
+# start-up once per case; --output-on-failure shows which case failed).
 function(w2s_add_test)
   cmake_parse_arguments(T "" "NAME" "SOURCES;LABELS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
@@ -40,6 +41,6 @@ function(w2s_add_test)
     W2S_SOURCE_DIR="${CMAKE_SOURCE_DIR}" W2S_BINARY_DIR="${CMAKE_BINARY_DIR}")
   w2s_warnings(${T_NAME})
   w2s_torch_pch(${T_NAME})
-  gtest_discover_tests(${T_NAME} PROPERTIES LABELS "${T_LABELS}" DISCOVERY_TIMEOUT 60
-                       WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME} --gtest_color=no WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}")
 endfunction()

@@ -1,7 +1,51 @@
-// w2s — entry point: dispatches to one cmd_<verb>.cpp per subcommand.
+// w2s — one program, one subcommand per verb (apps/w2s/cmd_<verb>.cpp); logic lives in libw2s.
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
+#include <exception>
+#include <string>
+
+#include "commands.h"
+#include "w2s/core/error.h"
+#include "w2s/core/log.h"
+#include "w2s/core/threads.h"
 #include "w2s/core/version.h"
+
 int main(int argc, char** argv) {
-  std::printf("w2s %s (%s)\n", w2s::version(), w2s::git_commit());
+  CLI::App app("w2s — weak-to-strong generalization experiments (Burns et al., 2023)", "w2s");
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the subcommand
+  app.set_version_flag("--version", std::string("w2s ") + w2s::version() + " (commit " +
+                                        w2s::git_commit() + ")");
+  // Global options take effect as soon as they are parsed, before any subcommand runs.
+  w2s::set_threads(0);
+  app.add_option_function<int>("--threads", [](int n) { w2s::set_threads(n); },
+                               "intra-op CPU threads (default: all cores)");
+  app.add_option_function<std::string>(
+      "--log-level", [](const std::string& l) { w2s::log::set_level(w2s::log::parse_level(l)); },
+      "debug|info|warn|error|off (default: info)");
+
+  w2s::app::register_inspect(app);
+  w2s::app::register_tokenize(app);
+  w2s::app::register_score(app);
+  w2s::app::register_generate(app);
+  w2s::app::register_data(app);
+  w2s::app::register_corpus(app);
+  w2s::app::register_tokenizer(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const w2s::Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  } catch (const c10::Error& e) {
+    std::fprintf(stderr, "error (torch): %s\n", e.what_without_backtrace());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
   return 0;
 }

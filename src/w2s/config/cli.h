@@ -1,0 +1,106 @@
+// Binds a Schema<T> to a CLI11 subcommand, so one table drives TOML keys, flags and --help:
+//   --KEY VALUE        one flag per schema key (dots kept, '_' written as '-': --train.lr-peak)
+//   --config FILE      TOML files, merged in order (repeatable)
+//   --set KEY=VALUE    override any key by its TOML name (repeatable)
+//   --dump-config      print the resolved config as TOML and exit
+// Resolution order: defaults < config files < --set < flags.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "w2s/config/schema.h"
+
+namespace w2s::config {
+
+std::string flag_name(const std::string& key);  // "train.lr_peak" -> "--train.lr-peak"
+std::string render_value(const Value& v);       // for "(default: ...)" in --help
+
+template <class T>
+class CliBinding {
+ public:
+  /// `positionals`: keys bound to positional arguments, in order (e.g. {"model"}).
+  CliBinding(CLI::App& cmd, const Schema<T>& schema, T defaults = T{},
+             std::vector<std::string> positionals = {})
+      : schema_(schema), defaults_(std::move(defaults)) {
+    for (const auto& key : positionals) {
+      const auto* e = schema_.find(key);
+      check(e != nullptr, "internal: positional '{}' is not a schema key", key);
+      cmd.add_option(key, values_[key], e->help)->type_name(upper(key));
+    }
+    for (const auto& e : schema_.entries()) {
+      auto it = values_.find(e.key);
+      if (it != values_.end() && is_positional(positionals, e.key)) continue;
+      std::string help = e.help + " (default: " + render_value(e.get(defaults_)) + ")";
+      if (!e.choices.empty()) {
+        std::string all;
+        for (const auto& c : e.choices) all += (all.empty() ? "" : "|") + c;
+        help += " [" + all + "]";
+      }
+      auto* opt = cmd.add_option(flag_name(e.key), values_[e.key], help);
+      opt->type_name(e.type_name == "bool" ? "BOOL" : upper(e.type_name));
+      opt->group("Options (TOML key in --config files = flag name with '_')");
+    }
+    cmd.add_option("--config", config_files_, "TOML config file(s), merged in order")
+        ->type_name("FILE")->check(CLI::ExistingFile);
+    cmd.add_option("--set", overrides_, "override a config key: KEY=VALUE (repeatable)")
+        ->type_name("KEY=VALUE");
+    cmd.add_flag("--dump-config", dump_, "print the resolved config (TOML) and exit");
+  }
+
+  /// The resolved options. Throws w2s::Error on unknown keys or bad values.
+  T resolve() const {
+    T obj = defaults_;
+    for (const auto& f : config_files_) apply(obj, schema_, parse_toml_file(f), f);
+    for (const auto& s : overrides_) apply_override(obj, schema_, s);
+    for (const auto& e : schema_.entries()) {
+      auto it = values_.find(e.key);
+      if (it != values_.end() && it->second) {
+        try {
+          e.parse(obj, *it->second);
+        } catch (const Error& err) {
+          fail("{}: {}", flag_name(e.key), err.what());
+        }
+      }
+    }
+    return obj;
+  }
+
+  /// True if --dump-config was given; then print dump_toml(resolve()) and return.
+  bool dump_requested() const { return dump_; }
+  const Schema<T>& schema() const { return schema_; }
+
+ private:
+  static bool is_positional(const std::vector<std::string>& p, const std::string& key) {
+    for (const auto& k : p)
+      if (k == key) return true;
+    return false;
+  }
+  static std::string upper(std::string s) {
+    for (auto& c : s) c = (c == ' ' || c == '.') ? '_' : static_cast<char>(std::toupper(c));
+    return s;
+  }
+
+  const Schema<T>& schema_;
+  T defaults_;
+  std::map<std::string, std::optional<std::string>> values_;
+  std::vector<std::string> config_files_;
+  std::vector<std::string> overrides_;
+  bool dump_ = false;
+};
+
+/// Convenience for cmd_<verb>.cpp: binding that lives as long as the callback needs it.
+template <class T>
+std::shared_ptr<CliBinding<T>> bind_cli(CLI::App& cmd, std::vector<std::string> positionals = {},
+                                        T defaults = T{}) {
+  return std::make_shared<CliBinding<T>>(cmd, T::schema(), std::move(defaults),
+                                         std::move(positionals));
+}
+
+}  // namespace w2s::config
