@@ -39,14 +39,15 @@ size_t dtype_size(std::string_view dtype);
 class SafetensorsFile {
  public:
   /// Map and validate: header length within the file, valid JSON, known dtypes,
-  /// shape × dtype size == byte length, offsets in range, no overlap, data fully covered.
+  /// shape × dtype size == byte length, offsets in range, no overlap, data fully covered, no
+  /// duplicate names. Dtypes torch lacks (U16, U32, U64, F8_*) pass here and fail in get().
   static std::shared_ptr<SafetensorsFile> open(const std::filesystem::path& path);
   ~SafetensorsFile();
   SafetensorsFile(const SafetensorsFile&) = delete;
   SafetensorsFile& operator=(const SafetensorsFile&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
-  const std::vector<TensorInfo>& tensors() const { return infos_; }  // in file order
+  const std::vector<TensorInfo>& tensors() const { return infos_; }  // in data (offset) order
   const TensorInfo* find(std::string_view name) const;                // nullptr if absent
   bool contains(std::string_view name) const { return find(name) != nullptr; }
   /// An owned copy of the tensor in its stored dtype; throws naming file + tensor if missing.
@@ -72,11 +73,19 @@ void save_safetensors(const std::filesystem::path& path, const TensorMap& tensor
                       const Metadata& metadata = {});
 
 /// Read a checkpoint folder: `model.safetensors`, or `model.safetensors.index.json` and its shards
-/// (every shard named in weight_map must exist; each tensor must be in the shard it names).
+/// (every shard named in weight_map must exist; each tensor must be in the shard it names, and a
+/// shard may hold no tensor the map does not list). Failing both, a folder with exactly one other
+/// `*.safetensors` file (not named like a shard) loads that file; several are an error. `dir` may
+/// also be the path of a `.safetensors` file.
 TensorMap load_checkpoint_tensors(const std::filesystem::path& dir);
 
 /// Write a checkpoint folder's weights: one `model.safetensors` when max_shard_bytes == 0 or all
-/// fits, else `model-0000i-of-0000n.safetensors` shards plus `model.safetensors.index.json`.
+/// fits, else `model-0000i-of-0000n.safetensors` shards (filled greedily in name order; a tensor
+/// larger than the limit gets a shard of its own) plus `model.safetensors.index.json` with
+/// `metadata.total_size` and `weight_map`, as Hugging Face writes them. `metadata` goes into every
+/// file's `__metadata__` (HF uses {"format": "pt"}). Each file is written atomically; files of an
+/// earlier save in the folder that the new layout does not use (`model.safetensors`, the index,
+/// shards named `model-NNNNN-of-NNNNN.safetensors`) are removed, nothing else is touched.
 void save_checkpoint_tensors(const std::filesystem::path& dir, const TensorMap& tensors,
                              uint64_t max_shard_bytes = 0, const Metadata& metadata = {});
 
