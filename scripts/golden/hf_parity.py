@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Reference logits from Hugging Face transformers for tests/models/hf_parity_test.cpp.
+
+Builds tiny GPT-2, Llama and Qwen2 models from configs with fixed seeds (nothing is downloaded),
+saves each with save_pretrained(safe_serialization=True) into tests/golden/hf/<name>/ and writes
+expected.safetensors there: input_ids (B, T) I64, attention_mask (B, T) I64 (right padding) and
+the model's float32 logits (B, T, V) (only real positions are compared).
+Needs: torch, transformers, safetensors (e.g. on the GPU machine; the forward runs on the CPU).
+  python3 scripts/golden/hf_parity.py [--out tests/golden/hf]
+"""
+import argparse
+import os
+
+import torch
+from safetensors.torch import save_file
+from transformers import (GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM,
+                          Qwen2Config, Qwen2ForCausalLM)
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+INPUT_IDS = [[3, 17, 0, 29, 8, 11, 25], [30, 2, 14, 0, 5, 0, 0]]
+LENGTHS = [7, 5]
+
+
+def variants():
+    common_llama = dict(vocab_size=32, hidden_size=16, intermediate_size=24, num_hidden_layers=2,
+                        num_attention_heads=4, max_position_embeddings=16, rms_norm_eps=1e-6,
+                        hidden_act="silu")
+    return [
+        ("gpt2", GPT2LMHeadModel,
+         GPT2Config(vocab_size=32, n_positions=16, n_embd=16, n_layer=2, n_head=4, n_inner=None,
+                    activation_function="gelu_new", tie_word_embeddings=True), torch.float32),
+        ("gpt2_untied", GPT2LMHeadModel,
+         GPT2Config(vocab_size=32, n_positions=16, n_embd=16, n_layer=2, n_head=4, n_inner=24,
+                    tie_word_embeddings=False), torch.float32),
+        ("llama", LlamaForCausalLM,
+         LlamaConfig(num_key_value_heads=2, rope_theta=10000.0, tie_word_embeddings=False,
+                     **common_llama), torch.float32),
+        ("llama_bias_tied", LlamaForCausalLM,
+         LlamaConfig(num_key_value_heads=4, rope_theta=500.0, tie_word_embeddings=True,
+                     attention_bias=True, mlp_bias=True, **common_llama), torch.float32),
+        ("qwen2", Qwen2ForCausalLM,
+         Qwen2Config(num_key_value_heads=1, rope_theta=1000000.0, tie_word_embeddings=True,
+                     use_sliding_window=False, **common_llama), torch.float32),
+        ("qwen2_untied_bf16", Qwen2ForCausalLM,
+         Qwen2Config(num_key_value_heads=2, rope_theta=10000.0, tie_word_embeddings=False,
+                     use_sliding_window=False, **common_llama), torch.bfloat16),
+    ]
+
+
+def build(cls, config, seed):
+    torch.manual_seed(seed)
+    try:
+        model = cls._from_config(config, attn_implementation="eager")
+    except TypeError:  # older transformers
+        model = cls(config)
+    if getattr(config, "mlp_bias", False) and model.model.layers[0].mlp.gate_proj.bias is None:
+        config.mlp_bias = False  # this transformers version has no MLP biases
+    # Larger-than-default weights so that logits are far from uniform.
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if p.dim() == 1 and ("norm" in name or "ln_" in name) and name.endswith("weight"):
+                p.copy_(1.0 + 0.1 * torch.randn_like(p))
+            else:
+                p.copy_(0.25 * torch.randn_like(p))
+    return model.eval()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default=os.path.join(ROOT, "tests", "golden", "hf"))
+    args = ap.parse_args()
+    ids = torch.tensor(INPUT_IDS, dtype=torch.int64)
+    mask = torch.zeros_like(ids)
+    for b, n in enumerate(LENGTHS):
+        mask[b, :n] = 1
+    for seed, (name, cls, config, dtype) in enumerate(variants(), start=100):
+        model = build(cls, config, seed)
+        out = os.path.join(args.out, name)
+        os.makedirs(out, exist_ok=True)
+        if dtype != torch.float32:
+            model = model.to(dtype)
+        model.save_pretrained(out, safe_serialization=True)
+        model = model.float()  # weights now hold exactly the stored (rounded) values
+        with torch.no_grad():
+            logits = model(input_ids=ids, attention_mask=mask).logits.float()
+        save_file({"input_ids": ids, "attention_mask": mask, "logits": logits.contiguous()},
+                  os.path.join(out, "expected.safetensors"), metadata={"format": "pt"})
+        print(f"{out}: {sum(p.numel() for p in model.parameters())} parameters")
+
+
+if __name__ == "__main__":
+    main()
