@@ -1,0 +1,319 @@
+// Tokenizer: loading, encode/decode, batches, special ids and saving.
+#include "w2s/tokenizer/tokenizer.h"
+
+#include <ATen/Parallel.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <unordered_map>
+
+#include "w2s/core/error.h"
+#include "w2s/core/file.h"
+#include "w2s/core/log.h"
+#include "w2s/tokenizer/bpe_model.h"
+#include "w2s/tokenizer/byte_level.h"
+#include "w2s/tokenizer/tokenizer_json.h"
+
+namespace w2s::tokenizer {
+namespace fs = std::filesystem;
+
+namespace {
+
+PreTokenizer make_pre_tokenizer(const TokenizerSpec& spec) {
+  try {
+    return PreTokenizer(spec.splits);
+  } catch (const Error& e) {
+    fail("{}: pre_tokenizer: {}", spec.source, e.what());
+  }
+}
+
+}  // namespace
+
+struct Tokenizer::Impl {
+  TokenizerSpec spec;
+  BpeModel model;
+  PreTokenizer pre;
+  AddedTokenMatcher added;
+  std::unordered_map<std::string, int64_t> added_by_content;
+  std::unordered_map<int64_t, const AddedToken*> added_by_id;  // into spec.added_tokens
+  int64_t vocab_size = 0;
+
+  explicit Impl(TokenizerSpec s)
+      : spec(std::move(s)),
+        model(
+            spec.vocab, spec.merges,
+            BpeModel::Options{spec.source, spec.merges_where, spec.unk_token, spec.ignore_merges}),
+        pre(make_pre_tokenizer(spec)),
+        added(spec.added_tokens) {
+    vocab_size = model.max_id() + 1;
+    for (size_t i = 0; i < spec.added_tokens.size(); ++i) {
+      const AddedToken& t = spec.added_tokens[i];
+      check(!t.content.empty(), "{}: added_tokens[{}]: empty content", spec.source, i);
+      check(t.id >= 0 && t.id < (int64_t{1} << 24), "{}: added_tokens[{}]: id {} out of range",
+            spec.source, i, t.id);
+      check(is_valid_utf8(t.content), "{}: added_tokens[{}]: content is not valid UTF-8",
+            spec.source, i);
+      check(added_by_content.emplace(t.content, t.id).second,
+            "{}: added_tokens[{}]: \"{}\" is listed twice", spec.source, i, t.content);
+      check(added_by_id.emplace(t.id, &t).second, "{}: added_tokens[{}]: id {} is used twice",
+            spec.source, i, t.id);
+      vocab_size = std::max(vocab_size, t.id + 1);
+    }
+    for (const auto* ids : {&spec.prefix_ids, &spec.suffix_ids}) {
+      for (int64_t id : *ids) {
+        check(added_by_id.count(id) || model.id_to_piece(id),
+              "{}: post_processor: template "
+              "token id {} is not in the vocabulary",
+              spec.source, id);
+      }
+    }
+    if (spec.nfc) {
+      static std::atomic<bool> warned{false};
+      if (!warned.exchange(true)) {
+        log::warn(
+            "{}: normalizer NFC is not implemented; text is passed through unchanged "
+            "(exact for text already in NFC)",
+            spec.source);
+      }
+    }
+  }
+
+  void encode_into(std::string_view text, const EncodeOptions& options,
+                   std::vector<int64_t>& out) const {
+    std::string fixed;
+    if (sanitize_utf8(text, fixed)) text = fixed;
+    if (options.add_special_tokens) {
+      out.insert(out.end(), spec.prefix_ids.begin(), spec.prefix_ids.end());
+    }
+    std::vector<TextSegment> segments;
+    added.split(text, options.parse_special, segments);
+    std::vector<std::string_view> words;
+    std::string prefixed;
+    for (const TextSegment& seg : segments) {
+      if (seg.id >= 0) {
+        out.push_back(seg.id);
+        continue;
+      }
+      std::string_view piece = seg.text;
+      if (spec.add_prefix_space && piece.front() != ' ') {
+        prefixed.assign(1, ' ').append(piece);
+        piece = prefixed;
+      }
+      words.clear();
+      pre.split_valid(piece, words);
+      for (std::string_view w : words) model.encode_word(w, out);
+    }
+    if (options.add_special_tokens) {
+      out.insert(out.end(), spec.suffix_ids.begin(), spec.suffix_ids.end());
+    }
+  }
+};
+
+Tokenizer::Tokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {
+  auto first = [this](std::initializer_list<std::string_view> names) -> std::optional<int64_t> {
+    for (std::string_view n : names) {
+      if (auto id = token_to_id(n)) return id;
+    }
+    return std::nullopt;
+  };
+  bos_id_ = first({"<|begin_of_text|>", "<s>", "<|endoftext|>"});
+  eos_id_ = first({"<|endoftext|>", "<|end_of_text|>", "</s>"});
+  pad_id_ = first({"<|pad|>", "<pad>"});
+}
+
+Tokenizer Tokenizer::from_spec(TokenizerSpec spec) {
+  return Tokenizer(std::make_shared<const Impl>(std::move(spec)));
+}
+
+Tokenizer Tokenizer::from_file(const fs::path& tokenizer_json) {
+  return from_spec(load_tokenizer_json(tokenizer_json));
+}
+
+Tokenizer Tokenizer::from_vocab_merges(const fs::path& vocab_json, const fs::path& merges_txt) {
+  return from_spec(load_vocab_merges(vocab_json, merges_txt));
+}
+
+namespace {
+
+// A tokenizer_config.json token field: "text", {"content": "text", ...}, or null.
+std::optional<std::optional<std::string>> config_token(const nlohmann::json& cfg, const char* key) {
+  auto it = cfg.find(key);
+  if (it == cfg.end()) return std::nullopt;  // absent: keep the guess
+  if (it->is_null()) return std::optional<std::string>{};
+  if (it->is_string()) return std::optional<std::string>{it->get<std::string>()};
+  if (it->is_object() && it->contains("content") && (*it)["content"].is_string()) {
+    return std::optional<std::string>{(*it)["content"].get<std::string>()};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Tokenizer Tokenizer::from_dir(const fs::path& dir) {
+  const fs::path config_path = dir / "tokenizer_config.json";
+  nlohmann::json config;
+  if (fs::exists(config_path)) {
+    try {
+      config = nlohmann::json::parse(read_file(config_path));
+    } catch (const nlohmann::json::exception& e) {
+      fail("{}: invalid JSON: {}", config_path.string(), e.what());
+    }
+    check(config.is_object(), "{}: the top level must be an object", config_path.string());
+  }
+
+  TokenizerSpec spec;
+  if (fs::exists(dir / "tokenizer.json")) {
+    spec = load_tokenizer_json(dir / "tokenizer.json");
+  } else if (fs::exists(dir / "vocab.json") && fs::exists(dir / "merges.txt")) {
+    spec = load_vocab_merges(dir / "vocab.json", dir / "merges.txt");
+    auto it = config.is_object() ? config.find("added_tokens_decoder") : config.end();
+    if (config.is_object() && it != config.end() && it->is_object()) {
+      for (const auto& [key, entry] : it->items()) {
+        const std::string where = fmt::format("added_tokens_decoder[\"{}\"]", key);
+        int64_t id = -1;
+        try {
+          id = std::stoll(key);
+        } catch (const std::exception&) {
+          fail("{}: {}: the key must be a token id", config_path.string(), where);
+        }
+        check(entry.is_object() && entry.contains("content") && entry["content"].is_string(),
+              "{}: {}.content must be a string", config_path.string(), where);
+        AddedToken tok;
+        tok.id = id;
+        tok.content = entry["content"].get<std::string>();
+        tok.special = entry.value("special", false);
+        tok.lstrip = entry.value("lstrip", false);
+        tok.rstrip = entry.value("rstrip", false);
+        tok.normalized = entry.value("normalized", !tok.special);
+        auto same = [&](const AddedToken& t) { return t.content == tok.content; };
+        auto& added = spec.added_tokens;
+        added.erase(std::remove_if(added.begin(), added.end(), same), added.end());
+        added.push_back(std::move(tok));
+      }
+    }
+  } else if (fs::exists(dir / "encoder.json") && fs::exists(dir / "vocab.bpe")) {
+    spec = load_vocab_merges(dir / "encoder.json", dir / "vocab.bpe");
+  } else {
+    fail(
+        "{}: no tokenizer found (tokenizer.json, vocab.json + merges.txt, or encoder.json + "
+        "vocab.bpe)",
+        dir.string());
+  }
+  Tokenizer tok = from_spec(std::move(spec));
+
+  if (config.is_object()) {
+    auto apply = [&](const char* key, void (Tokenizer::*set)(std::optional<int64_t>)) {
+      auto value = config_token(config, key);
+      if (!value) return;
+      if (!*value) {
+        (tok.*set)(std::nullopt);
+        return;
+      }
+      auto id = tok.token_to_id(**value);
+      if (!id) {
+        log::warn("{}: {} \"{}\" is not in the vocabulary; ignored", config_path.string(), key,
+                  **value);
+        return;
+      }
+      (tok.*set)(id);
+    };
+    apply("bos_token", &Tokenizer::set_bos_id);
+    apply("eos_token", &Tokenizer::set_eos_id);
+    apply("pad_token", &Tokenizer::set_pad_id);
+  }
+  return tok;
+}
+
+std::vector<int64_t> Tokenizer::encode(std::string_view text, const EncodeOptions& options) const {
+  std::vector<int64_t> out;
+  out.reserve(text.size() / 3 + 4);
+  impl_->encode_into(text, options, out);
+  return out;
+}
+
+EncodedBatch Tokenizer::encode_batch(const std::vector<std::string>& texts,
+                                     const BatchOptions& options) const {
+  check(options.max_length >= 0, "encode_batch: max_length must be >= 0, got {}",
+        options.max_length);
+  const auto n = static_cast<int64_t>(texts.size());
+  std::vector<std::vector<int64_t>> rows(texts.size());
+  at::parallel_for(0, n, 16, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) rows[i] = encode(texts[i], options.encode);
+  });
+  EncodedBatch batch;
+  batch.lengths.resize(texts.size());
+  int64_t t_max = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto& row = rows[i];
+    const auto len = static_cast<int64_t>(row.size());
+    if (options.max_length > 0 && len > options.max_length) {
+      if (options.truncation_side == Side::right) {
+        row.resize(options.max_length);
+      } else {
+        row.erase(row.begin(), row.begin() + (len - options.max_length));
+      }
+    }
+    batch.lengths[i] = static_cast<int64_t>(row.size());
+    t_max = std::max(t_max, batch.lengths[i]);
+  }
+  const int64_t pad = options.pad_id ? *options.pad_id : pad_id_ ? *pad_id_ : eos_id_.value_or(0);
+  batch.input_ids = torch::full({n, t_max}, pad, torch::kInt64);   // (B, T)
+  batch.attention_mask = torch::zeros({n, t_max}, torch::kInt64);  // (B, T)
+  int64_t* ids = batch.input_ids.data_ptr<int64_t>();
+  int64_t* mask = batch.attention_mask.data_ptr<int64_t>();
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t len = batch.lengths[i];
+    const int64_t offset = options.padding_side == Side::left ? t_max - len : 0;
+    if (len > 0) std::memcpy(ids + i * t_max + offset, rows[i].data(), len * sizeof(int64_t));
+    std::fill(mask + i * t_max + offset, mask + i * t_max + offset + len, int64_t{1});
+  }
+  return batch;
+}
+
+std::string Tokenizer::decode(const std::vector<int64_t>& ids, bool skip_special_tokens) const {
+  std::string out;
+  for (int64_t id : ids) {
+    auto it = impl_->added_by_id.find(id);
+    if (it != impl_->added_by_id.end()) {
+      if (!(skip_special_tokens && it->second->special)) out += it->second->content;
+      continue;
+    }
+    const std::string* bytes = impl_->model.id_to_bytes(id);
+    check(bytes != nullptr, "decode: token id {} is not in the vocabulary (size {})", id,
+          impl_->vocab_size);
+    out += *bytes;
+  }
+  return out;
+}
+
+std::string Tokenizer::id_to_token(int64_t id) const {
+  auto it = impl_->added_by_id.find(id);
+  if (it != impl_->added_by_id.end()) return it->second->content;
+  const std::string* piece = impl_->model.id_to_piece(id);
+  check(piece != nullptr, "id_to_token: token id {} is not in the vocabulary (size {})", id,
+        impl_->vocab_size);
+  return *piece;
+}
+
+std::optional<int64_t> Tokenizer::token_to_id(std::string_view token) const {
+  auto it = impl_->added_by_content.find(std::string(token));
+  if (it != impl_->added_by_content.end()) return it->second;
+  return impl_->model.piece_to_id(token);
+}
+
+int64_t Tokenizer::vocab_size() const { return impl_->vocab_size; }
+
+bool Tokenizer::is_special(int64_t id) const {
+  auto it = impl_->added_by_id.find(id);
+  return it != impl_->added_by_id.end() && it->second->special;
+}
+
+const TokenizerSpec& Tokenizer::spec() const { return impl_->spec; }
+
+void Tokenizer::save(const fs::path& tokenizer_json) const {
+  write_file_atomic(tokenizer_json, to_tokenizer_json(impl_->spec));
+}
+
+}  // namespace w2s::tokenizer

@@ -1,0 +1,91 @@
+// Tests for the PCRE2 regex wrapper and the regex-split pre-tokenizer.
+#include "w2s/tokenizer/pre_tokenizer.h"
+
+#include <gtest/gtest.h>
+
+#include "w2s/core/error.h"
+
+namespace w2s::tokenizer {
+namespace {
+
+// Qwen2's pre-tokenizer regex (tokenizer.json Split pattern).
+constexpr const char* kQwen2Pattern =
+    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+
+std::vector<std::string> words(const PreTokenizer& pre, std::string_view text) {
+  std::vector<std::string_view> views;
+  pre.split(text, views);
+  return {views.begin(), views.end()};
+}
+
+using V = std::vector<std::string>;
+
+TEST(PreTokenizer, Gpt2Regex) {
+  const PreTokenizer pre({SplitRule{}});
+  EXPECT_EQ(words(pre, "Hello world"), (V{"Hello", " world"}));
+  EXPECT_EQ(words(pre, "I'LL don't"), (V{"I", "'", "LL", " don", "'t"}));
+  EXPECT_EQ(words(pre, "a  b"), (V{"a", " ", " b"}));
+  EXPECT_EQ(words(pre, "  lead"), (V{" ", " lead"}));
+  EXPECT_EQ(words(pre, "trail  "), (V{"trail", "  "}));
+  EXPECT_EQ(words(pre, "x\n\n y"), (V{"x", "\n\n", " y"}));
+  EXPECT_EQ(words(pre, "abc123!!?"), (V{"abc", "123", "!!?"}));
+  EXPECT_EQ(words(pre, "caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC"),
+            (V{"caf\xC3\xA9", " \xE6\x97\xA5\xE6\x9C\xAC"}));
+  EXPECT_EQ(words(pre, ""), V{});
+}
+
+TEST(PreTokenizer, Qwen2RegexSplitsDigitsAndFoldsContractions) {
+  const PreTokenizer pre({SplitRule{kQwen2Pattern}});
+  EXPECT_EQ(words(pre, "I'LL pay 123"), (V{"I", "'LL", " pay", " ", "1", "2", "3"}));
+  EXPECT_EQ(words(pre, "Hello,\n\nworld"), (V{"Hello", ",\n\n", "world"}));
+}
+
+TEST(PreTokenizer, RemovedLiteralAndChainedRules) {
+  const PreTokenizer removed({SplitRule{",", true, SplitBehavior::removed}});
+  EXPECT_EQ(words(removed, "a,b,,c"), (V{"a", "b", "c"}));
+  const PreTokenizer literal({SplitRule{"a.b", true}});
+  EXPECT_EQ(words(literal, "xa.bya+b"), (V{"x", "a.b", "ya+b"}));
+  const PreTokenizer chained({SplitRule{"-", true}, SplitRule{}});
+  EXPECT_EQ(words(chained, "ab cd-ef"), (V{"ab", " cd", "-", "ef"}));
+}
+
+TEST(PreTokenizer, EmptyMatchesSplitNothing) {
+  const PreTokenizer pre({SplitRule{"x*"}});
+  EXPECT_EQ(words(pre, "axxb\xC3\xA9"), (V{"a", "xx", "b\xC3\xA9"}));
+}
+
+TEST(PreTokenizer, BadPatternAndBadUtf8AreErrors) {
+  EXPECT_THROW(Regex("(unclosed"), Error);
+  try {
+    Regex bad("[z-a]");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("[z-a]"), std::string::npos) << e.what();
+  }
+  const PreTokenizer pre({SplitRule{}});
+  std::vector<std::string_view> out;
+  EXPECT_THROW(pre.split("bad \xFF byte", out), Error);
+}
+
+TEST(PreTokenizer, Gpt2RegexIsJitCompiled) {
+  const Regex re(kGpt2Pattern);
+  EXPECT_TRUE(re.jit()) << "PCRE2 JIT unavailable: pre-tokenization will be much slower";
+}
+
+TEST(PreTokenizer, HugeRunsDoNotOverflow) {
+  const PreTokenizer pre({SplitRule{}});
+  std::string text(1 << 20, ' ');
+  text += "word";
+  text += std::string(1 << 20, 'z');
+  text += std::string(1 << 20, '\n');
+  std::vector<std::string_view> out;
+  pre.split(text, out);
+  size_t total = 0;
+  for (auto w : out) total += w.size();
+  EXPECT_EQ(total, text.size());
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].size(), (1u << 20) - 1);
+}
+
+}  // namespace
+}  // namespace w2s::tokenizer
