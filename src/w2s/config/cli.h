@@ -55,8 +55,10 @@ class CliBinding {
   }
 
   /// The resolved options. Throws w2s::Error on unknown keys or bad values.
-  T resolve() const {
-    T obj = defaults_;
+  T resolve() const { return resolve_from(defaults_); }
+
+  /// As resolve(), starting from `base` (e.g. defaults merged with a positional config file).
+  T resolve_from(T obj) const {
     for (const auto& f : config_files_) apply(obj, schema_, parse_toml_file(f), f);
     for (const auto& s : overrides_) apply_override(obj, schema_, s);
     for (const auto& e : schema_.entries()) {

@@ -26,7 +26,7 @@ std::string read_file(const std::filesystem::path& path) {
 void write_file_atomic(const std::filesystem::path& path, std::string_view content) {
   const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::filesystem::create_directories(dir);
-  std::string tmpl = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
+  std::string tmpl = (dir / fmt::format(".{}.tmp.XXXXXX", path.filename().string())).string();
   int fd = ::mkstemp(tmpl.data());
   if (fd < 0) fail("{}: cannot create temporary file: {}", path.string(), std::strerror(errno));
   size_t done = 0;
