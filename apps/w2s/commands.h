@@ -13,5 +13,6 @@ void register_generate(CLI::App& app);
 void register_data(CLI::App& app);       // w2s data list | show
 void register_corpus(CLI::App& app);     // w2s corpus build
 void register_tokenizer(CLI::App& app);  // w2s tokenizer train
+void register_pretrain(CLI::App& app);   // w2s pretrain CONFIG
 
 }  // namespace w2s::app

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   w2s::app::register_data(app);
   w2s::app::register_corpus(app);
   w2s::app::register_tokenizer(app);
+  w2s::app::register_pretrain(app);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,32 @@
+// `w2s pretrain [CONFIG]`: causal-LM pretraining from scratch, or generative finetuning with
+// --init DIR on a task's text. Rerunning the same command resumes from the last checkpoint.
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "w2s/config/cli.h"
+#include "w2s/train/pretrain.h"
+
+namespace w2s::app {
+
+void register_pretrain(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "pretrain", "train a language model (from scratch, or --init DIR for generative finetuning); "
+                  "rerun to resume");
+  auto config_file = std::make_shared<std::string>();
+  cmd->add_option("CONFIG", *config_file, "TOML config (same keys as the flags)")->check(CLI::ExistingFile);
+  auto bind = config::bind_cli<train::PretrainOptions>(*cmd);
+  cmd->callback([bind, config_file] {
+    train::PretrainOptions o;
+    if (!config_file->empty()) {
+      config::apply(o, train::PretrainOptions::schema(), config::parse_toml_file(*config_file), *config_file);
+    }
+    o = bind->resolve_from(o);
+    if (bind->dump_requested()) return fmt::print("{}", config::dump_toml(o, bind->schema()));
+    const auto r = train::pretrain(o);
+    fmt::print("pretrain: {} steps, {} tokens; held-out {:.4f} nats/token, {:.4f} bits/byte; "
+               "{:.0f} tokens/s; {}\n", r.steps, r.tokens_seen, r.heldout_loss, r.heldout_bits_per_byte,
+               r.tokens_per_second, o.out);
+  });
+}
+
+}  // namespace w2s::app
