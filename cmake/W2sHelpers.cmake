@@ -9,9 +9,14 @@ function(w2s_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare)
 endfunction()
 
-# <torch/torch.h> costs ~16 s per translation unit; a precompiled header pays it once per target.
+# <torch/torch.h> costs ~16 s per translation unit; a precompiled header pays it once. The
+# library builds it; programs and tests reuse the library's (same flags), saving a build each.
 function(w2s_torch_pch target)
-  target_precompile_headers(${target} PRIVATE <torch/torch.h> <nlohmann/json.hpp> <fmt/format.h>)
+  if(target STREQUAL "w2s_lib")
+    target_precompile_headers(${target} PRIVATE <torch/torch.h> <nlohmann/json.hpp> <fmt/format.h>)
+  else()
+    target_precompile_headers(${target} REUSE_FROM w2s_lib)
+  endif()
 endfunction()
 
 function(w2s_git_commit out)

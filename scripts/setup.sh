@@ -50,7 +50,10 @@ bash "$root/scripts/fetch_data.sh"
 [ "${W2S_SKIP_BUILD:-0}" = 1 ] && exit 0
 bdir="${W2S_BUILD_DIR:-build}"
 launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR="$root"  # relative paths: clones in other folders share the cache
+fi
 cmake -S . -B "$bdir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}"
 cmake --build "$bdir" -j "$(nproc)"
 

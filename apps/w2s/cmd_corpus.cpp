@@ -6,44 +6,52 @@
 #include <vector>
 
 #include "commands.h"
+#include "w2s/config/cli.h"
 #include "w2s/data/corpus.h"
 #include "w2s/data/registry.h"
 
 namespace w2s::app {
 namespace {
 
-struct CorpusArgs {
-  std::string data_root;             // --data: data root (default $W2S_DATA or <repo>/data)
-  std::string out;                   // --out: output folder (default <data root>/corpus)
-  uint64_t seed = 0;                 // --seed: held-out selection
-  double heldout = 0.01;             // --heldout: share of documents held out
-  std::vector<std::string> sources;  // --source (repeatable): empty = all
+struct CorpusBuildOptions {
+  std::string data;                  // data root; empty = $W2S_DATA, else <repo>/data
+  std::string out;                   // output folder; empty = <data root>/corpus
+  int64_t seed = 0;                  // held-out selection
+  double heldout = 0.01;             // share of documents held out
+  std::vector<std::string> sources;  // only these sources; empty = all
+  static const config::Schema<CorpusBuildOptions>& schema() {
+    using O = CorpusBuildOptions;
+    static const auto s = config::Schema<O>()
+        .field("data", &O::data, "data root (empty: $W2S_DATA, else <repo>/data)")
+        .field("out", &O::out, "output folder (empty: <data root>/corpus)")
+        .field("seed", &O::seed, "seed of the held-out selection")
+        .field("heldout", &O::heldout, "share of documents held out, in [0, 0.5]")
+        .field("sources", &O::sources,
+               "only these sources (comma-separated): gcide, wordnet, sotu, moby-dick, austen, kjv, "
+               "fortunes, email; empty = all");
+    return s;
+  }
 };
 
 }  // namespace
 
 void register_corpus(CLI::App& app) {
-  auto args = std::make_shared<CorpusArgs>();
   CLI::App* corpus = app.add_subcommand("corpus", "The pretraining corpus");
   corpus->require_subcommand(1);
   CLI::App* build = corpus->add_subcommand(
       "build", "Assemble data/corpus/{corpus,heldout}.txt from data/raw, without test-set text");
-  build->add_option("--out", args->out, "Output folder (default: <data root>/corpus)");
-  build->add_option("--data", args->data_root, "Data root (default: $W2S_DATA, else <repo>/data)");
-  build->add_option("--seed", args->seed, "Seed of the held-out selection (default 0)");
-  build->add_option("--heldout", args->heldout, "Share of documents held out (default 0.01)")
-      ->check(CLI::Range(0.0, 0.5));
-  build->add_option("--source", args->sources,
-                    "Only these sources (repeatable): gcide, wordnet, sotu, moby-dick, austen, "
-                    "kjv, fortunes, email");
-  build->callback([args] {
-    data::CorpusOptions o;
-    o.data_root = data::resolve_data_root(args->data_root);
-    o.out_dir = args->out;
-    o.seed = args->seed;
-    o.heldout_fraction = args->heldout;
-    o.sources = args->sources;
-    const data::CorpusReport r = data::build_corpus(o);
+  auto bind = config::bind_cli<CorpusBuildOptions>(*build);
+  build->callback([bind] {
+    const auto o = bind->resolve();
+    if (bind->dump_requested()) return fmt::print("{}", config::dump_toml(o, bind->schema()));
+    check(o.heldout >= 0.0 && o.heldout <= 0.5, "--heldout must be in [0, 0.5], got {}", o.heldout);
+    data::CorpusOptions co;
+    co.data_root = data::resolve_data_root(o.data);
+    co.out_dir = o.out;
+    co.seed = static_cast<uint64_t>(o.seed);
+    co.heldout_fraction = o.heldout;
+    co.sources = o.sources;
+    const data::CorpusReport r = data::build_corpus(co);
     fmt::print("{:<10} {:>8} {:>12}\n", "source", "docs", "bytes");
     for (const auto& s : r.sources) fmt::print("{:<10} {:>8} {:>12}\n", s.name, s.n_docs, s.n_bytes);
     fmt::print("corpus.txt: {} documents, {:.1f} MB; heldout.txt: {} documents, {:.2f} MB\n",

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "commands.h"
+#include "w2s/config/cli.h"
 #include "w2s/core/error.h"
 #include "w2s/core/log.h"
 #include "w2s/core/threads.h"
@@ -36,6 +37,13 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ExtrasError& e) {
+    const int rc = app.exit(e);
+    for (const auto& arg : app.remaining()) {
+      const auto hint = w2s::config::suggest_flag(app, arg);
+      if (!hint.empty()) std::fprintf(stderr, "%s: %s\n", arg.c_str(), hint.c_str());
+    }
+    return rc;
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const w2s::Error& e) {

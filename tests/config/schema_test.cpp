@@ -129,6 +129,19 @@ TEST(ConfigCli, FlagsOverrideSetOverridesFileOverridesDefaults) {
   EXPECT_FALSE(bind->dump_requested());
 }
 
+TEST(ConfigCli, BooleansAreSwitches) {
+  CLI::App app("t");
+  auto* cmd = app.add_subcommand("run");
+  auto bind = bind_cli<Opts>(*cmd);
+  app.parse("run --verbose", false);
+  EXPECT_TRUE(bind->resolve().verbose);
+  CLI::App app2("t");
+  auto* cmd2 = app2.add_subcommand("run");
+  auto bind2 = bind_cli<Opts>(*cmd2);
+  app2.parse("run --set verbose=true --verbose=false", false);
+  EXPECT_FALSE(bind2->resolve().verbose);
+}
+
 TEST(ConfigCli, BadFlagValueNamesTheFlag) {
   CLI::App app("t");
   auto* cmd = app.add_subcommand("run");

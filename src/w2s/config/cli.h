@@ -1,5 +1,6 @@
 // Binds a Schema<T> to a CLI11 subcommand, so one table drives TOML keys, flags and --help:
-//   --KEY VALUE        one flag per schema key (dots kept, '_' written as '-': --train.lr-peak)
+//   --KEY VALUE        one flag per schema key (dots kept, '_' written as '-': --train.lr-peak);
+//                      booleans are switches (--json, --json=false)
 //   --config FILE      TOML files, merged in order (repeatable)
 //   --set KEY=VALUE    override any key by its TOML name (repeatable)
 //   --dump-config      print the resolved config as TOML and exit
@@ -22,6 +23,10 @@ namespace w2s::config {
 std::string flag_name(const std::string& key);  // "train.lr_peak" -> "--train.lr-peak"
 std::string render_value(const Value& v);       // for "(default: ...)" in --help
 
+/// For an unknown command-line flag: "did you mean '--x'?" among the options of the most deeply
+/// selected subcommand of `app`, or "" when nothing is close.
+std::string suggest_flag(const CLI::App& app, const std::string& arg);
+
 template <class T>
 class CliBinding {
  public:
@@ -43,8 +48,18 @@ class CliBinding {
         for (const auto& c : e.choices) all += (all.empty() ? "" : "|") + c;
         help += " [" + all + "]";
       }
-      auto* opt = cmd.add_option(flag_name(e.key), values_[e.key], help);
-      opt->type_name(e.type_name == "bool" ? "BOOL" : upper(e.type_name));
+      CLI::Option* opt = nullptr;
+      if (e.type_name == "bool") {
+        // A switch: `--flag` sets true, `--flag=false` sets false.
+        auto* slot = &values_[e.key];
+        opt = cmd.add_flag_function(
+            flag_name(e.key), [slot](int64_t count) { *slot = count > 0 ? "true" : "false"; }, help);
+      } else {
+        // One-letter keys also get the short form (-n).
+        const std::string names = e.key.size() == 1 ? "-" + e.key + "," + flag_name(e.key) : flag_name(e.key);
+        opt = cmd.add_option(names, values_[e.key], help);
+        opt->type_name(upper(e.type_name));
+      }
       opt->group("Options (TOML key in --config files = flag name with '_')");
     }
     cmd.add_option("--config", config_files_, "TOML config file(s), merged in order")

@@ -35,6 +35,25 @@ std::string render_value(const Value& v) {
   return describe(v);
 }
 
+std::string suggest_flag(const CLI::App& app, const std::string& arg) {
+  if (arg.rfind("--", 0) != 0) return "";
+  const CLI::App* cmd = &app;
+  for (bool deeper = true; deeper;) {
+    deeper = false;
+    for (const auto* sub : cmd->get_subcommands()) {
+      cmd = sub;
+      deeper = true;
+      break;
+    }
+  }
+  std::vector<std::string> names;
+  for (const auto* opt : cmd->get_options())
+    for (const auto& n : opt->get_lnames()) names.push_back(n);
+  const auto eq = arg.find('=');
+  const auto hint = closest_key(arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2), names);
+  return hint.empty() ? "" : "did you mean '--" + hint + "'?";
+}
+
 std::string flag_name(const std::string& key) {
   std::string out = "--" + key;
   std::replace(out.begin(), out.end(), '_', '-');
