@@ -31,7 +31,7 @@ void run(const GenerateOptions& o) {
   check(!o.model.empty(), "generate: give a checkpoint folder");
   check(o.max_new >= 0, "generate: --max-new must be >= 0");
   const auto tok = tokenizer::Tokenizer::from_dir(o.model);
-  auto model = models::load_model(o.model, {.dtype = models::parse_float_dtype(o.dtype, "--dtype")});
+  auto model = models::load_model(o.model, {.dtype = models::parse_float_dtype(o.dtype, "--dtype"), .device = torch::kCPU, .extra_prefixes = {}});
   auto ids = tok.encode(o.prompt);
   if (ids.empty()) {
     const auto start = tok.bos_id() ? tok.bos_id() : tok.eos_id();

@@ -38,7 +38,7 @@ void run(const ScoreOptions& o) {
   check(!o.model.empty(), "score: give a checkpoint folder");
   check(o.text.empty() != o.file.empty(), "score: give exactly one of --text or --file");
   const auto tok = tokenizer::Tokenizer::from_dir(o.model);
-  auto model = models::load_model(o.model, {.dtype = models::parse_float_dtype(o.dtype, "--dtype")});
+  auto model = models::load_model(o.model, {.dtype = models::parse_float_dtype(o.dtype, "--dtype"), .device = torch::kCPU, .extra_prefixes = {}});
   const std::string text = o.file.empty() ? o.text : read_file(o.file);
   const auto s = eval::score_text(*model, tok, text);
   if (o.json) {

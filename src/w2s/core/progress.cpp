@@ -74,7 +74,11 @@ void Progress::draw(bool force) {
   if (tty_) {
     constexpr int kWidth = 24;
     const int full = std::clamp(static_cast<int>(frac * kWidth), 0, kWidth);
-    bar = "[" + std::string(full, '#') + std::string(kWidth - full, '.') + "] ";
+    bar.assign(kWidth + 3, '.');
+    bar.front() = '[';
+    bar[kWidth + 1] = ']';
+    bar.back() = ' ';
+    std::fill_n(bar.begin() + 1, full, '#');
   }
   const std::string line = fmt::format("{} {}{:5.1f}% {}/{} {} | {}{}/s | {} elapsed, ETA {}{}{}", label_, bar,
                                        100 * frac, done_, total_, unit_, human_rate(rate), unit_,

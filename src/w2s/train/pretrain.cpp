@@ -192,10 +192,10 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
     st.tokens_seen = j.at("tokens_seen").get<int64_t>();
     const auto saved = read_file(ckpt / "config.toml");
     if (saved != config_toml) log::warn("{}: resuming with a config that differs from the checkpoint's", out.string());
-    model = models::load_model(ckpt, {.dtype = torch::kFloat, .device = device});
+    model = models::load_model(ckpt, {.dtype = torch::kFloat, .device = device, .extra_prefixes = {}});
     log::info("resuming {} from step {} ({} tokens seen)", out.string(), st.step, st.tokens_seen);
   } else if (!o.init.empty()) {
-    model = models::load_model(o.init, {.dtype = torch::kFloat, .device = device});
+    model = models::load_model(o.init, {.dtype = torch::kFloat, .device = device, .extra_prefixes = {}});
     check(model->config().vocab_size >= tok.vocab_size(), "{}: vocabulary {} is smaller than the tokenizer's {}",
           o.init, model->config().vocab_size, tok.vocab_size());
     log::info("generative finetuning from {}", o.init);
