@@ -16,6 +16,7 @@
 #include "w2s/core/progress.h"
 #include "w2s/core/torch_compat.h"
 #include "w2s/core/version.h"
+#include "w2s/data/rng.h"
 #include "w2s/eval/lm_eval.h"
 #include "w2s/models/checkpoint.h"
 #include "w2s/train/optim.h"
@@ -80,23 +81,16 @@ bool cpu_has_bf16() {
   return false;
 }
 
-uint64_t splitmix64(uint64_t& x) {
-  uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 /// Window starts for one micro-batch: a pure function of (seed, step, micro) so a resumed run
 /// sees exactly the batches an uninterrupted one would.
 torch::Tensor sample_batch(const std::vector<int32_t>& ids, int64_t seq_len, int64_t n_seq,
                            uint64_t seed, int64_t step, int64_t micro) {
   const int64_t span = static_cast<int64_t>(ids.size()) - seq_len - 1;
-  uint64_t state = seed * 0x100000001B3ULL ^ (static_cast<uint64_t>(step) << 20) ^ static_cast<uint64_t>(micro);
+  data::Rng rng(seed * 0x100000001B3ULL ^ (static_cast<uint64_t>(step) << 20) ^ static_cast<uint64_t>(micro));
   auto out = torch::empty({n_seq, seq_len + 1}, torch::kLong);  // (B, T+1)
   auto* p = out.data_ptr<int64_t>();
   for (int64_t b = 0; b < n_seq; ++b) {
-    const int64_t start = static_cast<int64_t>(splitmix64(state) % static_cast<uint64_t>(span + 1));
+    const int64_t start = static_cast<int64_t>(rng.next() % static_cast<uint64_t>(span + 1));
     for (int64_t t = 0; t <= seq_len; ++t) p[b * (seq_len + 1) + t] = ids[start + t];
   }
   return out;

@@ -10,16 +10,9 @@
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
+#include "w2s/data/rng.h"
 
 namespace w2s::train {
-
-uint64_t fnv1a64(std::string_view bytes, uint64_t h) {
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 
 std::vector<int32_t> tokenize_parallel(const std::string& text, const tokenizer::Tokenizer& tok) {
   constexpr size_t kChunk = 1 << 20;  // ~1 MB per chunk
@@ -59,8 +52,7 @@ TokenStream load_token_stream(const std::filesystem::path& path, const tokenizer
   out.n_bytes = static_cast<int64_t>(text.size());
   std::filesystem::path cache;
   if (!cache_dir.empty()) {
-    uint64_t key = fnv1a64(text);
-    key = fnv1a64(tokenizer_key, key);
+    const uint64_t key = data::mix_seed(data::hash_bytes(text), data::hash_bytes(tokenizer_key));
     cache = cache_dir / fmt::format("{}.{:016x}.tokens", path.filename().string(), key);
     std::ifstream in(cache, std::ios::binary);
     if (in) {

@@ -28,7 +28,4 @@ TokenStream load_token_stream(const std::filesystem::path& path, const tokenizer
 /// paragraphs).
 std::vector<int32_t> tokenize_parallel(const std::string& text, const tokenizer::Tokenizer& tok);
 
-/// 64-bit FNV-1a, for cache keys.
-uint64_t fnv1a64(std::string_view bytes, uint64_t seed = 1469598103934665603ULL);
-
 }  // namespace w2s::train
