@@ -1,0 +1,143 @@
+// Classification metrics (accuracy, AUROC, ECE, agreement) and PGR over seeds; plain std, no torch.
+#include "w2s/eval/metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "w2s/core/error.h"
+
+namespace w2s::eval {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+bool predicts_one(double p1) { return p1 > 0.5; }
+
+/// Same lengths, labels 0/1; true if some p1 is NaN (the caller returns NaN).
+bool check_inputs(const char* who, const std::vector<double>& p1, const std::vector<int>& labels) {
+  check(p1.size() == labels.size(), "{}: {} probabilities but {} labels", who, p1.size(),
+        labels.size());
+  for (size_t i = 0; i < labels.size(); ++i)
+    check(labels[i] == 0 || labels[i] == 1, "{}: label {} at row {} is not 0 or 1", who, labels[i], i);
+  return std::any_of(p1.begin(), p1.end(), [](double p) { return std::isnan(p); });
+}
+
+}  // namespace
+
+double accuracy(const std::vector<double>& p1, const std::vector<int>& labels) {
+  if (check_inputs("accuracy", p1, labels) || p1.empty()) return kNaN;
+  int64_t right = 0;
+  for (size_t i = 0; i < p1.size(); ++i) right += predicts_one(p1[i]) == (labels[i] == 1);
+  return static_cast<double>(right) / static_cast<double>(p1.size());
+}
+
+double auroc(const std::vector<double>& p1, const std::vector<int>& labels) {
+  if (check_inputs("auroc", p1, labels)) return kNaN;
+  const auto n = p1.size();
+  const auto n_pos = static_cast<double>(std::count(labels.begin(), labels.end(), 1));
+  const auto n_neg = static_cast<double>(n) - n_pos;
+  if (n_pos == 0 || n_neg == 0) return kNaN;
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return p1[a] < p1[b]; });
+  // Sum of the positives' ranks (1-based), a run of equal scores sharing its average rank.
+  double rank_sum_pos = 0.0;
+  for (size_t lo = 0; lo < n;) {
+    size_t hi = lo + 1;
+    while (hi < n && p1[order[hi]] == p1[order[lo]]) ++hi;
+    const double avg_rank = (static_cast<double>(lo + 1) + static_cast<double>(hi)) / 2.0;
+    for (size_t k = lo; k < hi; ++k)
+      if (labels[order[k]] == 1) rank_sum_pos += avg_rank;
+    lo = hi;
+  }
+  const double u = rank_sum_pos - n_pos * (n_pos + 1.0) / 2.0;  // Mann–Whitney U of the positives
+  return u / (n_pos * n_neg);
+}
+
+double expected_calibration_error(const std::vector<double>& p1, const std::vector<int>& labels,
+                                  int bins) {
+  check(bins >= 1, "expected_calibration_error: bins must be ≥ 1, got {}", bins);
+  if (check_inputs("expected_calibration_error", p1, labels) || p1.empty()) return kNaN;
+  std::vector<double> conf_sum(bins, 0.0), right(bins, 0.0), count(bins, 0.0);
+  for (size_t i = 0; i < p1.size(); ++i) {
+    const double c = std::max(p1[i], 1.0 - p1[i]);  // ∈ [0.5, 1] for p1 ∈ [0, 1]
+    const int k = std::clamp(static_cast<int>(std::floor((c - 0.5) * 2.0 * bins)), 0, bins - 1);
+    conf_sum[k] += c;
+    right[k] += predicts_one(p1[i]) == (labels[i] == 1);
+    count[k] += 1.0;
+  }
+  double ece = 0.0;
+  for (int k = 0; k < bins; ++k)
+    if (count[k] > 0) ece += std::abs(right[k] - conf_sum[k]);  // n_k·|acc_k − conf_k|
+  return ece / static_cast<double>(p1.size());
+}
+
+Agreement agreement(const std::vector<double>& student_p1, const std::vector<double>& weak_p1,
+                    const std::vector<int>& labels) {
+  check(student_p1.size() == weak_p1.size(), "agreement: {} student but {} weak probabilities",
+        student_p1.size(), weak_p1.size());
+  const bool nan = check_inputs("agreement", student_p1, labels) |
+                   check_inputs("agreement", weak_p1, labels);
+  Agreement a;
+  int64_t agree = 0, agree_right = 0, agree_wrong = 0;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const bool s = predicts_one(student_p1[i]), w = predicts_one(weak_p1[i]);
+    const bool weak_right = w == (labels[i] == 1);
+    agree += s == w;
+    (weak_right ? a.n_weak_right : a.n_weak_wrong) += 1;
+    (weak_right ? agree_right : agree_wrong) += s == w;
+  }
+  const auto frac = [nan](int64_t k, int64_t n) {
+    return nan || n == 0 ? kNaN : static_cast<double>(k) / static_cast<double>(n);
+  };
+  a.overall = frac(agree, static_cast<int64_t>(labels.size()));
+  a.when_weak_right = frac(agree_right, a.n_weak_right);
+  a.when_weak_wrong = frac(agree_wrong, a.n_weak_wrong);
+  return a;
+}
+
+MeanSe mean_se(const std::vector<double>& xs) {
+  MeanSe out;
+  double sum = 0.0;
+  for (double x : xs)
+    if (!std::isnan(x)) sum += x, ++out.n;
+  if (out.n == 0) return {kNaN, kNaN, 0};
+  out.mean = sum / out.n;
+  if (out.n == 1) return out;
+  double ss = 0.0;
+  for (double x : xs)
+    if (!std::isnan(x)) ss += (x - out.mean) * (x - out.mean);
+  out.se = std::sqrt(ss / (out.n - 1)) / std::sqrt(static_cast<double>(out.n));
+  return out;
+}
+
+Pgr pgr(const std::vector<double>& weak, const std::vector<double>& student,
+        const std::vector<double>& ceiling, double min_gap) {
+  check(weak.size() == student.size() && weak.size() == ceiling.size(),
+        "pgr: weak, student and ceiling have {}, {} and {} seeds", weak.size(), student.size(),
+        ceiling.size());
+  std::vector<size_t> complete;
+  for (size_t i = 0; i < weak.size(); ++i)
+    if (!std::isnan(weak[i]) && !std::isnan(student[i]) && !std::isnan(ceiling[i]))
+      complete.push_back(i);
+  Pgr out{kNaN, kNaN, 0, "incomplete"};
+  if (complete.empty()) return out;
+  double gap_sum = 0.0;
+  for (size_t i : complete) gap_sum += ceiling[i] - weak[i];
+  out.n = static_cast<int>(complete.size());
+  if (gap_sum / static_cast<double>(complete.size()) < min_gap) {
+    out.status = "ceiling_not_above_weak";
+    return out;
+  }
+  // The mean gap is ≥ min_gap, so at least one seed's own gap is too: per_seed is never empty.
+  std::vector<double> per_seed;
+  for (size_t i : complete)
+    if (ceiling[i] - weak[i] >= min_gap)
+      per_seed.push_back((student[i] - weak[i]) / (ceiling[i] - weak[i]));
+  const auto ms = mean_se(per_seed);
+  return {ms.mean, ms.se, ms.n, "ok"};
+}
+
+}  // namespace w2s::eval

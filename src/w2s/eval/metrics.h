@@ -1,0 +1,67 @@
+// Classification metrics and PGR. Inputs are plain vectors (probabilities of class 1, labels 0/1)
+// so the same code scores a finetuned model, a probe, or a label file from elsewhere.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace w2s::eval {
+
+// Common rules: p1 and labels must have the same length (else w2s::Error) and labels must be 0 or 1
+// (else w2s::Error). The hard prediction is class 1 iff p1 > 0.5 (so p1 = 0.5 predicts 0). A NaN
+// in p1 makes accuracy, auroc, ECE and agreement NaN (a model that emits NaN is not scored as if it
+// predicted class 0).
+
+/// Fraction of rows where (p1 > 0.5) == label. Empty → NaN.
+double accuracy(const std::vector<double>& p1, const std::vector<int>& labels);
+/// Area under the ROC curve of score p1 against the labels: Mann–Whitney U / (n_pos·n_neg) with
+/// average ranks for tied scores, i.e. a tied positive/negative pair counts ½ (all scores equal →
+/// 0.5). One class absent (or empty) → NaN.
+double auroc(const std::vector<double>& p1, const std::vector<int>& labels);
+/// Expected calibration error of the predicted class's confidence c = max(p1, 1 − p1) ∈ [0.5, 1]:
+/// `bins` equal-width bins over [0.5, 1], bin k = [0.5 + k·w, 0.5 + (k+1)·w) with w = 0.5 / bins
+/// (the last bin also holds c = 1; a value on a boundary may land either side by rounding);
+/// ECE = Σ_k (n_k / n)·|accuracy_k − mean confidence_k| over non-empty bins. Empty → NaN;
+/// bins < 1 → w2s::Error.
+double expected_calibration_error(const std::vector<double>& p1, const std::vector<int>& labels,
+                                  int bins = 10);
+
+/// Student–supervisor agreement on hard predictions, split by whether the supervisor was right.
+/// Lengths must match (else w2s::Error); empty → overall NaN.
+struct Agreement {
+  double overall = 0.0;            // fraction of rows where the two hard predictions agree
+  double when_weak_right = 0.0;    // among rows the supervisor got right (NaN if none)
+  double when_weak_wrong = 0.0;    // among rows the supervisor got wrong (NaN if none)
+  int64_t n_weak_right = 0;
+  int64_t n_weak_wrong = 0;
+};
+Agreement agreement(const std::vector<double>& student_p1, const std::vector<double>& weak_p1,
+                    const std::vector<int>& labels);
+
+/// Performance gap recovered over seeds: per seed (student − weak) / (ceiling − weak).
+struct Pgr {
+  double value = 0.0;   // mean of per-seed PGRs (NaN unless status == "ok")
+  double se = 0.0;      // standard error of that mean (sd / √n, n − 1 in the sd; 0 with one seed)
+  int n = 0;            // ok: seeds in the mean; ceiling_not_above_weak: complete seeds;
+                        // incomplete: 0
+  std::string status;   // "ok" | "ceiling_not_above_weak" (mean ceiling − mean weak < min_gap)
+                        //      | "incomplete" (no seed has all three numbers)
+};
+/// Vectors are aligned by seed (different lengths → w2s::Error); a NaN in any of the three drops
+/// that seed. value and se are NaN unless status == "ok". min_gap guards the division: if
+/// mean(ceiling) − mean(weak) over the complete seeds is < min_gap the pair is reported as
+/// ceiling_not_above_weak (never divided by ~0); a single seed whose own gap is below min_gap is
+/// dropped from the per-seed mean.
+Pgr pgr(const std::vector<double>& weak, const std::vector<double>& student,
+        const std::vector<double>& ceiling, double min_gap = 0.005);
+
+/// Mean and standard error (sd / √n, n − 1 in the sd; se 0 for n = 1), NaNs skipped; nothing left
+/// → mean and se NaN, n 0.
+struct MeanSe {
+  double mean = 0.0, se = 0.0;
+  int n = 0;
+};
+MeanSe mean_se(const std::vector<double>& xs);
+
+}  // namespace w2s::eval

@@ -1,0 +1,139 @@
+// Tests of accuracy, AUROC, ECE, agreement, PGR and mean/SE (src/w2s/eval/metrics.h) against
+// hand-computed values.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "w2s/core/error.h"
+#include "w2s/eval/metrics.h"
+
+namespace w2s::eval {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+TEST(Metrics, Accuracy) {
+  // Predictions (p1 > 0.5): 1, 0, 0 (0.5 predicts 0), 1 → right, right, wrong, wrong.
+  EXPECT_DOUBLE_EQ(accuracy({0.9, 0.2, 0.5, 0.7}, {1, 0, 1, 0}), 0.5);
+  EXPECT_DOUBLE_EQ(accuracy({0.9, 0.2, 0.5}, {1, 0, 0}), 1.0);
+  EXPECT_TRUE(std::isnan(accuracy({}, {})));
+  EXPECT_TRUE(std::isnan(accuracy({0.9, kNaN}, {1, 0})));
+  EXPECT_THROW(accuracy({0.9, 0.1}, {1}), Error);
+  EXPECT_THROW(accuracy({0.9}, {2}), Error);
+}
+
+TEST(Metrics, AurocWithTies) {
+  // Positives 0.35, 0.8 vs negatives 0.1, 0.4: pairs won 1 + 0 + 1 + 1 = 3 of 4.
+  EXPECT_DOUBLE_EQ(auroc({0.1, 0.4, 0.35, 0.8}, {0, 0, 1, 1}), 0.75);
+  // Positives 0.5, 0.9 vs negatives 0.5, 0.2: ½ (tie) + 1 + 1 + 1 = 3.5 of 4.
+  EXPECT_DOUBLE_EQ(auroc({0.5, 0.5, 0.2, 0.9}, {1, 0, 0, 1}), 0.875);
+  EXPECT_DOUBLE_EQ(auroc({0.3, 0.3, 0.3, 0.3, 0.3}, {1, 0, 0, 1, 0}), 0.5);  // all equal
+  EXPECT_DOUBLE_EQ(auroc({0.9, 0.8, 0.1}, {0, 0, 1}), 0.0);                 // perfectly wrong
+  EXPECT_TRUE(std::isnan(auroc({0.2, 0.7}, {1, 1})));                        // one class
+  EXPECT_TRUE(std::isnan(auroc({0.2, 0.7}, {0, 0})));
+  EXPECT_TRUE(std::isnan(auroc({}, {})));
+  EXPECT_TRUE(std::isnan(auroc({0.2, kNaN}, {0, 1})));
+}
+
+TEST(Metrics, ExpectedCalibrationError) {
+  // Confidences 0.92, 0.93, 0.81, 0.73 (p1 0.27), 0.63 with 10 bins of width 0.05 on [0.5, 1]:
+  //   bin 8 [0.90, 0.95): 0.92 right, 0.93 wrong → n 2, acc 0.5, conf 0.925 → 2·0.425 = 0.85
+  //   bin 6 [0.80, 0.85): 0.81 wrong              → 0.81
+  //   bin 4 [0.70, 0.75): 0.73 right              → 0.27
+  //   bin 2 [0.60, 0.65): 0.63 right              → 0.37
+  // ECE = (0.85 + 0.81 + 0.27 + 0.37) / 5 = 0.46.
+  const std::vector<double> p1{0.92, 0.93, 0.81, 0.27, 0.63};
+  const std::vector<int> y{1, 0, 0, 0, 1};
+  EXPECT_NEAR(expected_calibration_error(p1, y), 0.46, 1e-12);
+  // One bin: accuracy 3/5, mean confidence 4.02/5 = 0.804 → 0.204.
+  EXPECT_NEAR(expected_calibration_error(p1, y, 1), 0.204, 1e-12);
+  // Calibrated: confidence 0.75, 3 of 4 right; p1 = 1 sits in the last bin, p1 = 0.5 in the first.
+  EXPECT_NEAR(expected_calibration_error({0.75, 0.75, 0.25, 0.75}, {1, 1, 0, 0}), 0.0, 1e-12);
+  EXPECT_NEAR(expected_calibration_error({1.0, 0.0}, {1, 0}), 0.0, 1e-12);
+  EXPECT_NEAR(expected_calibration_error({0.5, 0.5}, {0, 1}), 0.0, 1e-12);  // conf 0.5, acc 0.5
+  EXPECT_TRUE(std::isnan(expected_calibration_error({}, {})));
+  EXPECT_THROW(expected_calibration_error({0.7}, {1}, 0), Error);
+}
+
+TEST(Metrics, AgreementSplitByWeakCorrectness) {
+  // weak preds 1 0 0 1 0 vs labels 1 0 1 1 0 → right on rows 0, 1, 3, 4; wrong on row 2.
+  // student preds 1 0 1 0 1 → agrees with weak on rows 0, 1 only.
+  const auto a = agreement({0.9, 0.2, 0.6, 0.4, 0.7}, {0.8, 0.3, 0.4, 0.6, 0.2}, {1, 0, 1, 1, 0});
+  EXPECT_DOUBLE_EQ(a.overall, 0.4);
+  EXPECT_DOUBLE_EQ(a.when_weak_right, 0.5);
+  EXPECT_DOUBLE_EQ(a.when_weak_wrong, 0.0);
+  EXPECT_EQ(a.n_weak_right, 4);
+  EXPECT_EQ(a.n_weak_wrong, 1);
+  // Supervisor never wrong → NaN for that split.
+  const auto b = agreement({0.9, 0.1}, {0.8, 0.7}, {1, 1});
+  EXPECT_DOUBLE_EQ(b.overall, 0.5);
+  EXPECT_DOUBLE_EQ(b.when_weak_right, 0.5);
+  EXPECT_TRUE(std::isnan(b.when_weak_wrong));
+  EXPECT_EQ(b.n_weak_wrong, 0);
+  EXPECT_TRUE(std::isnan(agreement({}, {}, {}).overall));
+  EXPECT_THROW(agreement({0.9}, {0.8, 0.1}, {1}), Error);
+}
+
+TEST(Metrics, PgrNormalCaseMeanAndSe) {
+  // Per seed: 0.10/0.20 = 0.5, 0.09/0.18 = 0.5, 0.06/0.20 = 0.3. Mean 13/30; deviations
+  // 1/15, 1/15, −2/15 → variance (6/225)/2 = 1/75 → se = √(1/75 / 3) = 1/15.
+  const auto p = pgr({0.60, 0.62, 0.58}, {0.70, 0.71, 0.64}, {0.80, 0.80, 0.78});
+  EXPECT_EQ(p.status, "ok");
+  EXPECT_EQ(p.n, 3);
+  EXPECT_NEAR(p.value, 13.0 / 30.0, 1e-12);
+  EXPECT_NEAR(p.se, 1.0 / 15.0, 1e-12);
+  // A NaN in any of the three drops that seed only.
+  const auto q = pgr({0.60, 0.62, 0.58, 0.5}, {0.70, 0.71, 0.64, kNaN}, {0.80, 0.80, 0.78, 0.9});
+  EXPECT_EQ(q.status, "ok");
+  EXPECT_EQ(q.n, 3);
+  EXPECT_NEAR(q.value, 13.0 / 30.0, 1e-12);
+  EXPECT_NEAR(q.se, 1.0 / 15.0, 1e-12);
+  // One seed: se 0.
+  const auto one = pgr({0.5}, {0.8}, {0.9});
+  EXPECT_NEAR(one.value, 0.75, 1e-12);
+  EXPECT_EQ(one.se, 0.0);
+}
+
+TEST(Metrics, PgrDegenerateCases) {
+  const auto same = pgr({0.6, 0.6}, {0.7, 0.7}, {0.6, 0.6});  // ceiling == weak
+  EXPECT_EQ(same.status, "ceiling_not_above_weak");
+  EXPECT_TRUE(std::isnan(same.value));
+  EXPECT_TRUE(std::isnan(same.se));
+  EXPECT_EQ(same.n, 2);
+  const auto below = pgr({0.7}, {0.8}, {0.6});  // ceiling below weak: never a negative ratio
+  EXPECT_EQ(below.status, "ceiling_not_above_weak");
+  EXPECT_TRUE(std::isnan(below.value));
+  const auto tiny = pgr({0.6}, {0.7}, {0.604});  // gap 0.004 < min_gap 0.005
+  EXPECT_EQ(tiny.status, "ceiling_not_above_weak");
+  // Mean gap fine, but seed 2's own gap (0.002) is below min_gap: dropped from the mean.
+  const auto drop = pgr({0.6, 0.6}, {0.7, 0.9}, {0.8, 0.602});
+  EXPECT_EQ(drop.status, "ok");
+  EXPECT_EQ(drop.n, 1);
+  EXPECT_NEAR(drop.value, 0.5, 1e-12);
+  const auto empty = pgr({}, {}, {});
+  EXPECT_EQ(empty.status, "incomplete");
+  EXPECT_EQ(empty.n, 0);
+  EXPECT_TRUE(std::isnan(empty.value));
+  EXPECT_EQ(pgr({kNaN}, {0.7}, {0.9}).status, "incomplete");
+  EXPECT_THROW(pgr({0.6}, {0.7, 0.8}, {0.9}), Error);
+}
+
+TEST(Metrics, MeanSe) {
+  const auto m = mean_se({1.0, 2.0, kNaN, 3.0});  // sd 1 → se 1/√3
+  EXPECT_EQ(m.n, 3);
+  EXPECT_DOUBLE_EQ(m.mean, 2.0);
+  EXPECT_NEAR(m.se, 1.0 / std::sqrt(3.0), 1e-12);
+  const auto one = mean_se({5.0});
+  EXPECT_EQ(one.n, 1);
+  EXPECT_DOUBLE_EQ(one.mean, 5.0);
+  EXPECT_EQ(one.se, 0.0);
+  const auto none = mean_se({kNaN});
+  EXPECT_EQ(none.n, 0);
+  EXPECT_TRUE(std::isnan(none.mean));
+  EXPECT_TRUE(std::isnan(none.se));
+}
+
+}  // namespace
+}  // namespace w2s::eval
