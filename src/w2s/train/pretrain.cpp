@@ -19,6 +19,7 @@
 #include "w2s/data/rng.h"
 #include "w2s/eval/lm_eval.h"
 #include "w2s/models/checkpoint.h"
+#include "w2s/train/compute.h"
 #include "w2s/train/optim.h"
 #include "w2s/train/token_stream.h"
 
@@ -71,15 +72,6 @@ const config::Schema<PretrainOptions>& PretrainOptions::schema() {
 }
 
 namespace {
-
-bool cpu_has_bf16() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("flags", 0) == 0) return line.find("avx512_bf16") != std::string::npos ||
-                                             line.find("amx_bf16") != std::string::npos;
-  return false;
-}
 
 /// Window starts for one micro-batch: a pure function of (seed, step, micro) so a resumed run
 /// sees exactly the batches an uninterrupted one would.
@@ -159,10 +151,9 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
   check(o.batch_size % o.micro_batch == 0, "batch_size ({}) must be a multiple of micro_batch ({})",
         o.batch_size, o.micro_batch);
   check(o.tokens > 0, "tokens must be positive");
-  const torch::Device device(o.device == "cuda" ? torch::kCUDA : torch::kCPU);
-  check(device.is_cpu() || torch::cuda::is_available(), "device = \"cuda\" but CUDA is not available");
-  const bool bf16 = o.precision == "bfloat16" ||
-                    (o.precision == "auto" && (device.is_cuda() || cpu_has_bf16()));
+  const Compute compute = resolve_compute(o.device, o.precision);
+  const torch::Device device = compute.device;
+  const bool bf16 = compute.bf16;
   const fs::path out(o.out);
   fs::create_directories(out);
   const std::string config_toml = config::dump_toml(o, PretrainOptions::schema());
