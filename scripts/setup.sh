@@ -16,6 +16,7 @@ PKGS=(
   libtorch-dev libopenblas0-openmp
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libfmt-dev libpcre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  chromium
 )
 
 missing=()

@@ -1,0 +1,86 @@
+// Seed-level aggregation shared by the tables and the HTML report: mean ± SE, medians, the
+// ground-truth ceiling curve, the (loss, method) columns of a task, and per-pair student summaries.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "w2s/report/results.h"
+
+namespace w2s::report {
+
+/// Mean and standard error over values (sd / √n, n − 1 in the sd; se 0 for n = 1); NaNs skipped.
+/// n = 0 → mean and se NaN.
+struct Stat {
+  double mean = 0.0, se = 0.0;
+  int n = 0;
+};
+Stat mean_se(const std::vector<double>& xs);
+/// Median of the finite values; NaN when there are none.
+double median(std::vector<double> xs);
+
+/// "0.43 ± 0.05" (`digits` decimals); "n/a" for NaN.
+std::string format_mean_se(double mean, double se, int digits = 2);
+/// A PGR cell: mean ± SE when status == "ok", else the status (never a ratio of a ~0 gap).
+std::string format_pgr_cell(const PgrRow& row, int digits = 2);
+
+/// "12.3 s", "4m05s", "1h02m"; "-" for NaN.
+std::string format_duration(double seconds);
+/// "812 MB", "1.2 GB"; "-" for NaN or ≤ 0.
+std::string format_memory_mb(double mb);
+
+/// Tasks in first-appearance order over stages, then PGR rows.
+std::vector<std::string> task_names(const Results& r);
+
+/// A student configuration column: the loss and the method that trained it.
+struct LossKey {
+  std::string loss, method;
+  bool operator==(const LossKey&) const = default;
+};
+/// The task's (loss, method) pairs over PGR rows and student stages: xent, logconf first.
+std::vector<LossKey> loss_keys(const Results& r, const std::string& task);
+/// "xent", or "xent (bootstrap)" when the task has students from more than one method.
+std::string loss_label(const LossKey& k, const std::vector<LossKey>& all);
+
+/// One point of the ground-truth curve: a model finetuned on ground truth, over seeds.
+struct ModelPoint {
+  std::string model;
+  int64_t params = 0;
+  Stat acc;
+};
+/// gt stages of the task, one point per model, sorted by params. Without gt stages the curve is
+/// rebuilt from the PGR rows' weak and ceiling accuracies.
+std::vector<ModelPoint> ceiling_curve(const Results& r, const std::string& task);
+
+/// Weak models and strong models of a task's PGR rows / student stages, sorted by params.
+struct ModelName {
+  std::string name;
+  int64_t params = 0;
+};
+std::vector<ModelName> weak_models(const Results& r, const std::string& task);
+std::vector<ModelName> strong_models(const Results& r, const std::string& task);
+
+/// The PGR row of a cell, or nullptr.
+const PgrRow* find_pgr(const Results& r, const std::string& task, const std::string& weak,
+                       const std::string& strong, const LossKey& k);
+/// Median over pairs of the ok PGR means of one (task, loss, method); NaN when none is ok.
+double median_pgr(const Results& r, const std::string& task, const LossKey& k);
+
+/// Students of one (task, weak, strong, loss, method) aggregated over seeds.
+struct PairSummary {
+  std::string weak, strong;
+  int64_t weak_params = 0, strong_params = 0;
+  LossKey loss;
+  Stat test_accuracy;             // student test accuracy
+  Stat agree_right, agree_wrong;  // agreement with the supervisor when it was right / wrong
+  struct Step {
+    int64_t step = 0;
+    Stat test_accuracy, weak_agreement;
+  };
+  std::vector<Step> dynamics;     // steps present in any seed, ascending
+};
+/// All student pairs of a task, sorted by (weak params, strong params, loss order).
+std::vector<PairSummary> pair_summaries(const Results& r, const std::string& task);
+
+}  // namespace w2s::report

@@ -1,0 +1,297 @@
+// PGR and run tables (md, csv, json, text) and the pairs × losses PGR grid.
+#include "w2s/report/tables.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "w2s/core/error.h"
+#include "w2s/report/aggregate.h"
+
+namespace w2s::report {
+namespace {
+
+using nlohmann::json;
+
+json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+std::string csv_num(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : ""; }
+std::string fixed(double v, int digits) {
+  return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : "-";
+}
+
+size_t task_rank(const std::vector<std::string>& tasks, const std::string& t) {
+  return size_t(std::find(tasks.begin(), tasks.end(), t) - tasks.begin());
+}
+
+/// PGR rows ordered by task, loss (xent, logconf, ...), weak size, strong size.
+std::vector<const PgrRow*> sorted_pgr(const Results& r) {
+  const auto tasks = task_names(r);
+  std::vector<const PgrRow*> rows;
+  for (const PgrRow& p : r.pgr) rows.push_back(&p);
+  std::map<std::string, std::vector<LossKey>> keys_of;
+  for (const std::string& t : tasks) keys_of[t] = loss_keys(r, t);
+  auto rank = [&](const PgrRow* p) {
+    const auto& keys = keys_of[p->task];
+    const LossKey k{p->loss, p->method};
+    const size_t li = size_t(std::find(keys.begin(), keys.end(), k) - keys.begin());
+    return std::tuple(task_rank(tasks, p->task), li, p->weak_params, p->weak, p->strong_params,
+                      p->strong);
+  };
+  std::stable_sort(rows.begin(), rows.end(),
+                   [&](const PgrRow* a, const PgrRow* b) { return rank(a) < rank(b); });
+  return rows;
+}
+
+/// Stages ordered by task, gt before students, model size, supervisor, loss, seed.
+std::vector<const StageRecord*> sorted_stages(const Results& r) {
+  const auto tasks = task_names(r);
+  std::vector<const StageRecord*> rows;
+  for (const StageRecord& s : r.stages) rows.push_back(&s);
+  auto rank = [&](const StageRecord* s) {
+    return std::tuple(task_rank(tasks, s->task), s->kind != "gt", s->model_params, s->model,
+                      s->supervisor, s->loss != "xent", s->loss, s->method, s->seed);
+  };
+  std::stable_sort(rows.begin(), rows.end(),
+                   [&](const StageRecord* a, const StageRecord* b) { return rank(a) < rank(b); });
+  return rows;
+}
+
+bool many_methods(const Results& r) {
+  for (const PgrRow& p : r.pgr)
+    if (p.method != r.pgr.front().method) return true;
+  return false;
+}
+
+std::string pad(const std::string& s, size_t width, bool right) {
+  const size_t w = display_width(s);
+  const std::string fill(w < width ? width - w : 0, ' ');
+  return right ? fill + s : s + fill;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string md_field(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out.empty() ? " " : out;
+}
+
+}  // namespace
+
+TableFormat parse_table_format(const std::string& name) {
+  if (name == "md" || name == "markdown") return TableFormat::md;
+  if (name == "csv") return TableFormat::csv;
+  if (name == "json") return TableFormat::json;
+  if (name == "text" || name == "txt") return TableFormat::text;
+  fail("unknown table format '{}' (md, csv, json, text)", name);
+}
+
+size_t display_width(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string render_table(const Table& t, TableFormat format) {
+  const size_t n = t.headers.size();
+  auto right = [&](size_t i) { return i < t.right.size() && t.right[i]; };
+  std::string out;
+  switch (format) {
+    case TableFormat::csv: {
+      auto line = [&](const std::vector<std::string>& cells) {
+        for (size_t i = 0; i < cells.size(); ++i) {
+          if (i) out += ',';
+          out.append(csv_field(cells[i]));
+        }
+        out += "\n";
+      };
+      line(t.headers);
+      for (const auto& row : t.rows) line(row);
+      return out;
+    }
+    case TableFormat::md: {
+      auto line = [&](const std::vector<std::string>& cells) {
+        out += "|";
+        for (const auto& c : cells) {
+          out += ' ';
+          out.append(md_field(c));
+          out += " |";
+        }
+        out += "\n";
+      };
+      line(t.headers);
+      out += "|";
+      for (size_t i = 0; i < n; ++i) out += right(i) ? " ---: |" : " --- |";
+      out += "\n";
+      for (const auto& row : t.rows) line(row);
+      return out;
+    }
+    case TableFormat::text: {
+      std::vector<size_t> width(n, 0);
+      for (size_t i = 0; i < n; ++i) width[i] = display_width(t.headers[i]);
+      for (const auto& row : t.rows)
+        for (size_t i = 0; i < n && i < row.size(); ++i)
+          width[i] = std::max(width[i], display_width(row[i]));
+      auto line = [&](const std::vector<std::string>& cells) {
+        std::string l;
+        for (size_t i = 0; i < n; ++i)
+          l += (i ? "  " : "") + pad(i < cells.size() ? cells[i] : "", width[i], right(i));
+        while (!l.empty() && l.back() == ' ') l.pop_back();
+        out += l + "\n";
+      };
+      line(t.headers);
+      std::vector<std::string> rule;
+      for (size_t i = 0; i < n; ++i) {
+        std::string dash;
+        for (size_t k = 0; k < width[i]; ++k) dash += "─";
+        rule.push_back(dash);
+      }
+      line(rule);
+      for (const auto& row : t.rows) line(row);
+      return out;
+    }
+    case TableFormat::json: break;
+  }
+  fail("render_table: json needs typed values (use format_pgr_table / format_runs_table)");
+}
+
+std::string format_pgr_table(const Results& r, TableFormat format) {
+  const auto rows = sorted_pgr(r);
+  if (format == TableFormat::json) {
+    json out = json::array();
+    for (const PgrRow* p : rows) {
+      const bool ok = p->status == "ok";
+      out.push_back({{"task", p->task}, {"weak", p->weak}, {"strong", p->strong},
+                     {"loss", p->loss}, {"method", p->method}, {"weak_params", p->weak_params},
+                     {"strong_params", p->strong_params}, {"n_seeds", p->n_seeds},
+                     {"weak_acc", num(p->weak_acc)}, {"weak_se", num(p->weak_se)},
+                     {"ceiling_acc", num(p->ceiling_acc)}, {"ceiling_se", num(p->ceiling_se)},
+                     {"student_acc", num(p->student_acc)}, {"student_se", num(p->student_se)},
+                     {"pgr", ok ? num(p->pgr) : json(nullptr)},
+                     {"pgr_se", ok ? num(p->pgr_se) : json(nullptr)}, {"status", p->status}});
+    }
+    return out.dump(1) + "\n";
+  }
+  Table t;
+  if (format == TableFormat::csv) {
+    t.headers = {"task", "weak", "strong", "loss", "method", "weak_params", "strong_params",
+                 "n_seeds", "weak_acc", "weak_se", "ceiling_acc", "ceiling_se", "student_acc",
+                 "student_se", "pgr", "pgr_se", "status"};
+    for (const PgrRow* p : rows) {
+      const bool ok = p->status == "ok";
+      t.rows.push_back({p->task, p->weak, p->strong, p->loss, p->method,
+                        std::to_string(p->weak_params), std::to_string(p->strong_params),
+                        std::to_string(p->n_seeds), csv_num(p->weak_acc), csv_num(p->weak_se),
+                        csv_num(p->ceiling_acc), csv_num(p->ceiling_se), csv_num(p->student_acc),
+                        csv_num(p->student_se), ok ? csv_num(p->pgr) : "",
+                        ok ? csv_num(p->pgr_se) : "", p->status});
+    }
+    return render_table(t, format);
+  }
+  const bool method = many_methods(r);
+  t.headers = {"task", "weak", "strong", "loss"};
+  if (method) t.headers.push_back("method");
+  for (const char* h : {"seeds", "weak acc", "ceiling acc", "student acc", "PGR"})
+    t.headers.push_back(h);
+  t.right.assign(t.headers.size(), false);
+  for (size_t i = t.headers.size() - 5; i < t.headers.size(); ++i) t.right[i] = true;
+  for (const PgrRow* p : rows) {
+    std::vector<std::string> row = {p->task, p->weak, p->strong, p->loss};
+    if (method) row.push_back(p->method);
+    row.push_back(std::to_string(p->n_seeds));
+    row.push_back(format_mean_se(p->weak_acc, p->weak_se, 3));
+    row.push_back(format_mean_se(p->ceiling_acc, p->ceiling_se, 3));
+    row.push_back(format_mean_se(p->student_acc, p->student_se, 3));
+    row.push_back(format_pgr_cell(*p));
+    t.rows.push_back(std::move(row));
+  }
+  return render_table(t, format);
+}
+
+std::string format_runs_table(const Results& r, TableFormat format) {
+  const auto rows = sorted_stages(r);
+  if (format == TableFormat::json) {
+    json out = json::array();
+    for (const StageRecord* s : rows)
+      out.push_back({{"key", s->key}, {"kind", s->kind}, {"task", s->task}, {"model", s->model},
+                     {"model_params", s->model_params}, {"supervisor", s->supervisor},
+                     {"loss", s->loss}, {"method", s->method}, {"seed", s->seed},
+                     {"test_accuracy", num(s->test_accuracy)}, {"commit", s->commit},
+                     {"wall_seconds", num(s->wall_seconds)}, {"peak_rss_mb", num(s->peak_rss_mb)}});
+    return out.dump(1) + "\n";
+  }
+  Table t;
+  t.headers = {"key", "kind", "task", "model", "supervisor", "loss", "method", "seed",
+               "accuracy", "commit", "wall", "peak mem"};
+  t.right = {false, false, false, false, false, false, false, true, true, false, true, true};
+  const bool csv = format == TableFormat::csv;
+  if (csv) {
+    t.headers[10] = "wall_seconds";
+    t.headers[11] = "peak_rss_mb";
+  }
+  for (const StageRecord* s : rows) {
+    const std::string sup = s->supervisor.empty() && !csv ? "-" : s->supervisor;
+    t.rows.push_back({csv ? s->key : s->key.substr(0, 10), s->kind, s->task, s->model, sup,
+                      s->loss, s->method, std::to_string(s->seed),
+                      csv ? csv_num(s->test_accuracy) : fixed(s->test_accuracy, 3), s->commit,
+                      csv ? csv_num(s->wall_seconds) : format_duration(s->wall_seconds),
+                      csv ? csv_num(s->peak_rss_mb) : format_memory_mb(s->peak_rss_mb)});
+  }
+  return render_table(t, format);
+}
+
+std::string format_pgr_grid(const Results& r) {
+  std::string out;
+  for (const std::string& task : task_names(r)) {
+    const auto keys = loss_keys(r, task);
+    const auto weak = weak_models(r, task);
+    const auto strong = strong_models(r, task);
+    Table t;
+    t.headers = {"pair"};
+    for (const LossKey& k : keys) t.headers.push_back(loss_label(k, keys));
+    t.right.assign(t.headers.size(), true);
+    t.right[0] = false;
+    for (const ModelName& w : weak) {
+      for (const ModelName& s : strong) {
+        std::vector<std::string> row = {w.name + " → " + s.name};
+        bool any = false;
+        for (const LossKey& k : keys) {
+          const PgrRow* p = find_pgr(r, task, w.name, s.name, k);
+          any = any || p != nullptr;
+          row.push_back(p ? format_pgr_cell(*p) : "-");
+        }
+        if (any) t.rows.push_back(std::move(row));
+      }
+    }
+    if (!out.empty()) out += "\n";
+    out += fmt::format("task {}: PGR (mean ± SE over seeds)\n", task);
+    if (t.rows.empty()) {
+      out += "  no PGR rows\n";
+      continue;
+    }
+    out += render_table(t, TableFormat::text);
+    std::string med;
+    for (const LossKey& k : keys) {
+      const double m = median_pgr(r, task, k);
+      med += fmt::format("{}{} {}", med.empty() ? "" : " · ", loss_label(k, keys),
+                         std::isfinite(m) ? fmt::format("{:.2f}", m) : "n/a");
+    }
+    out += "median PGR per loss: " + med + "\n";
+  }
+  return out.empty() ? "no results\n" : out;
+}
+
+}  // namespace w2s::report
