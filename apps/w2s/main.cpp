@@ -34,6 +34,11 @@ int main(int argc, char** argv) {
   w2s::app::register_corpus(app);
   w2s::app::register_tokenizer(app);
   w2s::app::register_pretrain(app);
+  w2s::app::register_run(app);
+  w2s::app::register_sweep(app);
+  w2s::app::register_results(app);
+  w2s::app::register_report(app);
+  w2s::app::register_quickstart(app);
 
   try {
     app.parse(argc, argv);

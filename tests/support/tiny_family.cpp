@@ -1,0 +1,69 @@
+#include "tiny_family.h"
+
+#include <nlohmann/json.hpp>
+
+#include "w2s/data/jsonl.h"
+#include "w2s/data/rng.h"
+#include "w2s/models/checkpoint.h"
+#include "w2s/models/config.h"
+#include "w2s/tokenizer/bpe_trainer.h"
+
+namespace fs = std::filesystem;
+
+namespace w2s::test {
+
+namespace {
+const std::vector<std::string> kWords = {"red", "blue", "green", "stone", "river", "cloud", "apple", "pear",
+                                         "cat", "dog", "house", "tree", "light", "dark", "sun", "moon"};
+const std::vector<std::string> kPositive = {"apple", "pear", "sun", "moon", "tree", "cat", "river", "light"};
+}  // namespace
+
+std::string make_toy_task(const fs::path& path, int n, uint64_t seed) {
+  data::Rng rng(seed);
+  std::vector<nlohmann::json> rows;
+  for (int i = 0; i < n; ++i) {
+    const int len = 3 + static_cast<int>(rng.below(5));
+    std::string text;
+    std::string last;
+    for (int k = 0; k < len; ++k) {
+      last = kWords[rng.below(kWords.size())];
+      text += (k ? " " : "") + last;
+    }
+    const bool pos = std::find(kPositive.begin(), kPositive.end(), last) != kPositive.end();
+    rows.push_back({{"text", text + " " + std::to_string(i)}, {"label", pos ? 1 : 0}});
+  }
+  // Put the id number first so that the last word decides the label.
+  for (auto& r : rows) {
+    std::string t = r["text"];
+    const auto sp = t.rfind(' ');
+    r["text"] = t.substr(sp + 1) + " " + t.substr(0, sp);
+  }
+  fs::create_directories(path.parent_path());
+  data::write_jsonl(path, rows);
+  return "jsonl:" + path.string();
+}
+
+std::vector<fs::path> make_tiny_family(const fs::path& dir, const std::vector<int64_t>& widths) {
+  std::vector<std::string> texts;
+  for (int r = 0; r < 20; ++r)
+    for (const auto& w : kWords) texts.push_back(w + " " + std::to_string(r) + " " + w);
+  tokenizer::TrainerOptions to;
+  to.vocab_size = 300;
+  to.min_frequency = 1;
+  to.n_threads = 1;
+  to.log_every = 0;
+  const auto tok = tokenizer::train_bpe({.files = {}, .texts = texts}, to);
+  std::vector<fs::path> out;
+  for (int64_t d : widths) {
+    const fs::path m = dir / ("tiny-d" + std::to_string(d));
+    auto cfg = models::tiny_config("gpt2", tok.vocab_size(), d, 1, 2, 2, 32);
+    auto model = models::make_model(cfg);
+    model->init_weights(static_cast<uint64_t>(d));
+    models::save_model(*model, m);
+    tok.save(m / "tokenizer.json");
+    out.push_back(m);
+  }
+  return out;
+}
+
+}  // namespace w2s::test

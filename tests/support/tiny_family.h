@@ -1,0 +1,20 @@
+// Test fixtures for the weak-to-strong engine: a family of tiny random-init GPT-2 checkpoints
+// sharing a small BPE tokenizer, and a toy JSONL task whose label is decided by the last word.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace w2s::test {
+
+/// Writes <dir>/<name>/ (config.json, model.safetensors, tokenizer.json) for each width in
+/// `widths` (1 layer each, n_ctx 32) and returns the folders, smallest first.
+std::vector<std::filesystem::path> make_tiny_family(const std::filesystem::path& dir,
+                                                    const std::vector<int64_t>& widths = {8, 16, 32});
+
+/// A JSONL task of `n` rows ({"text", "label"}) in `path`: random words, label 1 when the last
+/// word is one of a fixed set. Deterministic in `seed`. Returns the task spec "jsonl:PATH".
+std::string make_toy_task(const std::filesystem::path& path, int n, uint64_t seed = 1);
+
+}  // namespace w2s::test

@@ -1,0 +1,262 @@
+// Sweeps: the plan (pairs × losses × seeds, bootstrapping), sharding (the union of shards is the
+// plan), and a whole sweep over a family of tiny models on a toy task: results, PGR rows, reuse of
+// finished stages on a rerun, determinism.
+#include "w2s/sweep/sweep.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "test_support.h"
+#include "tiny_family.h"
+#include "w2s/core/error.h"
+#include "w2s/data/jsonl.h"
+#include "w2s/methods/weak_labels.h"
+#include "w2s/sweep/run_store.h"
+
+namespace fs = std::filesystem;
+using namespace w2s;
+
+namespace {
+sweep::SweepOptions three_models() {
+  sweep::SweepOptions o;
+  o.models = {"a", "b", "c"};
+  o.seeds = {0, 1};
+  o.losses = {"xent", "logconf"};
+  return o;
+}
+std::string id_of(const sweep::PlannedStage& s) {
+  std::string c;
+  for (int k : s.chain) c += std::to_string(k) + ",";
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}", s.kind, s.task, s.seed, s.model, c, s.loss, s.method);
+}
+}  // namespace
+
+TEST(SweepPlan, EveryPairLossAndSeed) {
+  auto o = three_models();
+  const auto plan = sweep::plan_sweep(o);
+  // Per seed: 3 gt + 3 pairs (a<b, a<c, b<c) × 2 losses = 9; 2 seeds → 18.
+  EXPECT_EQ(plan.size(), 18u);
+  int gt = 0, students = 0;
+  for (const auto& s : plan) {
+    if (s.kind == "gt") ++gt;
+    else {
+      ++students;
+      EXPECT_LT(s.chain.front(), s.model);
+    }
+  }
+  EXPECT_EQ(gt, 6);
+  EXPECT_EQ(students, 12);
+  o.same_size = true;
+  EXPECT_EQ(sweep::plan_sweep(o).size(), 18u + 2 * 3 * 2);
+  o.same_size = false;
+  o.bootstrap = true;  // a → b → c per loss
+  const auto boot = sweep::plan_sweep(o);
+  ASSERT_EQ(boot.size(), 18u + 2 * 2);
+  int chains = 0;
+  for (const auto& s : boot)
+    if (s.method == "bootstrap") {
+      ++chains;
+      EXPECT_EQ(s.chain, (std::vector<int>{0, 1}));
+      EXPECT_EQ(s.model, 2);
+    }
+  EXPECT_EQ(chains, 4);
+}
+
+TEST(SweepPlan, UnknownLossIsAnError) {
+  auto o = three_models();
+  o.losses = {"xent", "logconff"};
+  EXPECT_THROW(sweep::plan_sweep(o), Error);
+}
+
+TEST(SweepPlan, ShardsPartitionThePlan) {
+  auto o = three_models();
+  o.bootstrap = true;
+  o.seeds = {0, 1, 2};
+  const auto plan = sweep::plan_sweep(o);
+  for (int n : {1, 2, 3, 4, 7}) {
+    std::multiset<std::string> all;
+    for (int i = 1; i <= n; ++i) {
+      const auto part = sweep::shard_of(plan, i, n);
+      for (const auto& s : part) all.insert(id_of(s));
+      // A shard holds whole units: a student's supervisor gt stage is in the same shard.
+      for (const auto& s : part)
+        if (s.kind == "student") {
+          bool found = false;
+          for (const auto& g : part) found |= g.kind == "gt" && g.unit == s.unit && g.model == s.chain.front();
+          EXPECT_TRUE(found) << id_of(s);
+        }
+    }
+    std::multiset<std::string> expected;
+    for (const auto& s : plan) expected.insert(id_of(s));
+    EXPECT_EQ(all, expected) << n << " shards";
+  }
+  EXPECT_EQ(sweep::parse_shard("2/4"), std::make_pair(2, 4));
+  EXPECT_THROW(sweep::parse_shard("0/4"), Error);
+  EXPECT_THROW(sweep::parse_shard("5/4"), Error);
+  EXPECT_THROW(sweep::parse_shard("x"), Error);
+}
+
+class TinySweep : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    family_ = test::make_tiny_family(tmp_ / "models", {8, 16, 32});
+    task_ = test::make_toy_task(tmp_ / "toy.jsonl", 300);
+  }
+  sweep::SweepOptions options(const fs::path& runs) {
+    sweep::SweepOptions o;
+    o.runs_dir = runs.string();
+    o.tasks = {task_};
+    for (const auto& m : family_) o.models.push_back(m.string());
+    o.seeds = {0, 1};
+    o.losses = {"xent", "logconf"};
+    o.data.n_train1 = 80;
+    o.data.n_train2 = 80;
+    o.data.n_test = 60;
+    o.finetune.lr = 1e-2;
+    o.finetune.epochs = 3;
+    o.finetune.batch_size = 16;
+    o.finetune.micro_batch = 8;  // accumulation: batch-level losses must still see the whole batch
+    o.finetune.eval_points = 3;
+    return o;
+  }
+  test::TempDir tmp_;
+  std::vector<fs::path> family_;
+  std::string task_;
+};
+
+TEST_F(TinySweep, RunsEveryStageReportsPgrAndReusesOnRerun) {
+  auto o = options(tmp_ / "runs");
+  sweep::SweepRunOptions run;
+  run.output = sweep::Output::quiet;
+  const auto res = sweep::run_sweep(o, run);
+  // 2 seeds × (3 gt + 3 pairs × 2 losses) stages.
+  EXPECT_EQ(res.stages.size(), 18u);
+  ASSERT_EQ(res.pgr.size(), 6u);
+  for (const auto& r : res.pgr) {
+    EXPECT_EQ(r.n_seeds + (r.status == "ok" ? 0 : r.n_seeds), r.n_seeds * (r.status == "ok" ? 1 : 2));
+    EXPECT_TRUE(r.status == "ok" || r.status == "ceiling_not_above_weak") << r.status;
+    EXPECT_GE(r.weak_acc, 0.0);
+    EXPECT_LE(r.weak_acc, 1.0);
+    if (r.status == "ok") EXPECT_TRUE(std::isfinite(r.pgr));
+    else EXPECT_TRUE(std::isnan(r.pgr));
+  }
+  int students = 0;
+  for (const auto& s : res.stages) {
+    EXPECT_FALSE(s.commit.empty());
+    EXPECT_GE(s.dynamics.size(), 3u) << s.key;
+    if (s.kind == "student") {
+      ++students;
+      EXPECT_EQ(s.n_weak_right + s.n_weak_wrong, 60);
+      EXPECT_TRUE(std::isfinite(s.dynamics.back().weak_agreement));
+    }
+  }
+  EXPECT_EQ(students, 12);
+  // The weak labels are a reference-format JSONL file of train half 2.
+  sweep::RunStore store(o.runs_dir);
+  int n_label_files = 0;
+  for (const auto& k : store.keys())
+    if (k.rfind("gt-", 0) == 0) {
+      const auto rows = methods::read_weak_labels(store.path(k) / "weak_labels.jsonl");
+      EXPECT_EQ(rows.size(), 80u);
+      ++n_label_files;
+    }
+  EXPECT_EQ(n_label_files, 6);
+  EXPECT_TRUE(fs::exists(fs::path(o.runs_dir) / "results.json"));
+  EXPECT_TRUE(fs::exists(fs::path(o.runs_dir) / "sweep.toml"));
+
+  // A rerun trains nothing (every stage is reused): same records, same keys.
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto again = sweep::run_sweep(o, run);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 20.0);
+  ASSERT_EQ(again.stages.size(), res.stages.size());
+  for (size_t i = 0; i < res.stages.size(); ++i) {
+    EXPECT_EQ(again.stages[i].key, res.stages[i].key);
+    EXPECT_EQ(again.stages[i].test_accuracy, res.stages[i].test_accuracy);
+  }
+}
+
+TEST_F(TinySweep, SameConfigAndSeedGiveTheSameNumbersAndShardsMergeByCopying) {
+  auto whole = options(tmp_ / "whole");
+  whole.seeds = {3};
+  whole.losses = {"logconf"};
+  sweep::SweepRunOptions run;
+  run.output = sweep::Output::quiet;
+  const auto a = sweep::run_sweep(whole, run);
+  // The same plan in two shards run into separate folders, merged by copying.
+  auto s1 = whole, s2 = whole;
+  s1.runs_dir = (tmp_ / "shard1").string();
+  s2.runs_dir = (tmp_ / "shard2").string();
+  run.shard_i = 1, run.shard_n = 2;
+  sweep::run_sweep(s1, run);
+  run.shard_i = 2;
+  sweep::run_sweep(s2, run);
+  fs::create_directories(tmp_ / "merged");
+  for (const auto* d : {&s1.runs_dir, &s2.runs_dir})
+    for (const auto& e : fs::directory_iterator(*d))
+      if (e.is_directory() && e.path().filename().string().find('-') != std::string::npos)
+        fs::copy(e.path(), tmp_ / "merged" / e.path().filename(), fs::copy_options::recursive | fs::copy_options::skip_existing);
+  auto merged = whole;
+  merged.runs_dir = (tmp_ / "merged").string();
+  const auto b = sweep::collect_results(merged);
+  ASSERT_EQ(a.stages.size(), b.stages.size());
+  for (size_t i = 0; i < a.stages.size(); ++i) {
+    EXPECT_EQ(a.stages[i].key, b.stages[i].key);
+    EXPECT_EQ(a.stages[i].test_accuracy, b.stages[i].test_accuracy) << a.stages[i].key;  // bit-identical on CPU
+  }
+  ASSERT_EQ(a.pgr.size(), b.pgr.size());
+  for (size_t i = 0; i < a.pgr.size(); ++i) EXPECT_EQ(a.pgr[i].status, b.pgr[i].status);
+}
+
+TEST_F(TinySweep, MissingModelFolderIsAClearError) {
+  auto o = options(tmp_ / "runs");
+  o.models[1] = (tmp_ / "nope").string();
+  sweep::SweepRunOptions run;
+  run.output = sweep::Output::quiet;
+  try {
+    sweep::run_sweep(o, run);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("nope"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(TinySweep, BootstrappingAndGenerativeFinetuning) {
+  auto o = options(tmp_ / "boot");
+  o.seeds = {0};
+  o.losses = {"xent"};
+  o.bootstrap = true;
+  sweep::SweepRunOptions run;
+  run.output = sweep::Output::quiet;
+  const auto res = sweep::run_sweep(o, run);
+  // 3 gt + 3 direct students + 1 chain (its first link is the direct 8→16 student, reused).
+  EXPECT_EQ(res.stages.size(), 7u);
+  int boot_rows = 0;
+  for (const auto& r : res.pgr)
+    if (r.method == "bootstrap") {
+      ++boot_rows;
+      EXPECT_EQ(r.weak, "tiny-d8");
+      EXPECT_EQ(r.strong, "tiny-d32");
+    }
+  EXPECT_EQ(boot_rows, 1);
+  bool chain_seen = false;
+  for (const auto& s : res.stages) chain_seen |= s.supervisor == "tiny-d8>tiny-d16";
+  EXPECT_TRUE(chain_seen);
+
+  auto g = options(tmp_ / "genft");
+  g.seeds = {0};
+  g.losses = {"xent"};
+  g.models.pop_back();
+  g.generative_finetune = true;
+  g.genft.epochs = 1;
+  g.genft.batch_size = 4;
+  const auto gr = sweep::run_sweep(g, run);
+  EXPECT_EQ(gr.stages.size(), 3u);
+  for (const auto& s : gr.stages) EXPECT_NE(s.model.find("+genft"), std::string::npos) << s.model;
+  sweep::RunStore store(g.runs_dir);
+  int genft = 0;
+  for (const auto& k : store.keys()) genft += k.rfind("genft-", 0) == 0;
+  EXPECT_EQ(genft, 2);
+}
