@@ -9,6 +9,7 @@
 #include "sweep_config.h"
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
+#include "w2s/train/classifier.h"
 
 namespace fs = std::filesystem;
 
@@ -33,6 +34,10 @@ void register_quickstart(CLI::App& app) {
   cmd->callback([cli, full] {
     if (cli->config_file->empty()) cli->default_config_ = find_config(*full ? "quickstart_full.toml" : "quickstart.toml");
     const auto o = cli->resolve();
+    for (const auto& m : o.models)
+      check(fs::exists(train::backbone_dir(m)),
+            "model {} not found: the built-in family ships in models/ (models/MODEL_CARD.md); to build it "
+            "yourself run `bash scripts/train_family.sh && bash scripts/ship_family.sh`", m);
     const std::string toml = config::dump_toml(o, sweep::SweepOptions::schema());
     if (cli->bind->dump_requested()) return fmt::print("{}", toml);
     if (cli->output() == sweep::Output::bar) {

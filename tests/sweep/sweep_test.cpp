@@ -260,3 +260,22 @@ TEST_F(TinySweep, BootstrappingAndGenerativeFinetuning) {
   for (const auto& k : store.keys()) genft += k.rfind("genft-", 0) == 0;
   EXPECT_EQ(genft, 2);
 }
+
+TEST_F(TinySweep, GroundTruthStagesDoNotDependOnTheStudentLossOptions) {
+  auto a = options(tmp_ / "keys");
+  auto b = a;
+  b.finetune.loss.name = "logconf";
+  b.finetune.loss.logconf_form = "reference";
+  sweep::RunStore store(a.runs_dir);
+  methods::Pipeline pa(store, a.data, a.finetune), pb(store, b.data, b.finetune);
+  const auto m = sweep::family_of(a).front();
+  EXPECT_EQ(pa.gt_key(task_, m, 0), pb.gt_key(task_, m, 0));  // weak labels and ceilings are shared
+  EXPECT_NE(pa.gt_key(task_, m, 0), pa.gt_key(task_, m, 1));
+  auto c = a;
+  c.finetune.lr = 5e-3;
+  methods::Pipeline pc(store, c.data, c.finetune);
+  EXPECT_NE(pa.gt_key(task_, m, 0), pc.gt_key(task_, m, 0));
+  methods::LossOptions xent, logconf;
+  logconf.name = "logconf";
+  EXPECT_NE(pa.student_key(task_, m, "gt-x", xent, 0, "finetune"), pa.student_key(task_, m, "gt-x", logconf, 0, "finetune"));
+}

@@ -203,6 +203,7 @@ nlohmann::json Pipeline::common_json(const std::string& task, int64_t seed) {
 train::FinetuneOptions Pipeline::options_for(const ModelRef& m) const {
   auto o = finetune_;
   if (m.lr > 0) o.lr = m.lr;
+  o.loss = LossOptions{};  // ground truth trains with xent; students set their loss
   return o;
 }
 

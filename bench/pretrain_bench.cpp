@@ -1,0 +1,75 @@
+// Pretraining-step throughput of a family member: the exact step `w2s pretrain` takes (forward,
+// cross-entropy, backward, grad clipping, AdamW) on a fixed random batch, as tokens/s and GFLOP/s.
+// bench/reference/pretrain_step.py runs the same model and step in eager PyTorch;
+// bench/reference/compare.sh prints both and the ratio.
+//   build/bench/pretrain_bench configs/family/xs.toml [steps=20] [warmup=3]
+// FLOPs per token = 6·(non-embedding params + LM head) + 12·n_layer·T·d_model (attention).
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "w2s/config/schema.h"
+#include "w2s/core/threads.h"
+#include "w2s/core/torch_compat.h"
+#include "w2s/models/config.h"
+#include "w2s/models/transformer.h"
+#include "w2s/train/compute.h"
+#include "w2s/train/optim.h"
+#include "w2s/train/pretrain.h"
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: pretrain_bench CONFIG.toml [steps] [warmup]\n");
+    return 2;
+  }
+  try {
+    w2s::train::PretrainOptions o;
+    w2s::config::apply(o, w2s::train::PretrainOptions::schema(), w2s::config::parse_toml_file(argv[1]), argv[1]);
+    const int steps = argc > 2 ? std::stoi(argv[2]) : 20;
+    const int warmup = argc > 3 ? std::stoi(argv[3]) : 3;
+    w2s::set_threads(0);
+    const auto compute = w2s::train::resolve_compute("cpu", o.precision);
+    const int64_t vocab = 8192;
+    auto cfg = w2s::models::tiny_config(o.model.model_type, vocab, o.model.d_model, o.model.n_layer, o.model.n_head,
+                                        o.model.n_head, o.model.n_ctx);
+    cfg.d_ff = 4 * o.model.d_model;
+    auto model = w2s::models::make_model(cfg);
+    model->init_weights(0);
+    model->train();
+    auto opt = w2s::train::make_adamw(model->parameters(), {.lr = o.lr, .beta1 = o.beta1, .beta2 = o.beta2,
+                                                            .eps = 1e-8, .weight_decay = o.weight_decay});
+    torch::manual_seed(0);
+    auto batch = torch::randint(vocab, {o.batch_size, o.seq_len + 1}, torch::kLong);  // (B, T+1)
+    auto x = batch.slice(1, 0, o.seq_len), y = batch.slice(1, 1, o.seq_len + 1);
+    auto step = [&] {
+      opt->zero_grad();
+      w2s::compat::AutocastGuard ac(c10::DeviceType::CPU, at::kBFloat16, compute.bf16);
+      auto logits = model->forward(x);  // (B, T, V)
+      auto loss = torch::nn::functional::cross_entropy(logits.reshape({-1, vocab}).to(torch::kFloat), y.reshape({-1}));
+      loss.backward();
+      w2s::train::clip_grad_norm(model->parameters(), o.grad_clip);
+      opt->step();
+      return loss.item<double>();
+    };
+    for (int i = 0; i < warmup; ++i) step();
+    const auto t0 = std::chrono::steady_clock::now();
+    double loss = 0;
+    for (int i = 0; i < steps; ++i) loss = step();
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const auto count = model->count_parameters();
+    const double tokens = static_cast<double>(o.batch_size * o.seq_len) * steps;
+    const double flops_per_token = 6.0 * static_cast<double>(count.non_embedding + vocab * cfg.d_model) +
+                                   12.0 * cfg.n_layer * o.seq_len * cfg.d_model;
+    fmt::print("{{\"impl\": \"w2s\", \"config\": \"{}\", \"non_embedding\": {}, \"threads\": {}, \"precision\": \"{}\", "
+               "\"steps\": {}, \"tokens_per_s\": {:.1f}, \"gflops\": {:.2f}, \"loss\": {:.4f}}}\n",
+               argv[1], count.non_embedding, torch::get_num_threads(), compute.bf16 ? "bfloat16" : "float32", steps,
+               tokens / secs, tokens * flops_per_token / secs / 1e9, loss);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
