@@ -19,21 +19,6 @@ function(w2s_torch_pch target)
   endif()
 endfunction()
 
-function(w2s_git_commit out)
-  execute_process(COMMAND git rev-parse --short=12 HEAD WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
-                  OUTPUT_VARIABLE c OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
-  if(NOT rc EQUAL 0 OR c STREQUAL "")
-    set(c "unknown")
-  else()
-    execute_process(COMMAND git status --porcelain --untracked-files=no WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
-                    OUTPUT_VARIABLE dirty OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-    if(NOT dirty STREQUAL "")
-      set(c "${c}-dirty")
-    endif()
-  endif()
-  set(${out} ${c} PARENT_SCOPE)
-endfunction()
-
 # w2s_add_test(NAME name SOURCES a.cpp b.cpp LABELS unit|slow|gpu ...)
 # One gtest executable = one ctest test carrying LABELS (a process per TEST() would pay libtorch's
 # start-up once per case; --output-on-failure shows which case failed).
