@@ -17,7 +17,7 @@ namespace w2s::app {
 
 namespace {
 std::string find_config(const std::string& name) {
-  for (const fs::path base : {fs::path("."), fs::path(W2S_SOURCE_DIR)}) {
+  for (const fs::path& base : {fs::path("."), fs::path(W2S_SOURCE_DIR)}) {
     const fs::path p = base / "configs" / name;
     if (fs::exists(p)) return p.string();
   }

@@ -33,7 +33,11 @@ void register_run(CLI::App& app) {
     if (!labels->empty()) {
       o.models = {s};
       o.model_names.clear();
-      o.model_lrs.resize(std::min<size_t>(o.model_lrs.size(), 1));
+      // The strong model is the config's last model (unless --strong names another): keep its lr.
+      const bool from_config = strong->empty() && o.model_lrs.size() == family.size();
+      const double lr = from_config && !o.model_lrs.empty() ? o.model_lrs.back() : 0.0;
+      o.model_lrs.clear();
+      if (lr > 0) o.model_lrs.push_back(lr);
       sweep::RunStore store(o.runs_dir);
       methods::Pipeline p(store, o.data, o.finetune);
       const auto ref = sweep::family_of(o).front();

@@ -78,8 +78,9 @@ batch_size = 16
   // No half artifact: every folder is either complete or a temporary one.
   for (const auto& e : fs::directory_iterator(tmp / "killed")) {
     const std::string name = e.path().filename().string();
-    if (e.is_directory() && name.rfind(".tmp-", 0) != 0 && name != "features")
+    if (e.is_directory() && name.rfind(".tmp-", 0) != 0 && name != "features") {
       EXPECT_TRUE(fs::exists(e.path() / "meta.json")) << name;
+    }
   }
 
   // Rerun: finished stages are reused, the rest is built, the temporary folder is cleaned up.
