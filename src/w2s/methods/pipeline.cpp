@@ -152,6 +152,39 @@ void write_dynamics(const fs::path& path, const std::vector<train::DynamicsRow>&
   data::write_jsonl(path, out);
 }
 
+/// Metrics of a finished finetune (agreement with `weak_test` when given) and the artifact files:
+/// test/val predictions, its predictions on train half 2 as weak labels, dynamics, metrics.json.
+StageMetrics write_stage_outputs(const fs::path& dir, const data::Split& s, const train::FinetuneResult& r,
+                                 size_t n_train, const std::vector<double>* weak_test) {
+  StageMetrics m;
+  const auto& pt = r.p1.at("test");
+  const auto labels = labels_of(s.test);
+  m.test_accuracy = eval::accuracy(pt, labels);
+  m.test_auroc = eval::auroc(pt, labels);
+  m.test_ece = eval::expected_calibration_error(pt, labels);
+  m.agreement = m.agree_when_weak_right = m.agree_when_weak_wrong = std::nan("");
+  if (weak_test) {
+    const auto ag = eval::agreement(pt, *weak_test, labels);
+    m.agreement = ag.overall;
+    m.agree_when_weak_right = ag.when_weak_right;
+    m.agree_when_weak_wrong = ag.when_weak_wrong;
+    m.n_weak_right = ag.n_weak_right;
+    m.n_weak_wrong = ag.n_weak_wrong;
+  }
+  m.n_train = static_cast<int64_t>(n_train);
+  m.n_test = static_cast<int64_t>(s.test.size());
+  m.steps = r.steps;
+  write_predictions(dir / "test_predictions.jsonl", s.test, pt);
+  if (!s.val.empty()) write_predictions(dir / "val_predictions.jsonl", s.val, r.p1.at("val"));
+  std::vector<WeakLabel> wl;
+  const auto& p2 = r.p1.at("train2");
+  for (size_t i = 0; i < s.train2.size(); ++i) wl.push_back({s.train2[i].id, s.train2[i].text, s.train2[i].label, p2[i]});
+  write_weak_labels(dir / "weak_labels.jsonl", wl);
+  write_dynamics(dir / "dynamics.jsonl", r.dynamics);
+  write_file_atomic(dir / "metrics.json", to_json(m).dump(2) + "\n");
+  return m;
+}
+
 }  // namespace
 
 Pipeline::Pipeline(sweep::RunStore& store, DataOptions data, train::FinetuneOptions finetune,
@@ -190,12 +223,8 @@ nlohmann::json Pipeline::model_json(const ModelRef& m) {
 }
 
 nlohmann::json Pipeline::common_json(const std::string& task, int64_t seed) {
-  split(task, seed);  // loads the task (its digest is part of the identity)
-  const auto& t = tasks_.at(task);
-  uint64_t h = 0;
-  for (const auto* part : {&t.train, &t.test})
-    for (const auto& x : *part) h = data::mix_seed(h, data::hash_bytes(x.id + '\x1f' + x.text + '\x1f' + char('0' + x.label)));
-  return {{"task", task}, {"task_digest", fmt::format("{:016x}", h)}, {"seed", seed},
+  split(task, seed);  // loads the task and its digest (part of the identity)
+  return {{"task", task}, {"task_digest", task_digests_.at(task)}, {"seed", seed},
           {"data", {{"n_train1", data_.n_train1}, {"n_train2", data_.n_train2}, {"n_test", data_.n_test},
                     {"val_fraction", data_.val_fraction}, {"balance", data_.balance}}}};
 }
@@ -214,7 +243,11 @@ const data::Split& Pipeline::split(const std::string& task, int64_t seed) {
   if (!tasks_.count(task)) {
     data::LoadTaskOptions lo;
     lo.data_root = data::resolve_data_root(data_.data_root);
-    tasks_[task] = data::load_task(task, lo);
+    const auto& t = tasks_[task] = data::load_task(task, lo);
+    uint64_t h = 0;
+    for (const auto* part : {&t.train, &t.test})
+      for (const auto& x : *part) h = data::mix_seed(h, data::hash_bytes(x.id + '\x1f' + x.text + '\x1f' + char('0' + x.label)));
+    task_digests_[task] = fmt::format("{:016x}", h);
   }
   data::SplitOptions so;
   so.seed = static_cast<uint64_t>(seed);
@@ -228,20 +261,20 @@ const data::Split& Pipeline::split(const std::string& task, int64_t seed) {
   return splits_.emplace(key, std::move(s)).first->second;
 }
 
-std::string Pipeline::gt_key(const std::string& task, const ModelRef& model, int64_t seed) {
+nlohmann::json Pipeline::gt_spec(const std::string& task, const ModelRef& model, int64_t seed) {
   auto spec = common_json(task, seed);
   spec["model"] = model_json(model);
   spec["finetune"] = options_json(options_for(model), train::FinetuneOptions::schema());
-  return sweep::spec_key("gt", spec);
+  return spec;
+}
+
+std::string Pipeline::gt_key(const std::string& task, const ModelRef& model, int64_t seed) {
+  return sweep::spec_key("gt", gt_spec(task, model, seed));
 }
 
 std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t seed) {
-  auto spec = common_json(task, seed);
-  spec["kind"] = "gt";
-  spec["model"] = model_json(model);
+  const auto spec = gt_spec(task, model, seed);
   const auto fo = options_for(model);
-  spec["finetune"] = options_json(fo, train::FinetuneOptions::schema());
-  spec.erase("kind");
   const std::string key = sweep::spec_key("gt", spec);
   const std::string what = fmt::format("{} seed {}: {} on ground truth", task, seed, model.name);
   if (store_.has(key)) {
@@ -265,23 +298,7 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
     in.seed = data::mix_seed(static_cast<uint64_t>(seed), 0x67ULL);
     in.feature_cache = fo.mode == "probe" ? (store_.root() / "features").string() : "";
     auto r = train::finetune_classifier(fo, in, observer_.progress);
-    const auto& pt = r.p1.at("test");
-    const auto labels = labels_of(s.test);
-    metrics.test_accuracy = eval::accuracy(pt, labels);
-    metrics.test_auroc = eval::auroc(pt, labels);
-    metrics.test_ece = eval::expected_calibration_error(pt, labels);
-    metrics.agreement = metrics.agree_when_weak_right = metrics.agree_when_weak_wrong = std::nan("");
-    metrics.n_train = static_cast<int64_t>(s.train1.size());
-    metrics.n_test = static_cast<int64_t>(s.test.size());
-    metrics.steps = r.steps;
-    write_predictions(tmp / "test_predictions.jsonl", s.test, pt);
-    if (!s.val.empty()) write_predictions(tmp / "val_predictions.jsonl", s.val, r.p1.at("val"));
-    std::vector<WeakLabel> wl;
-    const auto& p2 = r.p1.at("train2");
-    for (size_t i = 0; i < s.train2.size(); ++i) wl.push_back({s.train2[i].id, s.train2[i].text, s.train2[i].label, p2[i]});
-    write_weak_labels(tmp / "weak_labels.jsonl", wl);
-    write_dynamics(tmp / "dynamics.jsonl", r.dynamics);
-    write_file_atomic(tmp / "metrics.json", to_json(metrics).dump(2) + "\n");
+    metrics = write_stage_outputs(tmp, s, r, s.train1.size(), nullptr);
     return nlohmann::json{{"kind", "gt"}, {"task", task}, {"model", model.name}, {"model_path", model.path},
                           {"model_params", parameter_count(model.path)}, {"seed", seed},
                           {"train_loss", r.train_loss}, {"finetune_seconds", r.wall_seconds}};
@@ -290,8 +307,8 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
   return key;
 }
 
-std::string Pipeline::student_key(const std::string& task, const ModelRef& model, const std::string& labels_key,
-                                  const LossOptions& loss, int64_t seed, const std::string& method) {
+nlohmann::json Pipeline::student_spec(const std::string& task, const ModelRef& model, const std::string& labels_key,
+                                      const LossOptions& loss, int64_t seed, const std::string& method) {
   auto spec = common_json(task, seed);
   spec["model"] = model_json(model);
   auto fo = options_for(model);
@@ -300,21 +317,21 @@ std::string Pipeline::student_key(const std::string& task, const ModelRef& model
   spec["labels"] = labels_key;
   spec["method"] = method;
   spec["early_stopping_labels"] = data_.early_stopping_labels;
-  return sweep::spec_key("student", spec);
+  return spec;
+}
+
+std::string Pipeline::student_key(const std::string& task, const ModelRef& model, const std::string& labels_key,
+                                  const LossOptions& loss, int64_t seed, const std::string& method) {
+  return sweep::spec_key("student", student_spec(task, model, labels_key, loss, seed, method));
 }
 
 std::string Pipeline::student(const std::string& task, const ModelRef& model, const std::string& labels_key,
                               const LossOptions& loss, int64_t seed, const std::string& method) {
   check(store_.has(labels_key), "student of {}: label artifact {} is missing in {}", model.name, labels_key,
         store_.root().string());
-  auto spec = common_json(task, seed);
-  spec["model"] = model_json(model);
+  const auto spec = student_spec(task, model, labels_key, loss, seed, method);
   auto fo = options_for(model);
   fo.loss = loss;
-  spec["finetune"] = options_json(fo, train::FinetuneOptions::schema());
-  spec["labels"] = labels_key;
-  spec["method"] = method;
-  spec["early_stopping_labels"] = data_.early_stopping_labels;
   const std::string key = sweep::spec_key("student", spec);
   const auto labels_meta = store_.meta(labels_key);
   const std::string supervisor = labels_meta.value("kind", "") == "student"
@@ -356,28 +373,7 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
     in.seed = data::mix_seed(static_cast<uint64_t>(seed), 0x73ULL);
     in.feature_cache = fo.mode == "probe" ? (store_.root() / "features").string() : "";
     auto r = train::finetune_classifier(fo, in, observer_.progress);
-    const auto& pt = r.p1.at("test");
-    const auto labels = labels_of(s.test);
-    metrics.test_accuracy = eval::accuracy(pt, labels);
-    metrics.test_auroc = eval::auroc(pt, labels);
-    metrics.test_ece = eval::expected_calibration_error(pt, labels);
-    const auto ag = eval::agreement(pt, weak_test, labels);
-    metrics.agreement = ag.overall;
-    metrics.agree_when_weak_right = ag.when_weak_right;
-    metrics.agree_when_weak_wrong = ag.when_weak_wrong;
-    metrics.n_weak_right = ag.n_weak_right;
-    metrics.n_weak_wrong = ag.n_weak_wrong;
-    metrics.n_train = static_cast<int64_t>(s.train2.size());
-    metrics.n_test = static_cast<int64_t>(s.test.size());
-    metrics.steps = r.steps;
-    write_predictions(tmp / "test_predictions.jsonl", s.test, pt);
-    if (!s.val.empty()) write_predictions(tmp / "val_predictions.jsonl", s.val, r.p1.at("val"));
-    std::vector<WeakLabel> wl;
-    const auto& p2 = r.p1.at("train2");
-    for (size_t i = 0; i < s.train2.size(); ++i) wl.push_back({s.train2[i].id, s.train2[i].text, s.train2[i].label, p2[i]});
-    write_weak_labels(tmp / "weak_labels.jsonl", wl);
-    write_dynamics(tmp / "dynamics.jsonl", r.dynamics);
-    write_file_atomic(tmp / "metrics.json", to_json(metrics).dump(2) + "\n");
+    metrics = write_stage_outputs(tmp, s, r, s.train2.size(), &weak_test);
     return nlohmann::json{{"kind", "student"}, {"task", task}, {"model", model.name}, {"model_path", model.path},
                           {"model_params", parameter_count(model.path)}, {"seed", seed},
                           {"supervisor", supervisor}, {"labels", labels_key}, {"loss", loss.name},
@@ -419,10 +415,10 @@ std::string Pipeline::student_from_file(const std::string& task, const ModelRef&
 }
 
 ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const GenftOptions& g, bool run) {
+  const auto common = common_json(task, 0);
   nlohmann::json spec = {{"task", task}, {"model", model_json(model)},
                          {"genft", options_json(g, GenftOptions::schema())},
-                         {"data", common_json(task, 0)["data"]}};
-  spec["task_digest"] = common_json(task, 0)["task_digest"];
+                         {"data", common["data"]}, {"task_digest", common["task_digest"]}};
   const std::string key = sweep::spec_key("genft", spec);
   const std::string what = fmt::format("{}: generative finetuning of {}", task, model.name);
   ModelRef out = model;

@@ -110,12 +110,16 @@ class Pipeline {
   nlohmann::json model_json(const ModelRef& m);
   nlohmann::json common_json(const std::string& task, int64_t seed);
   train::FinetuneOptions options_for(const ModelRef& m) const;
+  nlohmann::json gt_spec(const std::string& task, const ModelRef& model, int64_t seed);
+  nlohmann::json student_spec(const std::string& task, const ModelRef& model, const std::string& labels_key,
+                              const LossOptions& loss, int64_t seed, const std::string& method);
 
   sweep::RunStore& store_;
   DataOptions data_;
   train::FinetuneOptions finetune_;
   PipelineObserver observer_;
   std::map<std::string, data::Task> tasks_;
+  std::map<std::string, std::string> task_digests_;  // content hash of each loaded task
   std::map<std::pair<std::string, int64_t>, data::Split> splits_;
   std::map<std::string, int64_t> params_;
   std::map<std::string, std::string> model_ids_;
