@@ -1,15 +1,45 @@
 #!/usr/bin/env bash
 # Copy the trained family (runs/family/<m>/model, bf16 HF folders) to models/w2s-<m>, the folders
-# the quickstart and configs use. Run after scripts/train_family.sh has finished every member.
+# the quickstart and configs use, and write models/family.json: each member's size, held-out loss
+# and its loss on models/score_sample.txt (tests/models/shipped_models_test.cpp checks the shipped
+# weights reproduce it). Run after scripts/train_family.sh has finished every member.
+#   bash scripts/ship_family.sh [xxs xs s m]      (W2S_BIN: the w2s binary, default build/w2s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for m in "${@:-xs s m l}"; do
-  for one in $m; do
-    src="runs/family/$one/model"
-    [[ -f "$src/model.safetensors" ]] || { echo "missing $src (train it: bash scripts/train_family.sh $one)" >&2; exit 1; }
-    rm -rf "models/w2s-$one"
-    mkdir -p "models/w2s-$one"
-    cp "$src/config.json" "$src/model.safetensors" "$src/tokenizer.json" "$src/training.json" "models/w2s-$one/"
-    echo "models/w2s-$one: $(du -sh "models/w2s-$one" | cut -f1)"
-  done
+w2s="${W2S_BIN:-build/w2s}"
+members=("$@")
+[[ ${#members[@]} -eq 0 ]] && members=(xxs xs s m)
+
+field() {  # field NAME FILE: a number from a one-level JSON file
+  grep -o "\"$1\": *[-0-9.eE+]*" "$2" | head -1 | sed 's/.*: *//'
+}
+
+entries=()
+for one in "${members[@]}"; do
+  src="runs/family/$one/model"
+  dst="models/w2s-$one"
+  [[ -f "$src/model.safetensors" ]] || { echo "missing $src (train it: bash scripts/train_family.sh $one)" >&2; exit 1; }
+  rm -rf "$dst"
+  mkdir -p "$dst"
+  cp "$src/config.json" "$src/model.safetensors" "$src/tokenizer.json" "$src/training.json" "$dst/"
+  "$w2s" --log-level warn score "$dst" --file models/score_sample.txt --json > "$dst.score.tmp"
+  sample="$(grep -o '"nats_per_token":[-0-9.eE+]*' "$dst.score.tmp" | sed 's/.*://')"
+  rm -f "$dst.score.tmp"
+  entries+=("$(printf '    {"name": "w2s-%s", "non_embedding_parameters": %s, "parameters": %s, "tokens_seen": %s, "heldout_nats_per_token": %s, "heldout_bits_per_byte": %s, "sample_nats_per_token": %s}' \
+    "$one" "$(field non_embedding_parameters "$dst/training.json")" "$(field parameters "$dst/training.json")" \
+    "$(field tokens_seen "$dst/training.json")" "$(field heldout_loss "$dst/training.json")" \
+    "$(field heldout_bits_per_byte "$dst/training.json")" "$sample")")
+  echo "$dst: $(du -sh "$dst" | cut -f1), sample $sample nats/token"
 done
+{
+  echo '{'
+  echo '  "sample": "score_sample.txt",'
+  echo '  "members": ['
+  for i in "${!entries[@]}"; do
+    sep=","; [[ $i -eq $((${#entries[@]} - 1)) ]] && sep=""
+    echo "${entries[$i]}$sep"
+  done
+  echo '  ]'
+  echo '}'
+} > models/family.json
+echo "models/family.json: ${#entries[@]} members; total $(du -sh models | cut -f1)"

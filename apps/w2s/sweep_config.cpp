@@ -32,7 +32,9 @@ sweep::Output SweepCli::output() const {
 }
 
 void print_summary(const sweep::SweepOptions& o, const report::Results& results) {
-  fmt::print("\n{}", report::format_pgr_grid(results));
+  fmt::print("\nmodels finetuned on ground truth (test accuracy, mean ± SE over seeds):\n{}",
+             report::format_gt_table(results, report::TableFormat::text));
+  if (!o.losses.empty()) fmt::print("\n{}", report::format_pgr_grid(results));
   const fs::path html = fs::path(o.runs_dir) / "report.html";
   report::write_html_report(results, html.string(), {});
   fmt::print("\nresults: {}\nreport:  {}\n", (fs::path(o.runs_dir) / "results.json").string(), html.string());

@@ -321,6 +321,36 @@ TEST(Tables, PairsByLossGridAndMedians) {
   EXPECT_NE(g.find("median PGR per loss: xent 0.50 · logconf 0.62"), std::string::npos) << g;
 }
 
+TEST(Tables, GroundTruthTable) {
+  Results r;
+  auto gt = [&](const std::string& model, int64_t params, double acc, int64_t seed) {
+    StageRecord s;
+    s.kind = "gt", s.task = "spam", s.model = model, s.model_params = params, s.loss = "gt";
+    s.method = "finetune", s.seed = seed, s.test_accuracy = acc;
+    r.stages.push_back(s);
+  };
+  gt("s", 600, 0.90, 0);
+  gt("xs", 100, 0.80, 0);
+  gt("xs", 100, 0.82, 1);
+  gt("xs", 100, 0.84, 2);
+  StageRecord student;  // students are not ground-truth runs: not in the table
+  student.kind = "student", student.task = "spam", student.model = "m", student.model_params = 2000;
+  student.test_accuracy = 0.5;
+  r.stages.push_back(student);
+  const std::string text = format_gt_table(r, TableFormat::text);
+  EXPECT_NE(text.find("82.0 ± 1.2"), std::string::npos) << text;  // sd 0.02 / √3 = 1.15 points
+  EXPECT_NE(text.find("90.0 ± 0.0"), std::string::npos) << text;
+  EXPECT_LT(text.find("xs"), text.find(" s "));                   // sorted by size
+  EXPECT_EQ(text.find(" m "), std::string::npos) << text;
+  const std::string csv = format_gt_table(r, TableFormat::csv);
+  EXPECT_NE(csv.find("spam,xs,100,3,0.82,0.011547"), std::string::npos) << csv;
+  const json j = json::parse(format_gt_table(r, TableFormat::json));
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0]["model"], "xs");
+  EXPECT_EQ(j[0]["n_seeds"], 3);
+  EXPECT_NEAR(j[1]["accuracy"].get<double>(), 0.90, 1e-12);
+}
+
 TEST(Tables, FormatNames) {
   EXPECT_EQ(parse_table_format("md"), TableFormat::md);
   EXPECT_EQ(parse_table_format("text"), TableFormat::text);

@@ -221,6 +221,31 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
   return render_table(t, format);
 }
 
+std::string format_gt_table(const Results& r, TableFormat format) {
+  json out = json::array();
+  Table t;
+  const bool typed = format == TableFormat::csv || format == TableFormat::json;
+  t.headers = {"task", "model", "params", "seeds", typed ? "accuracy" : "accuracy %"};
+  if (typed) t.headers.push_back("accuracy_se");
+  t.right = {false, false, true, true, true, true};
+  for (const std::string& task : task_names(r))
+    for (const ModelPoint& m : ceiling_curve(r, task)) {
+      if (m.acc.n == 0) continue;
+      if (format == TableFormat::json) {
+        out.push_back({{"task", task}, {"model", m.model}, {"params", m.params}, {"n_seeds", m.acc.n},
+                       {"accuracy", num(m.acc.mean)}, {"accuracy_se", num(m.acc.se)}});
+      } else if (typed) {
+        t.rows.push_back({task, m.model, std::to_string(m.params), std::to_string(m.acc.n),
+                          csv_num(m.acc.mean), csv_num(m.acc.se)});
+      } else {
+        t.rows.push_back({task, m.model, std::to_string(m.params), std::to_string(m.acc.n),
+                          format_mean_se(100 * m.acc.mean, 100 * m.acc.se, 1)});
+      }
+    }
+  if (format == TableFormat::json) return out.dump(1) + "\n";
+  return render_table(t, format);
+}
+
 std::string format_runs_table(const Results& r, TableFormat format) {
   const auto rows = sorted_stages(r);
   if (format == TableFormat::json) {

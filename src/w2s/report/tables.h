@@ -23,6 +23,11 @@ std::string format_pgr_table(const Results& r, TableFormat format);
 /// wall time, peak memory. Text and Markdown shorten the key to 10 characters.
 std::string format_runs_table(const Results& r, TableFormat format);
 
+/// The ground-truth table: per task, one row per model finetuned on ground truth (sorted by
+/// non-embedding parameters) with its test accuracy as mean ± SE over seeds — how good each
+/// supervisor and each ceiling is. Text and Markdown show percentages; CSV and JSON fractions.
+std::string format_gt_table(const Results& r, TableFormat format);
+
 /// Per task: rows weak→strong pairs, columns losses, cells "0.43 ± 0.05" (or the status), then a
 /// "median PGR per loss" line. What `w2s quickstart` prints at the end.
 ///

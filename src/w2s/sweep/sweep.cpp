@@ -35,7 +35,7 @@ const config::Schema<SweepOptions>& SweepOptions::schema() {
       .field("model_names", &O::model_names, "display names (default: folder names)")
       .field("model_lrs", &O::model_lrs, "finetuning learning rate per model (empty = finetune.lr)")
       .field("seeds", &O::seeds, "seeds (split, init and order)")
-      .field("losses", &O::losses, "student losses")
+      .field("losses", &O::losses, "student losses (empty: only the ground-truth runs, see `w2s results --gt`)")
       .field("same_size", &O::same_size, "also train students with weak == strong")
       .field("bootstrap", &O::bootstrap, "also bootstrap through every intermediate size")
       .field("generative_finetune", &O::generative_finetune, "finetune every model on the task's text first")
