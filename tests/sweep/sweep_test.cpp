@@ -65,6 +65,31 @@ TEST(SweepPlan, EveryPairLossAndSeed) {
   EXPECT_EQ(chains, 4);
 }
 
+TEST(SweepPlan, BootstrapStepsSpreadIntermediateSizesEvenly) {
+  EXPECT_EQ(sweep::bootstrap_chain(0, 4, 0), (std::vector<int>{0, 1, 2, 3}));  // every size
+  EXPECT_EQ(sweep::bootstrap_chain(0, 4, 1), (std::vector<int>{0, 2}));
+  EXPECT_EQ(sweep::bootstrap_chain(0, 4, 2), (std::vector<int>{0, 1, 3}));
+  EXPECT_EQ(sweep::bootstrap_chain(0, 4, 9), (std::vector<int>{0, 1, 2, 3}));  // capped
+  EXPECT_EQ(sweep::bootstrap_chain(1, 5, 2), (std::vector<int>{1, 2, 4}));
+  EXPECT_EQ(sweep::bootstrap_chain(0, 2, 1), (std::vector<int>{0, 1}));
+  sweep::SweepOptions o;
+  o.models = {"a", "b", "c", "d", "e"};
+  o.seeds = {0};
+  o.losses = {"xent"};
+  o.bootstrap = true;
+  o.bootstrap_steps = 1;
+  std::set<std::vector<int>> chains;
+  for (const auto& s : sweep::plan_sweep(o))
+    if (s.method == "bootstrap") {
+      EXPECT_EQ(s.chain.size(), 2u);  // w and one intermediate size
+      chains.insert(s.chain);
+    }
+  // Pairs with ≥ 1 size between: (0,2) (0,3) (0,4) (1,3) (1,4) (2,4).
+  EXPECT_EQ(chains, (std::set<std::vector<int>>{{0, 1}, {0, 2}, {1, 2}, {1, 3}, {2, 3}}));
+  o.bootstrap_steps = -1;
+  EXPECT_THROW(sweep::plan_sweep(o), Error);
+}
+
 TEST(SweepPlan, UnknownLossIsAnError) {
   auto o = three_models();
   o.losses = {"xent", "logconff"};

@@ -37,7 +37,8 @@ const config::Schema<SweepOptions>& SweepOptions::schema() {
       .field("seeds", &O::seeds, "seeds (split, init and order)")
       .field("losses", &O::losses, "student losses (empty: only the ground-truth runs, see `w2s results --gt`)")
       .field("same_size", &O::same_size, "also train students with weak == strong")
-      .field("bootstrap", &O::bootstrap, "also bootstrap through every intermediate size")
+      .field("bootstrap", &O::bootstrap, "also bootstrap through intermediate sizes")
+      .field("bootstrap_steps", &O::bootstrap_steps, "intermediate sizes per bootstrap chain (0 = every one)")
       .field("generative_finetune", &O::generative_finetune, "finetune every model on the task's text first")
       .section("data", &O::data, methods::DataOptions::schema())
       .section("finetune", &O::finetune, train::FinetuneOptions::schema())
@@ -67,8 +68,22 @@ std::vector<methods::ModelRef> family_of(const SweepOptions& o) {
   return out;
 }
 
+std::vector<int> bootstrap_chain(int w, int s, int64_t steps) {
+  const int between = s - w - 1;  // intermediate sizes available
+  const int k = steps <= 0 || steps >= between ? between : static_cast<int>(steps);
+  std::vector<int> chain = {w};
+  // k sizes spread evenly over w+1 … s−1: the j-th (1-based) at w + round(j·(s − w)/(k + 1)).
+  for (int j = 1; j <= k; ++j) {
+    const int m = w + static_cast<int>(std::lround(double(j) * (s - w) / (k + 1)));
+    if (m > chain.back() && m < s) chain.push_back(m);
+  }
+  return chain;
+}
+
 std::vector<PlannedStage> plan_sweep(const SweepOptions& o) {
   check(!o.seeds.empty() && !o.tasks.empty(), "a sweep needs at least one task and one seed");
+  check(o.bootstrap_steps >= 0, "bootstrap_steps must be 0 (every intermediate size) or more, not {}",
+        o.bootstrap_steps);
   for (const auto& l : o.losses) {
     methods::LossOptions lo = o.finetune.loss;
     lo.name = l;
@@ -88,8 +103,7 @@ std::vector<PlannedStage> plan_sweep(const SweepOptions& o) {
         if (o.bootstrap)
           for (int s = w + 2; s < n; ++s)
             for (const auto& loss : o.losses) {
-              std::vector<int> chain;
-              for (int k = w; k < s; ++k) chain.push_back(k);
+              const auto chain = bootstrap_chain(w, s, o.bootstrap_steps);
               plan.push_back({"student", task, seed, s, chain, loss, "bootstrap", unit});
             }
       }

@@ -27,7 +27,9 @@ struct SweepOptions {
   std::vector<int64_t> seeds = {0, 1, 2};        // each seed: its own split, init and order
   std::vector<std::string> losses = {"xent", "logconf"};  // student losses (methods/losses)
   bool same_size = false;                        // also pairs with weak == strong
-  bool bootstrap = false;                        // also w → every intermediate size → s chains
+  bool bootstrap = false;                        // also w → intermediate sizes → s chains
+  int64_t bootstrap_steps = 0;                   // intermediate sizes per chain (0 = every one;
+                                                 // k = k sizes spread evenly between w and s)
   bool generative_finetune = false;              // finetune every model on task text first
   methods::DataOptions data;                     // [data]
   train::FinetuneOptions finetune;               // [finetune] (and [finetune.loss] defaults)
@@ -46,6 +48,11 @@ struct PlannedStage {
   std::string method;       // "finetune" | "bootstrap"
   int unit = 0;             // unit index (sharding)
 };
+
+/// Supervisors of a bootstrapping chain from model w to model s (indices, weakest first): w, then
+/// `steps` intermediate sizes spread evenly between them (0 or ≥ s − w − 1: every one).
+///   bootstrap_chain(0, 4, 0) = {0, 1, 2, 3};  bootstrap_chain(0, 4, 1) = {0, 2}
+std::vector<int> bootstrap_chain(int w, int s, int64_t steps);
 
 /// Every stage of the sweep in execution order (gt before the students of its unit).
 std::vector<PlannedStage> plan_sweep(const SweepOptions& options);
