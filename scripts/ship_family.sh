@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Copy the trained family (runs/family/<m>/model, bf16 HF folders) to models/w2s-<m>, the folders
 # the quickstart and configs use, and write models/family.json: each member's size, held-out loss
-# and its loss on models/score_sample.txt (tests/models/shipped_models_test.cpp checks the shipped
-# weights reproduce it). Run after scripts/train_family.sh has finished every member.
+# and its loss on models/score_sample.txt (the shipped-models test, committed with the family,
+# checks the shipped weights reproduce it). Run after scripts/train_family.sh has finished every member.
 #   bash scripts/ship_family.sh [xxs xs s m]      (W2S_BIN: the w2s binary, default build/w2s)
 set -euo pipefail
 cd "$(dirname "$0")/.."

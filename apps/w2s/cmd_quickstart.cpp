@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "commands.h"
 #include "sweep_config.h"
@@ -16,11 +17,6 @@ namespace fs = std::filesystem;
 namespace w2s::app {
 
 namespace {
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
-  return s;
-}
-
 std::string find_config(const std::string& name) {
   for (const fs::path& base : {fs::path("."), fs::path(W2S_SOURCE_DIR)}) {
     const fs::path p = base / "configs" / name;
@@ -49,9 +45,8 @@ void register_quickstart(CLI::App& app) {
       const std::string file = cli->config_file->empty() ? cli->default_config_ : *cli->config_file;
       fmt::print("w2s quickstart: {} ({} models × {} seeds × losses {} on {})\n", file, o.models.size(),
                  o.seeds.size(), fmt::join(o.losses, ", "), fmt::join(o.tasks, ", "));
-      std::string text = read_file(file);  // the config as written (--dump-config: every key)
-      while (!text.empty() && text.back() == '\n') text.pop_back();
-      fmt::print("  | {}\n", replace_all(text, "\n", "\n  | "));
+      std::istringstream lines(read_file(file));  // the config as written (--dump-config: every key)
+      for (std::string line; std::getline(lines, line);) fmt::print("  | {}\n", line);
       fmt::print("  models: {}\n  runs:   {} (rerun to resume; finished stages are reused)\n\n",
                  fmt::join(o.models, ", "), o.runs_dir);
     }

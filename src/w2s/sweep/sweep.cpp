@@ -73,10 +73,8 @@ std::vector<int> bootstrap_chain(int w, int s, int64_t steps) {
   const int k = steps <= 0 || steps >= between ? between : static_cast<int>(steps);
   std::vector<int> chain = {w};
   // k sizes spread evenly over w+1 … s−1: the j-th (1-based) at w + round(j·(s − w)/(k + 1)).
-  for (int j = 1; j <= k; ++j) {
-    const int m = w + static_cast<int>(std::lround(double(j) * (s - w) / (k + 1)));
-    if (m > chain.back() && m < s) chain.push_back(m);
-  }
+  // Steps of (s − w)/(k + 1) ≥ 1 keep them distinct, increasing and strictly between w and s.
+  for (int j = 1; j <= k; ++j) chain.push_back(w + static_cast<int>(std::lround(double(j) * (s - w) / (k + 1))));
   return chain;
 }
 
