@@ -286,6 +286,61 @@ TEST_F(TinySweep, BootstrappingAndGenerativeFinetuning) {
   EXPECT_EQ(genft, 2);
 }
 
+TEST_F(TinySweep, DisjointBootstrappingTrainsEachLinkOnItsOwnSliceOfHalfTwo) {
+  auto o = options(tmp_ / "disjoint");
+  o.seeds = {0};
+  o.losses = {"xent"};
+  o.bootstrap = true;
+  o.bootstrap_data = "disjoint";
+  sweep::SweepRunOptions run;
+  run.output = sweep::Output::quiet;
+  const auto res = sweep::run_sweep(o, run);
+  // 3 gt + 3 direct students + the chain's final student (its first link is not the direct
+  // student: it trains on half of train half 2 only).
+  ASSERT_EQ(res.stages.size(), 7u);
+  sweep::RunStore store(o.runs_dir);
+  EXPECT_EQ(store.keys().size(), 8u);
+  const report::StageRecord* last = nullptr;
+  for (const auto& s : res.stages)
+    if (s.supervisor == "tiny-d8>tiny-d16") last = &s;
+  ASSERT_NE(last, nullptr);
+  const auto meta = store.meta(last->key);
+  EXPECT_EQ(meta["train_slice"], nlohmann::json({1, 2}));
+  EXPECT_EQ(methods::read_stage_metrics(store.path(last->key)).n_train, 40);  // 80 / 2
+  // Its labels come from the first link: d16 trained on the other half of train half 2, labelled
+  // by d8's ground-truth model; that link still predicted (labelled) all 80 examples.
+  const std::string link = meta["labels"];
+  const auto link_meta = store.meta(link);
+  EXPECT_EQ(link_meta["model"], "tiny-d16");
+  EXPECT_EQ(link_meta["train_slice"], nlohmann::json({0, 2}));
+  EXPECT_EQ(link_meta["supervisor"], "tiny-d8");
+  EXPECT_EQ(methods::read_stage_metrics(store.path(link)).n_train, 40);
+  EXPECT_EQ(methods::read_weak_labels(store.path(link) / "weak_labels.jsonl").size(), 80u);
+  for (const auto& s : res.stages)
+    if (s.kind == "student" && s.method == "finetune") EXPECT_NE(s.key, link);  // not the direct student
+  // A rerun reuses every stage (same keys), and shared bootstrapping gives other keys.
+  const auto again = sweep::run_sweep(o, run);
+  EXPECT_EQ(again.stages.back().key, res.stages.back().key);
+  EXPECT_EQ(store.keys().size(), 8u);
+
+  // More slices than examples in train half 2 is an error naming the sizes.
+  sweep::RunStore small(tmp_ / "small");
+  auto d = o.data;
+  d.n_train2 = 80;
+  methods::Pipeline pl(small, d, o.finetune);
+  const auto fam = sweep::family_of(o);
+  const auto weak = pl.gt(task_, fam[0], 0);
+  try {
+    pl.student(task_, fam[1], weak, methods::LossOptions{}, 0, "bootstrap", {0, 81});
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("81 slices"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(pl.student(task_, fam[1], weak, methods::LossOptions{}, 0, "bootstrap", {2, 2}), Error);
+  o.bootstrap_data = "sometimes";
+  EXPECT_THROW(sweep::plan_sweep(o), Error);
+}
+
 TEST_F(TinySweep, GroundTruthStagesDoNotDependOnTheStudentLossOptions) {
   auto a = options(tmp_ / "keys");
   auto b = a;
@@ -303,4 +358,9 @@ TEST_F(TinySweep, GroundTruthStagesDoNotDependOnTheStudentLossOptions) {
   methods::LossOptions xent, logconf;
   logconf.name = "logconf";
   EXPECT_NE(pa.student_key(task_, m, "gt-x", xent, 0, "finetune"), pa.student_key(task_, m, "gt-x", logconf, 0, "finetune"));
+  // A whole-half-2 slice keeps the keys students had before slices existed; a part changes them.
+  EXPECT_EQ(pa.student_key(task_, m, "gt-x", xent, 0, "finetune"),
+            pa.student_key(task_, m, "gt-x", xent, 0, "finetune", methods::TrainSlice{0, 1}));
+  EXPECT_NE(pa.student_key(task_, m, "gt-x", xent, 0, "bootstrap", methods::TrainSlice{0, 2}),
+            pa.student_key(task_, m, "gt-x", xent, 0, "bootstrap", methods::TrainSlice{1, 2}));
 }

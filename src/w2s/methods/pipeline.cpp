@@ -308,7 +308,8 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
 }
 
 nlohmann::json Pipeline::student_spec(const std::string& task, const ModelRef& model, const std::string& labels_key,
-                                      const LossOptions& loss, int64_t seed, const std::string& method) {
+                                      const LossOptions& loss, int64_t seed, const std::string& method,
+                                      TrainSlice slice) {
   auto spec = common_json(task, seed);
   spec["model"] = model_json(model);
   auto fo = options_for(model);
@@ -317,19 +318,24 @@ nlohmann::json Pipeline::student_spec(const std::string& task, const ModelRef& m
   spec["labels"] = labels_key;
   spec["method"] = method;
   spec["early_stopping_labels"] = data_.early_stopping_labels;
+  if (!slice.whole()) spec["train_slice"] = {slice.index, slice.count};  // whole: keys as before
   return spec;
 }
 
 std::string Pipeline::student_key(const std::string& task, const ModelRef& model, const std::string& labels_key,
-                                  const LossOptions& loss, int64_t seed, const std::string& method) {
-  return sweep::spec_key("student", student_spec(task, model, labels_key, loss, seed, method));
+                                  const LossOptions& loss, int64_t seed, const std::string& method,
+                                  TrainSlice slice) {
+  return sweep::spec_key("student", student_spec(task, model, labels_key, loss, seed, method, slice));
 }
 
 std::string Pipeline::student(const std::string& task, const ModelRef& model, const std::string& labels_key,
-                              const LossOptions& loss, int64_t seed, const std::string& method) {
+                              const LossOptions& loss, int64_t seed, const std::string& method,
+                              TrainSlice slice) {
   check(store_.has(labels_key), "student of {}: label artifact {} is missing in {}", model.name, labels_key,
         store_.root().string());
-  const auto spec = student_spec(task, model, labels_key, loss, seed, method);
+  check(slice.count >= 1 && slice.index >= 0 && slice.index < slice.count,
+        "student of {}: train slice {} of {} does not exist", model.name, slice.index, slice.count);
+  const auto spec = student_spec(task, model, labels_key, loss, seed, method, slice);
   auto fo = options_for(model);
   fo.loss = loss;
   const std::string key = sweep::spec_key("student", spec);
@@ -337,8 +343,10 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
   const std::string supervisor = labels_meta.value("kind", "") == "student"
                                      ? labels_meta.value("supervisor", "?") + ">" + labels_meta.value("model", "?")
                                      : labels_meta.value("model", "?");
-  const std::string what = fmt::format("{} seed {}: {} ← {} ({}{})", task, seed, model.name, supervisor, loss.name,
-                                       method == "finetune" ? "" : ", " + method);
+  const std::string what = fmt::format(
+      "{} seed {}: {} ← {} ({}{}{})", task, seed, model.name, supervisor, loss.name,
+      method == "finetune" ? "" : ", " + method,
+      slice.whole() ? "" : fmt::format(", half-2 slice {}/{}", slice.index + 1, slice.count));
   if (store_.has(key)) {
     if (observer_.finished) observer_.finished(key, what, true, read_stage_metrics(store_.path(key)));
     return key;
@@ -356,12 +364,19 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
     wp.push_back(weak_train[i].p1);
   }
   const auto weak_test = read_predictions(lab / "test_predictions.jsonl", s.test);
+  // The training rows: slice `index` of `count` contiguous, equal parts of train half 2.
+  const size_t n2 = s.train2.size();
+  const size_t lo = n2 * static_cast<size_t>(slice.index) / static_cast<size_t>(slice.count);
+  const size_t hi = n2 * static_cast<size_t>(slice.index + 1) / static_cast<size_t>(slice.count);
+  check(hi > lo, "student of {}: train half 2 has {} examples, too few for {} slices", model.name, n2, slice.count);
+  std::vector<data::Example> train_rows(s.train2.begin() + lo, s.train2.begin() + hi);
+  std::vector<double> train_p1(wp.begin() + lo, wp.begin() + hi);
   StageMetrics metrics;
   store_.produce(key, spec, [&](const fs::path& tmp) {
     train::FinetuneInputs in;
     in.model_dir = model.path;
-    in.train.texts = texts_of(s.train2);
-    in.train.targets = soft_targets(wp);
+    in.train.texts = texts_of(train_rows);
+    in.train.targets = soft_targets(train_p1);
     in.evals.push_back({"test", texts_of(s.test), labels_of(s.test), weak_test, true});
     in.evals.push_back({"train2", texts_of(s.train2), labels_of(s.train2), {}, false});
     if (!s.val.empty()) {
@@ -373,12 +388,14 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
     in.seed = data::mix_seed(static_cast<uint64_t>(seed), 0x73ULL);
     in.feature_cache = fo.mode == "probe" ? (store_.root() / "features").string() : "";
     auto r = train::finetune_classifier(fo, in, observer_.progress);
-    metrics = write_stage_outputs(tmp, s, r, s.train2.size(), &weak_test);
-    return nlohmann::json{{"kind", "student"}, {"task", task}, {"model", model.name}, {"model_path", model.path},
-                          {"model_params", parameter_count(model.path)}, {"seed", seed},
-                          {"supervisor", supervisor}, {"labels", labels_key}, {"loss", loss.name},
-                          {"method", method}, {"train_loss", r.train_loss}, {"best_step", r.best_step},
-                          {"finetune_seconds", r.wall_seconds}};
+    metrics = write_stage_outputs(tmp, s, r, train_rows.size(), &weak_test);
+    nlohmann::json meta{{"kind", "student"}, {"task", task}, {"model", model.name}, {"model_path", model.path},
+                        {"model_params", parameter_count(model.path)}, {"seed", seed},
+                        {"supervisor", supervisor}, {"labels", labels_key}, {"loss", loss.name},
+                        {"method", method}, {"train_loss", r.train_loss}, {"best_step", r.best_step},
+                        {"finetune_seconds", r.wall_seconds}};
+    if (!slice.whole()) meta["train_slice"] = {slice.index, slice.count};
+    return meta;
   });
   if (observer_.finished) observer_.finished(key, what, false, metrics);
   return key;

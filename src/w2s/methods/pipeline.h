@@ -49,6 +49,15 @@ struct DataOptions {
   static const config::Schema<DataOptions>& schema();
 };
 
+/// Which part of train half 2 a student trains on: slice `index` of `count` contiguous, equal
+/// slices (the default, 0 of 1, is all of it). Its predictions (weak_labels.jsonl) still cover all
+/// of train half 2, so the next link of a bootstrapping chain can train on a slice this one never saw.
+struct TrainSlice {
+  int64_t index = 0;  // 0-based
+  int64_t count = 1;  // slices of train half 2
+  bool whole() const { return count == 1; }
+};
+
 /// Generative finetuning (paper §4.3.2).
 struct GenftOptions {
   int64_t epochs = 2;             // passes over the task text
@@ -85,9 +94,11 @@ class Pipeline {
   /// Ground-truth stage; returns its key (built unless it exists).
   std::string gt(const std::string& task, const ModelRef& model, int64_t seed);
   /// Student on the train-half-2 predictions of artifact `labels_key` (a gt or student stage of
-  /// the same task and seed). `method` tags the result ("finetune", "bootstrap", ...).
+  /// the same task and seed). `method` tags the result ("finetune", "bootstrap", ...); `slice`
+  /// restricts training to part of train half 2 (bootstrapping with disjoint data).
   std::string student(const std::string& task, const ModelRef& model, const std::string& labels_key,
-                      const LossOptions& loss, int64_t seed, const std::string& method);
+                      const LossOptions& loss, int64_t seed, const std::string& method,
+                      TrainSlice slice = {});
   /// Student on an external weak-label file (rows matched to train half 2 by text; the file may
   /// also be any labelled set: then it is the whole training set).
   std::string student_from_file(const std::string& task, const ModelRef& model,
@@ -100,7 +111,8 @@ class Pipeline {
   /// Keys a stage would have, without running it (results collection, planning).
   std::string gt_key(const std::string& task, const ModelRef& model, int64_t seed);
   std::string student_key(const std::string& task, const ModelRef& model, const std::string& labels_key,
-                          const LossOptions& loss, int64_t seed, const std::string& method);
+                          const LossOptions& loss, int64_t seed, const std::string& method,
+                          TrainSlice slice = {});
 
   /// The split of (task, seed) (loaded once).
   const data::Split& split(const std::string& task, int64_t seed);
@@ -112,7 +124,7 @@ class Pipeline {
   train::FinetuneOptions options_for(const ModelRef& m) const;
   nlohmann::json gt_spec(const std::string& task, const ModelRef& model, int64_t seed);
   nlohmann::json student_spec(const std::string& task, const ModelRef& model, const std::string& labels_key,
-                              const LossOptions& loss, int64_t seed, const std::string& method);
+                              const LossOptions& loss, int64_t seed, const std::string& method, TrainSlice slice);
 
   sweep::RunStore& store_;
   DataOptions data_;

@@ -39,6 +39,10 @@ const config::Schema<SweepOptions>& SweepOptions::schema() {
       .field("same_size", &O::same_size, "also train students with weak == strong")
       .field("bootstrap", &O::bootstrap, "also bootstrap through intermediate sizes")
       .field("bootstrap_steps", &O::bootstrap_steps, "intermediate sizes per bootstrap chain (0 = every one)")
+      .field("bootstrap_data", &O::bootstrap_data,
+             "data of each bootstrap link: shared (all of train half 2, relabelled in-sample) | "
+             "disjoint (one slice of half 2 per link, labelled by the link before, which never saw it)",
+             {"shared", "disjoint"})
       .field("generative_finetune", &O::generative_finetune, "finetune every model on the task's text first")
       .section("data", &O::data, methods::DataOptions::schema())
       .section("finetune", &O::finetune, train::FinetuneOptions::schema())
@@ -82,6 +86,8 @@ std::vector<PlannedStage> plan_sweep(const SweepOptions& o) {
   check(!o.seeds.empty() && !o.tasks.empty(), "a sweep needs at least one task and one seed");
   check(o.bootstrap_steps >= 0, "bootstrap_steps must be 0 (every intermediate size) or more, not {}",
         o.bootstrap_steps);
+  check(o.bootstrap_data == "shared" || o.bootstrap_data == "disjoint",
+        "bootstrap_data must be shared or disjoint, not \"{}\"", o.bootstrap_data);
   for (const auto& l : o.losses) {
     methods::LossOptions lo = o.finetune.loss;
     lo.name = l;
@@ -155,20 +161,29 @@ class Executor {
     return run_ ? p_.gt(task, *m, seed) : p_.gt_key(task, *m, seed);
   }
 
+  /// A direct student, or the links of a bootstrapping chain in order. With bootstrap_data =
+  /// disjoint, link k of a chain of L students trains on slice k of L of train half 2, labelled
+  /// by link k − 1 (the weak model for the first); with shared, every link trains on all of it
+  /// (and the first link is the direct student, reused).
   std::optional<std::string> student(const PlannedStage& s) {
+    const bool disjoint = s.method == "bootstrap" && o_.bootstrap_data == "disjoint";
+    const auto links = static_cast<int64_t>(s.chain.size());  // students in the chain, final included
+    auto slice = [&](int64_t k) { return disjoint ? methods::TrainSlice{k, links} : methods::TrainSlice{}; };
     auto labels = gt(s.task, s.seed, s.chain[0]);
-    for (size_t k = 1; k < s.chain.size() && labels; ++k) labels = link(s, s.chain[k], *labels, k == 1 ? "finetune" : "bootstrap");
+    for (size_t k = 1; k < s.chain.size() && labels; ++k)
+      labels = link(s, s.chain[k], *labels, k == 1 && !disjoint ? "finetune" : "bootstrap", slice(int64_t(k) - 1));
     if (!labels) return std::nullopt;
-    return link(s, s.model, *labels, s.chain.size() == 1 ? s.method : "bootstrap");
+    return link(s, s.model, *labels, s.chain.size() == 1 ? s.method : "bootstrap", slice(links - 1));
   }
 
  private:
-  std::optional<std::string> link(const PlannedStage& s, int model_index, const std::string& labels, const std::string& method) {
+  std::optional<std::string> link(const PlannedStage& s, int model_index, const std::string& labels,
+                                  const std::string& method, methods::TrainSlice slice) {
     auto m = model(s.task, model_index);
     if (!m) return std::nullopt;
     const auto lo = loss_named(o_, s.loss);
-    if (!run_) return p_.student_key(s.task, *m, labels, lo, s.seed, method);
-    return p_.student(s.task, *m, labels, lo, s.seed, method);
+    if (!run_) return p_.student_key(s.task, *m, labels, lo, s.seed, method, slice);
+    return p_.student(s.task, *m, labels, lo, s.seed, method, slice);
   }
 
   const SweepOptions& o_;

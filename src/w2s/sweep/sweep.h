@@ -30,6 +30,11 @@ struct SweepOptions {
   bool bootstrap = false;                        // also w → intermediate sizes → s chains
   int64_t bootstrap_steps = 0;                   // intermediate sizes per chain (0 = every one;
                                                  // k = k sizes spread evenly between w and s)
+  std::string bootstrap_data = "shared";         // which data each link trains on and labels:
+                                                 // shared = all of train half 2 (each link labels
+                                                 // the examples it was trained on); disjoint = one
+                                                 // slice of half 2 per link (labels are always
+                                                 // predictions on unseen examples)
   bool generative_finetune = false;              // finetune every model on task text first
   methods::DataOptions data;                     // [data]
   train::FinetuneOptions finetune;               // [finetune] (and [finetune.loss] defaults)
