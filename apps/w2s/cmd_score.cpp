@@ -7,6 +7,7 @@
 #include "w2s/core/file.h"
 #include "w2s/eval/lm_eval.h"
 #include "w2s/models/checkpoint.h"
+#include "w2s/train/compute.h"
 
 namespace w2s::app {
 namespace {
@@ -16,6 +17,7 @@ struct ScoreOptions {
   std::string text;               // text to score
   std::string file;               // or: a file to score
   std::string dtype = "float32";  // compute dtype
+  std::string device = "cpu";     // cpu | cuda
   bool json = false;              // print JSON
   bool per_token = true;          // print the per-token table (text mode)
   static const config::Schema<ScoreOptions>& schema() {
@@ -24,6 +26,7 @@ struct ScoreOptions {
         .field("text", &ScoreOptions::text, "text to score")
         .field("file", &ScoreOptions::file, "score this file's contents instead")
         .field("dtype", &ScoreOptions::dtype, "compute dtype", {"float32", "bfloat16", "float16"})
+        .field("device", &ScoreOptions::device, "device", {"cpu", "cuda"})
         .field("json", &ScoreOptions::json, "print JSON")
         .field("per_token", &ScoreOptions::per_token, "print every token's loss");
     return s;
@@ -38,7 +41,7 @@ void run(const ScoreOptions& o) {
   check(!o.model.empty(), "score: give a checkpoint folder");
   check(o.text.empty() != o.file.empty(), "score: give exactly one of --text or --file");
   const auto tok = tokenizer::Tokenizer::from_dir(o.model);
-  auto model = models::load_model(o.model, {.dtype = models::parse_float_dtype(o.dtype, "--dtype"), .device = torch::kCPU, .extra_prefixes = {}});
+  auto model = models::load_model(o.model, {.dtype = models::parse_float_dtype(o.dtype, "--dtype"), .device = train::resolve_compute(o.device, "float32").device, .extra_prefixes = {}});
   const std::string text = o.file.empty() ? o.text : read_file(o.file);
   const auto s = eval::score_text(*model, tok, text);
   if (o.json) {
