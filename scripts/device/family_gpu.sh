@@ -7,7 +7,9 @@
 # Prepare here first:  bash scripts/device/make_kit.sh   then call the tool with carry [".devkit"]:
 #   MEMBERS="s m l" TRAIN_S=330 GT_S=120 bash scripts/device/family_gpu.sh
 # MEMBERS: configs/family/<name>.toml to pretrain (default: l); SET: extra `--set` overrides for
-# every member (e.g. "tokens=200000000 batch_size=256"); TRAIN_S / GT_S: time boxes in seconds.
+# every member (e.g. "tokens=200000000 batch_size=256"); TRAIN_S / GT_S: time boxes in seconds;
+# GT_ARGS: extra sweep flags for the table (e.g. "--tasks reviews --seeds 0"; the plan runs task by
+# task, seed by seed, so a time box keeps the first tasks' seeds whole).
 # Dry run on a CPU machine (checks the script, not CUDA): W2S_BIN=build/w2s DEVICE=cpu OUT=/tmp/o
 #   MEMBERS=xxs SET="tokens=20000" GT_S=60 bash scripts/device/family_gpu.sh
 set -uo pipefail
@@ -80,7 +82,7 @@ done
 models=$(ls -d models/w2s-* runs/gpu/*/model 2>/dev/null | paste -sd, -)
 scratch=$(ls -d runs/gpu/*/model 2>/dev/null | sed 's/^/scratch:/' | paste -sd, -)
 timeout "${GT_S:-120}" $W sweep configs/family/gt_table.toml --quiet --set runs_dir=runs/gpu-gt \
-  --set finetune.device="$DEV" --models "$models${scratch:+,$scratch}" > "$L/gt.log" 2>&1
+  --set finetune.device="$DEV" --models "$models${scratch:+,$scratch}" ${GT_ARGS:-} > "$L/gt.log" 2>&1
 log "gt table rc=$? ($((SECONDS - t0)) s)"
 $W results runs/gpu-gt --gt --format md 2>&1 | tee -a "$L/gt.log"
 cp runs/gpu-gt/results.json "$L/gt_results.json" 2>/dev/null
