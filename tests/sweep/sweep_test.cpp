@@ -341,6 +341,28 @@ TEST_F(TinySweep, DisjointBootstrappingTrainsEachLinkOnItsOwnSliceOfHalfTwo) {
   EXPECT_THROW(sweep::plan_sweep(o), Error);
 }
 
+TEST_F(TinySweep, PaperLogconfOnSkewedWeakLabelsWarns) {
+  auto o = options(tmp_ / "skew");
+  sweep::RunStore store(o.runs_dir);
+  methods::Pipeline pl(store, o.data, o.finetune);
+  const auto fam = sweep::family_of(o);
+  const auto& half2 = pl.split(task_, 0).train2;
+  methods::LossOptions logconf;
+  logconf.name = "logconf";
+  for (bool skewed : {true, false}) {
+    std::vector<methods::WeakLabel> rows;
+    for (size_t i = 0; i < half2.size(); ++i)
+      rows.push_back({half2[i].id, half2[i].text, half2[i].label, skewed || i % 2 ? 0.9 : 0.1});
+    const auto file = tmp_ / fmt::format("labels_{}.jsonl", skewed);
+    methods::write_weak_labels(file, rows);
+    testing::internal::CaptureStderr();
+    pl.student_from_file(task_, fam[1], file.string(), logconf, 0);
+    const std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(err.find("100% positive") != std::string::npos, skewed) << err;
+    EXPECT_EQ(err.find("hardens each batch to 50/50") != std::string::npos, skewed) << err;
+  }
+}
+
 TEST_F(TinySweep, GroundTruthStagesDoNotDependOnTheStudentLossOptions) {
   auto a = options(tmp_ / "keys");
   auto b = a;

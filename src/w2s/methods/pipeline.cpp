@@ -371,6 +371,17 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
   check(hi > lo, "student of {}: train half 2 has {} examples, too few for {} slices", model.name, n2, slice.count);
   std::vector<data::Example> train_rows(s.train2.begin() + lo, s.train2.begin() + hi);
   std::vector<double> train_p1(wp.begin() + lo, wp.begin() + hi);
+  // The paper's logconf hardens each batch to 50/50: on skewed weak labels it pulls the student
+  // toward balanced predictions, away from both the supervisor and the truth.
+  if (loss.name == "logconf" && loss.logconf_form == "paper") {
+    double rate = 0.0;
+    for (double p : train_p1) rate += p >= 0.5;
+    rate /= static_cast<double>(train_p1.size());
+    if (std::abs(rate - 0.5) > 0.1)
+      log::warn("{}: weak labels are {:.0f}% positive, but logconf's paper form hardens each batch to "
+                "50/50; balance the data ([data] balance = true) or use logconf_form = \"reference\"",
+                what, 100 * rate);
+  }
   StageMetrics metrics;
   store_.produce(key, spec, [&](const fs::path& tmp) {
     train::FinetuneInputs in;
