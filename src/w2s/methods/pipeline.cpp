@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
@@ -369,14 +370,14 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
   const size_t lo = n2 * static_cast<size_t>(slice.index) / static_cast<size_t>(slice.count);
   const size_t hi = n2 * static_cast<size_t>(slice.index + 1) / static_cast<size_t>(slice.count);
   check(hi > lo, "student of {}: train half 2 has {} examples, too few for {} slices", model.name, n2, slice.count);
-  std::vector<data::Example> train_rows(s.train2.begin() + lo, s.train2.begin() + hi);
-  std::vector<double> train_p1(wp.begin() + lo, wp.begin() + hi);
+  const auto half2_texts = texts_of(s.train2);
+  const std::vector<std::string> train_texts(half2_texts.begin() + lo, half2_texts.begin() + hi);
+  const std::vector<double> train_p1(wp.begin() + lo, wp.begin() + hi);
   // The paper's logconf hardens each batch to 50/50: on skewed weak labels it pulls the student
   // toward balanced predictions, away from both the supervisor and the truth.
   if (loss.name == "logconf" && loss.logconf_form == "paper") {
-    double rate = 0.0;
-    for (double p : train_p1) rate += p >= 0.5;
-    rate /= static_cast<double>(train_p1.size());
+    const auto labels = hard(train_p1);
+    const double rate = std::accumulate(labels.begin(), labels.end(), 0.0) / static_cast<double>(labels.size());
     if (std::abs(rate - 0.5) > 0.1)
       log::warn("{}: weak labels are {:.0f}% positive, but logconf's paper form hardens each batch to "
                 "50/50; balance the data ([data] balance = true) or use logconf_form = \"reference\"",
@@ -386,10 +387,10 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
   store_.produce(key, spec, [&](const fs::path& tmp) {
     train::FinetuneInputs in;
     in.model_dir = model.path;
-    in.train.texts = texts_of(train_rows);
+    in.train.texts = train_texts;
     in.train.targets = soft_targets(train_p1);
     in.evals.push_back({"test", texts_of(s.test), labels_of(s.test), weak_test, true});
-    in.evals.push_back({"train2", texts_of(s.train2), labels_of(s.train2), {}, false});
+    in.evals.push_back({"train2", half2_texts, labels_of(s.train2), {}, false});
     if (!s.val.empty()) {
       std::vector<int> val_labels = labels_of(s.val);
       if (data_.early_stopping_labels == "weak") val_labels = hard(read_predictions(lab / "val_predictions.jsonl", s.val));
@@ -399,7 +400,7 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
     in.seed = data::mix_seed(static_cast<uint64_t>(seed), 0x73ULL);
     in.feature_cache = fo.mode == "probe" ? (store_.root() / "features").string() : "";
     auto r = train::finetune_classifier(fo, in, observer_.progress);
-    metrics = write_stage_outputs(tmp, s, r, train_rows.size(), &weak_test);
+    metrics = write_stage_outputs(tmp, s, r, train_texts.size(), &weak_test);
     nlohmann::json meta{{"kind", "student"}, {"task", task}, {"model", model.name}, {"model_path", model.path},
                         {"model_params", parameter_count(model.path)}, {"seed", seed},
                         {"supervisor", supervisor}, {"labels", labels_key}, {"loss", loss.name},
