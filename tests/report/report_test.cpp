@@ -394,6 +394,31 @@ TEST(Svg, NiceTicksCoverTheRange) {
   EXPECT_EQ(xml_error(s), "");
 }
 
+TEST(Svg, BarChartLegendThatWrapsStaysInsideTheFigure) {
+  // The agreement chart of a one-pair sweep: 340 px wide, two series. Its legend needs two rows
+  // at the width it is drawn at; both must lie inside the SVG's height (the second was clipped).
+  svg::BarChart b;
+  b.id = "agree";
+  b.title = "student–supervisor agreement · xent";
+  b.x_label = "weak supervisor → strong student";
+  b.y_label = "agreement on test set";
+  b.width = 340, b.height = 280;
+  b.categories = {"w2s-xxs→w2s-s"};
+  b.series.resize(2);
+  b.series[0].label = "supervisor right", b.series[0].color = "#009e73", b.series[0].values = {0.96};
+  b.series[1].label = "supervisor wrong", b.series[1].color = "#d55e00", b.series[1].values = {0.66};
+  const std::string s = svg::bar_chart(b);
+  ASSERT_EQ(xml_error(s), "");
+  for (const std::string label : {">supervisor right<", ">supervisor wrong<"}) {
+    const size_t at = s.find(label);
+    ASSERT_NE(at, std::string::npos) << label;
+    const size_t y_at = s.rfind(" y=\"", at);
+    ASSERT_NE(y_at, std::string::npos);
+    const double y = std::stod(s.substr(y_at + 4));
+    EXPECT_LT(y, b.height) << label << " is drawn below the figure";
+  }
+}
+
 TEST(HtmlReport, FiguresAreWellFormedAndCountDataPoints) {
   const Results r = fixture();
   ReportOptions o;

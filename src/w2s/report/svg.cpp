@@ -402,10 +402,12 @@ std::string heatmap(const Heatmap& h) {
   const double left = 30 + row_label_w + 8, top = h.title.empty() ? 14 : 34;
   const double grid_w = double(nc) * h.cell_w, grid_h = double(nr) * h.cell_h;
   const double bar_x = left + grid_w + 18, bar_h = std::max(grid_h, 90.0);
-  const double width = std::max(bar_x + 14 + 40, left + text_width(h.title, 13.5) - 20);
+  // The title starts right of the rotated y label (x 14), which can reach up to it on a 1-row grid.
+  const double title_x = 30;
+  const double width = std::max(bar_x + 14 + 40, title_x + text_width(h.title, 13.5) + 10);
   const double height = top + std::max(grid_h, bar_h) + 46;
 
-  std::string s = open_svg(h.id, width, height, h.title) + title_text(h.title, 12);
+  std::string s = open_svg(h.id, width, height, h.title) + title_text(h.title, title_x);
   const double span = h.vmax > h.vmin ? h.vmax - h.vmin : 1.0;
   auto at = [](const auto& grid, size_t r, size_t c, auto fallback) {
     return r < grid.size() && c < grid[r].size() ? grid[r][c] : fallback;
@@ -486,8 +488,10 @@ std::string bar_chart(const BarChart& b) {
   std::vector<LegendEntry> entries;
   if (b.legend_pos != LegendPos::none && ns > 1)
     for (const BarSeries& se : b.series) entries.push_back({se.label, se.color, "", false, false});
-  const double leg_h = entries.empty() ? 0 : legend_height(entries, b.width - 24) + 6;
   const double left = 58, right = b.width - 14, top = b.title.empty() ? 14 : 34;
+  // Measured at the width it is drawn at below, so a legend that wraps gets the rows it needs.
+  const double leg_w = b.width - left - 12;
+  const double leg_h = entries.empty() ? 0 : legend_height(entries, leg_w) + 6;
   const double bottom = b.height - 42 - leg_h;
   const Scale ys{lo, hi, bottom, top, false};
 
@@ -541,7 +545,7 @@ std::string bar_chart(const BarChart& b) {
       s += line(left, ys(r.y), right, ys(r.y),
                 fmt::format("class=\"ref\" stroke=\"{}\" stroke-width=\"1\"{}", escape(r.color),
                             dash_attr(r.dash)));
-  if (!entries.empty()) s += legend(entries, left, b.height - leg_h, b.width - left - 12, false).svg;
+  if (!entries.empty()) s += legend(entries, left, b.height - leg_h, leg_w, false).svg;
   return s + "</svg>";
 }
 
