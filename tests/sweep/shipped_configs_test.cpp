@@ -1,0 +1,78 @@
+// The sweep configs shipped in configs/ (the quickstart's, the family's ground-truth table) parse
+// with no unknown keys, name models that ship in models/, and plan what their comments promise.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+
+#include "test_support.h"
+#include "w2s/config/schema.h"
+#include "w2s/sweep/sweep.h"
+#include "w2s/train/classifier.h"
+
+namespace fs = std::filesystem;
+using namespace w2s;
+
+namespace {
+
+sweep::SweepOptions load(const std::string& name) {
+  const fs::path path = test::source_dir() / "configs" / name;
+  sweep::SweepOptions o;
+  config::apply(o, sweep::SweepOptions::schema(), config::parse_toml_file(path.string()), path.string());
+  return o;
+}
+
+void expect_models_ship(const sweep::SweepOptions& o) {
+  for (const auto& m : o.models) {
+    const fs::path dir = test::source_dir() / train::backbone_dir(m);
+    EXPECT_TRUE(fs::exists(dir / "config.json") && fs::exists(dir / "model.safetensors")) << m;
+  }
+}
+
+TEST(ShippedConfigs, QuickstartIsOneSmallSweepOverShippedModels) {
+  const auto o = load("quickstart.toml");
+  expect_models_ship(o);
+  EXPECT_EQ(o.seeds.size(), 3u);
+  EXPECT_EQ(o.losses, (std::vector<std::string>{"xent", "logconf"}));
+  const auto plan = sweep::plan_sweep(o);
+  size_t students = 0;
+  for (const auto& s : plan) students += s.kind == "student";
+  EXPECT_EQ(students, o.seeds.size() * o.losses.size());  // one weak → strong pair
+}
+
+TEST(ShippedConfigs, FullQuickstartCoversTheFamilyAndEveryBuiltinTask) {
+  const auto o = load("quickstart_full.toml");
+  expect_models_ship(o);
+  EXPECT_EQ(o.models.size(), 4u);
+  EXPECT_EQ(std::set<std::string>(o.tasks.begin(), o.tasks.end()),
+            (std::set<std::string>{"reviews", "spam", "definitions"}));
+}
+
+TEST(ShippedConfigs, GroundTruthTablesPairEveryMemberWithItsScratchTwin) {
+  for (const char* name : {"family/gt_table.toml", "family/gt_table_1000.toml"}) {
+    SCOPED_TRACE(name);
+    const auto o = load(name);
+    expect_models_ship(o);
+    EXPECT_TRUE(o.losses.empty());
+    std::set<std::string> pretrained, scratch;
+    for (const auto& m : o.models)
+      (m.rfind(train::kScratchPrefix, 0) == 0 ? scratch : pretrained).insert(train::backbone_dir(m));
+    EXPECT_EQ(pretrained.size(), 4u);
+    EXPECT_EQ(scratch, pretrained);
+    for (const auto& s : sweep::plan_sweep(o)) EXPECT_EQ(s.kind, "gt");
+  }
+}
+
+TEST(ShippedConfigs, GroundTruthTablesDifferOnlyInTheLabelBudget) {
+  const auto full = load("family/gt_table.toml");
+  const auto small = load("family/gt_table_1000.toml");
+  EXPECT_EQ(full.runs_dir, small.runs_dir);  // one store: both tables side by side
+  EXPECT_EQ(full.models, small.models);
+  EXPECT_EQ(full.seeds, small.seeds);
+  EXPECT_EQ(full.data.n_train1, 2000);
+  EXPECT_EQ(small.data.n_train1, 1000);
+  EXPECT_EQ(full.finetune.epochs, small.finetune.epochs);
+  EXPECT_EQ(full.finetune.lr, small.finetune.lr);
+}
+
+}  // namespace
