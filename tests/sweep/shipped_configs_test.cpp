@@ -48,6 +48,33 @@ TEST(ShippedConfigs, FullQuickstartCoversTheFamilyAndEveryBuiltinTask) {
             (std::set<std::string>{"reviews", "spam", "definitions"}));
 }
 
+TEST(ShippedConfigs, FamilySweepsCoverEveryPairOfTheShippedFamily) {
+  // configs/family/sweep_<task>.toml: issue #5's sweeps, at the label budget where each task's
+  // ceilings spread (models/MODEL_CARD.md): 6 pairs x 2 losses x 3 seeds = 36 students each.
+  for (const char* name : {"family/sweep_reviews.toml", "family/sweep_spam.toml"}) {
+    SCOPED_TRACE(name);
+    const auto o = load(name);
+    expect_models_ship(o);
+    EXPECT_EQ(o.models.size(), 4u);
+    EXPECT_EQ(o.tasks.size(), 1u);
+    size_t students = 0;
+    for (const auto& s : sweep::plan_sweep(o)) students += s.kind == "student";
+    EXPECT_EQ(students, 36u);
+  }
+  const auto reviews = load("family/sweep_reviews.toml"), spam = load("family/sweep_spam.toml");
+  EXPECT_EQ(reviews.data.n_train1, 2000);
+  EXPECT_EQ(spam.data.n_train1, 1000);
+  EXPECT_TRUE(spam.data.balance);
+  // The spam sweep shares the quickstart's settings, so it reuses the quickstart's stages.
+  const auto quick = load("quickstart.toml");
+  EXPECT_EQ(quick.data.n_train1, spam.data.n_train1);
+  EXPECT_EQ(quick.data.n_train2, spam.data.n_train2);
+  EXPECT_EQ(quick.data.n_test, spam.data.n_test);
+  EXPECT_EQ(quick.data.balance, spam.data.balance);
+  EXPECT_EQ(quick.finetune.lr, spam.finetune.lr);
+  EXPECT_EQ(quick.finetune.max_length, spam.finetune.max_length);
+}
+
 TEST(ShippedConfigs, GroundTruthTablesPairEveryMemberWithItsScratchTwin) {
   for (const char* name : {"family/gt_table.toml", "family/gt_table_1000.toml"}) {
     SCOPED_TRACE(name);
