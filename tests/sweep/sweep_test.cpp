@@ -316,8 +316,11 @@ TEST_F(TinySweep, DisjointBootstrappingTrainsEachLinkOnItsOwnSliceOfHalfTwo) {
   EXPECT_EQ(link_meta["supervisor"], "tiny-d8");
   EXPECT_EQ(methods::read_stage_metrics(store.path(link)).n_train, 40);
   EXPECT_EQ(methods::read_weak_labels(store.path(link) / "weak_labels.jsonl").size(), 80u);
-  for (const auto& s : res.stages)
-    if (s.kind == "student" && s.method == "finetune") EXPECT_NE(s.key, link);  // not the direct student
+  for (const auto& s : res.stages) {
+    if (s.kind == "student" && s.method == "finetune") {
+      EXPECT_NE(s.key, link);  // not the direct student
+    }
+  }
   // A rerun reuses every stage (same keys), and shared bootstrapping gives other keys.
   const auto again = sweep::run_sweep(o, run);
   EXPECT_EQ(again.stages.back().key, res.stages.back().key);

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
@@ -20,6 +21,7 @@
 #include "w2s/data/jsonl.h"
 #include "w2s/eval/metrics.h"
 #include "w2s/report/results.h"
+#include "w2s/sweep/folder.h"
 #include "w2s/sweep/run_store.h"
 
 namespace fs = std::filesystem;
@@ -230,76 +232,98 @@ report::StageRecord record_of(RunStore& store, const std::string& key) {
   return r;
 }
 
-report::Results collect(const SweepOptions& o, methods::Pipeline& p) {
-  Executor ex(o, p, false);
-  const auto family = family_of(o);
+/// Stage records and accuracies of one or more configs of the same experiment, by model name.
+struct Collector {
+  using RowId = std::tuple<std::string, std::string, std::string, std::string, std::string>;  // task, weak, strong, loss, method
+  std::set<std::string> keys;
+  std::map<std::tuple<std::string, int64_t, std::string>, double> gt_acc;  // (task, seed, model) → accuracy
+  std::map<RowId, std::map<int64_t, double>> st_acc;                        // row → seed → student accuracy
+  std::map<std::string, int64_t> params;                                    // model → non-embedding params
+  std::vector<RowId> rows;                                                  // first planned first
+  std::map<RowId, std::set<int64_t>> row_seeds;                             // every seed any config planned
   report::Results res;
-  // (task, seed, model) → gt accuracy; (task, seed, strong, chain-first, loss, method) → student.
-  std::map<std::tuple<std::string, int64_t, int>, double> gt_acc;
-  std::map<std::tuple<std::string, int, int, std::string, std::string>, std::map<int64_t, double>> st_acc;
-  std::map<int, int64_t> params;
-  for (const auto& s : plan_sweep(o)) {
-    const auto key = s.kind == "gt" ? ex.gt(s.task, s.seed, s.model) : ex.student(s);
-    if (!key || !p.store().has(*key)) continue;
-    auto rec = record_of(p.store(), *key);
-    params[s.model] = rec.model_params;
-    if (s.kind == "gt") gt_acc[{s.task, s.seed, s.model}] = rec.test_accuracy;
-    else st_acc[{s.task, s.chain[0], s.model, s.loss, s.method}][s.seed] = rec.test_accuracy;
-    res.stages.push_back(std::move(rec));
-  }
-  for (const auto& task : o.tasks)
-    for (size_t w = 0; w < family.size(); ++w)
-      for (size_t s = w; s < family.size(); ++s)
-        for (const auto& method : {std::string("finetune"), std::string("bootstrap")}) {
-          if (method == "finetune" && s == w && !o.same_size) continue;
-          if (method == "bootstrap" && (!o.bootstrap || s < w + 2)) continue;
-          for (const auto& loss : o.losses) {
-            report::PgrRow row;
-            row.task = task;
-            row.weak = family[w].name;
-            row.strong = family[s].name;
-            row.loss = loss;
-            row.method = method;
-            row.weak_params = params.count(int(w)) ? params[int(w)] : 0;
-            row.strong_params = params.count(int(s)) ? params[int(s)] : 0;
-            std::vector<double> wv, sv, cv;
-            const auto& students = st_acc[{task, int(w), int(s), loss, method}];
-            for (int64_t seed : o.seeds) {
-              auto get = [&](int i) {
-                auto it = gt_acc.find({task, seed, i});
-                return it == gt_acc.end() ? std::nan("") : it->second;
-              };
-              wv.push_back(get(int(w)));
-              cv.push_back(get(int(s)));
-              auto it = students.find(seed);
-              sv.push_back(it == students.end() ? std::nan("") : it->second);
+
+  void add(const SweepOptions& o, methods::Pipeline& p) {
+    Executor ex(o, p, false);
+    const auto family = family_of(o);
+    for (const auto& s : plan_sweep(o)) {
+      const auto key = s.kind == "gt" ? ex.gt(s.task, s.seed, s.model) : ex.student(s);
+      if (!key || !p.store().has(*key)) continue;
+      const auto& model = family[s.model].name;
+      auto rec = record_of(p.store(), *key);
+      params[model] = rec.model_params;
+      if (s.kind == "gt") gt_acc[{s.task, s.seed, model}] = rec.test_accuracy;
+      else st_acc[{s.task, family[s.chain[0]].name, model, s.loss, s.method}][s.seed] = rec.test_accuracy;
+      if (keys.insert(*key).second) res.stages.push_back(std::move(rec));
+    }
+    for (const auto& task : o.tasks)
+      for (size_t w = 0; w < family.size(); ++w)
+        for (size_t s = w; s < family.size(); ++s)
+          for (const auto& method : {std::string("finetune"), std::string("bootstrap")}) {
+            if (method == "finetune" && s == w && !o.same_size) continue;
+            if (method == "bootstrap" && (!o.bootstrap || s < w + 2)) continue;
+            for (const auto& loss : o.losses) {
+              const RowId id{task, family[w].name, family[s].name, loss, method};
+              if (!row_seeds.count(id)) rows.push_back(id);
+              row_seeds[id].insert(o.seeds.begin(), o.seeds.end());
             }
-            const auto ws = eval::mean_se(wv), cs = eval::mean_se(cv), ss = eval::mean_se(sv);
-            const auto g = eval::pgr(wv, sv, cv);
-            row.weak_acc = ws.mean, row.weak_se = ws.se;
-            row.ceiling_acc = cs.mean, row.ceiling_se = cs.se;
-            row.student_acc = ss.mean, row.student_se = ss.se;
-            row.pgr = g.value, row.pgr_se = g.se, row.n_seeds = g.n;
-            row.status = g.status;
-            res.pgr.push_back(row);
           }
-        }
-  return res;
-}
+  }
+
+  report::Results finish() {
+    for (const auto& id : rows) {
+      const auto& [task, weak, strong, loss, method] = id;
+      report::PgrRow row;
+      row.task = task;
+      row.weak = weak;
+      row.strong = strong;
+      row.loss = loss;
+      row.method = method;
+      row.weak_params = params.count(weak) ? params[weak] : 0;
+      row.strong_params = params.count(strong) ? params[strong] : 0;
+      std::vector<double> wv, sv, cv;
+      const auto& students = st_acc[id];
+      for (int64_t seed : row_seeds[id]) {
+        auto get = [&](const std::string& m) {
+          auto it = gt_acc.find({task, seed, m});
+          return it == gt_acc.end() ? std::nan("") : it->second;
+        };
+        wv.push_back(get(weak));
+        cv.push_back(get(strong));
+        auto it = students.find(seed);
+        sv.push_back(it == students.end() ? std::nan("") : it->second);
+      }
+      const auto ws = eval::mean_se(wv), cs = eval::mean_se(cv), ss = eval::mean_se(sv);
+      const auto g = eval::pgr(wv, sv, cv);
+      row.weak_acc = ws.mean, row.weak_se = ws.se;
+      row.ceiling_acc = cs.mean, row.ceiling_se = cs.se;
+      row.student_acc = ss.mean, row.student_se = ss.se;
+      row.pgr = g.value, row.pgr_se = g.se, row.n_seeds = g.n;
+      row.status = g.status;
+      res.pgr.push_back(row);
+    }
+    return std::move(res);
+  }
+};
 
 }  // namespace
 
-report::Results collect_results(const SweepOptions& o) {
-  RunStore store(o.runs_dir);
-  methods::Pipeline p(store, o.data, o.finetune);
-  return collect(o, p);
+report::Results collect_results(const std::vector<SweepOptions>& configs) {
+  check(!configs.empty(), "collect_results: no sweep configs");
+  RunStore store(configs.front().runs_dir);
+  methods::Pipeline p(store, configs.front().data, configs.front().finetune);
+  Collector c;
+  for (const auto& o : configs) c.add(o, p);
+  return c.finish();
 }
+
+report::Results collect_results(const SweepOptions& o) { return collect_results(std::vector<SweepOptions>{o}); }
 
 report::Results run_sweep(const SweepOptions& o, const SweepRunOptions& run) {
   const auto plan = plan_sweep(o);
   const auto mine = shard_of(plan, run.shard_i, run.shard_n);
   RunStore store(o.runs_dir);
-  write_file_atomic(fs::path(o.runs_dir) / "sweep.toml", config::dump_toml(o, SweepOptions::schema()));
+  record_sweep_config(o);
   int64_t done = 0;
   const auto t0 = std::chrono::steady_clock::now();
   std::unique_ptr<Progress> bar;
@@ -339,7 +363,8 @@ report::Results run_sweep(const SweepOptions& o, const SweepRunOptions& run) {
     if (bar) bar->update(done, "");
   }
   if (bar) bar->finish();
-  auto res = collect(o, p);
+  // The folder's tables: this sweep and every earlier sweep of the same experiment run into it.
+  auto res = collect_results(folder_configs(o.runs_dir));
   write_file_atomic(fs::path(o.runs_dir) / "results.json", report::to_json(res).dump(1) + "\n");
   log::info("sweep: {} stages (shard {}/{}) in {}", mine.size(), run.shard_i, run.shard_n,
             format_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));

@@ -74,12 +74,16 @@ struct SweepRunOptions {
   Output output = Output::bar;
 };
 
-/// Run the (sharded) plan, then collect every finished stage of the whole plan into Results
-/// (written to <runs_dir>/results.json). Stages that exist are reused.
+/// Run the (sharded) plan, then collect every finished stage of the whole plan, and of the earlier
+/// sweeps of the same experiment in runs_dir (sweep/folder.h), into Results (written to
+/// <runs_dir>/results.json). Stages that exist are reused.
 report::Results run_sweep(const SweepOptions& options, const SweepRunOptions& run = {});
 
 /// Results of the plan's finished stages (no training), with PGR rows.
 report::Results collect_results(const SweepOptions& options);
+/// The same over several configs of one experiment in one runs_dir (sweep/folder.h): each stage
+/// once, and each PGR row (task, weak, strong, loss, method) over every seed any of them planned.
+report::Results collect_results(const std::vector<SweepOptions>& configs);
 
 /// The family as ModelRefs (names, lrs) — validates list lengths.
 std::vector<methods::ModelRef> family_of(const SweepOptions& options);
