@@ -34,5 +34,4 @@ bool same_experiment(const SweepOptions& a, const SweepOptions& b);
 /// collect_results(folder_configs(dir)) is the folder's tables.
 std::vector<SweepOptions> folder_configs(const std::filesystem::path& runs_dir);
 
-
 }  // namespace w2s::sweep

@@ -235,7 +235,7 @@ report::StageRecord record_of(RunStore& store, const std::string& key) {
 /// Stage records and accuracies of one or more configs of the same experiment, by model name.
 struct Collector {
   using RowId = std::tuple<std::string, std::string, std::string, std::string, std::string>;  // task, weak, strong, loss, method
-  std::set<std::string> keys;
+  std::map<std::string, size_t> stage_of;                                   // key → index in res.stages
   std::map<std::tuple<std::string, int64_t, std::string>, double> gt_acc;  // (task, seed, model) → accuracy
   std::map<RowId, std::map<int64_t, double>> st_acc;                        // row → seed → student accuracy
   std::map<std::string, int64_t> params;                                    // model → non-embedding params
@@ -249,12 +249,14 @@ struct Collector {
     for (const auto& s : plan_sweep(o)) {
       const auto key = s.kind == "gt" ? ex.gt(s.task, s.seed, s.model) : ex.student(s);
       if (!key || !p.store().has(*key)) continue;
+      // A stage another config of the folder planned too is read once.
+      auto [at, fresh] = stage_of.try_emplace(*key, res.stages.size());
+      if (fresh) res.stages.push_back(record_of(p.store(), *key));
+      const auto& rec = res.stages[at->second];
       const auto& model = family[s.model].name;
-      auto rec = record_of(p.store(), *key);
       params[model] = rec.model_params;
       if (s.kind == "gt") gt_acc[{s.task, s.seed, model}] = rec.test_accuracy;
       else st_acc[{s.task, family[s.chain[0]].name, model, s.loss, s.method}][s.seed] = rec.test_accuracy;
-      if (keys.insert(*key).second) res.stages.push_back(std::move(rec));
     }
     for (const auto& task : o.tasks)
       for (size_t w = 0; w < family.size(); ++w)
