@@ -12,6 +12,7 @@
 
 #include "test_support.h"
 #include "tiny_family.h"
+#include "tiny_sweep.h"
 #include "w2s/config/schema.h"
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
@@ -99,41 +100,25 @@ TEST(SweepFolder, ASweepTomlFromBeforeTheHistoryIsKept) {
       Error);
 }
 
-class SweepFolderTiny : public ::testing::Test {
- protected:
-  void SetUp() override {
-    family_ = test::make_tiny_family(tmp_ / "models", {8, 16, 32});
-    task_ = test::make_toy_task(tmp_ / "toy.jsonl", 300);
-  }
-  sweep::SweepOptions options() {
-    sweep::SweepOptions o;
-    o.runs_dir = (tmp_ / "runs").string();
-    o.tasks = {task_};
-    for (const auto& m : family_) o.models.push_back(m.string());
-    o.seeds = {0};
-    o.losses = {"xent"};
-    o.data.n_train1 = 80;
-    o.data.n_train2 = 80;
-    o.data.n_test = 60;
-    o.finetune.lr = 1e-2;
-    o.finetune.epochs = 2;
-    o.finetune.batch_size = 16;
-    return o;
-  }
-  test::TempDir tmp_;
-  std::vector<fs::path> family_;
-  std::string task_;
-};
+namespace {
+/// One seed, xent only: the first sweep of the folder the follow-ups add to.
+sweep::SweepOptions first_sweep(sweep::SweepOptions o) {
+  o.seeds = {0};
+  o.losses = {"xent"};
+  return o;
+}
+}  // namespace
 
-TEST_F(SweepFolderTiny, FollowUpSweepsWidenTheTablesAndAnotherExperimentStaysApart) {
+TEST_F(TinySweep, FollowUpSweepsWidenTheTablesAndAnotherExperimentStaysApart) {
   sweep::SweepRunOptions run;
   run.output = sweep::Output::quiet;
-  const auto first = sweep::run_sweep(options(), run);
+  const auto runs = tmp_ / "runs";
+  const auto first = sweep::run_sweep(first_sweep(options(runs)), run);
   ASSERT_EQ(first.pgr.size(), 3u);  // xent over the 3 pairs
 
   // A follow-up adds a loss with bootstrapping: the folder's tables keep the xent rows and gain
   // logconf's, direct and bootstrapped; xent was never bootstrapped, so it gets no such row.
-  auto follow = options();
+  auto follow = first_sweep(options(runs));
   follow.losses = {"logconf"};
   follow.bootstrap = true;
   const auto second = sweep::run_sweep(follow, run);
@@ -147,12 +132,12 @@ TEST_F(SweepFolderTiny, FollowUpSweepsWidenTheTablesAndAnotherExperimentStaysApa
   ASSERT_TRUE(x1 && x2);
   EXPECT_EQ(x1->student_acc, x2->student_acc);  // the first sweep's row, unchanged
   // `w2s results` sees the same: the folder's configs, collected together.
-  const auto folder = sweep::collect_results(sweep::folder_configs(tmp_ / "runs"));
+  const auto folder = sweep::collect_results(sweep::folder_configs(runs));
   EXPECT_EQ(folder.pgr.size(), second.pgr.size());
   EXPECT_EQ(folder.stages.size(), second.stages.size());
 
   // Another seed of xent: the xent rows now average both seeds' students.
-  auto seed1 = options();
+  auto seed1 = first_sweep(options(runs));
   seed1.seeds = {1};
   const auto third = sweep::run_sweep(seed1, run);
   std::map<int64_t, double> student;
@@ -169,12 +154,12 @@ TEST_F(SweepFolderTiny, FollowUpSweepsWidenTheTablesAndAnotherExperimentStaysApa
 
   // Another experiment (another learning rate) in the same folder: its tables are its own, and the
   // first experiment's stages stay in the store.
-  const size_t stored = sweep::RunStore((tmp_ / "runs").string()).keys().size();
-  auto other = options();
+  const size_t stored = sweep::RunStore(runs.string()).keys().size();
+  auto other = first_sweep(options(runs));
   other.finetune.lr = 3e-3;
   const auto fourth = sweep::run_sweep(other, run);
   EXPECT_EQ(fourth.pgr.size(), 3u);
   EXPECT_EQ(fourth.stages.size(), 3u + 3u);
-  EXPECT_EQ(sweep::RunStore((tmp_ / "runs").string()).keys().size(), stored + 6);
-  EXPECT_EQ(sweep::folder_configs(tmp_ / "runs").size(), 1u);
+  EXPECT_EQ(sweep::RunStore(runs.string()).keys().size(), stored + 6);
+  EXPECT_EQ(sweep::folder_configs(runs).size(), 1u);
 }

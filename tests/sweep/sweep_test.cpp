@@ -11,6 +11,7 @@
 
 #include "test_support.h"
 #include "tiny_family.h"
+#include "tiny_sweep.h"
 #include "w2s/core/error.h"
 #include "w2s/data/jsonl.h"
 #include "w2s/methods/weak_labels.h"
@@ -123,34 +124,6 @@ TEST(SweepPlan, ShardsPartitionThePlan) {
   EXPECT_THROW(sweep::parse_shard("5/4"), Error);
   EXPECT_THROW(sweep::parse_shard("x"), Error);
 }
-
-class TinySweep : public ::testing::Test {
- protected:
-  void SetUp() override {
-    family_ = test::make_tiny_family(tmp_ / "models", {8, 16, 32});
-    task_ = test::make_toy_task(tmp_ / "toy.jsonl", 300);
-  }
-  sweep::SweepOptions options(const fs::path& runs) {
-    sweep::SweepOptions o;
-    o.runs_dir = runs.string();
-    o.tasks = {task_};
-    for (const auto& m : family_) o.models.push_back(m.string());
-    o.seeds = {0, 1};
-    o.losses = {"xent", "logconf"};
-    o.data.n_train1 = 80;
-    o.data.n_train2 = 80;
-    o.data.n_test = 60;
-    o.finetune.lr = 1e-2;
-    o.finetune.epochs = 3;
-    o.finetune.batch_size = 16;
-    o.finetune.micro_batch = 8;  // accumulation: batch-level losses must still see the whole batch
-    o.finetune.eval_points = 3;
-    return o;
-  }
-  test::TempDir tmp_;
-  std::vector<fs::path> family_;
-  std::string task_;
-};
 
 TEST_F(TinySweep, RunsEveryStageReportsPgrAndReusesOnRerun) {
   auto o = options(tmp_ / "runs");
