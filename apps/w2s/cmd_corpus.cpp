@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "w2s/config/cli.h"
-#include "w2s/data/corpus.h"
+#include "w2s/corpus/corpus.h"
 #include "w2s/data/registry.h"
 
 namespace w2s::app {
@@ -45,13 +45,13 @@ void register_corpus(CLI::App& app) {
     const auto o = bind->resolve();
     if (bind->dump_requested()) return fmt::print("{}", config::dump_toml(o, bind->schema()));
     check(o.heldout >= 0.0 && o.heldout <= 0.5, "--heldout must be in [0, 0.5], got {}", o.heldout);
-    data::CorpusOptions co;
+    corpus::CorpusOptions co;
     co.data_root = data::resolve_data_root(o.data);
     co.out_dir = o.out;
     co.seed = static_cast<uint64_t>(o.seed);
     co.heldout_fraction = o.heldout;
     co.sources = o.sources;
-    const data::CorpusReport r = data::build_corpus(co);
+    const corpus::CorpusReport r = corpus::build_corpus(co);
     fmt::print("{:<10} {:>8} {:>12}\n", "source", "docs", "bytes");
     for (const auto& s : r.sources) fmt::print("{:<10} {:>8} {:>12}\n", s.name, s.n_docs, s.n_bytes);
     fmt::print("corpus.txt: {} documents, {:.1f} MB; heldout.txt: {} documents, {:.2f} MB\n",

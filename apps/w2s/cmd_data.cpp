@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "w2s/config/cli.h"
+#include "w2s/data/builtin/prepare.h"
 #include "w2s/data/builtin_tasks.h"
 #include "w2s/data/registry.h"
 #include "w2s/data/split.h"

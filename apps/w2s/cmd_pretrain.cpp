@@ -12,15 +12,9 @@ void register_pretrain(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "pretrain", "train a language model (from scratch, or --init DIR for generative finetuning); "
                   "rerun to resume");
-  auto config_file = std::make_shared<std::string>();
-  cmd->add_option("CONFIG", *config_file, "TOML config (same keys as the flags)")->check(CLI::ExistingFile);
-  auto bind = config::bind_cli<train::PretrainOptions>(*cmd);
-  cmd->callback([bind, config_file] {
-    train::PretrainOptions o;
-    if (!config_file->empty()) {
-      config::apply(o, train::PretrainOptions::schema(), config::parse_toml_file(*config_file), *config_file);
-    }
-    o = bind->resolve_from(o);
+  auto bind = config::bind_cli_with_config<train::PretrainOptions>(*cmd, false);
+  cmd->callback([bind] {
+    const auto o = bind->resolve();
     if (bind->dump_requested()) return fmt::print("{}", config::dump_toml(o, bind->schema()));
     const auto r = train::pretrain(o);
     fmt::print("pretrain: {} steps, {} tokens; held-out {:.4f} nats/token, {:.4f} bits/byte; "

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <functional>
 #include <string>
 
 #include "commands.h"
@@ -37,11 +36,6 @@ struct ReportCliOptions {
   }
 };
 
-/// Where results come from. A folder means `<folder>/results.json`; swap this to collect a runs
-/// folder's results first.
-std::function<report::Results(const std::string&)> load_results_for_report =
-    [](const std::string& path) { return report::load_results(path); };
-
 /// The folder the default report.html goes into: the runs folder, or the results file's folder.
 fs::path default_out_dir(const std::string& results) {
   if (fs::is_directory(results)) return results;
@@ -51,7 +45,7 @@ fs::path default_out_dir(const std::string& results) {
 
 void run(const ReportCliOptions& o) {
   check(!o.results.empty(), "report: give a results JSON file or a runs folder");
-  const report::Results results = load_results_for_report(o.results);
+  const report::Results results = report::load_results(o.results);  // a folder: its results.json
   if (o.format == "html") {
     const std::string out = o.out.empty() ? (default_out_dir(o.results) / "report.html").string() : o.out;
     report::ReportOptions ro;

@@ -6,34 +6,51 @@
 #include <filesystem>
 
 #include "commands.h"
+#include "w2s/config/cli.h"
 #include "w2s/core/error.h"
-#include "w2s/core/file.h"
 #include "w2s/report/tables.h"
+#include "w2s/sweep/collect.h"
 #include "w2s/sweep/folder.h"
-#include "w2s/sweep/sweep.h"
 
 namespace fs = std::filesystem;
 
 namespace w2s::app {
+namespace {
+
+struct ResultsOptions {
+  std::string runs_dir;         // a sweep's runs_dir (holds sweep.toml)
+  std::string format = "text";  // text | md | csv | json
+  bool runs = false;            // every stage instead of the PGR table
+  bool gt = false;              // each model's ground-truth accuracy
+  static const config::Schema<ResultsOptions>& schema() {
+    using O = ResultsOptions;
+    static const auto s = config::Schema<O>()
+        .field("runs_dir", &O::runs_dir,
+               "a sweep's runs_dir (holds sweep.toml; every sweep of the same experiment run into it counts)")
+        .field("format", &O::format, "table format", {"text", "md", "csv", "json"})
+        .field("runs", &O::runs, "print every stage instead of the PGR table")
+        .field("gt", &O::gt, "print each model's ground-truth accuracy (mean ± SE over seeds)");
+    return s;
+  }
+};
+
+}  // namespace
 
 void register_results(CLI::App& app) {
   auto* cmd = app.add_subcommand("results", "print the PGR table (or --gt, --runs) of a sweep folder");
-  auto dir = std::make_shared<std::string>();
-  auto format = std::make_shared<std::string>("text");
-  auto runs = std::make_shared<bool>(false);
-  auto gt = std::make_shared<bool>(false);
-  cmd->add_option("RUNS_DIR", *dir, "a sweep's runs_dir (holds sweep.toml; every sweep of the same experiment run into it counts)")->required()->check(CLI::ExistingDirectory);
-  cmd->add_option("--format", *format, "text | md | csv | json");
-  cmd->add_flag("--runs", *runs, "print every stage instead of the PGR table");
-  cmd->add_flag("--gt", *gt, "print each model's ground-truth accuracy (mean ± SE over seeds)");
-  cmd->callback([dir, format, runs, gt] {
-    const auto fmt_ = report::parse_table_format(*format);
-    const auto results = sweep::collect_results(sweep::folder_configs(*dir));
-    report::save_results(results, fs::path(*dir) / "results.json");
-    check(!(*runs && *gt), "--runs and --gt are different tables: pass one");
-    fmt::print("{}", *runs ? report::format_runs_table(results, fmt_)
-                     : *gt ? report::format_gt_table(results, fmt_)
-                           : report::format_pgr_table(results, fmt_));
+  auto bind = config::bind_cli<ResultsOptions>(*cmd, {"runs_dir"});
+  cmd->callback([bind] {
+    const auto o = bind->resolve();
+    if (bind->dump_requested()) return fmt::print("{}", config::dump_toml(o, bind->schema()));
+    check(!o.runs_dir.empty(), "w2s results: give RUNS_DIR, a sweep's runs_dir");
+    check(fs::is_directory(o.runs_dir), "w2s results: {} is not a folder", o.runs_dir);
+    check(!(o.runs && o.gt), "--runs and --gt are different tables: pass one");
+    const auto format = report::parse_table_format(o.format);
+    const auto results = sweep::collect_results(sweep::folder_configs(o.runs_dir));
+    report::save_results(results, fs::path(o.runs_dir) / "results.json");
+    fmt::print("{}", o.runs ? report::format_runs_table(results, format)
+                   : o.gt   ? report::format_gt_table(results, format)
+                            : report::format_pgr_table(results, format));
   });
 }
 

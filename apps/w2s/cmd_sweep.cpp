@@ -3,24 +3,33 @@
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "sweep_config.h"
+#include "sweep_cli.h"
 
 namespace w2s::app {
+namespace {
+
+struct ShardFlags {
+  std::string shard = "1/1";  // run only part I of N of the plan
+  static const config::Schema<ShardFlags>& schema() {
+    static const auto s = config::Schema<ShardFlags>().field(
+        "shard", &ShardFlags::shard, "run only part I of N of the plan (folders merge by copying)");
+    return s;
+  }
+};
+
+}  // namespace
 
 void register_sweep(CLI::App& app) {
   auto* cmd = app.add_subcommand("sweep", "run a weak-to-strong sweep over a model family (rerun to resume)");
-  auto cli = std::make_shared<SweepCli>();
-  cli->add_to(*cmd, true);
-  auto shard = std::make_shared<std::string>("1/1");
-  cmd->add_option("--shard", *shard, "run only part I of N of the plan (folders merge by copying)");
-  cmd->callback([cli, shard] {
+  auto cli = std::make_shared<SweepCli>(*cmd, true);
+  auto flags = config::bind_flags<ShardFlags>(*cmd);
+  cmd->callback([cli, flags] {
     const auto o = cli->resolve();
-    if (cli->bind->dump_requested()) return fmt::print("{}", config::dump_toml(o, sweep::SweepOptions::schema()));
+    if (cli->dump_requested()) return fmt::print("{}", config::dump_toml(o, sweep::SweepOptions::schema()));
     sweep::SweepRunOptions run;
-    std::tie(run.shard_i, run.shard_n) = sweep::parse_shard(*shard);
+    std::tie(run.shard_i, run.shard_n) = sweep::parse_shard(flags->resolve().shard);
     run.output = cli->output();
-    const auto results = sweep::run_sweep(o, run);
-    print_summary(o, results);
+    print_summary(o, sweep::run_sweep(o, run));
   });
 }
 

@@ -11,6 +11,8 @@
 namespace w2s::config {
 namespace {
 
+using test::error_of;
+
 struct Optim {
   double lr_peak = 1e-3;          // peak learning rate
   int64_t warmup_steps = 10;      // linear warmup
@@ -42,15 +44,6 @@ struct Opts {
     return s;
   }
 };
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 TEST(Config, TomlAppliesNestedAndListValues) {
   Opts o;

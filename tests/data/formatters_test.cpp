@@ -9,25 +9,18 @@
 #include "test_support.h"
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
-#include "w2s/data/jsonl.h"
+#include "w2s/io/jsonl.h"
 
 namespace w2s::data {
 namespace {
+
+using test::error_of;
 
 std::filesystem::path fixture(const std::string& name) {
   return test::source_dir() / "tests" / "fixtures" / "hf" / (name + ".jsonl");
 }
 
-std::vector<nlohmann::json> rows_of(const std::string& name) { return read_jsonl(fixture(name)); }
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+std::vector<nlohmann::json> rows_of(const std::string& name) { return w2s::io::read_jsonl(fixture(name)); }
 
 std::vector<std::string> texts(const std::vector<Example>& v) {
   std::vector<std::string> t;
@@ -104,7 +97,7 @@ TEST(FormatSciq, HalfCorrectAndEveryDistractorUsedAcrossSeeds) {
 TEST(FormatSciq, RowsDoNotDependOnLaterRows) {
   test::TempDir dir;
   const auto rows = rows_of("sciq");
-  write_jsonl(dir / "head.jsonl", {rows[0], rows[1], rows[2]});
+  w2s::io::write_jsonl(dir / "head.jsonl", {rows[0], rows[1], rows[2]});
   const auto head = format_hf_file("sciq", dir / "head.jsonl", 3).examples;
   const auto all = format_hf_file("sciq", fixture("sciq"), 3).examples;
   ASSERT_EQ(head.size(), 3u);
@@ -115,7 +108,7 @@ TEST(FormatSciq, DistractorEqualToTheAnswerIsNeverShownAsWrong) {
   test::TempDir dir;
   const nlohmann::json row = {{"question", "q"},    {"correct_answer", "x"}, {"distractor1", "x"},
                               {"distractor2", "y"}, {"distractor3", "x"},    {"support", ""}};
-  write_jsonl(dir / "s.jsonl", {row});
+  w2s::io::write_jsonl(dir / "s.jsonl", {row});
   for (uint64_t seed = 0; seed < 50; ++seed) {
     const auto e = format_hf_file("sciq", dir / "s.jsonl", seed).examples.at(0);
     EXPECT_EQ(e.text, e.label ? "Q: q A: x" : "Q: q A: y");
@@ -248,7 +241,6 @@ TEST(FormatHf, TaskFromTrainAndTestFiles) {
   EXPECT_EQ(t.test[0].id, "sciq/test/0");
   const Task no_test = format_hf("hh_rlhf", fixture("hh_rlhf"), 0);
   EXPECT_TRUE(no_test.test.empty());
-  EXPECT_EQ(no_test.pairs.size(), 5u);
 }
 
 TEST(FormatHf, UnknownNameListsKnownFormats) {
@@ -269,11 +261,11 @@ TEST(FormatHf, WrongFileOrBadValuesNameFileLineAndField) {
             std::string::npos)
       << err;
   test::TempDir dir;
-  write_jsonl(dir / "a.jsonl",
+  w2s::io::write_jsonl(dir / "a.jsonl",
               {nlohmann::json{{"premise", "p"}, {"hypothesis", "h"}, {"label", 3}}});
   err = error_of([&] { format_hf_file("anli", dir / "a.jsonl", 0); });
   EXPECT_NE(err.find(":1: field 'label' must be 0 (entailment)"), std::string::npos) << err;
-  write_jsonl(dir / "b.jsonl",
+  w2s::io::write_jsonl(dir / "b.jsonl",
               {nlohmann::json{{"passage", "p"}, {"question", "q"}, {"answer", "maybe"}}});
   err = error_of([&] { format_hf_file("boolq", dir / "b.jsonl", 0); });
   EXPECT_NE(err.find(":1: label 'maybe' in field 'answer' is not 0/1"), std::string::npos) << err;

@@ -66,8 +66,6 @@ TEST(Registry, UnknownNamesSuggestTheClosest) {
   EXPECT_NE(e.find("did you mean 'text'"), std::string::npos) << e;
   e = error_of([] { parse_task_spec("jsonl:"); });
   EXPECT_NE(e.find("missing PATH"), std::string::npos) << e;
-  EXPECT_EQ(closest_name("spma", {"reviews", "spam"}), "spam");
-  EXPECT_EQ(closest_name("zzzzzz", {"reviews", "spam"}), "");
 }
 
 TEST(Registry, BuiltinTaskNotPreparedSaysHowToPrepare) {

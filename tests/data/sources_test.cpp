@@ -10,14 +10,7 @@
 namespace w2s::data {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+using test::error_of;
 
 TEST(SourcesJsonl, CustomFieldNamesIdsGroupsAndLabelForms) {
   test::TempDir dir;

@@ -187,7 +187,7 @@ TEST(ResultsJson, NaNWrittenAsNullAndReadBack) {
   Results r;
   StageRecord s;
   s.key = "k";
-  s.kind = "gt";
+  s.kind = methods::StageKind::gt;
   s.test_accuracy = kNaN;
   s.agree_when_weak_wrong = std::numeric_limits<double>::infinity();
   s.dynamics.push_back({10, 0.75, kNaN});
@@ -325,7 +325,7 @@ TEST(Tables, GroundTruthTable) {
   Results r;
   auto gt = [&](const std::string& model, int64_t params, double acc, int64_t seed) {
     StageRecord s;
-    s.kind = "gt", s.task = "spam", s.model = model, s.model_params = params, s.loss = "gt";
+    s.kind = methods::StageKind::gt, s.task = "spam", s.model = model, s.model_params = params, s.loss = "gt";
     s.method = "finetune", s.seed = seed, s.test_accuracy = acc;
     r.stages.push_back(s);
   };
@@ -334,7 +334,7 @@ TEST(Tables, GroundTruthTable) {
   gt("xs", 100, 0.82, 1);
   gt("xs", 100, 0.84, 2);
   StageRecord student;  // students are not ground-truth runs: not in the table
-  student.kind = "student", student.task = "spam", student.model = "m", student.model_params = 2000;
+  student.kind = methods::StageKind::student, student.task = "spam", student.model = "m", student.model_params = 2000;
   student.test_accuracy = 0.5;
   r.stages.push_back(student);
   const std::string text = format_gt_table(r, TableFormat::text);

@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "w2s/data/jsonl.h"
-#include "w2s/data/rng.h"
+#include "w2s/io/jsonl.h"
+#include "w2s/core/rng.h"
 #include "w2s/models/checkpoint.h"
 #include "w2s/models/config.h"
 #include "w2s/tokenizer/bpe_trainer.h"
@@ -19,7 +19,7 @@ const std::vector<std::string> kPositive = {"apple", "pear", "sun", "moon", "tre
 }  // namespace
 
 std::string make_toy_task(const fs::path& path, int n, uint64_t seed) {
-  data::Rng rng(seed);
+  Rng rng(seed);
   std::vector<nlohmann::json> rows;
   for (int i = 0; i < n; ++i) {
     const int len = 3 + static_cast<int>(rng.below(5));
@@ -39,7 +39,7 @@ std::string make_toy_task(const fs::path& path, int n, uint64_t seed) {
     r["text"] = t.substr(sp + 1) + " " + t.substr(0, sp);
   }
   fs::create_directories(path.parent_path());
-  data::write_jsonl(path, rows);
+  io::write_jsonl(path, rows);
   return "jsonl:" + path.string();
 }
 

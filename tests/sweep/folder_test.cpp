@@ -16,7 +16,7 @@
 #include "w2s/config/schema.h"
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
-#include "w2s/sweep/run_store.h"
+#include "w2s/store/run_store.h"
 
 namespace fs = std::filesystem;
 using namespace w2s;
@@ -50,7 +50,7 @@ TEST(SweepFolder, SameExperimentIgnoresThePlansExtentOnly) {
   b.runs_dir = "elsewhere";
   EXPECT_TRUE(sweep::same_experiment(a, b));
   auto c = a;
-  c.data.n_train1 = a.data.n_train1 + 1;
+  c.data.split.n_train1 = a.data.split.n_train1 + 1;
   EXPECT_FALSE(sweep::same_experiment(a, c));
   auto d = a;
   d.finetune.epochs = a.finetune.epochs + 1;
@@ -142,7 +142,7 @@ TEST_F(TinySweep, FollowUpSweepsWidenTheTablesAndAnotherExperimentStaysApart) {
   const auto third = sweep::run_sweep(seed1, run);
   std::map<int64_t, double> student;
   for (const auto& s : third.stages)
-    if (s.kind == "student" && s.loss == "xent" && s.supervisor == "tiny-d8" && s.model == "tiny-d32")
+    if (s.kind == methods::StageKind::student && s.loss == "xent" && s.supervisor == "tiny-d8" && s.model == "tiny-d32")
       student[s.seed] = s.test_accuracy;
   ASSERT_EQ(student.size(), 2u);
   const auto* x3 = row(third, "tiny-d8", "tiny-d32", "xent", "finetune");
@@ -154,12 +154,12 @@ TEST_F(TinySweep, FollowUpSweepsWidenTheTablesAndAnotherExperimentStaysApart) {
 
   // Another experiment (another learning rate) in the same folder: its tables are its own, and the
   // first experiment's stages stay in the store.
-  const size_t stored = sweep::RunStore(runs.string()).keys().size();
+  const size_t stored = store::RunStore(runs.string()).keys().size();
   auto other = first_sweep(options(runs));
   other.finetune.lr = 3e-3;
   const auto fourth = sweep::run_sweep(other, run);
   EXPECT_EQ(fourth.pgr.size(), 3u);
   EXPECT_EQ(fourth.stages.size(), 3u + 3u);
-  EXPECT_EQ(sweep::RunStore(runs.string()).keys().size(), stored + 6);
+  EXPECT_EQ(store::RunStore(runs.string()).keys().size(), stored + 6);
   EXPECT_EQ(sweep::folder_configs(runs).size(), 1u);
 }

@@ -7,8 +7,9 @@
 
 #include "test_support.h"
 #include "w2s/config/schema.h"
+#include "w2s/models/model_spec.h"
 #include "w2s/sweep/sweep.h"
-#include "w2s/train/classifier.h"
+#include "w2s/train/finetune.h"
 
 namespace fs = std::filesystem;
 using namespace w2s;
@@ -24,13 +25,13 @@ sweep::SweepOptions load(const std::string& name) {
 
 size_t count_students(const sweep::SweepOptions& o) {
   size_t n = 0;
-  for (const auto& s : sweep::plan_sweep(o)) n += s.kind == "student";
+  for (const auto& s : sweep::plan_sweep(o)) n += s.kind == methods::StageKind::student;
   return n;
 }
 
 void expect_models_ship(const sweep::SweepOptions& o) {
   for (const auto& m : o.models) {
-    const fs::path dir = test::source_dir() / train::backbone_dir(m);
+    const fs::path dir = test::source_dir() / models::backbone_dir(m);
     EXPECT_TRUE(fs::exists(dir / "config.json") && fs::exists(dir / "model.safetensors")) << m;
   }
 }
@@ -63,9 +64,9 @@ TEST(ShippedConfigs, FamilySweepsCoverEveryPairOfTheShippedFamily) {
     EXPECT_EQ(count_students(o), 36u);
   }
   const auto reviews = load("family/sweep_reviews.toml"), spam = load("family/sweep_spam.toml");
-  EXPECT_EQ(reviews.data.n_train1, 2000);
-  EXPECT_EQ(spam.data.n_train1, 1000);
-  EXPECT_TRUE(spam.data.balance);
+  EXPECT_EQ(reviews.data.split.n_train1, 2000);
+  EXPECT_EQ(spam.data.split.n_train1, 1000);
+  EXPECT_TRUE(spam.data.split.balance);
   // The spam sweep is the quickstart with the whole family (and its own folder): every other key
   // matches, so the quickstart's stages have the same keys and are reused when the folders are shared.
   auto quick = load("quickstart.toml");
@@ -83,10 +84,10 @@ TEST(ShippedConfigs, GroundTruthTablesPairEveryMemberWithItsScratchTwin) {
     EXPECT_TRUE(o.losses.empty());
     std::set<std::string> pretrained, scratch;
     for (const auto& m : o.models)
-      (m.rfind(train::kScratchPrefix, 0) == 0 ? scratch : pretrained).insert(train::backbone_dir(m));
+      (models::is_scratch(m) ? scratch : pretrained).insert(models::backbone_dir(m));
     EXPECT_EQ(pretrained.size(), 4u);
     EXPECT_EQ(scratch, pretrained);
-    for (const auto& s : sweep::plan_sweep(o)) EXPECT_EQ(s.kind, "gt");
+    for (const auto& s : sweep::plan_sweep(o)) EXPECT_EQ(s.kind, methods::StageKind::gt);
   }
 }
 
@@ -96,8 +97,8 @@ TEST(ShippedConfigs, GroundTruthTablesDifferOnlyInTheLabelBudget) {
   EXPECT_EQ(full.runs_dir, small.runs_dir);  // one store: both tables side by side
   EXPECT_EQ(full.models, small.models);
   EXPECT_EQ(full.seeds, small.seeds);
-  EXPECT_EQ(full.data.n_train1, 2000);
-  EXPECT_EQ(small.data.n_train1, 1000);
+  EXPECT_EQ(full.data.split.n_train1, 2000);
+  EXPECT_EQ(small.data.split.n_train1, 1000);
   EXPECT_EQ(full.finetune.epochs, small.finetune.epochs);
   EXPECT_EQ(full.finetune.lr, small.finetune.lr);
 }

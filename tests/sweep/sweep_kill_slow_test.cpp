@@ -14,7 +14,7 @@
 #include "test_support.h"
 #include "tiny_family.h"
 #include "w2s/core/file.h"
-#include "w2s/sweep/run_store.h"
+#include "w2s/store/run_store.h"
 #include "w2s/sweep/sweep.h"
 
 extern char** environ;

@@ -13,9 +13,11 @@
 #include "tiny_family.h"
 #include "tiny_sweep.h"
 #include "w2s/core/error.h"
-#include "w2s/data/jsonl.h"
+#include "w2s/io/jsonl.h"
+#include "w2s/methods/pipeline.h"
 #include "w2s/methods/weak_labels.h"
-#include "w2s/sweep/run_store.h"
+#include "w2s/store/run_store.h"
+#include "w2s/sweep/pair.h"
 
 namespace fs = std::filesystem;
 using namespace w2s;
@@ -31,7 +33,8 @@ sweep::SweepOptions three_models() {
 std::string id_of(const sweep::PlannedStage& s) {
   std::string c;
   for (int k : s.chain) c += std::to_string(k) + ",";
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}", s.kind, s.task, s.seed, s.model, c, s.loss, s.method);
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}", methods::to_string(s.kind), s.task, s.seed, s.model, c, s.loss,
+                     methods::to_string(s.method));
 }
 }  // namespace
 
@@ -42,7 +45,7 @@ TEST(SweepPlan, EveryPairLossAndSeed) {
   EXPECT_EQ(plan.size(), 18u);
   int gt = 0, students = 0;
   for (const auto& s : plan) {
-    if (s.kind == "gt") ++gt;
+    if (s.kind == methods::StageKind::gt) ++gt;
     else {
       ++students;
       EXPECT_LT(s.chain.front(), s.model);
@@ -58,7 +61,7 @@ TEST(SweepPlan, EveryPairLossAndSeed) {
   ASSERT_EQ(boot.size(), 18u + 2 * 2);
   int chains = 0;
   for (const auto& s : boot)
-    if (s.method == "bootstrap") {
+    if (s.method == methods::Method::bootstrap) {
       ++chains;
       EXPECT_EQ(s.chain, (std::vector<int>{0, 1}));
       EXPECT_EQ(s.model, 2);
@@ -81,7 +84,7 @@ TEST(SweepPlan, BootstrapStepsSpreadIntermediateSizesEvenly) {
   o.bootstrap_steps = 1;
   std::set<std::vector<int>> chains;
   for (const auto& s : sweep::plan_sweep(o))
-    if (s.method == "bootstrap") {
+    if (s.method == methods::Method::bootstrap) {
       EXPECT_EQ(s.chain.size(), 2u);  // w and one intermediate size
       chains.insert(s.chain);
     }
@@ -109,9 +112,9 @@ TEST(SweepPlan, ShardsPartitionThePlan) {
       for (const auto& s : part) all.insert(id_of(s));
       // A shard holds whole units: a student's supervisor gt stage is in the same shard.
       for (const auto& s : part)
-        if (s.kind == "student") {
+        if (s.kind == methods::StageKind::student) {
           bool found = false;
-          for (const auto& g : part) found |= g.kind == "gt" && g.unit == s.unit && g.model == s.chain.front();
+          for (const auto& g : part) found |= g.kind == methods::StageKind::gt && g.unit == s.unit && g.model == s.chain.front();
           EXPECT_TRUE(found) << id_of(s);
         }
     }
@@ -145,7 +148,7 @@ TEST_F(TinySweep, RunsEveryStageReportsPgrAndReusesOnRerun) {
   for (const auto& s : res.stages) {
     EXPECT_FALSE(s.commit.empty());
     EXPECT_GE(s.dynamics.size(), 3u) << s.key;
-    if (s.kind == "student") {
+    if (s.kind == methods::StageKind::student) {
       ++students;
       EXPECT_EQ(s.n_weak_right + s.n_weak_wrong, 60);
       EXPECT_TRUE(std::isfinite(s.dynamics.back().weak_agreement));
@@ -153,7 +156,7 @@ TEST_F(TinySweep, RunsEveryStageReportsPgrAndReusesOnRerun) {
   }
   EXPECT_EQ(students, 12);
   // The weak labels are a reference-format JSONL file of train half 2.
-  sweep::RunStore store(o.runs_dir);
+  store::RunStore store(o.runs_dir);
   int n_label_files = 0;
   for (const auto& k : store.keys())
     if (k.rfind("gt-", 0) == 0) {
@@ -253,7 +256,7 @@ TEST_F(TinySweep, BootstrappingAndGenerativeFinetuning) {
   const auto gr = sweep::run_sweep(g, run);
   EXPECT_EQ(gr.stages.size(), 3u);
   for (const auto& s : gr.stages) EXPECT_NE(s.model.find("+genft"), std::string::npos) << s.model;
-  sweep::RunStore store(g.runs_dir);
+  store::RunStore store(g.runs_dir);
   int genft = 0;
   for (const auto& k : store.keys()) genft += k.rfind("genft-", 0) == 0;
   EXPECT_EQ(genft, 2);
@@ -271,7 +274,7 @@ TEST_F(TinySweep, DisjointBootstrappingTrainsEachLinkOnItsOwnSliceOfHalfTwo) {
   // 3 gt + 3 direct students + the chain's final student (its first link is not the direct
   // student: it trains on half of train half 2 only).
   ASSERT_EQ(res.stages.size(), 7u);
-  sweep::RunStore store(o.runs_dir);
+  store::RunStore store(o.runs_dir);
   EXPECT_EQ(store.keys().size(), 8u);
   const report::StageRecord* last = nullptr;
   for (const auto& s : res.stages)
@@ -290,7 +293,7 @@ TEST_F(TinySweep, DisjointBootstrappingTrainsEachLinkOnItsOwnSliceOfHalfTwo) {
   EXPECT_EQ(methods::read_stage_metrics(store.path(link)).n_train, 40);
   EXPECT_EQ(methods::read_weak_labels(store.path(link) / "weak_labels.jsonl").size(), 80u);
   for (const auto& s : res.stages) {
-    if (s.kind == "student" && s.method == "finetune") {
+    if (s.kind == methods::StageKind::student && s.method == "finetune") {
       EXPECT_NE(s.key, link);  // not the direct student
     }
   }
@@ -300,30 +303,30 @@ TEST_F(TinySweep, DisjointBootstrappingTrainsEachLinkOnItsOwnSliceOfHalfTwo) {
   EXPECT_EQ(store.keys().size(), 8u);
 
   // More slices than examples in train half 2 is an error naming the sizes.
-  sweep::RunStore small(tmp_ / "small");
+  store::RunStore small(tmp_ / "small");
   auto d = o.data;
-  d.n_train2 = 80;
+  d.split.n_train2 = 80;
   methods::Pipeline pl(small, d, o.finetune);
   const auto fam = sweep::family_of(o);
   const auto weak = pl.gt(task_, fam[0], 0);
   try {
-    pl.student(task_, fam[1], weak, methods::LossOptions{}, 0, "bootstrap", {0, 81});
+    pl.student(task_, fam[1], weak, losses::LossOptions{}, 0, methods::Method::bootstrap, {0, 81});
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("81 slices"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(pl.student(task_, fam[1], weak, methods::LossOptions{}, 0, "bootstrap", {2, 2}), Error);
+  EXPECT_THROW(pl.student(task_, fam[1], weak, losses::LossOptions{}, 0, methods::Method::bootstrap, {2, 2}), Error);
   o.bootstrap_data = "sometimes";
   EXPECT_THROW(sweep::plan_sweep(o), Error);
 }
 
 TEST_F(TinySweep, PaperLogconfOnSkewedWeakLabelsWarns) {
   auto o = options(tmp_ / "skew");
-  sweep::RunStore store(o.runs_dir);
+  store::RunStore store(o.runs_dir);
   methods::Pipeline pl(store, o.data, o.finetune);
   const auto fam = sweep::family_of(o);
   const auto& half2 = pl.split(task_, 0).train2;
-  methods::LossOptions logconf;
+  losses::LossOptions logconf;
   logconf.name = "logconf";
   for (bool skewed : {true, false}) {
     std::vector<methods::WeakLabel> rows;
@@ -344,7 +347,7 @@ TEST_F(TinySweep, GroundTruthStagesDoNotDependOnTheStudentLossOptions) {
   auto b = a;
   b.finetune.loss.name = "logconf";
   b.finetune.loss.logconf_form = "reference";
-  sweep::RunStore store(a.runs_dir);
+  store::RunStore store(a.runs_dir);
   methods::Pipeline pa(store, a.data, a.finetune), pb(store, b.data, b.finetune);
   const auto m = sweep::family_of(a).front();
   EXPECT_EQ(pa.gt_key(task_, m, 0), pb.gt_key(task_, m, 0));  // weak labels and ceilings are shared
@@ -353,12 +356,34 @@ TEST_F(TinySweep, GroundTruthStagesDoNotDependOnTheStudentLossOptions) {
   c.finetune.lr = 5e-3;
   methods::Pipeline pc(store, c.data, c.finetune);
   EXPECT_NE(pa.gt_key(task_, m, 0), pc.gt_key(task_, m, 0));
-  methods::LossOptions xent, logconf;
+  losses::LossOptions xent, logconf;
   logconf.name = "logconf";
-  EXPECT_NE(pa.student_key(task_, m, "gt-x", xent, 0, "finetune"), pa.student_key(task_, m, "gt-x", logconf, 0, "finetune"));
+  EXPECT_NE(pa.student_key(task_, m, "gt-x", xent, 0, methods::Method::finetune), pa.student_key(task_, m, "gt-x", logconf, 0, methods::Method::finetune));
   // A whole-half-2 slice keeps the keys students had before slices existed; a part changes them.
-  EXPECT_EQ(pa.student_key(task_, m, "gt-x", xent, 0, "finetune"),
-            pa.student_key(task_, m, "gt-x", xent, 0, "finetune", methods::TrainSlice{0, 1}));
-  EXPECT_NE(pa.student_key(task_, m, "gt-x", xent, 0, "bootstrap", methods::TrainSlice{0, 2}),
-            pa.student_key(task_, m, "gt-x", xent, 0, "bootstrap", methods::TrainSlice{1, 2}));
+  EXPECT_EQ(pa.student_key(task_, m, "gt-x", xent, 0, methods::Method::finetune),
+            pa.student_key(task_, m, "gt-x", xent, 0, methods::Method::finetune, methods::TrainSlice{0, 1}));
+  EXPECT_NE(pa.student_key(task_, m, "gt-x", xent, 0, methods::Method::bootstrap, methods::TrainSlice{0, 2}),
+            pa.student_key(task_, m, "gt-x", xent, 0, methods::Method::bootstrap, methods::TrainSlice{1, 2}));
+}
+
+TEST(SweepPair, NarrowsTheConfigToTwoModels) {
+  sweep::SweepOptions o;
+  o.models = {"m/a", "m/b", "m/c"};
+  o.model_names = {"A", "B", "C"};
+  o.model_lrs = {1e-3, 2e-3, 3e-3};
+  o.bootstrap = true;
+  // From the config: its first and last model, with their names and learning rates.
+  auto p = sweep::pair_sweep(o, "", "");
+  EXPECT_EQ(p.models, (std::vector<std::string>{"m/a", "m/c"}));
+  EXPECT_EQ(p.model_names, (std::vector<std::string>{"A", "C"}));
+  EXPECT_EQ(p.model_lrs, (std::vector<double>{1e-3, 3e-3}));
+  EXPECT_FALSE(p.bootstrap);
+  // A model named on the command line: defaults for names and learning rates.
+  p = sweep::pair_sweep(o, "m/b", "");
+  EXPECT_EQ(p.models, (std::vector<std::string>{"m/b", "m/c"}));
+  EXPECT_TRUE(p.model_names.empty());
+  EXPECT_TRUE(p.model_lrs.empty());
+  EXPECT_NE(test::error_of([&] { sweep::pair_sweep(o, "m/c", ""); }).find("two different models"), std::string::npos);
+  o.models.clear();
+  EXPECT_NE(test::error_of([&] { sweep::pair_sweep(o, "", ""); }).find("needs a strong model"), std::string::npos);
 }

@@ -25,14 +25,15 @@ class TinySweep : public ::testing::Test {
     for (const auto& m : family_) o.models.push_back(m.string());
     o.seeds = {0, 1};
     o.losses = {"xent", "logconf"};
-    o.data.n_train1 = 80;
-    o.data.n_train2 = 80;
-    o.data.n_test = 60;
+    o.data.split.n_train1 = 80;
+    o.data.split.n_train2 = 80;
+    o.data.split.n_test = 60;
     o.finetune.lr = 1e-2;
     o.finetune.epochs = 3;
     o.finetune.batch_size = 16;
     o.finetune.micro_batch = 8;  // accumulation: batch-level losses must still see the whole batch
     o.finetune.eval_points = 3;
+    o.finetune.precision = "float32";  // the same numbers on every CPU (auto is bf16 where it is fast)
     return o;
   }
   w2s::test::TempDir tmp_;

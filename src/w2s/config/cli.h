@@ -1,10 +1,12 @@
 // Binds a Schema<T> to a CLI11 subcommand, so one table drives TOML keys, flags and --help:
+//   CONFIG             optionally, a positional TOML file (bind_cli_with_config)
 //   --KEY VALUE        one flag per schema key (dots kept, '_' written as '-': --train.lr-peak);
 //                      booleans are switches (--json, --json=false)
 //   --config FILE      TOML files, merged in order (repeatable)
 //   --set KEY=VALUE    override any key by its TOML name (repeatable)
 //   --dump-config      print the resolved config as TOML and exit
-// Resolution order: defaults < config files < --set < flags.
+// Resolution order: defaults < CONFIG < --config files < --set < flags. A command's own flags
+// that are not config keys (w2s sweep --shard) are a Schema too, bound by bind_flags.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -30,9 +32,11 @@ std::string suggest_flag(const CLI::App& app, const std::string& arg);
 template <class T>
 class CliBinding {
  public:
-  /// `positionals`: keys bound to positional arguments, in order (e.g. {"model"}).
+  /// `positionals`: keys bound to positional arguments, in order (e.g. {"model"}). `config_keys`
+  /// false: the options are the command's own flags, not config keys (no --config, --set,
+  /// --dump-config; see bind_flags).
   CliBinding(CLI::App& cmd, const Schema<T>& schema, T defaults = T{},
-             std::vector<std::string> positionals = {})
+             std::vector<std::string> positionals = {}, bool config_keys = true)
       : schema_(schema), defaults_(std::move(defaults)) {
     for (const auto& key : positionals) {
       const auto* e = schema_.find(key);
@@ -60,8 +64,9 @@ class CliBinding {
         opt = cmd.add_option(names, values_[e.key], help);
         opt->type_name(upper(e.type_name));
       }
-      opt->group("Options (TOML key in --config files = flag name with '_')");
+      opt->group(config_keys ? "Options (TOML key in --config files = flag name with '_')" : "Command options");
     }
+    if (!config_keys) return;
     cmd.add_option("--config", config_files_, "TOML config file(s), merged in order")
         ->type_name("FILE")->check(CLI::ExistingFile);
     cmd.add_option("--set", overrides_, "override a config key: KEY=VALUE (repeatable)")
@@ -69,11 +74,30 @@ class CliBinding {
     cmd.add_flag("--dump-config", dump_, "print the resolved config (TOML) and exit");
   }
 
+  /// Add a positional CONFIG file (merged before --config files); `required`: it must be given
+  /// unless a default config is set.
+  void add_config_positional(CLI::App& cmd, bool required) {
+    config_positional_ = true;
+    config_required_ = required;
+    auto* opt = cmd.add_option("CONFIG", config_file_, "TOML config (same keys as the flags)");
+    opt->check(CLI::ExistingFile);
+    if (required) opt->required();
+  }
+  /// The file used when no CONFIG is given (e.g. a command's built-in config).
+  void set_default_config(std::string file) { default_config_ = std::move(file); }
+  /// The positional config file in effect ("" = none).
+  std::string config_file() const { return config_file_.empty() ? default_config_ : config_file_; }
+
   /// The resolved options. Throws w2s::Error on unknown keys or bad values.
   T resolve() const { return resolve_from(defaults_); }
 
-  /// As resolve(), starting from `base` (e.g. defaults merged with a positional config file).
+  /// As resolve(), starting from `base`.
   T resolve_from(T obj) const {
+    if (config_positional_) {
+      const std::string file = config_file();
+      check(!file.empty() || !config_required_, "a CONFIG file is required (a TOML config; see --help)");
+      if (!file.empty()) apply(obj, schema_, parse_toml_file(file), file);
+    }
     for (const auto& f : config_files_) apply(obj, schema_, parse_toml_file(f), f);
     for (const auto& s : overrides_) apply_override(obj, schema_, s);
     for (const auto& e : schema_.entries()) {
@@ -110,6 +134,8 @@ class CliBinding {
   std::vector<std::string> config_files_;
   std::vector<std::string> overrides_;
   bool dump_ = false;
+  bool config_positional_ = false, config_required_ = false;
+  std::string config_file_, default_config_;
 };
 
 /// Convenience for cmd_<verb>.cpp: binding that lives as long as the callback needs it.
@@ -118,6 +144,21 @@ std::shared_ptr<CliBinding<T>> bind_cli(CLI::App& cmd, std::vector<std::string> 
                                         T defaults = T{}) {
   return std::make_shared<CliBinding<T>>(cmd, T::schema(), std::move(defaults),
                                          std::move(positionals));
+}
+
+/// As bind_cli, with a positional CONFIG file first (`w2s sweep CONFIG`, `w2s pretrain CONFIG`).
+template <class T>
+std::shared_ptr<CliBinding<T>> bind_cli_with_config(CLI::App& cmd, bool required) {
+  auto b = std::make_shared<CliBinding<T>>(cmd, T::schema(), T{});
+  b->add_config_positional(cmd, required);
+  return b;
+}
+
+/// A command's own flags (not config keys: no TOML, no --config/--set/--dump-config), declared by
+/// a Schema like every option: e.g. `w2s sweep --shard`, `w2s run --weak`.
+template <class T>
+std::shared_ptr<CliBinding<T>> bind_flags(CLI::App& cmd, std::vector<std::string> positionals = {}) {
+  return std::make_shared<CliBinding<T>>(cmd, T::schema(), T{}, std::move(positionals), false);
 }
 
 }  // namespace w2s::config

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "w2s/config/cli.h"
+#include "w2s/core/text.h"
 
 namespace w2s::config {
 
@@ -101,20 +102,6 @@ std::vector<std::string> split_list(std::string_view text) {
 
 namespace {
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 Value from_toml(const toml::node& node, const std::string& key, const std::string& source) {
   if (auto b = node.as_boolean()) return Value{b->get()};
   if (auto i = node.as_integer()) return Value{i->get()};
@@ -185,16 +172,9 @@ nlohmann::json to_json_value(const Value& v) {
 }  // namespace
 
 std::string closest_key(std::string_view key, const std::vector<std::string>& candidates) {
-  std::string best;
-  size_t best_d = std::string::npos;
-  for (const auto& c : candidates) {
-    const size_t d = edit_distance(key, c);
-    if (d < best_d) best_d = d, best = c;
-  }
-  // Suggest only plausible matches: within a third of the key's length (at least 2 edits), or
-  // when the key's last component matches exactly.
-  const size_t limit = std::max<size_t>(2, key.size() / 3);
-  if (best_d <= limit) return best;
+  // Plausible matches only: closest_name's limit, or the key's last component matching exactly.
+  std::string best = closest_name(key, candidates);
+  if (!best.empty()) return best;
   const auto tail = [](std::string_view s) { auto p = s.rfind('.'); return p == s.npos ? s : s.substr(p + 1); };
   for (const auto& c : candidates)
     if (tail(c) == tail(key)) return c;

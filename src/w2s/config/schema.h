@@ -55,6 +55,17 @@ class Schema {
     return *this;
   }
 
+  /// A leaf option kept in a member struct but keyed as this struct's own (no prefix):
+  ///   .field("n_test", &DataOptions::split, &data::SplitOptions::n_test, "test examples")
+  template <class S, class V>
+  Schema&& field(std::string key, S T::*outer, V S::*inner, std::string help,
+                 std::vector<std::string> choices = {}) && {
+    add_entry<V>(std::move(key), std::move(help), std::move(choices),
+                 [outer, inner](T& obj) -> V& { return (obj.*outer).*inner; },
+                 [outer, inner](const T& obj) -> const V& { return (obj.*outer).*inner; });
+    return std::move(*this);
+  }
+
   /// All fields of a nested struct under "prefix.".
   template <class S>
   Schema&& section(const std::string& prefix, S T::*member, const Schema<S>& sub) && {
@@ -85,22 +96,29 @@ class Schema {
  private:
   template <class V>
   void add_field(std::string key, V T::*member, std::string help, std::vector<std::string> choices) {
+    add_entry<V>(std::move(key), std::move(help), std::move(choices),
+                 [member](T& obj) -> V& { return obj.*member; },
+                 [member](const T& obj) -> const V& { return obj.*member; });
+  }
+
+  template <class V, class Ref, class ConstRef>
+  void add_entry(std::string key, std::string help, std::vector<std::string> choices, Ref ref, ConstRef cref) {
     Entry e;
     e.key = key;
     e.help = std::move(help);
     e.type_name = Codec<V>::type_name();
     e.choices = choices;
-    e.set = [member, key, choices](T& obj, const Value& v) {
+    e.set = [ref, key, choices](T& obj, const Value& v) {
       V x = Codec<V>::from(v, key);
       check_choice(key, x, choices);
-      obj.*member = std::move(x);
+      ref(obj) = std::move(x);
     };
-    e.parse = [member, key, choices](T& obj, std::string_view s) {
+    e.parse = [ref, key, choices](T& obj, std::string_view s) {
       V x = Codec<V>::parse(s, key);
       check_choice(key, x, choices);
-      obj.*member = std::move(x);
+      ref(obj) = std::move(x);
     };
-    e.get = [member](const T& obj) { return Codec<V>::to(obj.*member); };
+    e.get = [cref](const T& obj) { return Codec<V>::to(cref(obj)); };
     entries_.push_back(std::move(e));
   }
 

@@ -1,16 +1,13 @@
-// Built-in tasks prepared from packaged real data (scripts/fetch_data.sh puts the raw sources in
-// <data root>/raw): `reviews` (reviews.h), `spam` (spam.h), `definitions` (definitions.h).
-// `w2s data prepare` writes each as <data root>/tasks/<task>/{train,test}.jsonl + manifest.json
-// (manifest.h): rows {"id","text","label","group"}, deterministic for a given seed.
+// The built-in tasks, prepared from packaged real data: `reviews`, `spam`, `definitions` — their
+// names, descriptions and source packages, and where a prepared task lives
+// (<data root>/tasks/<task>/{train,test}.jsonl + manifest.json, manifest.h). Building and
+// preparing them (`w2s data prepare`) is data/builtin/prepare.h.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include "w2s/data/example.h"
-#include "w2s/data/manifest.h"
 
 namespace w2s::data {
 
@@ -29,38 +26,6 @@ const BuiltinTaskInfo* find_builtin_task(const std::string& name);
 
 /// Seed used by `w2s data prepare` when none is given.
 inline constexpr uint64_t kDefaultPrepareSeed = 0;
-
-/// A freshly built task with its provenance (not yet written).
-struct BuiltTask {
-  Task task;
-  TaskManifest manifest;  // seed, packages, inputs, notes filled in; outputs/counts on write
-};
-
-/// Build one built-in task from `raw_dir` (<data root>/raw). Throws naming the missing raw file
-/// ("run scripts/fetch_data.sh") or the unknown task.
-BuiltTask build_builtin_task(const std::string& name, const std::filesystem::path& raw_dir,
-                             uint64_t seed = kDefaultPrepareSeed);
-
-/// Options of prepare_builtin_tasks().
-struct PrepareOptions {
-  std::filesystem::path data_root;  // reads <root>/raw, writes <root>/tasks/<task>
-  uint64_t seed = kDefaultPrepareSeed;  // builder seed (test selection, negatives)
-  bool force = false;                // rebuild even when an up-to-date manifest exists
-  std::vector<std::string> tasks;    // which built-ins; empty = all
-};
-
-/// What prepare did for one task.
-struct PrepareResult {
-  std::string task;       // name
-  bool skipped = false;   // already prepared with this seed and format version
-  TaskManifest manifest;  // as on disk afterwards
-  double seconds = 0;     // build + write time (0 when skipped)
-};
-
-/// Build and write the built-in tasks. A task whose manifest.json exists with the same seed,
-/// format version and source package versions (raw/packages.tsv) is skipped unless `force`.
-/// Throws on the first failure (earlier tasks stay).
-std::vector<PrepareResult> prepare_builtin_tasks(const PrepareOptions& options);
 
 /// <data root>/tasks/<name>.
 std::filesystem::path task_dir(const std::filesystem::path& data_root, const std::string& name);

@@ -32,7 +32,6 @@ struct Task {
   std::string description;          // one line for `w2s data list`
   std::vector<Example> train;       // pool that splits into train half 1 / half 2 (/ validation)
   std::vector<Example> test;        // fixed test set; empty = carve from `train` by the split
-  std::vector<PairExample> pairs;   // pairwise form, when the source has one
 };
 
 /// Group key of an example (its group, else its id).

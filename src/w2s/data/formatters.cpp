@@ -10,8 +10,8 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/log.h"
-#include "w2s/data/jsonl.h"
-#include "w2s/data/rng.h"
+#include "w2s/io/jsonl.h"
+#include "w2s/core/rng.h"
 #include "w2s/data/sources.h"
 
 namespace w2s::data {
@@ -224,7 +224,7 @@ HfRows format_hf_file(const std::string& name, const std::filesystem::path& path
   const std::string& canonical = f.info.name;
   const uint64_t file_seed = mix_seed(seed, hash_bytes(canonical + "/" + split));
   HfRows out;
-  for_each_jsonl(path, [&](const nlohmann::json& row, size_t line) {
+  io::for_each_jsonl(path, [&](const nlohmann::json& row, size_t line) {
     const size_t index = out.n_rows++;
     const std::string where = fmt::format("{}:{}", path.string(), line);
     check(row.is_object(), "{}: expected a JSON object, got {}", where, row.type_name());
@@ -247,7 +247,6 @@ Task format_hf(const std::string& name, const std::filesystem::path& train_path,
   task.description = f.info.description;
   HfRows train = format_hf_file(f.info.name, train_path, seed, "train");
   task.train = std::move(train.examples);
-  task.pairs = std::move(train.pairs);  // test pairs: format_hf_file(name, test_path, seed, "test")
   if (!test_path.empty()) task.test = format_hf_file(f.info.name, test_path, seed, "test").examples;
   return task;
 }

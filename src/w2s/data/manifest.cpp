@@ -11,10 +11,11 @@
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
 #include "w2s/core/version.h"
-#include "w2s/data/jsonl.h"
-#include "w2s/data/sha256.h"
+#include "w2s/io/atomic_dir.h"
+#include "w2s/io/jsonl.h"
+#include "w2s/core/sha256.h"
 #include "w2s/data/sources.h"
-#include "w2s/data/text_utf8.h"
+#include "w2s/core/text.h"
 
 namespace w2s::data {
 namespace fs = std::filesystem;
@@ -204,7 +205,7 @@ TaskManifest read_task_manifest(const fs::path& task_dir) {
 }
 
 std::string example_jsonl_line(const Example& e) {
-  return to_jsonl_line(
+  return io::to_jsonl_line(
       nlohmann::json{{"id", e.id}, {"text", e.text}, {"label", e.label}, {"group", e.group}});
 }
 
@@ -214,7 +215,6 @@ TaskManifest write_prepared_task(const fs::path& task_dir, const Task& task,
   fs::create_directories(parent);
   const std::string name = task_dir.filename().string();
   const fs::path tmp = parent / fmt::format(".{}.tmp.{}", name, ::getpid());
-  const fs::path old = parent / fmt::format(".{}.old.{}", name, ::getpid());
   fs::remove_all(tmp);
   fs::create_directories(tmp);
 
@@ -239,14 +239,7 @@ TaskManifest write_prepared_task(const fs::path& task_dir, const Task& task,
   manifest.test = count_split(task.test);
   write_file_atomic(tmp / "manifest.json", manifest.to_json().dump(2) + "\n");
 
-  std::error_code ec;
-  if (fs::exists(task_dir)) fs::rename(task_dir, old);
-  fs::rename(tmp, task_dir, ec);
-  if (ec) {
-    if (fs::exists(old)) fs::rename(old, task_dir);
-    fail("{}: cannot move prepared task into place: {}", task_dir.string(), ec.message());
-  }
-  fs::remove_all(old, ec);
+  io::replace_dir(tmp, task_dir);
   return manifest;
 }
 
@@ -275,10 +268,10 @@ Task read_prepared_task(const fs::path& task_dir, bool verify_digests) {
         }
       }
     }
-    JsonlReadOptions ro;
+    io::JsonlReadOptions ro;
     ro.allow_empty = true;
     std::vector<Example> examples;
-    for_each_jsonl(
+    io::for_each_jsonl(
         path,
         [&](const nlohmann::json& row, size_t line) {
           const std::string where = fmt::format("{}:{}", path.string(), line);

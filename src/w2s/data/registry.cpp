@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "w2s/core/error.h"
+#include "w2s/core/text.h"
 #include "w2s/data/builtin_tasks.h"
 #include "w2s/data/formatters.h"
 #include "w2s/data/sources.h"
@@ -162,30 +163,6 @@ std::vector<std::string> known_task_names() {
   for (const std::string& k : file_kinds()) names.push_back(k);
   for (const std::string& f : hf_format_names()) names.push_back(f);
   return names;
-}
-
-std::string closest_name(std::string_view name, const std::vector<std::string>& candidates) {
-  std::string best;
-  size_t best_d = std::string::npos;
-  for (const std::string& c : candidates) {
-    // Levenshtein distance, one row.
-    std::vector<size_t> row(c.size() + 1);
-    for (size_t j = 0; j <= c.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= name.size(); ++i) {
-      size_t diag = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= c.size(); ++j) {
-        const size_t up = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (name[i - 1] == c[j - 1] ? 0 : 1)});
-        diag = up;
-      }
-    }
-    if (row[c.size()] < best_d) {
-      best_d = row[c.size()];
-      best = c;
-    }
-  }
-  return best_d <= std::max<size_t>(2, name.size() / 3) ? best : "";
 }
 
 TaskSpec parse_task_spec(const std::string& spec_in) {

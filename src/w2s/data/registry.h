@@ -74,8 +74,4 @@ std::vector<TaskListing> list_tasks(const std::filesystem::path& data_root);
 /// The names a spec may start with: built-in tasks, then "jsonl", "csv", "tsv" and HF formats.
 std::vector<std::string> known_task_names();
 
-/// The candidate closest to `name` by edit distance, or "" when none is close (distance larger
-/// than max(2, |name| / 3)).
-std::string closest_name(std::string_view name, const std::vector<std::string>& candidates);
-
 }  // namespace w2s::data

@@ -10,17 +10,11 @@
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
-#include "w2s/data/jsonl.h"
-#include "w2s/data/text_utf8.h"
+#include "w2s/io/jsonl.h"
+#include "w2s/core/text.h"
 
 namespace w2s::data {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string join(const std::vector<std::string>& names) {
   std::string out;
@@ -86,7 +80,7 @@ int parse_label(const nlohmann::json& value, std::string_view field, std::string
     const double v = value.get<double>();
     if (v == 0.0 || v == 1.0) return static_cast<int>(v);
   } else if (value.is_string()) {
-    const std::string s = lower(strip_view(value.get<std::string>()));
+    const std::string s = lower_ascii(strip_view(value.get<std::string>()));
     if (s == "0" || s == "false") return 0;
     if (s == "1" || s == "true") return 1;
     fail("{}: label '{}' in field '{}' is not 0/1", where, value.get<std::string>(), field);
@@ -98,9 +92,9 @@ std::vector<Example> load_jsonl_examples(const std::filesystem::path& path,
                                          const SourceOptions& options, SourceStats* stats) {
   const std::string file = path.string();
   ExampleBuilder builder(file, default_prefix(path, options));
-  JsonlReadOptions read;
+  io::JsonlReadOptions read;
   read.max_rows = options.max_rows;
-  const JsonlStats js = for_each_jsonl(
+  const io::JsonlStats js = io::for_each_jsonl(
       path,
       [&](const nlohmann::json& row, size_t line) {
         const std::string where = fmt::format("{}:{}", file, line);
@@ -285,7 +279,7 @@ std::vector<Example> load_csv_examples(const std::filesystem::path& path,
 
 std::vector<Example> load_examples(const std::filesystem::path& path, const SourceOptions& options,
                                    SourceStats* stats) {
-  const std::string ext = lower(path.extension().string());
+  const std::string ext = lower_ascii(path.extension().string());
   if (ext == ".jsonl" || ext == ".json" || ext == ".ndjson") {
     return load_jsonl_examples(path, options, stats);
   }

@@ -12,7 +12,7 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/log.h"
-#include "w2s/data/rng.h"
+#include "w2s/core/rng.h"
 
 namespace w2s::data {
 namespace {

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "w2s/core/error.h"
-#include "w2s/data/text_utf8.h"
+#include "w2s/core/text.h"
 
 namespace w2s::data {
 

@@ -98,6 +98,15 @@ Agreement agreement(const std::vector<double>& student_p1, const std::vector<dou
   return a;
 }
 
+double agreement_rate(const std::vector<double>& a, const std::vector<double>& b) {
+  check(a.size() == b.size(), "agreement: {} and {} probabilities", a.size(), b.size());
+  const auto is_nan = [](double p) { return std::isnan(p); };
+  if (a.empty() || std::any_of(a.begin(), a.end(), is_nan) || std::any_of(b.begin(), b.end(), is_nan)) return kNaN;
+  int64_t agree = 0;
+  for (size_t i = 0; i < a.size(); ++i) agree += predicts_one(a[i]) == predicts_one(b[i]);
+  return static_cast<double>(agree) / static_cast<double>(a.size());
+}
+
 MeanSe mean_se(const std::vector<double>& xs) {
   MeanSe out;
   double sum = 0.0;

@@ -39,6 +39,10 @@ struct Agreement {
 Agreement agreement(const std::vector<double>& student_p1, const std::vector<double>& weak_p1,
                     const std::vector<int>& labels);
 
+/// Fraction of rows where the hard predictions of `a` and `b` agree, without labels (training
+/// dynamics). Lengths must match (else w2s::Error); empty or any NaN → NaN.
+double agreement_rate(const std::vector<double>& a, const std::vector<double>& b);
+
 /// Performance gap recovered over seeds: per seed (student − weak) / (ceiling − weak).
 struct Pgr {
   double value = 0.0;   // mean of per-seed PGRs (NaN unless status == "ok")

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "w2s/core/error.h"
-#include "w2s/data/jsonl.h"
+#include "w2s/io/jsonl.h"
 
 namespace w2s::methods {
 
@@ -18,13 +18,13 @@ void write_weak_labels(const std::filesystem::path& path, const std::vector<Weak
     if (!r.id.empty()) j["id"] = r.id;
     out.push_back(std::move(j));
   }
-  data::write_jsonl(path, out);
+  io::write_jsonl(path, out);
 }
 
 std::vector<WeakLabel> read_weak_labels(const std::filesystem::path& path) {
   std::vector<WeakLabel> rows;
   const std::string file = path.string();
-  data::for_each_jsonl(path, [&](const nlohmann::json& j, size_t line) {
+  io::for_each_jsonl(path, [&](const nlohmann::json& j, size_t line) {
     check(j.is_object(), "{}:{}: expected a JSON object", file, line);
     WeakLabel r;
     check(j.contains("txt") && j["txt"].is_string(), "{}:{}: missing string field \"txt\"", file, line);

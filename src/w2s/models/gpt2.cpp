@@ -6,10 +6,6 @@
 namespace w2s::models {
 namespace {
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
 }
@@ -95,7 +91,7 @@ HfTensor Gpt2ModelImpl::hf_name(const std::string& param_name) const {
   }
   t.name = "transformer." + param_name;
   t.aliases = {param_name};  // GPT2Model checkpoints have no "transformer." prefix
-  t.transposed = ends_with(param_name, ".weight") &&
+  t.transposed = param_name.ends_with(".weight") &&
                  (contains(param_name, ".attn.c_attn.") || contains(param_name, ".attn.c_proj.") ||
                   contains(param_name, ".mlp.c_fc.") || contains(param_name, ".mlp.c_proj."));
   return t;
@@ -103,16 +99,16 @@ HfTensor Gpt2ModelImpl::hf_name(const std::string& param_name) const {
 
 bool Gpt2ModelImpl::ignorable_hf_tensor(const std::string& name) const {
   // Causal-mask buffers some GPT-2 checkpoints carry.
-  return TransformerImpl::ignorable_hf_tensor(name) || ends_with(name, ".attn.bias") ||
-         ends_with(name, ".attn.masked_bias");
+  return TransformerImpl::ignorable_hf_tensor(name) || name.ends_with(".attn.bias") ||
+         name.ends_with(".attn.masked_bias");
 }
 
 bool Gpt2ModelImpl::is_residual_projection(const std::string& param_name) const {
-  return ends_with(param_name, "c_proj.weight");
+  return param_name.ends_with("c_proj.weight");
 }
 
 bool Gpt2ModelImpl::is_norm_weight(const std::string& param_name) const {
-  return (contains(param_name, "ln_")) && ends_with(param_name, ".weight");
+  return (contains(param_name, "ln_")) && param_name.ends_with(".weight");
 }
 
 bool Gpt2ModelImpl::is_embedding(const std::string& param_name) const {

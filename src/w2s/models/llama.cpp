@@ -6,11 +6,6 @@
 namespace w2s::models {
 namespace {
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 torch::nn::Linear linear(int64_t in, int64_t out, bool bias) {
   return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
 }
@@ -132,15 +127,15 @@ HfTensor LlamaModelImpl::hf_name(const std::string& param_name) const {
 
 bool LlamaModelImpl::ignorable_hf_tensor(const std::string& name) const {
   // Older checkpoints store the rotary frequencies as a buffer; we compute them.
-  return TransformerImpl::ignorable_hf_tensor(name) || ends_with(name, ".rotary_emb.inv_freq");
+  return TransformerImpl::ignorable_hf_tensor(name) || name.ends_with(".rotary_emb.inv_freq");
 }
 
 bool LlamaModelImpl::is_residual_projection(const std::string& param_name) const {
-  return ends_with(param_name, "o_proj.weight") || ends_with(param_name, "down_proj.weight");
+  return param_name.ends_with("o_proj.weight") || param_name.ends_with("down_proj.weight");
 }
 
 bool LlamaModelImpl::is_norm_weight(const std::string& param_name) const {
-  return ends_with(param_name, "layernorm.weight") || param_name == "norm.weight";
+  return param_name.ends_with("layernorm.weight") || param_name == "norm.weight";
 }
 
 bool LlamaModelImpl::is_embedding(const std::string& param_name) const {

@@ -122,7 +122,7 @@ std::vector<LossKey> loss_keys(const Results& r, const std::string& task) {
   for (const PgrRow& p : r.pgr)
     if (p.task == task) add({p.loss, p.method});
   for (const StageRecord& s : r.stages)
-    if (s.task == task && s.kind == "student") add({s.loss, s.method});
+    if (s.task == task && s.kind == methods::StageKind::student) add({s.loss, s.method});
   std::stable_sort(out.begin(), out.end(), loss_less);
   return out;
 }
@@ -137,7 +137,7 @@ std::vector<ModelPoint> ceiling_curve(const Results& r, const std::string& task)
   std::map<std::string, std::vector<double>> accs;
   std::map<std::string, int64_t> params;
   for (const StageRecord& s : r.stages) {
-    if (s.task != task || s.kind != "gt") continue;
+    if (s.task != task || s.kind != methods::StageKind::gt) continue;
     accs[s.model].push_back(s.test_accuracy);
     params[s.model] = s.model_params;
   }
@@ -168,7 +168,7 @@ std::vector<ModelName> weak_models(const Results& r, const std::string& task) {
   for (const PgrRow& p : r.pgr)
     if (p.task == task) add_model(out, p.weak, p.weak_params);
   for (const StageRecord& s : r.stages)
-    if (s.task == task && s.kind == "student")
+    if (s.task == task && s.kind == methods::StageKind::student)
       add_model(out, s.supervisor, params_of(r, task, s.supervisor));
   sort_models(out);
   return out;
@@ -179,7 +179,7 @@ std::vector<ModelName> strong_models(const Results& r, const std::string& task) 
   for (const PgrRow& p : r.pgr)
     if (p.task == task) add_model(out, p.strong, p.strong_params);
   for (const StageRecord& s : r.stages)
-    if (s.task == task && s.kind == "student") add_model(out, s.model, s.model_params);
+    if (s.task == task && s.kind == methods::StageKind::student) add_model(out, s.model, s.model_params);
   sort_models(out);
   return out;
 }
@@ -209,7 +209,7 @@ std::vector<PairSummary> pair_summaries(const Results& r, const std::string& tas
   };
   std::map<std::tuple<std::string, std::string, std::string, std::string>, Acc> groups;
   for (const StageRecord& s : r.stages) {
-    if (s.task != task || s.kind != "student") continue;
+    if (s.task != task || s.kind != methods::StageKind::student) continue;
     Acc& a = groups[{s.supervisor, s.model, s.loss, s.method}];
     a.strong_params = s.model_params;
     a.acc.push_back(s.test_accuracy);

@@ -13,6 +13,7 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
+#include "w2s/core/time.h"
 #include "w2s/core/version.h"
 #include "w2s/report/aggregate.h"
 #include "w2s/report/figures.h"
@@ -59,15 +60,6 @@ footer{margin-top:30px;color:#8c959f;font-size:12px}
 @media print{body{background:#fff}.tablewrap{max-height:none;overflow:visible}
   figure,section h3{break-inside:avoid}}
 )css";
-
-std::string now_string() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
-}
 
 std::string anchor(const std::string& task) {
   std::string out = "task-";
@@ -124,7 +116,7 @@ std::string runs_table_html(const Results& r) {
   const auto tasks = task_names(r);
   auto rank = [&](const StageRecord* s) {
     return std::tuple(std::find(tasks.begin(), tasks.end(), s->task) - tasks.begin(),
-                      s->kind != "gt", s->model_params, s->model, s->supervisor, s->loss != "xent",
+                      s->kind != methods::StageKind::gt, s->model_params, s->model, s->supervisor, s->loss != "xent",
                       s->loss, s->method, s->seed);
   };
   std::stable_sort(rows.begin(), rows.end(),
@@ -136,7 +128,7 @@ std::string runs_table_html(const Results& r) {
   for (const StageRecord* st : rows) {
     s += fmt::format("<tr><td><code title=\"{}\">{}</code></td>", escape(st->key),
                      escape(st->key.substr(0, 10)));
-    s += td(st->kind) + td(st->task) + td(st->model) +
+    s += td(methods::to_string(st->kind)) + td(st->task) + td(st->model) +
          td(st->supervisor.empty() ? "-" : st->supervisor) + td(st->loss) + td(st->method) +
          td(std::to_string(st->seed), "num") +
          td(std::isfinite(st->test_accuracy) ? fmt::format("{:.3f}", st->test_accuracy) : "-",
@@ -243,7 +235,7 @@ std::string render_html_report(const Results& results, const ReportOptions& opti
   h += fmt::format(
       "<div class=\"meta\">generated <b>{}</b> · w2s <b>{}</b> (commit <code>{}</code>) · "
       "<b>{}</b> runs · <b>{}</b> {}{}{}</div>\n</header>\n",
-      escape(options.date.empty() ? now_string() : options.date), escape(version()),
+      escape(options.date.empty() ? format_time(std::time(nullptr), "%Y-%m-%d %H:%M", false) : options.date), escape(version()),
       escape(git_commit()), results.stages.size(), tasks.size(), tasks.size() == 1 ? "task" : "tasks",
       commit_list.empty() ? "" : " · runs from commit " + escape(commit_list),
       options.source.empty() ? "" : " · source <code>" + escape(options.source) + "</code>");

@@ -46,6 +46,7 @@ class Reader {
           v.type_name());
     return v.get<int64_t>();
   }
+  const std::string& where() const { return where_; }
   double real(const char* field) const {  // null → NaN
     const json& v = at(field);
     if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
@@ -75,7 +76,7 @@ json stage_to_json(const StageRecord& s) {
     dyn.push_back({{"step", p.step}, {"test_accuracy", num(p.test_accuracy)},
                    {"weak_agreement", num(p.weak_agreement)}});
   return {{"key", s.key},
-          {"kind", s.kind},
+          {"kind", methods::to_string(s.kind)},
           {"task", s.task},
           {"model", s.model},
           {"model_params", s.model_params},
@@ -99,7 +100,7 @@ json stage_to_json(const StageRecord& s) {
 StageRecord stage_from_json(const Reader& r) {
   StageRecord s;
   s.key = r.str("key");
-  s.kind = r.str("kind");
+  s.kind = methods::parse_stage_kind(r.str("kind"), r.where());
   s.task = r.str("task");
   s.model = r.str("model");
   s.model_params = r.integer("model_params");

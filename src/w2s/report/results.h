@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "w2s/methods/stage_kind.h"
+
 namespace w2s::report {
 
 /// One evaluation during training (training dynamics).
@@ -23,14 +25,15 @@ struct DynamicsPoint {
 /// One finished stage.
 struct StageRecord {
   std::string key;                // run-store key (hash of the resolved stage config + inputs)
-  std::string kind;               // "gt" (finetuned on ground truth) | "student" (on weak labels)
+  methods::StageKind kind = methods::StageKind::gt;  // gt (finetuned on ground truth) | student
+                                                     // (on weak labels)
   std::string task;               // task name, e.g. "reviews"
   std::string model;              // model name (for a student: the strong model)
   int64_t model_params = 0;       // non-embedding parameters of `model`
   std::string supervisor;         // student: the weak model's name ("" for gt); bootstrapping
                                   // chains are written "xs>s" (first supervisor > intermediates)
   std::string loss;               // student: loss name ("xent", "logconf", ...); gt: "gt"
-  std::string method;             // "finetune" | "probe" | "bootstrap" | "genft" (+ method name)
+  std::string method;             // methods::to_string(Method): "finetune" | "bootstrap" | "file"
   int64_t seed = 0;
   double test_accuracy = 0.0;     // fraction in [0, 1]
   double test_auroc = 0.0;

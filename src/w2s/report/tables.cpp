@@ -52,7 +52,7 @@ std::vector<const StageRecord*> sorted_stages(const Results& r) {
   std::vector<const StageRecord*> rows;
   for (const StageRecord& s : r.stages) rows.push_back(&s);
   auto rank = [&](const StageRecord* s) {
-    return std::tuple(task_rank(tasks, s->task), s->kind != "gt", s->model_params, s->model,
+    return std::tuple(task_rank(tasks, s->task), s->kind != methods::StageKind::gt, s->model_params, s->model,
                       s->supervisor, s->loss != "xent", s->loss, s->method, s->seed);
   };
   std::stable_sort(rows.begin(), rows.end(),
@@ -251,7 +251,7 @@ std::string format_runs_table(const Results& r, TableFormat format) {
   if (format == TableFormat::json) {
     json out = json::array();
     for (const StageRecord* s : rows)
-      out.push_back({{"key", s->key}, {"kind", s->kind}, {"task", s->task}, {"model", s->model},
+      out.push_back({{"key", s->key}, {"kind", methods::to_string(s->kind)}, {"task", s->task}, {"model", s->model},
                      {"model_params", s->model_params}, {"supervisor", s->supervisor},
                      {"loss", s->loss}, {"method", s->method}, {"seed", s->seed},
                      {"test_accuracy", num(s->test_accuracy)}, {"commit", s->commit},
@@ -269,7 +269,7 @@ std::string format_runs_table(const Results& r, TableFormat format) {
   }
   for (const StageRecord* s : rows) {
     const std::string sup = s->supervisor.empty() && !csv ? "-" : s->supervisor;
-    t.rows.push_back({csv ? s->key : s->key.substr(0, 10), s->kind, s->task, s->model, sup,
+    t.rows.push_back({csv ? s->key : s->key.substr(0, 10), methods::to_string(s->kind), s->task, s->model, sup,
                       s->loss, s->method, std::to_string(s->seed),
                       csv ? csv_num(s->test_accuracy) : fixed(s->test_accuracy, 3), s->commit,
                       csv ? csv_num(s->wall_seconds) : format_duration(s->wall_seconds),

@@ -10,7 +10,7 @@
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
-#include "w2s/data/sha256.h"
+#include "w2s/core/sha256.h"
 
 namespace fs = std::filesystem;
 
@@ -27,7 +27,7 @@ std::string dump(const SweepOptions& o) { return config::dump_toml(o, SweepOptio
 std::string history_name(const SweepOptions& o) {
   SweepOptions c = o;
   c.runs_dir.clear();
-  return data::sha256_hex(dump(c)).substr(0, 16) + ".toml";
+  return sha256_hex(dump(c)).substr(0, 16) + ".toml";
 }
 
 SweepOptions load(const fs::path& file, const fs::path& runs_dir) {

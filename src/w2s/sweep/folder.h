@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "w2s/report/results.h"
-#include "w2s/sweep/sweep.h"
+#include "w2s/sweep/options.h"
 
 namespace w2s::sweep {
 

@@ -12,6 +12,7 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/log.h"
+#include "w2s/core/text.h"
 #include "w2s/tokenizer/added_tokens.h"
 #include "w2s/tokenizer/byte_level.h"
 
@@ -87,7 +88,7 @@ struct BpeTrainer::State {
   // Counts the words of `text` into `out`; returns the number of words.
   int64_t count_into(std::string_view text, WordCounts& out) const {
     std::string fixed;
-    if (sanitize_utf8(text, fixed)) text = fixed;
+    if (!is_valid_utf8(text)) text = fixed = to_valid_utf8(text);
     std::vector<TextSegment> segments;
     specials.split(text, true, segments);
     std::vector<std::string_view> words;

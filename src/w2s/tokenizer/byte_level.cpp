@@ -1,8 +1,10 @@
-// Byte-level BPE alphabet and UTF-8 helpers.
+// Byte-level BPE alphabet (byte ↔ character) and piece conversion.
 #include "w2s/tokenizer/byte_level.h"
 
 #include <array>
 #include <cstring>
+
+#include "w2s/core/text.h"
 
 namespace w2s::tokenizer {
 namespace {
@@ -35,43 +37,6 @@ const Alphabet& alphabet() {
   return a;
 }
 
-// Length of the well-formed UTF-8 sequence at s[i] (1-4), or 0 with `bad` set to the length of the
-// maximal ill-formed subpart (>= 1) — Unicode Table 3-7 of well-formed byte sequences.
-size_t utf8_sequence(const unsigned char* s, size_t n, size_t i, size_t& bad) {
-  const unsigned char b0 = s[i];
-  if (b0 < 0x80) return 1;
-  unsigned char lo = 0x80, hi = 0xBF;
-  size_t need = 0;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    need = 1;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    need = 2;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    need = 3;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    bad = 1;
-    return 0;
-  }
-  for (size_t k = 1; k <= need; ++k) {
-    if (i + k >= n) {
-      bad = k;
-      return 0;
-    }
-    const unsigned char c = s[i + k];
-    const unsigned char l = (k == 1) ? lo : 0x80;
-    const unsigned char h = (k == 1) ? hi : 0xBF;
-    if (c < l || c > h) {
-      bad = k;
-      return 0;
-    }
-  }
-  return need + 1;
-}
-
 }  // namespace
 
 std::string_view byte_char(uint8_t b) {
@@ -94,8 +59,7 @@ std::optional<std::string> piece_to_bytes(std::string_view piece) {
   const auto* s = reinterpret_cast<const unsigned char*>(piece.data());
   size_t i = 0;
   while (i < piece.size()) {
-    size_t bad = 0;
-    const size_t len = utf8_sequence(s, piece.size(), i, bad);
+    const size_t len = utf8_sequence_length(piece, i);
     if (len == 0 || len > 2) return std::nullopt;  // alphabet characters are 1-2 UTF-8 bytes
     const char32_t cp = (len == 1) ? s[i] : (char32_t(s[i] & 0x1F) << 6) | (s[i + 1] & 0x3F);
     if (cp >= kMaxAlphabetCp || a.byte_of[cp] < 0) return std::nullopt;
@@ -103,71 +67,6 @@ std::optional<std::string> piece_to_bytes(std::string_view piece) {
     i += len;
   }
   return out;
-}
-
-bool is_valid_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    // ASCII fast path: 8 bytes at a time.
-    while (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if (w & 0x8080808080808080ULL) break;
-      i += 8;
-    }
-    if (i >= n) break;
-    if (p[i] < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t bad = 0;
-    const size_t len = utf8_sequence(p, n, i, bad);
-    if (len == 0) return false;
-    i += len;
-  }
-  return true;
-}
-
-bool sanitize_utf8(std::string_view s, std::string& out) {
-  if (is_valid_utf8(s)) return false;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  std::string result;
-  result.reserve(n + 16);
-  size_t i = 0;
-  while (i < n) {
-    size_t bad = 0;
-    const size_t len = utf8_sequence(p, n, i, bad);
-    if (len > 0) {
-      result.append(s.data() + i, len);
-      i += len;
-    } else {
-      result.append("\xEF\xBF\xBD");
-      i += bad;
-    }
-  }
-  out = std::move(result);
-  return true;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 }  // namespace w2s::tokenizer

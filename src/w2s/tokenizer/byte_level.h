@@ -1,6 +1,6 @@
 // Byte-level BPE alphabet (GPT-2): each of the 256 byte values stands for one printable Unicode
 // character, so any byte string is a string of vocabulary characters ("Ġ" = space, "Ċ" = '\n').
-// Also the UTF-8 helpers the tokenizer needs (validation, U+FFFD replacement, encoding).
+// UTF-8 validation, repair and encoding are core/text.h's.
 #pragma once
 
 #include <cstdint>
@@ -21,17 +21,6 @@ std::string bytes_to_piece(std::string_view bytes);
 /// Byte-level piece → raw bytes; nullopt when the piece is not valid UTF-8 or holds a character
 /// outside the byte-level alphabet.
 std::optional<std::string> piece_to_bytes(std::string_view piece);
-
-/// True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF).
-bool is_valid_utf8(std::string_view s);
-
-/// Replaces every maximal ill-formed subsequence of `s` with U+FFFD (the Unicode "maximal subpart"
-/// rule, as Python's errors="replace" and WHATWG decoders do). Returns false and leaves `out`
-/// untouched when `s` is already valid (the common case costs one scan, no copy).
-bool sanitize_utf8(std::string_view s, std::string& out);
-
-/// Appends the UTF-8 encoding of code point `cp` (must be <= U+10FFFF and not a surrogate).
-void append_utf8(std::string& out, char32_t cp);
 
 /// Length in bytes of the UTF-8 character starting with byte `lead` (1 for invalid lead bytes).
 inline size_t utf8_char_len(unsigned char lead) {

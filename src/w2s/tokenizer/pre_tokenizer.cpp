@@ -5,6 +5,7 @@
 #include <pcre2.h>
 
 #include "w2s/core/error.h"
+#include "w2s/core/text.h"
 #include "w2s/tokenizer/byte_level.h"
 
 namespace w2s::tokenizer {

@@ -12,6 +12,7 @@
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
+#include "w2s/core/text.h"
 #include "w2s/tokenizer/bpe_model.h"
 #include "w2s/tokenizer/byte_level.h"
 #include "w2s/tokenizer/tokenizer_json.h"
@@ -83,7 +84,7 @@ struct Tokenizer::Impl {
   void encode_into(std::string_view text, const EncodeOptions& options,
                    std::vector<int64_t>& out) const {
     std::string fixed;
-    if (sanitize_utf8(text, fixed)) text = fixed;
+    if (!is_valid_utf8(text)) text = fixed = to_valid_utf8(text);
     if (options.add_special_tokens) {
       out.insert(out.end(), spec.prefix_ids.begin(), spec.prefix_ids.end());
     }

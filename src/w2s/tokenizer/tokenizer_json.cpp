@@ -8,6 +8,7 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
+#include "w2s/core/text.h"
 #include "w2s/tokenizer/byte_level.h"
 
 namespace w2s::tokenizer {

@@ -1,4 +1,5 @@
-// Causal-LM pretraining / generative finetuning with exact resume.
+// Causal-LM pretraining / generative finetuning with exact resume: an LmObjective through the
+// Trainer, with a log observer (held-out loss, metrics.jsonl, progress) and a checkpointer.
 #include "w2s/train/pretrain.h"
 
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
@@ -16,11 +18,13 @@
 #include "w2s/core/progress.h"
 #include "w2s/core/torch_compat.h"
 #include "w2s/core/version.h"
-#include "w2s/data/rng.h"
 #include "w2s/eval/lm_eval.h"
 #include "w2s/models/checkpoint.h"
+#include "w2s/io/atomic_dir.h"
 #include "w2s/train/compute.h"
+#include "w2s/train/lm_objective.h"
 #include "w2s/train/optim.h"
+#include "w2s/train/trainer.h"
 #include "w2s/train/token_stream.h"
 
 namespace fs = std::filesystem;
@@ -73,21 +77,6 @@ const config::Schema<PretrainOptions>& PretrainOptions::schema() {
 
 namespace {
 
-/// Window starts for one micro-batch: a pure function of (seed, step, micro) so a resumed run
-/// sees exactly the batches an uninterrupted one would.
-torch::Tensor sample_batch(const std::vector<int32_t>& ids, int64_t seq_len, int64_t n_seq,
-                           uint64_t seed, int64_t step, int64_t micro) {
-  const int64_t span = static_cast<int64_t>(ids.size()) - seq_len - 1;
-  data::Rng rng(seed * 0x100000001B3ULL ^ (static_cast<uint64_t>(step) << 20) ^ static_cast<uint64_t>(micro));
-  auto out = torch::empty({n_seq, seq_len + 1}, torch::kLong);  // (B, T+1)
-  auto* p = out.data_ptr<int64_t>();
-  for (int64_t b = 0; b < n_seq; ++b) {
-    const int64_t start = static_cast<int64_t>(rng.next() % static_cast<uint64_t>(span + 1));
-    for (int64_t t = 0; t <= seq_len; ++t) p[b * (seq_len + 1) + t] = ids[start + t];
-  }
-  return out;
-}
-
 tokenizer::Tokenizer load_tokenizer(const std::string& path) {
   const fs::path p(path);
   check(fs::exists(p), "tokenizer '{}' not found (train one with `w2s tokenizer train`, or run "
@@ -117,14 +106,6 @@ models::ModelConfig shape_to_config(const ModelShape& m, const tokenizer::Tokeni
   return c;
 }
 
-void replace_dir(const fs::path& tmp, const fs::path& dest) {
-  const fs::path old = dest.string() + ".old";
-  fs::remove_all(old);
-  if (fs::exists(dest)) fs::rename(dest, old);
-  fs::rename(tmp, dest);
-  fs::remove_all(old);
-}
-
 struct State {
   int64_t step = 0;
   int64_t tokens_seen = 0;
@@ -140,8 +121,83 @@ void save_checkpoint(models::TransformerImpl& model, torch::optim::Optimizer& op
   nlohmann::json j{{"step", st.step}, {"tokens_seen", st.tokens_seen}, {"git_commit", git_commit()}};
   write_file_atomic(tmp / "state.json", j.dump(2));
   write_file_atomic(tmp / "config.toml", config_toml);
-  replace_dir(tmp, out / "checkpoint");
+  io::replace_dir(tmp, out / "checkpoint");
 }
+
+/// Progress, the training loss over a logging window, and the held-out evaluations written to
+/// metrics.jsonl (every eval_every steps and at the end).
+class PretrainLog : public TrainObserver {
+ public:
+  PretrainLog(const PretrainOptions& o, State& st, PretrainResult& res, Progress& bar, std::ofstream& metrics,
+              std::function<double(double*)> evaluate, int64_t tokens_per_step)
+      : o_(o), st_(st), res_(res), bar_(bar), metrics_(metrics), evaluate_(std::move(evaluate)),
+        tokens_per_step_(tokens_per_step) {}
+
+  void on_start(int64_t step, int64_t) override {
+    start_step_ = step;
+    t0_ = std::chrono::steady_clock::now();
+  }
+
+  void on_step(const StepReport& r) override {
+    st_.step = r.step;
+    st_.tokens_seen += tokens_per_step_;
+    window_loss_ += r.loss;
+    ++window_n_;
+    bar_.update(r.step * tokens_per_step_, fmt::format("loss {:.3f} lr {:.2e}", r.loss, r.lr));
+    if ((o_.eval_every > 0 && r.step % o_.eval_every == 0) || r.step == r.total_steps) {
+      double bpb = 0.0;
+      const double hl = evaluate_(&bpb);
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+      nlohmann::json j{{"step", r.step}, {"tokens_seen", st_.tokens_seen}, {"lr", r.lr},
+                       {"train_loss", window_loss_ / window_n_}, {"heldout_loss", hl},
+                       {"heldout_bits_per_byte", bpb}, {"grad_norm", r.grad_norm},
+                       {"tokens_per_second", (r.step - start_step_) * tokens_per_step_ / std::max(1e-9, secs)}};
+      metrics_ << j.dump() << "\n" << std::flush;
+      bar_.note(fmt::format("step {}: train {:.4f}, held-out {:.4f} nats/token, {:.4f} bits/byte", r.step,
+                            window_loss_ / window_n_, hl, bpb));
+      res_.train_loss = window_loss_ / window_n_;
+      res_.heldout_loss = hl;
+      res_.heldout_bits_per_byte = bpb;
+      window_loss_ = 0.0;
+      window_n_ = 0;
+    }
+  }
+
+ private:
+  const PretrainOptions& o_;
+  State& st_;
+  PretrainResult& res_;
+  Progress& bar_;
+  std::ofstream& metrics_;
+  std::function<double(double*)> evaluate_;
+  int64_t tokens_per_step_;
+  int64_t start_step_ = 0;
+  std::chrono::steady_clock::time_point t0_;
+  double window_loss_ = 0.0;
+  int64_t window_n_ = 0;
+};
+
+/// Resumable checkpoints every checkpoint_every steps and when the run stops.
+class Checkpointer : public TrainObserver {
+ public:
+  Checkpointer(models::TransformerImpl& model, torch::optim::Optimizer& opt, const State& st, fs::path out,
+               std::string config_toml, int64_t every, int64_t end_step)
+      : model_(model), opt_(opt), st_(st), out_(std::move(out)), config_toml_(std::move(config_toml)),
+        every_(every), end_step_(end_step) {}
+
+  void on_step(const StepReport& r) override {
+    if ((every_ > 0 && r.step % every_ == 0) || r.step == end_step_)
+      save_checkpoint(model_, opt_, st_, out_, config_toml_);
+  }
+
+ private:
+  models::TransformerImpl& model_;
+  torch::optim::Optimizer& opt_;
+  const State& st_;
+  fs::path out_;
+  std::string config_toml_;
+  int64_t every_, end_step_;
+};
 
 }  // namespace
 
@@ -237,65 +293,22 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
   PretrainResult res;
   res.resumed = resumed;
   Progress bar("pretrain", total_steps * tokens_per_step, "tok");
-  const auto t0 = std::chrono::steady_clock::now();
   const int64_t start_step = st.step;
-  double window_loss = 0.0;
-  int64_t window_n = 0;
-  const int64_t n_micro = o.batch_size / o.micro_batch;
   const int64_t end_step = stop_after_steps > 0 ? std::min(total_steps, st.step + stop_after_steps) : total_steps;
-  while (st.step < end_step) {
-    const double lr = lr_at(sched, st.step);
-    set_lr(*opt, lr);
-    opt->zero_grad();
-    double step_loss = 0.0;
-    for (int64_t m = 0; m < n_micro; ++m) {
-      auto batch = sample_batch(train.ids, o.seq_len, o.micro_batch, static_cast<uint64_t>(o.seed), st.step, m)
-                       .to(device);  // (B, T+1)
-      torch::Tensor loss;
-      {
-        compat::AutocastGuard autocast(device.type(), at::kBFloat16, bf16);
-        auto logits = model->forward(batch.slice(1, 0, o.seq_len));  // (B, T, V)
-        loss = torch::nn::functional::cross_entropy(
-            logits.reshape({-1, logits.size(2)}).to(torch::kFloat), batch.slice(1, 1).reshape({-1}));
-      }
-      (loss / static_cast<double>(n_micro)).backward();
-      step_loss += loss.item<double>() / n_micro;
-    }
-    if (!std::isfinite(step_loss)) {
-      fail("{}: training loss became {} at step {} (lr {:.3g}); the last checkpoint ({}) is intact — "
-           "lower lr or raise warmup_steps and rerun to resume", out.string(), step_loss, st.step, lr,
-           (out / "checkpoint").string());
-    }
-    const double gnorm = clip_grad_norm(params, o.grad_clip);
-    opt->step();
-    ++st.step;
-    st.tokens_seen += tokens_per_step;
-    window_loss += step_loss;
-    ++window_n;
-    bar.update(st.step * tokens_per_step, fmt::format("loss {:.3f} lr {:.2e}", step_loss, lr));
-
-    const bool last = st.step == total_steps;
-    if ((o.eval_every > 0 && st.step % o.eval_every == 0) || last) {
-      double bpb = 0.0;
-      const double hl = evaluate(&bpb);
-      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      nlohmann::json j{{"step", st.step}, {"tokens_seen", st.tokens_seen}, {"lr", lr},
-                       {"train_loss", window_loss / window_n}, {"heldout_loss", hl},
-                       {"heldout_bits_per_byte", bpb}, {"grad_norm", gnorm},
-                       {"tokens_per_second", (st.step - start_step) * tokens_per_step / std::max(1e-9, secs)}};
-      metrics << j.dump() << "\n" << std::flush;
-      bar.note(fmt::format("step {}: train {:.4f}, held-out {:.4f} nats/token, {:.4f} bits/byte", st.step,
-                           window_loss / window_n, hl, bpb));
-      res.train_loss = window_loss / window_n;
-      res.heldout_loss = hl;
-      res.heldout_bits_per_byte = bpb;
-      window_loss = 0.0;
-      window_n = 0;
-    }
-    if ((o.checkpoint_every > 0 && st.step % o.checkpoint_every == 0) || st.step == end_step) {
-      save_checkpoint(*model, *opt, st, out, config_toml);
-    }
-  }
+  LmObjective objective(*model, train.ids,
+                        {.seq_len = o.seq_len, .batch_size = o.batch_size, .micro_batch = o.micro_batch,
+                         .seed = static_cast<uint64_t>(o.seed)},
+                        compute);
+  Trainer trainer(params, *opt,
+                  {.schedule = sched, .grad_clip = o.grad_clip, .what = "pretraining " + out.string(),
+                   .on_nonfinite = fmt::format("the last checkpoint ({}) is intact: lower lr or raise warmup_steps "
+                                               "and rerun to resume", (out / "checkpoint").string())});
+  PretrainLog log_observer(o, st, res, bar, metrics, evaluate, tokens_per_step);
+  Checkpointer checkpointer(*model, *opt, st, out, config_toml, o.checkpoint_every, end_step);
+  trainer.observe(log_observer);
+  trainer.observe(checkpointer);
+  const auto t0 = std::chrono::steady_clock::now();
+  trainer.run(objective, st.step, end_step);
   bar.finish();
   res.steps = st.step;
   res.tokens_seen = st.tokens_seen;
@@ -316,7 +329,7 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
                         {"device", o.device}, {"precision", bf16 ? "bfloat16" : "float32"},
                         {"git_commit", git_commit()}};
     write_file_atomic(tmp / "training.json", card.dump(2));
-    replace_dir(tmp, out / "model");
+    io::replace_dir(tmp, out / "model");
     log::info("wrote {}", (out / "model").string());
   }
   return res;

@@ -10,7 +10,7 @@
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
-#include "w2s/data/rng.h"
+#include "w2s/core/rng.h"
 
 namespace w2s::train {
 
@@ -52,7 +52,7 @@ TokenStream load_token_stream(const std::filesystem::path& path, const tokenizer
   out.n_bytes = static_cast<int64_t>(text.size());
   std::filesystem::path cache;
   if (!cache_dir.empty()) {
-    const uint64_t key = data::mix_seed(data::hash_bytes(text), data::hash_bytes(tokenizer_key));
+    const uint64_t key = mix_seed(hash_bytes(text), hash_bytes(tokenizer_key));
     cache = cache_dir / fmt::format("{}.{:016x}.tokens", path.filename().string(), key);
     std::ifstream in(cache, std::ios::binary);
     if (in) {

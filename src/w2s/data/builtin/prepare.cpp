@@ -1,0 +1,105 @@
+// Built-in tasks: one builder call per task, and `w2s data prepare`.
+#include "w2s/data/builtin/prepare.h"
+
+#include <chrono>
+
+#include "w2s/core/error.h"
+#include "w2s/core/log.h"
+#include "w2s/data/builtin/definitions.h"
+#include "w2s/data/builtin/reviews.h"
+#include "w2s/data/builtin/spam.h"
+#include "w2s/data/raw/wordnet.h"
+
+namespace w2s::data {
+namespace fs = std::filesystem;
+
+BuiltTask build_builtin_task(const std::string& name, const fs::path& raw_dir, uint64_t seed) {
+  const BuiltinTaskInfo* info = find_builtin_task(name);
+  check(info != nullptr, "unknown built-in task '{}'", name);
+  const fs::path root = raw_dir.parent_path();
+  auto need = [&](const fs::path& p) {
+    check(fs::exists(p), "{}: not found: run scripts/fetch_data.sh (or scripts/setup.sh)",
+          p.string());
+    return p;
+  };
+  BuiltTask out;
+  out.manifest.seed = seed;
+  out.manifest.packages = select_packages(read_packages(raw_dir), info->packages);
+  nlohmann::json& notes = out.manifest.notes;
+  if (name == "reviews") {
+    const fs::path train = need(raw_dir / "modeldata" / "training_data.jsonl");
+    const fs::path test = need(raw_dir / "modeldata" / "testing_data.jsonl");
+    out.task = build_reviews(train, test, &notes);
+    out.manifest.inputs = {digest_file(train, root), digest_file(test, root)};
+  } else if (name == "spam") {
+    const fs::path data = need(raw_dir / "npm" / "spam-assassin" / "data");
+    SpamOptions o;
+    o.seed = seed;
+    out.task = build_spam(data, o, &notes);
+    for (const SpamFolder& f : spam_folders()) {
+      out.manifest.inputs.push_back(digest_tree(data / f.name, root, ".txt"));
+    }
+  } else if (name == "definitions") {
+    const fs::path dir = need(raw_dir / "wordnet");
+    for (const std::string& f : wordnet_files()) need(dir / f);
+    const fs::path cntlist = need(dir / "cntlist.rev");
+    DefinitionsOptions o;
+    o.seed = seed;
+    out.task = build_definitions(read_wordnet(dir), read_sense_counts(cntlist), o, &notes);
+    for (const std::string& f : wordnet_files()) out.manifest.inputs.push_back(digest_file(dir / f, root));
+    out.manifest.inputs.push_back(digest_file(cntlist, root));
+  }
+  out.task.name = info->name;
+  out.task.description = info->description;
+  return out;
+}
+
+std::vector<PrepareResult> prepare_builtin_tasks(const PrepareOptions& options) {
+  std::vector<std::string> names = options.tasks;
+  if (names.empty()) {
+    for (const BuiltinTaskInfo& t : builtin_tasks()) names.push_back(t.name);
+  }
+  std::vector<PrepareResult> results;
+  for (const std::string& name : names) {
+    check(find_builtin_task(name) != nullptr, "unknown built-in task '{}'", name);
+    const fs::path dir = task_dir(options.data_root, name);
+    PrepareResult r;
+    r.task = name;
+    if (!options.force && is_task_prepared(options.data_root, name)) {
+      try {
+        TaskManifest m = read_task_manifest(dir);
+        // Package versions as fetched now (raw/ may be gone: then the prepared folder stands).
+        bool same_packages = true;
+        if (fs::exists(options.data_root / "raw" / "packages.tsv")) {
+          const auto now = select_packages(read_packages(options.data_root / "raw"),
+                                           find_builtin_task(name)->packages);
+          same_packages = now.size() == m.packages.size();
+          for (size_t i = 0; same_packages && i < now.size(); ++i) {
+            same_packages = now[i].name == m.packages[i].name && now[i].version == m.packages[i].version;
+          }
+        }
+        if (m.seed == options.seed && m.format_version == kPreparedFormatVersion && same_packages) {
+          r.skipped = true;
+          r.manifest = std::move(m);
+          log::info("data: {} already prepared ({} train, {} test); --force rebuilds", name,
+                    r.manifest.train.n, r.manifest.test.n);
+          results.push_back(std::move(r));
+          continue;
+        }
+      } catch (const Error& e) {
+        log::warn("data: {}: rebuilding: {}", name, e.what());
+      }
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    BuiltTask built = build_builtin_task(name, options.data_root / "raw", options.seed);
+    r.manifest = write_prepared_task(dir, built.task, std::move(built.manifest));
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    log::info("data: prepared {}: {} train ({:.1f} % label 1), {} test ({:.1f} % label 1) in {:.1f} s",
+              name, r.manifest.train.n, 100 * r.manifest.train.frac_label1(), r.manifest.test.n,
+              100 * r.manifest.test.frac_label1(), r.seconds);
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+}  // namespace w2s::data

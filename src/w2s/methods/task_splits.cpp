@@ -1,0 +1,36 @@
+// Task and split cache.
+#include "w2s/methods/task_splits.h"
+
+#include "w2s/core/log.h"
+#include "w2s/data/registry.h"
+#include "w2s/store/identity.h"
+
+namespace w2s::methods {
+
+const data::Task& TaskSplits::task(const std::string& spec) {
+  auto it = tasks_.find(spec);
+  if (it != tasks_.end()) return it->second;
+  data::LoadTaskOptions lo;
+  lo.data_root = data::resolve_data_root(data_.data_root);
+  const auto& t = tasks_[spec] = data::load_task(spec, lo);
+  digests_[spec] = store::task_digest(t);
+  return t;
+}
+
+const std::string& TaskSplits::digest(const std::string& spec) {
+  task(spec);
+  return digests_.at(spec);
+}
+
+const data::Split& TaskSplits::split(const std::string& spec, int64_t seed) {
+  const auto key = std::make_pair(spec, seed);
+  auto it = splits_.find(key);
+  if (it != splits_.end()) return it->second;
+  auto so = data_.split;
+  so.seed = static_cast<uint64_t>(seed);
+  auto s = data::make_split(task(spec), so);
+  log::debug("{} seed {}: {}", spec, seed, s.report.summary());
+  return splits_.emplace(key, std::move(s)).first->second;
+}
+
+}  // namespace w2s::methods

@@ -1,0 +1,148 @@
+// Result collection: stage records and PGR rows of a sweep folder.
+#include "w2s/sweep/collect.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "w2s/core/error.h"
+#include "w2s/eval/metrics.h"
+#include "w2s/io/jsonl.h"
+#include "w2s/methods/stage_files.h"
+#include "w2s/sweep/executor.h"
+#include "w2s/sweep/plan.h"
+
+namespace fs = std::filesystem;
+
+namespace w2s::sweep {
+
+report::StageRecord read_stage_record(store::RunStore& store, const std::string& key) {
+  const auto meta = store.meta(key);
+  const auto m = methods::read_stage_metrics(store.path(key));
+  report::StageRecord r;
+  r.key = key;
+  r.kind = methods::parse_stage_kind(meta.value("kind", ""), (store.path(key) / "meta.json").string());
+  r.task = meta.value("task", "");
+  r.model = meta.value("model", "");
+  r.model_params = meta.value("model_params", int64_t{0});
+  r.supervisor = meta.value("supervisor", "");
+  const bool gt = r.kind == methods::StageKind::gt;
+  r.loss = gt ? "gt" : meta.value("loss", "");
+  r.method = meta.value("method", gt ? methods::to_string(methods::Method::finetune) : "");
+  r.seed = meta.value("seed", int64_t{0});
+  r.test_accuracy = m.test_accuracy;
+  r.test_auroc = m.test_auroc;
+  r.test_ece = m.test_ece;
+  r.agree_when_weak_right = m.agree_when_weak_right;
+  r.agree_when_weak_wrong = m.agree_when_weak_wrong;
+  r.n_weak_right = m.n_weak_right;
+  r.n_weak_wrong = m.n_weak_wrong;
+  r.commit = meta.value("commit", "");
+  r.wall_seconds = meta.value("wall_seconds", 0.0);
+  r.peak_rss_mb = meta.value("peak_rss_mb", 0.0);
+  const fs::path dyn = store.path(key) / "dynamics.jsonl";
+  if (fs::exists(dyn)) {
+    io::JsonlReadOptions ro;
+    ro.allow_empty = true;
+    io::for_each_jsonl(dyn, [&](const nlohmann::json& row, size_t) {
+      report::DynamicsPoint pt;
+      pt.step = row.value("step", int64_t{0});
+      pt.test_accuracy = row.contains("accuracy") && row["accuracy"].contains("test") ? row["accuracy"]["test"].get<double>() : std::nan("");
+      pt.weak_agreement = row.contains("agreement") && row["agreement"].contains("test") ? row["agreement"]["test"].get<double>() : std::nan("");
+      r.dynamics.push_back(pt);
+    }, ro);
+  }
+  return r;
+}
+
+namespace {
+
+/// Stage records and accuracies of one or more configs of the same experiment, by model name.
+struct Collector {
+  using RowId = std::tuple<std::string, std::string, std::string, std::string, std::string>;  // task, weak, strong, loss, method
+  std::map<std::string, size_t> stage_of;                                   // key → index in res.stages
+  std::map<std::tuple<std::string, int64_t, std::string>, double> gt_acc;  // (task, seed, model) → accuracy
+  std::map<RowId, std::map<int64_t, double>> st_acc;                        // row → seed → student accuracy
+  std::map<std::string, int64_t> params;                                    // model → non-embedding params
+  std::vector<RowId> rows;                                                  // first planned first
+  std::map<RowId, std::set<int64_t>> row_seeds;                             // every seed any config planned
+  report::Results res;
+
+  void add(const SweepOptions& o, methods::Pipeline& p) {
+    Executor ex(o, p, false);
+    const auto family = family_of(o);
+    for (const auto& s : plan_sweep(o)) {
+      const auto key = ex.stage(s);
+      if (!key || !p.store().has(*key)) continue;
+      // A stage another config of the folder planned too is read once.
+      auto [at, fresh] = stage_of.try_emplace(*key, res.stages.size());
+      if (fresh) res.stages.push_back(read_stage_record(p.store(), *key));
+      const auto& rec = res.stages[at->second];
+      const auto& model = family[s.model].name;
+      params[model] = rec.model_params;
+      if (s.kind == methods::StageKind::gt) gt_acc[{s.task, s.seed, model}] = rec.test_accuracy;
+      else st_acc[{s.task, family[s.chain[0]].name, model, s.loss, methods::to_string(s.method)}][s.seed] = rec.test_accuracy;
+    }
+    for (const auto& task : o.tasks)
+      for (const auto& pair : pairs_of(o))
+        for (const auto& loss : o.losses) {
+          const RowId id{task, family[pair.weak].name, family[pair.strong].name, loss, methods::to_string(pair.method)};
+          if (!row_seeds.count(id)) rows.push_back(id);
+          row_seeds[id].insert(o.seeds.begin(), o.seeds.end());
+        }
+  }
+
+  report::Results finish() {
+    for (const auto& id : rows) {
+      const auto& [task, weak, strong, loss, method] = id;
+      report::PgrRow row;
+      row.task = task;
+      row.weak = weak;
+      row.strong = strong;
+      row.loss = loss;
+      row.method = method;
+      row.weak_params = params.count(weak) ? params[weak] : 0;
+      row.strong_params = params.count(strong) ? params[strong] : 0;
+      std::vector<double> wv, sv, cv;
+      const auto& students = st_acc[id];
+      for (int64_t seed : row_seeds[id]) {
+        auto get = [&](const std::string& m) {
+          auto it = gt_acc.find({task, seed, m});
+          return it == gt_acc.end() ? std::nan("") : it->second;
+        };
+        wv.push_back(get(weak));
+        cv.push_back(get(strong));
+        auto it = students.find(seed);
+        sv.push_back(it == students.end() ? std::nan("") : it->second);
+      }
+      const auto ws = eval::mean_se(wv), cs = eval::mean_se(cv), ss = eval::mean_se(sv);
+      const auto g = eval::pgr(wv, sv, cv);
+      row.weak_acc = ws.mean, row.weak_se = ws.se;
+      row.ceiling_acc = cs.mean, row.ceiling_se = cs.se;
+      row.student_acc = ss.mean, row.student_se = ss.se;
+      row.pgr = g.value, row.pgr_se = g.se, row.n_seeds = g.n;
+      row.status = g.status;
+      res.pgr.push_back(row);
+    }
+    return std::move(res);
+  }
+};
+
+}  // namespace
+
+report::Results collect_results(const std::vector<SweepOptions>& configs) {
+  check(!configs.empty(), "collect_results: no sweep configs");
+  store::RunStore store(configs.front().runs_dir);
+  methods::Pipeline p(store, configs.front().data, configs.front().finetune);
+  Collector c;
+  for (const auto& o : configs) c.add(o, p);
+  return c.finish();
+}
+
+report::Results collect_results(const SweepOptions& o) { return collect_results(std::vector<SweepOptions>{o}); }
+
+}  // namespace w2s::sweep

@@ -1,0 +1,53 @@
+// Stages of a plan, run or named.
+#include "w2s/sweep/executor.h"
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace w2s::sweep {
+
+using methods::Method;
+
+Executor::Executor(const SweepOptions& o, methods::Pipeline& p, bool run)
+    : o_(o), p_(p), run_(run), family_(family_of(o)) {}
+
+std::optional<methods::ModelRef> Executor::model(const std::string& task, int i) {
+  if (!o_.generative_finetune) return family_[i];
+  auto m = p_.genft(task, family_[i], o_.genft, run_);
+  if (!fs::exists(m.path)) return std::nullopt;
+  return m;
+}
+
+std::optional<std::string> Executor::gt(const std::string& task, int64_t seed, int i) {
+  auto m = model(task, i);
+  if (!m) return std::nullopt;
+  return run_ ? p_.gt(task, *m, seed) : p_.gt_key(task, *m, seed);
+}
+
+std::optional<std::string> Executor::student(const PlannedStage& s) {
+  const bool disjoint = s.method == Method::bootstrap && o_.bootstrap_data == "disjoint";
+  const auto links = static_cast<int64_t>(s.chain.size());  // students in the chain, final included
+  auto slice = [&](int64_t k) { return disjoint ? methods::TrainSlice{k, links} : methods::TrainSlice{}; };
+  auto labels = gt(s.task, s.seed, s.chain[0]);
+  for (size_t k = 1; k < s.chain.size() && labels; ++k)
+    labels = link(s, s.chain[k], *labels, k == 1 && !disjoint ? Method::finetune : Method::bootstrap,
+                  slice(int64_t(k) - 1));
+  if (!labels) return std::nullopt;
+  return link(s, s.model, *labels, s.chain.size() == 1 ? s.method : Method::bootstrap, slice(links - 1));
+}
+
+std::optional<std::string> Executor::stage(const PlannedStage& s) {
+  return s.kind == methods::StageKind::gt ? gt(s.task, s.seed, s.model) : student(s);
+}
+
+std::optional<std::string> Executor::link(const PlannedStage& s, int model_index, const std::string& labels,
+                                          Method method, methods::TrainSlice slice) {
+  auto m = model(s.task, model_index);
+  if (!m) return std::nullopt;
+  const auto lo = loss_named(o_, s.loss);
+  if (!run_) return p_.student_key(s.task, *m, labels, lo, s.seed, method, slice);
+  return p_.student(s.task, *m, labels, lo, s.seed, method, slice);
+}
+
+}  // namespace w2s::sweep

@@ -1,0 +1,45 @@
+// Runs or names the stages of a plan through a Pipeline: generative finetuning first when the
+// sweep asks for it, a unit's gt stage, and students (direct, or each link of a bootstrapping
+// chain in order). In key-only mode nothing trains: result collection uses it to find the stages
+// a plan would have made.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "w2s/methods/pipeline.h"
+#include "w2s/sweep/options.h"
+#include "w2s/sweep/plan.h"
+
+namespace w2s::sweep {
+
+class Executor {
+ public:
+  /// run = false: compute keys only (a stage that needs a missing genft model has none).
+  Executor(const SweepOptions& options, methods::Pipeline& pipeline, bool run);
+
+  /// The family's model `i` as used for `task` (after generative finetuning when enabled); nullopt
+  /// in key-only mode when its genft model does not exist.
+  std::optional<methods::ModelRef> model(const std::string& task, int i);
+  /// Key of the gt stage of model `i`.
+  std::optional<std::string> gt(const std::string& task, int64_t seed, int i);
+  /// Key of a planned student: a direct student, or the last link of a bootstrapping chain. With
+  /// bootstrap_data = disjoint, link k of a chain of L students trains on slice k of L of train
+  /// half 2, labelled by link k − 1 (the weak model for the first); with shared, every link trains
+  /// on all of it (and the first link is the direct student, reused).
+  std::optional<std::string> student(const PlannedStage& stage);
+  /// Key of any planned stage.
+  std::optional<std::string> stage(const PlannedStage& stage);
+
+ private:
+  std::optional<std::string> link(const PlannedStage& s, int model_index, const std::string& labels,
+                                  methods::Method method, methods::TrainSlice slice);
+
+  const SweepOptions& o_;
+  methods::Pipeline& p_;
+  bool run_;
+  std::vector<methods::ModelRef> family_;
+};
+
+}  // namespace w2s::sweep

@@ -1,0 +1,168 @@
+// Classifier finetuning (full, LoRA, linear probe) on soft labels through the one Trainer.
+#include "w2s/train/finetune.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+
+#include "w2s/core/error.h"
+#include "w2s/core/log.h"
+#include "w2s/core/rng.h"
+#include "w2s/models/checkpoint.h"
+#include "w2s/models/lora.h"
+#include "w2s/models/model_spec.h"
+#include "w2s/tokenizer/tokenizer.h"
+#include "w2s/train/classifier_readout.h"
+#include "w2s/train/compute.h"
+#include "w2s/train/optim.h"
+#include "w2s/train/soft_label_objective.h"
+#include "w2s/train/trainer.h"
+
+namespace fs = std::filesystem;
+
+namespace w2s::train {
+
+const config::Schema<FinetuneOptions>& FinetuneOptions::schema() {
+  using O = FinetuneOptions;
+  static const auto s = config::Schema<O>()
+      .field("mode", &O::mode, "full finetuning, a linear probe on frozen features, or LoRA adapters",
+             {"full", "probe", "lora"})
+      .field("epochs", &O::epochs, "passes over the training set")
+      .field("batch_size", &O::batch_size, "examples per optimizer step")
+      .field("micro_batch", &O::micro_batch, "examples per forward/backward (gradient accumulation)")
+      .field("lr", &O::lr, "peak learning rate")
+      .field("optimizer", &O::optimizer, "optimizer", {"adam", "adamw"})
+      .field("weight_decay", &O::weight_decay, "AdamW weight decay")
+      .field("warmup_fraction", &O::warmup_fraction, "share of steps with linear lr warmup")
+      .field("min_lr_ratio", &O::min_lr_ratio, "cosine decays to lr · min_lr_ratio")
+      .field("grad_clip", &O::grad_clip, "global grad-norm clip (0 = off)")
+      .field("max_length", &O::max_length, "tokens per text (longer texts lose their end)")
+      .field("pooling", &O::pooling, "hidden state the head reads", {"last", "mean"})
+      .field("eval_every", &O::eval_every, "steps between evaluations (0 = eval_points evenly)")
+      .field("eval_points", &O::eval_points, "evaluations during training when eval_every = 0")
+      .field("early_stopping", &O::early_stopping, "keep the weights with the best validation accuracy")
+      .field("eval_batch", &O::eval_batch, "texts per inference forward")
+      .field("probe_epochs", &O::probe_epochs, "probe mode: epochs over the cached features")
+      .field("lora_rank", &O::lora_rank, "lora mode: adapter rank")
+      .field("lora_alpha", &O::lora_alpha, "lora mode: update scale alpha / rank")
+      .field("lora_targets", &O::lora_targets, "lora mode: adapt Linear modules whose name contains one of these")
+      .field("precision", &O::precision, "compute precision", {"auto", "float32", "bfloat16"})
+      .field("device", &O::device, "device", {"cpu", "cuda"})
+      .section("loss", &O::loss, losses::LossOptions::schema());
+  return s;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+models::Pooling parse_pooling(const std::string& name) {
+  if (name == "last") return models::Pooling::last_token;
+  if (name == "mean") return models::Pooling::mean;
+  fail("pooling must be \"last\" or \"mean\", not \"{}\"", name);
+}
+
+/// What a probe's cached features depend on besides the texts: the backbone (its path and the
+/// names and sizes of its weight files) and how texts are cut and pooled.
+uint64_t feature_identity(const std::string& model_dir, const FinetuneOptions& o) {
+  uint64_t h = hash_bytes(models::is_scratch(model_dir) ? model_dir
+                                                        : fs::absolute(model_dir).lexically_normal().string());
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(models::backbone_dir(model_dir), ec)) {
+    if (e.path().extension() == ".safetensors" || e.path().filename() == "config.json")
+      h = mix_seed(h, hash_bytes(fmt::format("{}:{}", e.path().filename().string(), e.file_size())));
+  }
+  return mix_seed(h, hash_bytes(fmt::format("{}|{}", o.max_length, o.pooling)));
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const FinetuneOptions& o,
+                                                        const std::vector<torch::Tensor>& params) {
+  if (o.optimizer == "adamw")
+    return make_adamw(params, {.lr = o.lr, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = o.weight_decay});
+  check(o.optimizer == "adam", "optimizer must be adam or adamw, not \"{}\"", o.optimizer);
+  return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(o.lr));
+}
+
+}  // namespace
+
+FinetuneResult finetune_classifier(const FinetuneOptions& o, const FinetuneInputs& in,
+                                   const FinetuneObserver& observer) {
+  const auto t0 = Clock::now();
+  check(o.mode == "full" || o.mode == "probe" || o.mode == "lora",
+        "finetune mode must be full, probe or lora, not \"{}\"", o.mode);
+  check(o.epochs >= 1 && o.batch_size >= 1 && o.micro_batch >= 1, "epochs, batch_size and micro_batch must be positive");
+  const int64_t N = static_cast<int64_t>(in.train.texts.size());
+  check(N > 0, "finetuning needs at least one training example");
+  check(in.train.targets.defined() && in.train.targets.dim() == 2 && in.train.targets.size(0) == N &&
+            in.train.targets.size(1) == 2,
+        "training targets must be ({}, 2), got {}", N,
+        in.train.targets.defined() ? fmt::format("{}", fmt::join(in.train.targets.sizes(), "×")) : "none");
+  const Compute compute = resolve_compute(o.device, o.precision);
+  const bool probe = o.mode == "probe";
+  const auto loss_fn = losses::make_loss(o.loss);
+
+  // The readout: the model with a head, its training set (set 0) and the evaluation sets (1...).
+  auto model = models::load_backbone(in.model_dir, in.seed, compute.device);
+  model->eval();  // dropout off, as the reference implementation
+  const auto tok = tokenizer::Tokenizer::from_dir(models::backbone_dir(in.model_dir));
+  const int64_t n_ctx = model->config().n_ctx;
+  const ClassifierReadoutOptions ro{.max_length = o.max_length > 0 ? std::min(o.max_length, n_ctx) : n_ctx,
+                                    .pooling = parse_pooling(o.pooling), .eval_batch = o.eval_batch,
+                                    .n_classes = 2, .compute = compute};
+  std::unique_ptr<TextClassifierReadout> readout;
+  if (probe) {
+    const FeatureCache cache{in.feature_cache, in.feature_cache.empty() ? 0 : feature_identity(in.model_dir, o)};
+    readout = std::make_unique<ProbeReadout>(model, tok, ro, cache);
+  } else {
+    std::unique_ptr<models::Lora> lora;
+    if (o.mode == "lora") {
+      lora = std::make_unique<models::Lora>(*model, models::LoraOptions{o.lora_rank, o.lora_alpha, o.lora_targets},
+                                            mix_seed(in.seed, 0x10AAULL));
+      log::debug("lora: {} adapted modules, {} trainable parameters", lora->targets().size(), lora->n_parameters());
+    }
+    readout = std::make_unique<HeadReadout>(model, tok, ro, std::move(lora));
+  }
+  const int train_set = readout->add_texts(in.train.texts);
+  std::vector<EvalTarget> targets;
+  int val_target = -1;
+  for (const auto& e : in.evals) {
+    if (!in.val_set.empty() && e.name == in.val_set) val_target = static_cast<int>(targets.size());
+    targets.push_back({readout->add_texts(e.texts), e.name, e.labels, e.weak_p1, e.track});
+  }
+  check(!o.early_stopping || val_target >= 0, "early stopping needs a validation set (none named \"{}\")", in.val_set);
+
+  // The run: epochs over the training set, warmup + cosine, evaluations along the way.
+  const auto params = readout->parameters();
+  const auto opt = make_optimizer(o, params);
+  const int64_t total_steps = (probe ? o.probe_epochs : o.epochs) * ((N + o.batch_size - 1) / o.batch_size);
+  SoftLabelObjective objective(*readout, train_set, in.train.targets.to(torch::kFloat).to(compute.device), *loss_fn,
+                               {.batch_size = o.batch_size, .micro_batch = o.micro_batch, .seed = in.seed},
+                               total_steps);
+  const ScheduleOptions sched{.lr_peak = o.lr, .min_lr_ratio = o.min_lr_ratio,
+                              .warmup_steps = static_cast<int64_t>(std::llround(o.warmup_fraction * total_steps)),
+                              .total_steps = total_steps, .cosine = true};
+  Evaluator evaluator(*readout, targets, params,
+                      {.eval_steps = evaluation_steps(total_steps, o.eval_every, o.eval_points),
+                       .val_target = val_target, .early_stopping = o.early_stopping, .report_loss = !probe},
+                      observer);
+  Trainer trainer(params, *opt, {.schedule = sched, .grad_clip = o.grad_clip, .what = "finetuning " + in.model_dir});
+  trainer.observe(evaluator);
+  trainer.run(objective, 0, total_steps);
+
+  FinetuneResult result;
+  result.steps = total_steps;
+  result.train_loss = objective.epoch_loss();
+  result.best_step = evaluator.best_step();
+  for (const auto& t : targets) result.p1[t.name] = class_probability(*readout, t.set);
+  result.dynamics = evaluator.dynamics();
+  // The final point of the dynamics, from the final predictions.
+  if (!o.early_stopping) result.dynamics.push_back(evaluator.final_row(total_steps, result.p1));
+  result.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  return result;
+}
+
+}  // namespace w2s::train

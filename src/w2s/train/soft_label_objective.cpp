@@ -1,0 +1,79 @@
+// Soft-label training steps: epoch shuffles, batch-level loss state, micro-batch accumulation.
+#include "w2s/train/soft_label_objective.h"
+
+#include <numeric>
+
+#include "w2s/core/error.h"
+#include "w2s/core/rng.h"
+
+namespace w2s::train {
+
+SoftLabelObjective::SoftLabelObjective(Readout& readout, int set, torch::Tensor targets, const losses::Loss& loss,
+                                       SoftLabelOptions options, int64_t total_steps)
+    : readout_(readout), set_(set), targets_(std::move(targets)), loss_(loss), options_(options),
+      total_steps_(total_steps), n_(readout.size(set)) {
+  check(options_.batch_size >= 1 && options_.micro_batch >= 1, "batch_size and micro_batch must be positive");
+  check(n_ > 0, "training needs at least one example");
+  check(targets_.dim() == 2 && targets_.size(0) == n_, "training targets must have {} rows, got {}", n_,
+        fmt::format("{}", fmt::join(targets_.sizes(), "×")));
+  steps_per_epoch_ = (n_ + options_.batch_size - 1) / options_.batch_size;
+}
+
+StepLoss SoftLabelObjective::backward(int64_t step) {
+  const int64_t epoch = step / steps_per_epoch_, s = step % steps_per_epoch_;
+  if (epoch != epoch_) {
+    order_.resize(n_);
+    std::iota(order_.begin(), order_.end(), 0);
+    Rng rng(mix_seed(options_.seed, static_cast<uint64_t>(epoch)));
+    shuffle_in_place(order_, rng);
+    epoch_ = epoch;
+  }
+  if (s == 0) epoch_loss_ = 0.0;
+  const int64_t b0 = s * options_.batch_size, b1 = std::min(n_, b0 + options_.batch_size);
+  const std::vector<int64_t> batch(order_.begin() + b0, order_.begin() + b1);
+  const int64_t B = b1 - b0, micro = options_.micro_batch;
+  const losses::LossStep ls{step, total_steps_};
+  auto targets = targets_.index({torch::tensor(batch, torch::kLong).to(targets_.device())});  // (B, K)
+  double step_loss = 0.0;
+  if (B <= micro) {
+    auto logits = readout_.logits(set_, batch);  // (B, K)
+    const auto state = loss_.batch_state(logits.detach(), targets, ls);
+    auto loss = loss_.forward(logits, targets, state, ls);
+    loss.backward();
+    step_loss = loss.item<double>();
+  } else {
+    auto rows = [&](int64_t m0) {
+      return std::vector<int64_t>(batch.begin() + m0, batch.begin() + std::min(B, m0 + micro));
+    };
+    torch::Tensor all_logits;  // (B, K) detached: batch-level statistics see the whole batch
+    {
+      torch::NoGradGuard ng;
+      std::vector<torch::Tensor> parts;
+      for (int64_t m0 = 0; m0 < B; m0 += micro) parts.push_back(readout_.logits(set_, rows(m0)));
+      all_logits = torch::cat(parts);
+    }
+    const auto state = loss_.batch_state(all_logits, targets, ls);
+    for (int64_t m0 = 0; m0 < B; m0 += micro) {
+      const int64_t m1 = std::min(B, m0 + micro);
+      auto logits = readout_.logits(set_, rows(m0));
+      auto loss = loss_.forward(logits, targets.slice(0, m0, m1), state, ls) *
+                  (static_cast<double>(m1 - m0) / static_cast<double>(B));
+      loss.backward();
+      step_loss += loss.item<double>();
+    }
+  }
+  epoch_loss_ += step_loss * static_cast<double>(B) / static_cast<double>(n_);
+  return {step_loss, B};
+}
+
+torch::Tensor binary_soft_targets(const std::vector<double>& p1) {
+  auto t = torch::empty({static_cast<int64_t>(p1.size()), 2});  // (N, 2)
+  auto a = t.accessor<float, 2>();
+  for (size_t i = 0; i < p1.size(); ++i) {
+    a[static_cast<int64_t>(i)][0] = static_cast<float>(1.0 - p1[i]);
+    a[static_cast<int64_t>(i)][1] = static_cast<float>(p1[i]);
+  }
+  return t;
+}
+
+}  // namespace w2s::train

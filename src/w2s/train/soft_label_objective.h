@@ -1,0 +1,56 @@
+// Training on soft labels through any readout: optimizer step s takes batch s mod E of its
+// epoch's shuffle of the training set (E = batches per epoch; each epoch reshuffled from the
+// seed), computes the readout's logits and a loss of losses/ against the soft targets, and
+// backpropagates. Batch-level loss state (logconf's threshold, its α) comes from the whole batch's
+// detached logits first, so gradient accumulation over micro-batches equals one big batch.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "w2s/losses/loss.h"
+#include "w2s/train/readout.h"
+#include "w2s/train/trainer.h"
+
+namespace w2s::train {
+
+struct SoftLabelOptions {
+  int64_t batch_size = 32;   // examples per optimizer step (the last batch of an epoch may be smaller)
+  int64_t micro_batch = 32;  // examples per forward/backward
+  uint64_t seed = 0;         // epoch shuffles
+};
+
+class SoftLabelObjective : public Objective {
+ public:
+  /// Trains on every row of readout set `set`; targets (N, K) rows sum to 1 (on the readout's
+  /// device); `total_steps` is the run's length (the loss schedules by it).
+  SoftLabelObjective(Readout& readout, int set, torch::Tensor targets, const losses::Loss& loss,
+                     SoftLabelOptions options, int64_t total_steps);
+
+  StepLoss backward(int64_t step) override;
+
+  /// Optimizer steps per pass over the training set.
+  int64_t steps_per_epoch() const { return steps_per_epoch_; }
+  /// Mean loss over the rows of the latest epoch (the steps of it run so far).
+  double epoch_loss() const { return epoch_loss_; }
+
+ private:
+  Readout& readout_;
+  int set_;
+  torch::Tensor targets_;  // (N, K)
+  const losses::Loss& loss_;
+  SoftLabelOptions options_;
+  int64_t total_steps_;
+  int64_t n_ = 0;
+  int64_t steps_per_epoch_ = 0;
+  int64_t epoch_ = -1;          // epoch of `order_`
+  std::vector<int64_t> order_;  // the epoch's shuffle
+  double epoch_loss_ = 0.0;
+};
+
+/// Soft targets (N, 2) float32 from P(class 1): rows (1 − p, p).
+torch::Tensor binary_soft_targets(const std::vector<double>& p1);
+
+}  // namespace w2s::train

@@ -1,0 +1,162 @@
+// The weak-to-strong stages on a tiny family and a toy task: what each stage writes, how keys
+// depend on their inputs (and only on them), reuse, label files, and errors.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "test_support.h"
+#include "tiny_family.h"
+#include "w2s/core/error.h"
+#include "w2s/core/file.h"
+#include "w2s/methods/pipeline.h"
+#include "w2s/methods/weak_labels.h"
+
+namespace fs = std::filesystem;
+
+namespace w2s::methods {
+namespace {
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    family_ = test::make_tiny_family(tmp_ / "models", {8, 16});
+    task_ = test::make_toy_task(tmp_ / "toy.jsonl", 200);
+    data_.split.n_train1 = 60;
+    data_.split.n_train2 = 60;
+    data_.split.n_test = 40;
+    ft_.lr = 1e-2;
+    ft_.epochs = 2;
+    ft_.batch_size = 16;
+    ft_.eval_points = 2;
+    ft_.precision = "float32";
+  }
+  ModelRef model(int i) const { return {i == 0 ? "w" : "s", family_[i].string(), 0.0, 0}; }
+  losses::LossOptions loss(const std::string& name) const {
+    losses::LossOptions l;
+    l.name = name;
+    return l;
+  }
+  test::TempDir tmp_;
+  std::vector<fs::path> family_;
+  std::string task_;
+  DataOptions data_;
+  train::FinetuneOptions ft_;
+};
+
+TEST_F(PipelineTest, GtAndStudentStagesWriteTheirFilesAndAreReused) {
+  store::RunStore store(tmp_ / "runs");
+  std::vector<std::string> events;
+  PipelineObserver obs;
+  obs.started = [&](const std::string& key, const std::string&) { events.push_back("start " + key); };
+  obs.finished = [&](const std::string& key, const std::string&, bool reused, const StageMetrics& m) {
+    events.push_back((reused ? "reused " : "built ") + key);
+    EXPECT_GE(m.test_accuracy, 0.0);
+  };
+  Pipeline p(store, data_, ft_, obs);
+  const auto gt = p.gt(task_, model(0), 0);
+  EXPECT_EQ(gt.rfind("gt-", 0), 0u) << gt;
+  EXPECT_EQ(gt, p.gt_key(task_, model(0), 0));
+  for (const char* f : {"meta.json", "metrics.json", "test_predictions.jsonl", "weak_labels.jsonl", "dynamics.jsonl"})
+    EXPECT_TRUE(fs::exists(store.path(gt) / f)) << f;
+  EXPECT_EQ(store.meta(gt).at("kind"), "gt");
+  EXPECT_EQ(read_weak_labels(store.path(gt) / "weak_labels.jsonl").size(), p.split(task_, 0).train2.size());
+  const auto metrics = read_stage_metrics(store.path(gt));
+  EXPECT_EQ(metrics.n_train, 60);
+  EXPECT_EQ(metrics.n_test, 40);
+  EXPECT_TRUE(std::isnan(metrics.agreement));  // a gt stage has no supervisor
+
+  const auto st = p.student(task_, model(1), gt, loss("logconf"), 0, Method::finetune);
+  EXPECT_EQ(st, p.student_key(task_, model(1), gt, loss("logconf"), 0, Method::finetune));
+  const auto meta = store.meta(st);
+  EXPECT_EQ(meta.at("kind"), "student");
+  EXPECT_EQ(meta.at("method"), "finetune");
+  EXPECT_EQ(meta.at("supervisor"), "w");
+  EXPECT_EQ(meta.at("labels"), gt);
+  const auto sm = read_stage_metrics(store.path(st));
+  EXPECT_EQ(sm.n_weak_right + sm.n_weak_wrong, 40);
+  EXPECT_GE(sm.agreement, 0.0);
+
+  // Again: nothing is built.
+  events.clear();
+  EXPECT_EQ(p.gt(task_, model(0), 0), gt);
+  EXPECT_EQ(p.student(task_, model(1), gt, loss("logconf"), 0, Method::finetune), st);
+  EXPECT_EQ(events, (std::vector<std::string>{"reused " + gt, "reused " + st}));
+}
+
+TEST_F(PipelineTest, KeysDependOnWhatTheStageReadsAndNothingElse) {
+  store::RunStore store(tmp_ / "runs");
+  Pipeline p(store, data_, ft_);
+  const auto k = p.gt_key(task_, model(0), 0);
+  EXPECT_NE(p.gt_key(task_, model(0), 1), k);              // seed
+  EXPECT_NE(p.gt_key(task_, model(1), 0), k);              // model
+  auto lr = model(0);
+  lr.lr = 3e-3;
+  EXPECT_NE(p.gt_key(task_, lr, 0), k);                    // learning rate
+  auto renamed = model(0);
+  renamed.name = "other";
+  EXPECT_NE(p.gt_key(task_, renamed, 0), k);               // display name (it is in the records)
+  // The student loss options are not a gt stage's input.
+  auto ft2 = ft_;
+  ft2.loss.alpha_max = 0.3;
+  Pipeline p2(store, data_, ft2);
+  EXPECT_EQ(p2.gt_key(task_, model(0), 0), k);
+  // Data options are.
+  auto d2 = data_;
+  d2.split.n_test = 30;
+  Pipeline p3(store, d2, ft_);
+  EXPECT_NE(p3.gt_key(task_, model(0), 0), k);
+  // A student's key depends on its loss, method and slice.
+  const auto s = p.student_key(task_, model(1), k, loss("xent"), 0, Method::finetune);
+  EXPECT_NE(p.student_key(task_, model(1), k, loss("logconf"), 0, Method::finetune), s);
+  EXPECT_NE(p.student_key(task_, model(1), k, loss("xent"), 0, Method::bootstrap), s);
+  EXPECT_NE(p.student_key(task_, model(1), k, loss("xent"), 0, Method::finetune, {0, 2}), s);
+  EXPECT_EQ(p.student_key(task_, model(1), k, loss("xent"), 0, Method::finetune, {0, 1}), s);
+  // A task whose content changes gets new keys.
+  const auto before = p.gt_key(task_, model(0), 0);
+  const auto changed = test::make_toy_task(tmp_ / "toy2.jsonl", 200, 2);
+  EXPECT_NE(Pipeline(store, data_, ft_).gt_key(changed, model(0), 0), before);
+}
+
+TEST_F(PipelineTest, LabelFileStudentsAndErrors) {
+  store::RunStore store(tmp_ / "runs");
+  Pipeline p(store, data_, ft_);
+  // A label file for train half 2 (matched by text): every example labelled 0.9.
+  std::vector<WeakLabel> rows;
+  for (const auto& x : p.split(task_, 0).train2) rows.push_back({"", x.text, -1, 0.9});
+  write_weak_labels(tmp_ / "labels.jsonl", rows);
+  const auto st = p.student_from_file(task_, model(1), (tmp_ / "labels.jsonl").string(), loss("xent"), 0);
+  EXPECT_EQ(store.meta(st).at("method"), "file");
+  EXPECT_EQ(store.meta(store.meta(st).at("labels").get<std::string>()).at("kind"), "labels");
+  // A file that misses an example names it.
+  rows.pop_back();
+  write_weak_labels(tmp_ / "short.jsonl", rows);
+  try {
+    p.student_from_file(task_, model(1), (tmp_ / "short.jsonl").string(), loss("xent"), 0);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("short.jsonl: no weak label"), std::string::npos) << e.what();
+  }
+  // A missing label stage and a slice that does not exist are errors before anything trains.
+  EXPECT_THROW(p.student(task_, model(1), "gt-0000000000000000", loss("xent"), 0, Method::finetune), Error);
+  const auto gt = p.gt(task_, model(0), 0);
+  EXPECT_THROW(p.student(task_, model(1), gt, loss("xent"), 0, Method::bootstrap, {2, 2}), Error);
+}
+
+TEST(StageKind, NamesRoundTripAndUnknownNamesAreErrors) {
+  for (auto k : {StageKind::gt, StageKind::student, StageKind::genft, StageKind::labels})
+    EXPECT_EQ(parse_stage_kind(to_string(k), "test"), k);
+  for (auto m : {Method::finetune, Method::bootstrap, Method::file}) EXPECT_EQ(parse_method(to_string(m), "test"), m);
+  EXPECT_EQ(to_string(StageKind::gt), "gt");  // part of every stage key: never renamed
+  EXPECT_EQ(to_string(Method::bootstrap), "bootstrap");
+  try {
+    parse_stage_kind("gtt", "runs/x/meta.json");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("runs/x/meta.json: unknown stage kind \"gtt\""), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace w2s::methods

@@ -1,0 +1,82 @@
+// Run store: keys, atomic publication, skip on rerun, no half artifacts after failures or kills.
+#include "w2s/store/run_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "test_support.h"
+#include "w2s/core/error.h"
+#include "w2s/core/file.h"
+
+namespace fs = std::filesystem;
+using w2s::store::RunStore;
+
+TEST(RunStore, KeyIsStableAndDependsOnSpec) {
+  const nlohmann::json a = {{"task", "reviews"}, {"seed", 1}, {"model", {{"name", "xs"}}}};
+  const nlohmann::json b = nlohmann::json::parse(R"({"seed": 1, "model": {"name": "xs"}, "task": "reviews"})");
+  EXPECT_EQ(w2s::store::spec_key("gt", a), w2s::store::spec_key("gt", b));  // key order does not matter
+  EXPECT_NE(w2s::store::spec_key("gt", a), w2s::store::spec_key("student", a));
+  auto c = a;
+  c["seed"] = 2;
+  EXPECT_NE(w2s::store::spec_key("gt", a), w2s::store::spec_key("gt", c));
+  EXPECT_EQ(w2s::store::spec_key("gt", a).size(), 3u + 16u);
+}
+
+TEST(RunStore, ProducesOnceAndSkipsOnRerun) {
+  w2s::test::TempDir tmp;
+  RunStore store(tmp.path());
+  int calls = 0;
+  auto build = [&](const fs::path& dir) {
+    ++calls;
+    w2s::write_file_atomic(dir / "metrics.json", R"({"x": 1})");
+    return nlohmann::json{{"kind", "gt"}};
+  };
+  EXPECT_FALSE(store.has("gt-1"));
+  EXPECT_TRUE(store.produce("gt-1", {{"a", 1}}, build));
+  EXPECT_TRUE(store.has("gt-1"));
+  EXPECT_FALSE(store.produce("gt-1", {{"a", 1}}, build));
+  EXPECT_EQ(calls, 1);
+  const auto meta = store.meta("gt-1");
+  EXPECT_EQ(meta["kind"], "gt");
+  EXPECT_EQ(meta["spec"]["a"], 1);
+  EXPECT_TRUE(meta.contains("commit"));
+  EXPECT_GT(meta["peak_rss_mb"].get<double>(), 0.0);
+  EXPECT_EQ(store.keys(), std::vector<std::string>{"gt-1"});
+  RunStore again(tmp.path());  // a new process sees the same artifact
+  EXPECT_TRUE(again.has("gt-1"));
+}
+
+TEST(RunStore, FailedBuildLeavesNothing) {
+  w2s::test::TempDir tmp;
+  RunStore store(tmp.path());
+  EXPECT_THROW(store.produce("gt-2", {}, [](const fs::path& dir) -> nlohmann::json {
+                 w2s::write_file_atomic(dir / "half.json", "{");
+                 w2s::fail("disk full");
+               }),
+               w2s::Error);
+  EXPECT_FALSE(store.has("gt-2"));
+  EXPECT_FALSE(fs::exists(tmp / "gt-2"));
+  int n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(tmp.path())) ++n;
+  EXPECT_EQ(n, 0) << "temporary folder left behind";
+}
+
+TEST(RunStore, TempFoldersOfDeadProcessesAreRemovedAndIncompleteFoldersIgnored) {
+  w2s::test::TempDir tmp;
+  // A temp folder of a process that no longer exists (pid 2^22 − 1 is above the default pid_max
+  // of small machines; also check a folder of our own pid survives).
+  fs::create_directories(tmp / ".tmp-gt-9.4194303.0");
+  fs::create_directories(tmp / (".tmp-gt-8." + std::to_string(getpid()) + ".0"));
+  fs::create_directories(tmp / "gt-7");  // a folder without meta.json: not an artifact
+  RunStore store(tmp.path());
+  EXPECT_FALSE(fs::exists(tmp / ".tmp-gt-9.4194303.0"));
+  EXPECT_TRUE(fs::exists(tmp / (".tmp-gt-8." + std::to_string(getpid()) + ".0")));
+  EXPECT_FALSE(store.has("gt-7"));
+  EXPECT_TRUE(store.keys().empty());
+  // Producing over the incomplete folder replaces it.
+  EXPECT_TRUE(store.produce("gt-7", {}, [](const fs::path&) { return nlohmann::json{}; }));
+  EXPECT_TRUE(store.has("gt-7"));
+}
