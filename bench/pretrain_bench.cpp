@@ -1,8 +1,9 @@
-// Pretraining-step throughput of a family member: the exact step `w2s pretrain` takes (forward,
-// cross-entropy, backward, grad clipping, AdamW) on a fixed random batch, as tokens/s and GFLOP/s.
+// Pretraining-step throughput of a family member: the step `w2s pretrain` takes — the Trainer over
+// an LmObjective (window sampling, forward, cross-entropy, backward, finite checks, grad clipping,
+// AdamW) — on a random token stream, as tokens/s and GFLOP/s.
 // bench/reference/pretrain_step.py runs the same model and step in eager PyTorch;
-// bench/reference/compare.sh prints both and the ratio.
-//   build/bench/pretrain_bench configs/family/xs.toml [steps=20] [warmup=3]
+// bench/reference/compare.sh prints both, at equal precision, and the ratio.
+//   build/bench/pretrain_bench configs/family/xs.toml [steps=20] [warmup=3] [precision=config's]
 // FLOPs per token = 6·(non-embedding params + LM head) + 12·n_layer·T·d_model (attention).
 #include <fmt/format.h>
 #include <torch/torch.h>
@@ -10,19 +11,22 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "w2s/config/schema.h"
+#include "w2s/core/rng.h"
 #include "w2s/core/threads.h"
-#include "w2s/core/torch_compat.h"
 #include "w2s/models/config.h"
 #include "w2s/models/transformer.h"
 #include "w2s/train/compute.h"
+#include "w2s/train/lm_objective.h"
 #include "w2s/train/optim.h"
 #include "w2s/train/pretrain.h"
+#include "w2s/train/trainer.h"
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: pretrain_bench CONFIG.toml [steps] [warmup]\n");
+    std::fprintf(stderr, "usage: pretrain_bench CONFIG.toml [steps] [warmup] [precision]\n");
     return 2;
   }
   try {
@@ -30,6 +34,7 @@ int main(int argc, char** argv) {
     w2s::config::apply(o, w2s::train::PretrainOptions::schema(), w2s::config::parse_toml_file(argv[1]), argv[1]);
     const int steps = argc > 2 ? std::stoi(argv[2]) : 20;
     const int warmup = argc > 3 ? std::stoi(argv[3]) : 3;
+    if (argc > 4) o.precision = argv[4];
     w2s::set_threads(0);
     const auto compute = w2s::train::resolve_compute("cpu", o.precision);
     const int64_t vocab = 8192;
@@ -39,25 +44,25 @@ int main(int argc, char** argv) {
     auto model = w2s::models::make_model(cfg);
     model->init_weights(0);
     model->train();
-    auto opt = w2s::train::make_adamw(model->parameters(), {.lr = o.lr, .beta1 = o.beta1, .beta2 = o.beta2,
-                                                            .eps = 1e-8, .weight_decay = o.weight_decay});
-    torch::manual_seed(0);
-    auto batch = torch::randint(vocab, {o.batch_size, o.seq_len + 1}, torch::kLong);  // (B, T+1)
-    auto x = batch.slice(1, 0, o.seq_len), y = batch.slice(1, 1, o.seq_len + 1);
-    auto step = [&] {
-      opt->zero_grad();
-      w2s::compat::AutocastGuard ac(c10::DeviceType::CPU, at::kBFloat16, compute.bf16);
-      auto logits = model->forward(x);  // (B, T, V)
-      auto loss = torch::nn::functional::cross_entropy(logits.reshape({-1, vocab}).to(torch::kFloat), y.reshape({-1}));
-      loss.backward();
-      w2s::train::clip_grad_norm(model->parameters(), o.grad_clip);
-      opt->step();
-      return loss.item<double>();
-    };
-    for (int i = 0; i < warmup; ++i) step();
+    std::vector<int32_t> ids(1 << 20);  // a random token stream
+    w2s::Rng rng(0);
+    for (auto& t : ids) t = static_cast<int32_t>(rng.below(vocab));
+    const auto params = model->parameters();
+    auto opt = w2s::train::make_adamw(params, {.lr = o.lr, .beta1 = o.beta1, .beta2 = o.beta2, .eps = 1e-8,
+                                               .weight_decay = o.weight_decay});
+    w2s::train::LmObjective objective(
+        *model, ids, {.seq_len = o.seq_len, .batch_size = o.batch_size, .micro_batch = o.batch_size, .seed = 0},
+        compute);
+    w2s::train::Trainer trainer(params, *opt,
+                                {.schedule = {.lr_peak = o.lr, .total_steps = warmup + steps}, .grad_clip = o.grad_clip});
+    struct LastLoss : w2s::train::TrainObserver {
+      double loss = 0.0;
+      void on_step(const w2s::train::StepReport& r) override { loss = r.loss; }
+    } last;
+    trainer.observe(last);
+    trainer.run(objective, 0, warmup);
     const auto t0 = std::chrono::steady_clock::now();
-    double loss = 0;
-    for (int i = 0; i < steps; ++i) loss = step();
+    trainer.run(objective, warmup, warmup + steps);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const auto count = model->count_parameters();
     const double tokens = static_cast<double>(o.batch_size * o.seq_len) * steps;
@@ -66,7 +71,7 @@ int main(int argc, char** argv) {
     fmt::print("{{\"impl\": \"w2s\", \"config\": \"{}\", \"non_embedding\": {}, \"threads\": {}, \"precision\": \"{}\", "
                "\"steps\": {}, \"tokens_per_s\": {:.1f}, \"gflops\": {:.2f}, \"loss\": {:.4f}}}\n",
                argv[1], count.non_embedding, torch::get_num_threads(), compute.bf16 ? "bfloat16" : "float32", steps,
-               tokens / secs, tokens * flops_per_token / secs / 1e9, loss);
+               tokens / secs, tokens * flops_per_token / secs / 1e9, last.loss);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

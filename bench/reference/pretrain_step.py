@@ -2,9 +2,10 @@
 """Eager-PyTorch reference for bench/pretrain_bench.cpp: the same GPT-2 (pre-LN, fused qkv,
 tanh-GELU MLP, learned positions, tied LM head), the same step (cross-entropy, backward, clip 1.0,
 AdamW β=(0.9, 0.95) with decay on matrices only) on a fixed random batch, with Debian's
-python3-torch (the same ATen kernels as libtorch). Prints one JSON line.
+python3-torch (the same ATen kernels as libtorch), in float32 or under bf16 autocast (as w2s's
+precision = bfloat16). Prints one JSON line.
 
-    /usr/bin/python3 bench/reference/pretrain_step.py configs/family/xs.toml [steps] [warmup]
+    /usr/bin/python3 bench/reference/pretrain_step.py configs/family/xs.toml [steps] [warmup] [precision]
 """
 import json
 import math
@@ -62,6 +63,8 @@ def main():
     cfg = tomllib.load(open(sys.argv[1], "rb"))
     steps = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     warmup = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    precision = sys.argv[4] if len(sys.argv) > 4 else "float32"
+    assert precision in ("float32", "bfloat16"), precision
     m, vocab = cfg["model"], 8192
     B, T = cfg.get("batch_size", 32), cfg.get("seq_len", 128)
     torch.manual_seed(0)
@@ -76,7 +79,9 @@ def main():
 
     def step():
         opt.zero_grad()
-        loss = F.cross_entropy(model(x).reshape(-1, vocab), y.reshape(-1))
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=precision == "bfloat16"):
+            logits = model(x)
+        loss = F.cross_entropy(logits.float().reshape(-1, vocab), y.reshape(-1))
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.get("grad_clip", 1.0))
         opt.step()
@@ -93,7 +98,7 @@ def main():
     fpt = 6.0 * (non_emb + vocab * d) + 12.0 * L * T * d
     tokens = B * T * steps
     print(json.dumps({"impl": "pytorch-eager", "torch": torch.__version__, "config": sys.argv[1],
-                      "non_embedding": non_emb, "threads": torch.get_num_threads(), "precision": "float32",
+                      "non_embedding": non_emb, "threads": torch.get_num_threads(), "precision": precision,
                       "steps": steps, "tokens_per_s": round(tokens / secs, 1),
                       "gflops": round(tokens * fpt / secs / 1e9, 2), "loss": round(loss, 4)}))
 
