@@ -28,8 +28,8 @@ void run(benchmark::State& state, const ModelConfig& cfg, int64_t batch, int64_t
   model->train();
   auto ids = torch::randint(cfg.vocab_size, {batch, seq}, torch::kLong);  // (B, T)
   const auto count = model->count_parameters();
-  const double flops_per_token = 6.0 * (count.non_embedding + cfg.vocab_size * cfg.d_model) +
-                                 12.0 * cfg.n_layer * seq * cfg.d_model;
+  const double flops_per_token =
+      6.0 * (count.non_embedding + cfg.vocab_size * cfg.d_model) + 12.0 * cfg.n_layer * seq * cfg.d_model;
   for (auto _ : state) {
     model->zero_grad();
     torch::Tensor loss;
@@ -45,8 +45,7 @@ void run(benchmark::State& state, const ModelConfig& cfg, int64_t batch, int64_t
   }
   const double tokens = static_cast<double>(batch * seq) * state.iterations();
   state.counters["tokens/s"] = benchmark::Counter(tokens, benchmark::Counter::kIsRate);
-  state.counters["GFLOP/s"] =
-      benchmark::Counter(tokens * flops_per_token / 1e9, benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] = benchmark::Counter(tokens * flops_per_token / 1e9, benchmark::Counter::kIsRate);
   state.counters["params_M"] = count.total / 1e6;
 }
 

@@ -48,13 +48,13 @@ int main(int argc, char** argv) {
     w2s::Rng rng(0);
     for (auto& t : ids) t = static_cast<int32_t>(rng.below(vocab));
     const auto params = model->parameters();
-    auto opt = w2s::train::make_adamw(params, {.lr = o.lr, .beta1 = o.beta1, .beta2 = o.beta2, .eps = 1e-8,
-                                               .weight_decay = o.weight_decay});
+    auto opt = w2s::train::make_adamw(
+        params, {.lr = o.lr, .beta1 = o.beta1, .beta2 = o.beta2, .eps = 1e-8, .weight_decay = o.weight_decay});
     w2s::train::LmObjective objective(
         *model, ids, {.seq_len = o.seq_len, .batch_size = o.batch_size, .micro_batch = o.batch_size, .seed = 0},
         compute);
-    w2s::train::Trainer trainer(params, *opt,
-                                {.schedule = {.lr_peak = o.lr, .total_steps = warmup + steps}, .grad_clip = o.grad_clip});
+    w2s::train::Trainer trainer(
+        params, *opt, {.schedule = {.lr_peak = o.lr, .total_steps = warmup + steps}, .grad_clip = o.grad_clip});
     struct LastLoss : w2s::train::TrainObserver {
       double loss = 0.0;
       void on_step(const w2s::train::StepReport& r) override { loss = r.loss; }
@@ -68,10 +68,11 @@ int main(int argc, char** argv) {
     const double tokens = static_cast<double>(o.batch_size * o.seq_len) * steps;
     const double flops_per_token = 6.0 * static_cast<double>(count.non_embedding + vocab * cfg.d_model) +
                                    12.0 * cfg.n_layer * o.seq_len * cfg.d_model;
-    fmt::print("{{\"impl\": \"w2s\", \"config\": \"{}\", \"non_embedding\": {}, \"threads\": {}, \"precision\": \"{}\", "
-               "\"steps\": {}, \"tokens_per_s\": {:.1f}, \"gflops\": {:.2f}, \"loss\": {:.4f}}}\n",
-               argv[1], count.non_embedding, torch::get_num_threads(), compute.bf16 ? "bfloat16" : "float32", steps,
-               tokens / secs, tokens * flops_per_token / secs / 1e9, last.loss);
+    fmt::print(
+        "{{\"impl\": \"w2s\", \"config\": \"{}\", \"non_embedding\": {}, \"threads\": {}, \"precision\": \"{}\", "
+        "\"steps\": {}, \"tokens_per_s\": {:.1f}, \"gflops\": {:.2f}, \"loss\": {:.4f}}}\n",
+        argv[1], count.non_embedding, torch::get_num_threads(), compute.bf16 ? "bfloat16" : "float32", steps,
+        tokens / secs, tokens * flops_per_token / secs / 1e9, last.loss);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

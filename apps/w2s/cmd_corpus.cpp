@@ -21,14 +21,15 @@ struct CorpusBuildOptions {
   std::vector<std::string> sources;  // only these sources; empty = all
   static const config::Schema<CorpusBuildOptions>& schema() {
     using O = CorpusBuildOptions;
-    static const auto s = config::Schema<O>()
-        .field("data", &O::data, "data root (empty: $W2S_DATA, else <repo>/data)")
-        .field("out", &O::out, "output folder (empty: <data root>/corpus)")
-        .field("seed", &O::seed, "seed of the held-out selection")
-        .field("heldout", &O::heldout, "share of documents held out, in [0, 0.5]")
-        .field("sources", &O::sources,
-               "only these sources (comma-separated): gcide, wordnet, sotu, moby-dick, austen, kjv, "
-               "fortunes, email; empty = all");
+    static const auto s =
+        config::Schema<O>()
+            .field("data", &O::data, "data root (empty: $W2S_DATA, else <repo>/data)")
+            .field("out", &O::out, "output folder (empty: <data root>/corpus)")
+            .field("seed", &O::seed, "seed of the held-out selection")
+            .field("heldout", &O::heldout, "share of documents held out, in [0, 0.5]")
+            .field("sources", &O::sources,
+                   "only these sources (comma-separated): gcide, wordnet, sotu, moby-dick, austen, kjv, "
+                   "fortunes, email; empty = all");
     return s;
   }
 };
@@ -38,8 +39,8 @@ struct CorpusBuildOptions {
 void register_corpus(CLI::App& app) {
   CLI::App* corpus = app.add_subcommand("corpus", "The pretraining corpus");
   corpus->require_subcommand(1);
-  CLI::App* build = corpus->add_subcommand(
-      "build", "Assemble data/corpus/{corpus,heldout}.txt from data/raw, without test-set text");
+  CLI::App* build =
+      corpus->add_subcommand("build", "Assemble data/corpus/{corpus,heldout}.txt from data/raw, without test-set text");
   auto bind = config::bind_cli<CorpusBuildOptions>(*build);
   build->callback([bind] {
     const auto o = bind->resolve();
@@ -54,13 +55,12 @@ void register_corpus(CLI::App& app) {
     const corpus::CorpusReport r = corpus::build_corpus(co);
     fmt::print("{:<10} {:>8} {:>12}\n", "source", "docs", "bytes");
     for (const auto& s : r.sources) fmt::print("{:<10} {:>8} {:>12}\n", s.name, s.n_docs, s.n_bytes);
-    fmt::print("corpus.txt: {} documents, {:.1f} MB; heldout.txt: {} documents, {:.2f} MB\n",
-               r.n_docs, double(r.n_bytes) / 1e6, r.n_heldout_docs,
-               double(r.n_heldout_bytes) / 1e6);
-    fmt::print("test-set leak check: {} test texts; {} found and removed; {} left (must be 0)\n",
-               r.n_probes, r.leaks.n_hits, r.n_leaks_final);
-    fmt::print("dedup: {} paragraphs, {} documents removed; {:.1f} s\n",
-               r.dedup.n_paragraphs_removed, r.dedup.n_docs_removed, r.seconds);
+    fmt::print("corpus.txt: {} documents, {:.1f} MB; heldout.txt: {} documents, {:.2f} MB\n", r.n_docs,
+               double(r.n_bytes) / 1e6, r.n_heldout_docs, double(r.n_heldout_bytes) / 1e6);
+    fmt::print("test-set leak check: {} test texts; {} found and removed; {} left (must be 0)\n", r.n_probes,
+               r.leaks.n_hits, r.n_leaks_final);
+    fmt::print("dedup: {} paragraphs, {} documents removed; {:.1f} s\n", r.dedup.n_paragraphs_removed,
+               r.dedup.n_docs_removed, r.seconds);
   });
 }
 

@@ -27,31 +27,32 @@ struct DataListOptions {
 };
 
 struct DataShowOptions {
-  std::string task;             // built-in name, jsonl:PATH, sciq:PATH, ...
-  std::string split = "test";   // part to print
-  int64_t n = 5;                // examples to print
-  int64_t seed = 0;             // split seed
-  std::string data;             // data root
-  int64_t n_train1 = -1;        // cap on train half 1; -1 = all
-  int64_t n_train2 = -1;        // cap on train half 2; -1 = all
-  int64_t n_test = -1;          // cap on test; -1 = all
-  double val_fraction = 0.0;    // share of half 2 carved as validation
-  double test_fraction = 0.2;   // test share when the task has no fixed test set
-  bool balance = false;         // downsample the majority class per part
+  std::string task;            // built-in name, jsonl:PATH, sciq:PATH, ...
+  std::string split = "test";  // part to print
+  int64_t n = 5;               // examples to print
+  int64_t seed = 0;            // split seed
+  std::string data;            // data root
+  int64_t n_train1 = -1;       // cap on train half 1; -1 = all
+  int64_t n_train2 = -1;       // cap on train half 2; -1 = all
+  int64_t n_test = -1;         // cap on test; -1 = all
+  double val_fraction = 0.0;   // share of half 2 carved as validation
+  double test_fraction = 0.2;  // test share when the task has no fixed test set
+  bool balance = false;        // downsample the majority class per part
   static const config::Schema<DataShowOptions>& schema() {
     using O = DataShowOptions;
-    static const auto s = config::Schema<O>()
-        .field("task", &O::task, "task: built-in name, jsonl:PATH, sciq:PATH, ...")
-        .field("split", &O::split, "part to print", {"train1", "train2", "val", "test"})
-        .field("n", &O::n, "examples to print")
-        .field("seed", &O::seed, "split seed")
-        .field("data", &O::data, kDataHelp)
-        .field("n_train1", &O::n_train1, "cap on train half 1 (-1 = all)")
-        .field("n_train2", &O::n_train2, "cap on train half 2 (-1 = all)")
-        .field("n_test", &O::n_test, "cap on test (-1 = all)")
-        .field("val_fraction", &O::val_fraction, "share of half 2 carved as validation")
-        .field("test_fraction", &O::test_fraction, "test share when the task has no fixed test set")
-        .field("balance", &O::balance, "downsample the majority class in each part");
+    static const auto s =
+        config::Schema<O>()
+            .field("task", &O::task, "task: built-in name, jsonl:PATH, sciq:PATH, ...")
+            .field("split", &O::split, "part to print", {"train1", "train2", "val", "test"})
+            .field("n", &O::n, "examples to print")
+            .field("seed", &O::seed, "split seed")
+            .field("data", &O::data, kDataHelp)
+            .field("n_train1", &O::n_train1, "cap on train half 1 (-1 = all)")
+            .field("n_train2", &O::n_train2, "cap on train half 2 (-1 = all)")
+            .field("n_test", &O::n_test, "cap on test (-1 = all)")
+            .field("val_fraction", &O::val_fraction, "share of half 2 carved as validation")
+            .field("test_fraction", &O::test_fraction, "test share when the task has no fixed test set")
+            .field("balance", &O::balance, "downsample the majority class in each part");
     return s;
   }
 };
@@ -64,10 +65,10 @@ struct DataPrepareOptions {
   static const config::Schema<DataPrepareOptions>& schema() {
     using O = DataPrepareOptions;
     static const auto s = config::Schema<O>()
-        .field("data", &O::data, kDataHelp)
-        .field("seed", &O::seed, "builder seed (test sets depend on it)")
-        .field("force", &O::force, "rebuild tasks that are already prepared")
-        .field("tasks", &O::tasks, "only these built-in tasks (comma-separated; empty = all)");
+                              .field("data", &O::data, kDataHelp)
+                              .field("seed", &O::seed, "builder seed (test sets depend on it)")
+                              .field("force", &O::force, "rebuild tasks that are already prepared")
+                              .field("tasks", &O::tasks, "only these built-in tasks (comma-separated; empty = all)");
     return s;
   }
 };
@@ -112,11 +113,12 @@ void register_data(CLI::App& app) {
     const data::Split split = data::make_split(task, so);
     fmt::print("task {}: {}\n{}\n{}\n", task.name, task.description, split.report.summary(),
                data::format_part_stats(data::split_stats(split)));
-    fmt::print("{}", data::format_examples(data::split_part(split, o.split), static_cast<size_t>(std::max<int64_t>(0, o.n))));
+    fmt::print("{}",
+               data::format_examples(data::split_part(split, o.split), static_cast<size_t>(std::max<int64_t>(0, o.n))));
   });
 
-  CLI::App* prepare = data->add_subcommand(
-      "prepare", "Build the built-in tasks from data/raw (after scripts/fetch_data.sh)");
+  CLI::App* prepare =
+      data->add_subcommand("prepare", "Build the built-in tasks from data/raw (after scripts/fetch_data.sh)");
   on_run(prepare, config::bind_cli<DataPrepareOptions>(*prepare), [](const DataPrepareOptions& o) {
     data::PrepareOptions po;
     po.data_root = data::resolve_data_root(o.data);
@@ -124,10 +126,9 @@ void register_data(CLI::App& app) {
     po.force = o.force;
     po.tasks = o.tasks;
     for (const auto& r : data::prepare_builtin_tasks(po)) {
-      fmt::print("{:<12} {:<8} train {:>6} ({:.1f}% label 1)  test {:>5} ({:.1f}% label 1)  {:.1f} s\n",
-                 r.task, r.skipped ? "kept" : "prepared", r.manifest.train.n,
-                 100 * r.manifest.train.frac_label1(), r.manifest.test.n,
-                 100 * r.manifest.test.frac_label1(), r.seconds);
+      fmt::print("{:<12} {:<8} train {:>6} ({:.1f}% label 1)  test {:>5} ({:.1f}% label 1)  {:.1f} s\n", r.task,
+                 r.skipped ? "kept" : "prepared", r.manifest.train.n, 100 * r.manifest.train.frac_label1(),
+                 r.manifest.test.n, 100 * r.manifest.test.frac_label1(), r.seconds);
     }
   });
 }

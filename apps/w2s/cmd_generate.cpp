@@ -17,12 +17,13 @@ struct GenerateOptions {
   std::string dtype = "float32";  // compute dtype
   bool stop_at_eos = true;        // stop when the model emits its end-of-text token
   static const config::Schema<GenerateOptions>& schema() {
-    static const auto s = config::Schema<GenerateOptions>()
-        .field("model", &GenerateOptions::model, "checkpoint folder with tokenizer")
-        .field("prompt", &GenerateOptions::prompt, "text to continue")
-        .field("max_new", &GenerateOptions::max_new, "new tokens at most")
-        .field("dtype", &GenerateOptions::dtype, "compute dtype", {"float32", "bfloat16", "float16"})
-        .field("stop_at_eos", &GenerateOptions::stop_at_eos, "stop at the end-of-text token");
+    static const auto s =
+        config::Schema<GenerateOptions>()
+            .field("model", &GenerateOptions::model, "checkpoint folder with tokenizer")
+            .field("prompt", &GenerateOptions::prompt, "text to continue")
+            .field("max_new", &GenerateOptions::max_new, "new tokens at most")
+            .field("dtype", &GenerateOptions::dtype, "compute dtype", {"float32", "bfloat16", "float16"})
+            .field("stop_at_eos", &GenerateOptions::stop_at_eos, "stop at the end-of-text token");
     return s;
   }
 };
@@ -31,7 +32,8 @@ void run(const GenerateOptions& o) {
   check(!o.model.empty(), "generate: give a checkpoint folder");
   check(o.max_new >= 0, "generate: --max-new must be >= 0");
   const auto tok = tokenizer::Tokenizer::from_dir(o.model);
-  auto model = models::load_model(o.model, {.dtype = models::parse_float_dtype(o.dtype, "--dtype"), .device = torch::kCPU, .extra_prefixes = {}});
+  auto model = models::load_model(
+      o.model, {.dtype = models::parse_float_dtype(o.dtype, "--dtype"), .device = torch::kCPU, .extra_prefixes = {}});
   auto ids = tok.encode(o.prompt);
   if (ids.empty()) {
     const auto start = tok.bos_id() ? tok.bos_id() : tok.eos_id();

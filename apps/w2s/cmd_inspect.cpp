@@ -17,8 +17,8 @@ struct InspectOptions {
   bool json = false;  // print JSON instead of text
   static const config::Schema<InspectOptions>& schema() {
     static const auto s = config::Schema<InspectOptions>()
-        .field("model", &InspectOptions::model, "checkpoint folder (config.json, *.safetensors)")
-        .field("json", &InspectOptions::json, "print JSON instead of text");
+                              .field("model", &InspectOptions::model, "checkpoint folder (config.json, *.safetensors)")
+                              .field("json", &InspectOptions::json, "print JSON instead of text");
     return s;
   }
 };
@@ -70,20 +70,18 @@ void run(const InspectOptions& o) {
     return;
   }
   fmt::print("{}\n", j["path"].get<std::string>());
-  fmt::print("  architecture    {} ({} layers, d_model {}, {} heads{}, d_ff {}, {})\n", cfg.model_type,
-             cfg.n_layer, cfg.d_model, cfg.n_head,
-             cfg.n_head_kv != cfg.n_head ? fmt::format(" / {} kv", cfg.n_head_kv) : "", cfg.d_ff,
-             cfg.activation);
-  fmt::print("  parameters      {} total, {} non-embedding\n", human(count.total),
-             human(count.non_embedding));
-  fmt::print("  vocabulary      {} (embeddings {})\n", cfg.vocab_size,
-             cfg.tie_embeddings ? "tied" : "untied");
+  fmt::print("  architecture    {} ({} layers, d_model {}, {} heads{}, d_ff {}, {})\n", cfg.model_type, cfg.n_layer,
+             cfg.d_model, cfg.n_head, cfg.n_head_kv != cfg.n_head ? fmt::format(" / {} kv", cfg.n_head_kv) : "",
+             cfg.d_ff, cfg.activation);
+  fmt::print("  parameters      {} total, {} non-embedding\n", human(count.total), human(count.non_embedding));
+  fmt::print("  vocabulary      {} (embeddings {})\n", cfg.vocab_size, cfg.tie_embeddings ? "tied" : "untied");
   fmt::print("  context length  {}\n", cfg.n_ctx);
   std::string dt;
-  for (const auto& [k, v] : summary.elements_by_dtype) dt += fmt::format("{}{} ({})", dt.empty() ? "" : ", ", k, human(v));
+  for (const auto& [k, v] : summary.elements_by_dtype)
+    dt += fmt::format("{}{} ({})", dt.empty() ? "" : ", ", k, human(v));
   fmt::print("  stored dtypes   {}\n", dt);
-  fmt::print("  files           {} file(s), {} tensors, {:.1f} MB\n", summary.files.size(),
-             summary.n_tensors, summary.n_bytes / 1e6);
+  fmt::print("  files           {} file(s), {} tensors, {:.1f} MB\n", summary.files.size(), summary.n_tensors,
+             summary.n_bytes / 1e6);
   if (j["tokenizer"].is_null()) {
     fmt::print("  tokenizer       none ({})\n", j["tokenizer_error"].get<std::string>());
   } else {

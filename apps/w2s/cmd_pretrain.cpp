@@ -9,17 +9,18 @@
 namespace w2s::app {
 
 void register_pretrain(CLI::App& app) {
-  auto* cmd = app.add_subcommand(
-      "pretrain", "train a language model (from scratch, or --init DIR for generative finetuning); "
-                  "rerun to resume");
+  auto* cmd = app.add_subcommand("pretrain",
+                                 "train a language model (from scratch, or --init DIR for generative finetuning); "
+                                 "rerun to resume");
   auto bind = config::bind_cli_with_config<train::PretrainOptions>(*cmd, false);
   cmd->callback([bind] {
     const auto o = bind->resolve();
     if (bind->dump_requested()) return fmt::print("{}", config::dump_toml(o, bind->schema()));
     const auto r = train::pretrain(o);
-    fmt::print("pretrain: {} steps, {} tokens; held-out {:.4f} nats/token, {:.4f} bits/byte; "
-               "{:.0f} tokens/s; {}\n", r.steps, r.tokens_seen, r.heldout_loss, r.heldout_bits_per_byte,
-               r.tokens_per_second, o.out);
+    fmt::print(
+        "pretrain: {} steps, {} tokens; held-out {:.4f} nats/token, {:.4f} bits/byte; "
+        "{:.0f} tokens/s; {}\n",
+        r.steps, r.tokens_seen, r.heldout_loss, r.heldout_bits_per_byte, r.tokens_per_second, o.out);
   });
 }
 

@@ -47,13 +47,14 @@ void register_quickstart(CLI::App& app) {
     for (const auto& m : o.models)
       check(fs::exists(models::backbone_dir(m)),
             "model {} not found: the built-in family ships in models/ (models/MODEL_CARD.md); to build it "
-            "yourself run `bash scripts/train_family.sh && bash scripts/ship_family.sh`", m);
+            "yourself run `bash scripts/train_family.sh && bash scripts/ship_family.sh`",
+            m);
     const std::string toml = config::dump_toml(o, sweep::SweepOptions::schema());
     if (cli->dump_requested()) return fmt::print("{}", toml);
     if (cli->output() == sweep::Output::bar) {
       const std::string file = cli->config_file();
-      fmt::print("w2s quickstart: {} ({} models × {} seeds × losses {} on {})\n", file, o.models.size(),
-                 o.seeds.size(), fmt::join(o.losses, ", "), fmt::join(o.tasks, ", "));
+      fmt::print("w2s quickstart: {} ({} models × {} seeds × losses {} on {})\n", file, o.models.size(), o.seeds.size(),
+                 fmt::join(o.losses, ", "), fmt::join(o.tasks, ", "));
       std::istringstream lines(read_file(file));  // the config as written (--dump-config: every key)
       for (std::string line; std::getline(lines, line);) fmt::print("  | {}\n", line);
       fmt::print("  models: {}\n  runs:   {} (rerun to resume; finished stages are reused)\n\n",

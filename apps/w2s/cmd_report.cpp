@@ -19,19 +19,20 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ReportCliOptions {
-  std::string results;             // results JSON file, or a runs folder holding results.json
-  std::string out;                 // output file; empty: html → <folder>/report.html, else stdout
-  std::string format = "html";     // html | md | csv | json | text
-  std::string table = "pgr";       // for md/csv/json/text: pgr | runs | grid (text only)
+  std::string results;               // results JSON file, or a runs folder holding results.json
+  std::string out;                   // output file; empty: html → <folder>/report.html, else stdout
+  std::string format = "html";       // html | md | csv | json | text
+  std::string table = "pgr";         // for md/csv/json/text: pgr | runs | grid (text only)
   std::string title = "w2s report";  // HTML page title
   static const config::Schema<ReportCliOptions>& schema() {
     using O = ReportCliOptions;
-    static const auto s = config::Schema<O>()
-        .field("results", &O::results, "results JSON file, or a runs folder with results.json")
-        .field("out", &O::out, "output file (default: html → <folder>/report.html, others → stdout)")
-        .field("format", &O::format, "output format", {"html", "md", "csv", "json", "text"})
-        .field("table", &O::table, "table to print for md/csv/json/text", {"pgr", "runs", "grid"})
-        .field("title", &O::title, "HTML page title");
+    static const auto s =
+        config::Schema<O>()
+            .field("results", &O::results, "results JSON file, or a runs folder with results.json")
+            .field("out", &O::out, "output file (default: html → <folder>/report.html, others → stdout)")
+            .field("format", &O::format, "output format", {"html", "md", "csv", "json", "text"})
+            .field("table", &O::table, "table to print for md/csv/json/text", {"pgr", "runs", "grid"})
+            .field("title", &O::title, "HTML page title");
     return s;
   }
 };
@@ -78,8 +79,8 @@ void run(const ReportCliOptions& o) {
 }  // namespace
 
 void register_report(CLI::App& app) {
-  auto* cmd = app.add_subcommand(
-      "report", "HTML report (inline SVG figures) or PGR / run tables from a sweep's results");
+  auto* cmd =
+      app.add_subcommand("report", "HTML report (inline SVG figures) or PGR / run tables from a sweep's results");
   auto bind = config::bind_cli<ReportCliOptions>(*cmd, {"results"});
   cmd->callback([bind] {
     const auto o = bind->resolve();

@@ -24,12 +24,13 @@ struct ResultsOptions {
   bool gt = false;              // each model's ground-truth accuracy
   static const config::Schema<ResultsOptions>& schema() {
     using O = ResultsOptions;
-    static const auto s = config::Schema<O>()
-        .field("runs_dir", &O::runs_dir,
-               "a sweep's runs_dir (holds sweep.toml; every sweep of the same experiment run into it counts)")
-        .field("format", &O::format, "table format", {"text", "md", "csv", "json"})
-        .field("runs", &O::runs, "print every stage instead of the PGR table")
-        .field("gt", &O::gt, "print each model's ground-truth accuracy (mean ± SE over seeds)");
+    static const auto s =
+        config::Schema<O>()
+            .field("runs_dir", &O::runs_dir,
+                   "a sweep's runs_dir (holds sweep.toml; every sweep of the same experiment run into it counts)")
+            .field("format", &O::format, "table format", {"text", "md", "csv", "json"})
+            .field("runs", &O::runs, "print every stage instead of the PGR table")
+            .field("gt", &O::gt, "print each model's ground-truth accuracy (mean ± SE over seeds)");
     return s;
   }
 };
@@ -49,7 +50,7 @@ void register_results(CLI::App& app) {
     const auto results = sweep::collect_results(sweep::folder_configs(o.runs_dir));
     report::save_results(results, fs::path(o.runs_dir) / "results.json");
     fmt::print("{}", o.runs ? report::format_runs_table(results, format)
-                   : o.gt   ? report::format_gt_table(results, format)
+                     : o.gt ? report::format_gt_table(results, format)
                             : report::format_pgr_table(results, format));
   });
 }

@@ -16,10 +16,11 @@ struct PairFlags {
   std::string weak_labels;  // train the student on this weak-label JSONL instead
   static const config::Schema<PairFlags>& schema() {
     using O = PairFlags;
-    static const auto s = config::Schema<O>()
-        .field("weak", &O::weak, "weak model folder (else the first of `models`)")
-        .field("strong", &O::strong, "strong model folder (else the last of `models`)")
-        .field("weak_labels", &O::weak_labels, "train the student on this weak-label JSONL (txt, soft_label, ...)");
+    static const auto s =
+        config::Schema<O>()
+            .field("weak", &O::weak, "weak model folder (else the first of `models`)")
+            .field("strong", &O::strong, "strong model folder (else the last of `models`)")
+            .field("weak_labels", &O::weak_labels, "train the student on this weak-label JSONL (txt, soft_label, ...)");
     return s;
   }
 };

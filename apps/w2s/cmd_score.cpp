@@ -22,13 +22,13 @@ struct ScoreOptions {
   bool per_token = true;          // print the per-token table (text mode)
   static const config::Schema<ScoreOptions>& schema() {
     static const auto s = config::Schema<ScoreOptions>()
-        .field("model", &ScoreOptions::model, "checkpoint folder with tokenizer")
-        .field("text", &ScoreOptions::text, "text to score")
-        .field("file", &ScoreOptions::file, "score this file's contents instead")
-        .field("dtype", &ScoreOptions::dtype, "compute dtype", {"float32", "bfloat16", "float16"})
-        .field("device", &ScoreOptions::device, "device", {"cpu", "cuda"})
-        .field("json", &ScoreOptions::json, "print JSON")
-        .field("per_token", &ScoreOptions::per_token, "print every token's loss");
+                              .field("model", &ScoreOptions::model, "checkpoint folder with tokenizer")
+                              .field("text", &ScoreOptions::text, "text to score")
+                              .field("file", &ScoreOptions::file, "score this file's contents instead")
+                              .field("dtype", &ScoreOptions::dtype, "compute dtype", {"float32", "bfloat16", "float16"})
+                              .field("device", &ScoreOptions::device, "device", {"cpu", "cuda"})
+                              .field("json", &ScoreOptions::json, "print JSON")
+                              .field("per_token", &ScoreOptions::per_token, "print every token's loss");
     return s;
   }
 };
@@ -41,7 +41,9 @@ void run(const ScoreOptions& o) {
   check(!o.model.empty(), "score: give a checkpoint folder");
   check(o.text.empty() != o.file.empty(), "score: give exactly one of --text or --file");
   const auto tok = tokenizer::Tokenizer::from_dir(o.model);
-  auto model = models::load_model(o.model, {.dtype = models::parse_float_dtype(o.dtype, "--dtype"), .device = train::resolve_compute(o.device, "float32").device, .extra_prefixes = {}});
+  auto model = models::load_model(o.model, {.dtype = models::parse_float_dtype(o.dtype, "--dtype"),
+                                            .device = train::resolve_compute(o.device, "float32").device,
+                                            .extra_prefixes = {}});
   const std::string text = o.file.empty() ? o.text : read_file(o.file);
   const auto s = eval::score_text(*model, tok, text);
   if (o.json) {
@@ -60,8 +62,8 @@ void run(const ScoreOptions& o) {
     for (size_t i = 0; i < s.tokens.size(); ++i)
       fmt::print("{:>6} {:>8} {:>9.4f}  {}\n", i, s.tokens[i].id, s.tokens[i].nats, quoted(s.tokens[i].piece));
   }
-  fmt::print("{} tokens scored, {} bytes: {:.4f} nats/token, {:.4f} bits/byte\n", s.tokens.size(),
-             s.n_bytes, s.nats_per_token(), s.bits_per_byte());
+  fmt::print("{} tokens scored, {} bytes: {:.4f} nats/token, {:.4f} bits/byte\n", s.tokens.size(), s.n_bytes,
+             s.nats_per_token(), s.bits_per_byte());
 }
 
 }  // namespace

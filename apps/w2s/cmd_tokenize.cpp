@@ -16,11 +16,12 @@ struct TokenizeOptions {
   std::string file;   // or: a file whose contents to encode
   bool json = false;  // print JSON {"ids": [...], "pieces": [...]}
   static const config::Schema<TokenizeOptions>& schema() {
-    static const auto s = config::Schema<TokenizeOptions>()
-        .field("model", &TokenizeOptions::model, "folder with tokenizer.json or vocab.json+merges.txt")
-        .field("text", &TokenizeOptions::text, "text to encode")
-        .field("file", &TokenizeOptions::file, "encode this file's contents instead")
-        .field("json", &TokenizeOptions::json, "print JSON");
+    static const auto s =
+        config::Schema<TokenizeOptions>()
+            .field("model", &TokenizeOptions::model, "folder with tokenizer.json or vocab.json+merges.txt")
+            .field("text", &TokenizeOptions::text, "text to encode")
+            .field("file", &TokenizeOptions::file, "encode this file's contents instead")
+            .field("json", &TokenizeOptions::json, "print JSON");
     return s;
   }
 };
@@ -43,8 +44,7 @@ void run(const TokenizeOptions& o) {
              ids.empty() ? 0.0 : static_cast<double>(text.size()) / ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
     fmt::print("{:>6} {:>8}  {}\n", i, ids[i],
-               nlohmann::json(tok.decode({ids[i]})).dump(-1, ' ', false,
-                                                          nlohmann::json::error_handler_t::replace));
+               nlohmann::json(tok.decode({ids[i]})).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 }
 

@@ -22,13 +22,14 @@ struct TokenizerTrainOptions {
   int64_t threads = 0;                                          // word-counting threads; 0 = all
   static const config::Schema<TokenizerTrainOptions>& schema() {
     using O = TokenizerTrainOptions;
-    static const auto s = config::Schema<O>()
-        .field("input", &O::input, "UTF-8 text files to train on (comma-separated)")
-        .field("out", &O::out, "output tokenizer.json path")
-        .field("vocab_size", &O::vocab_size, "final vocabulary size: 256 bytes + merges + special tokens")
-        .field("min_frequency", &O::min_frequency, "stop when the best pair occurs fewer times than this")
-        .field("special_tokens", &O::special_tokens, "special tokens, ids after the merges")
-        .field("threads", &O::threads, "word-counting threads (0 = all cores)");
+    static const auto s =
+        config::Schema<O>()
+            .field("input", &O::input, "UTF-8 text files to train on (comma-separated)")
+            .field("out", &O::out, "output tokenizer.json path")
+            .field("vocab_size", &O::vocab_size, "final vocabulary size: 256 bytes + merges + special tokens")
+            .field("min_frequency", &O::min_frequency, "stop when the best pair occurs fewer times than this")
+            .field("special_tokens", &O::special_tokens, "special tokens, ids after the merges")
+            .field("threads", &O::threads, "word-counting threads (0 = all cores)");
     return s;
   }
 };

@@ -10,14 +10,14 @@ void register_inspect(CLI::App& app);
 void register_tokenize(CLI::App& app);
 void register_score(CLI::App& app);
 void register_generate(CLI::App& app);
-void register_data(CLI::App& app);       // w2s data list | show
-void register_corpus(CLI::App& app);     // w2s corpus build
-void register_tokenizer(CLI::App& app);  // w2s tokenizer train
-void register_pretrain(CLI::App& app);   // w2s pretrain CONFIG
-void register_run(CLI::App& app);        // w2s run [CONFIG] --weak DIR --strong DIR
-void register_sweep(CLI::App& app);      // w2s sweep CONFIG [--shard I/N]
-void register_results(CLI::App& app);    // w2s results RUNS_DIR
-void register_report(CLI::App& app);     // w2s report RUNS_DIR|RESULTS
-void register_quickstart(CLI::App& app); // w2s quickstart [--full]
+void register_data(CLI::App& app);        // w2s data list | show
+void register_corpus(CLI::App& app);      // w2s corpus build
+void register_tokenizer(CLI::App& app);   // w2s tokenizer train
+void register_pretrain(CLI::App& app);    // w2s pretrain CONFIG
+void register_run(CLI::App& app);         // w2s run [CONFIG] --weak DIR --strong DIR
+void register_sweep(CLI::App& app);       // w2s sweep CONFIG [--shard I/N]
+void register_results(CLI::App& app);     // w2s results RUNS_DIR
+void register_report(CLI::App& app);      // w2s report RUNS_DIR|RESULTS
+void register_quickstart(CLI::App& app);  // w2s quickstart [--full]
 
 }  // namespace w2s::app

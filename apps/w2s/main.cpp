@@ -16,12 +16,11 @@ int main(int argc, char** argv) {
   CLI::App app("w2s — weak-to-strong generalization experiments (Burns et al., 2023)", "w2s");
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the subcommand
-  app.set_version_flag("--version", std::string("w2s ") + w2s::version() + " (commit " +
-                                        w2s::git_commit() + ")");
+  app.set_version_flag("--version", std::string("w2s ") + w2s::version() + " (commit " + w2s::git_commit() + ")");
   // Global options take effect as soon as they are parsed, before any subcommand runs.
   w2s::set_threads(0);
-  app.add_option_function<int>("--threads", [](int n) { w2s::set_threads(n); },
-                               "intra-op CPU threads (default: all cores)");
+  app.add_option_function<int>(
+      "--threads", [](int n) { w2s::set_threads(n); }, "intra-op CPU threads (default: all cores)");
   app.add_option_function<std::string>(
       "--log-level", [](const std::string& l) { w2s::log::set_level(w2s::log::parse_level(l)); },
       "debug|info|warn|error|off (default: info)");

@@ -12,9 +12,10 @@ namespace fs = std::filesystem;
 namespace w2s::app {
 
 const config::Schema<ProgressFlags>& ProgressFlags::schema() {
-  static const auto s = config::Schema<ProgressFlags>()
-      .field("quiet", &ProgressFlags::quiet, "no progress output (only the final table)")
-      .field("jsonl", &ProgressFlags::jsonl, "one JSON object per stage event on stdout (for scripts)");
+  static const auto s =
+      config::Schema<ProgressFlags>()
+          .field("quiet", &ProgressFlags::quiet, "no progress output (only the final table)")
+          .field("jsonl", &ProgressFlags::jsonl, "one JSON object per stage event on stdout (for scripts)");
   return s;
 }
 

@@ -17,8 +17,8 @@ TEST(CliReference, DocsCliMdIsTheCurrentHelpText) {
   ASSERT_TRUE(fs::exists(exe)) << exe << " not built";
   test::TempDir tmp;
   const fs::path fresh = tmp / "cli.md", log = tmp / "log.txt";
-  const std::string cmd = "bash '" + (test::source_dir() / "scripts/cli_reference.sh").string() + "' '" +
-                          exe.string() + "' '" + fresh.string() + "' >'" + log.string() + "' 2>&1";
+  const std::string cmd = "bash '" + (test::source_dir() / "scripts/cli_reference.sh").string() + "' '" + exe.string() +
+                          "' '" + fresh.string() + "' >'" + log.string() + "' 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << read_file(log);
   const std::string committed = read_file(test::source_dir() / "docs/cli.md");
   const std::string current = read_file(fresh);

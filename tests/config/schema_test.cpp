@@ -14,8 +14,8 @@ namespace {
 using test::error_of;
 
 struct Optim {
-  double lr_peak = 1e-3;          // peak learning rate
-  int64_t warmup_steps = 10;      // linear warmup
+  double lr_peak = 1e-3;      // peak learning rate
+  int64_t warmup_steps = 10;  // linear warmup
   static const Schema<Optim>& schema() {
     static const auto s = Schema<Optim>()
                               .field("lr_peak", &Optim::lr_peak, "peak learning rate")
@@ -25,13 +25,13 @@ struct Optim {
 };
 
 struct Opts {
-  std::string model = "models/tiny";          // checkpoint folder
-  int threads = 0;                            // 0 = all cores
-  bool verbose = false;                       // more logging
-  std::string loss = "xent";                  // loss name
+  std::string model = "models/tiny";             // checkpoint folder
+  int threads = 0;                               // 0 = all cores
+  bool verbose = false;                          // more logging
+  std::string loss = "xent";                     // loss name
   std::vector<std::string> tasks = {"reviews"};  // tasks to run
-  std::vector<int64_t> seeds = {0, 1, 2};     // seeds
-  Optim optim;                                // optimizer
+  std::vector<int64_t> seeds = {0, 1, 2};        // seeds
+  Optim optim;                                   // optimizer
   static const Schema<Opts>& schema() {
     static const auto s = Schema<Opts>()
                               .field("model", &Opts::model, "checkpoint folder")
@@ -47,13 +47,16 @@ struct Opts {
 
 TEST(Config, TomlAppliesNestedAndListValues) {
   Opts o;
-  apply(o, Opts::schema(), parse_toml_string(R"(
+  apply(o, Opts::schema(),
+        parse_toml_string(R"(
 model = "m"
 seeds = [4, 5]
 tasks = "spam"
 [optim]
 lr_peak = 3
-)", "t.toml"), "t.toml");
+)",
+                          "t.toml"),
+        "t.toml");
   EXPECT_EQ(o.model, "m");
   EXPECT_EQ(o.seeds, (std::vector<int64_t>{4, 5}));
   EXPECT_EQ(o.tasks, (std::vector<std::string>{"spam"}));
@@ -63,7 +66,8 @@ lr_peak = 3
 
 TEST(Config, UnknownKeySuggestsClosest) {
   Opts o;
-  auto msg = error_of([&] { apply(o, Opts::schema(), parse_toml_string("[optim]\nlr_peek = 1\n", "x.toml"), "x.toml"); });
+  auto msg =
+      error_of([&] { apply(o, Opts::schema(), parse_toml_string("[optim]\nlr_peek = 1\n", "x.toml"), "x.toml"); });
   EXPECT_NE(msg.find("x.toml"), std::string::npos) << msg;
   EXPECT_NE(msg.find("optim.lr_peek"), std::string::npos) << msg;
   EXPECT_NE(msg.find("did you mean 'optim.lr_peak'"), std::string::npos) << msg;

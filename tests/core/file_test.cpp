@@ -16,7 +16,10 @@ TEST(File, AtomicWriteReplacesContentAndLeavesNoTemporary) {
   write_file_atomic(path, "second, longer");
   EXPECT_EQ(read_file(path), "second, longer");
   int n = 0;
-  for (auto& e : std::filesystem::directory_iterator(path.parent_path())) { (void)e; ++n; }
+  for (auto& e : std::filesystem::directory_iterator(path.parent_path())) {
+    (void)e;
+    ++n;
+  }
   EXPECT_EQ(n, 1);
 }
 

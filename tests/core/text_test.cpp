@@ -24,11 +24,11 @@ TEST(Utf8, EachMaximalSubpartBecomesOneReplacement) {
     size_t n;
   };
   const Case cases[] = {
-      {"\xC3\x28", kFffd + "(", 1},                // lead byte without continuation
-      {"\xC0\xAF", kFffd + kFffd, 2},              // overlong: C0 never starts a sequence
-      {"\xED\xA0\x80", kFffd + kFffd + kFffd, 3},  // surrogate U+D800
-      {"ab\xE2\x82", "ab" + kFffd, 1},             // truncated at the end
-      {"\xE2\x82(", kFffd + "(", 1},               // truncated before ASCII
+      {"\xC3\x28", kFffd + "(", 1},                            // lead byte without continuation
+      {"\xC0\xAF", kFffd + kFffd, 2},                          // overlong: C0 never starts a sequence
+      {"\xED\xA0\x80", kFffd + kFffd + kFffd, 3},              // surrogate U+D800
+      {"ab\xE2\x82", "ab" + kFffd, 1},                         // truncated at the end
+      {"\xE2\x82(", kFffd + "(", 1},                           // truncated before ASCII
       {"\xF4\x90\x80\x80", kFffd + kFffd + kFffd + kFffd, 4},  // above U+10FFFF
       {"\xFF", kFffd, 1},
       {"x\x80y", "x" + kFffd + "y", 1},  // stray continuation byte
@@ -111,7 +111,7 @@ TEST(Text, EditDistanceAndClosestName) {
   EXPECT_EQ(closest_name("reveiws", {"reviews", "spam", "definitions"}), "reviews");
   EXPECT_EQ(closest_name("spma", {"reviews", "spam"}), "spam");
   EXPECT_EQ(closest_name("zzzzzz", {"reviews", "spam"}), "");  // nothing close
-  EXPECT_EQ(closest_name("ab", {"xy", "ay"}), "ay");            // ties: the closest, then the first
+  EXPECT_EQ(closest_name("ab", {"xy", "ay"}), "ay");           // ties: the closest, then the first
 }
 
 TEST(Text, FastAsciiPathFindsAnInvalidByteAfterIt) {

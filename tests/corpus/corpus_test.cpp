@@ -7,13 +7,13 @@
 #include "test_support.h"
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
-#include "w2s/data/builtin_tasks.h"
+#include "w2s/core/sha256.h"
 #include "w2s/corpus/corpus.h"
+#include "w2s/corpus/leak_check.h"
 #include "w2s/corpus/sources.h"
 #include "w2s/data/builtin/definitions.h"
-#include "w2s/corpus/leak_check.h"
+#include "w2s/data/builtin_tasks.h"
 #include "w2s/data/manifest.h"
-#include "w2s/core/sha256.h"
 #include "w2s/data/raw/wordnet.h"
 
 namespace fs = std::filesystem;
@@ -44,7 +44,9 @@ TEST(LeakCheck, LongProbesAreFoundAsSubstringsAtWordBoundaries) {
   const LeakDetector d({probe(test_text)});
   EXPECT_EQ(d.n_substring_probes(), 1u);
   EXPECT_EQ(d.find("Haematuria: The presence of blood in the\nurine; often a symptom of urinary "
-                   "disease. Compare ...").size(), 1u);
+                   "disease. Compare ...")
+                .size(),
+            1u);
   EXPECT_TRUE(d.find("the presence of blood in the urine; often a symptom").empty());  // partial
   EXPECT_TRUE(d.find("xthe presence of blood in the urine; often a symptom of urinary disease").empty());
   EXPECT_TRUE(d.find("the presence of blood in the urine; often a symptom of urinary diseases").empty());
@@ -68,8 +70,9 @@ TEST(LeakCheck, RemovalDropsLinesThenDocuments) {
   const LeakDetector d({probe(body)});
   std::vector<CorpusDocument> docs = {
       doc("a", "Line one is fine.\n" + body + "\nLine three is fine."),  // the line goes
-      doc("b", "Intro paragraph.\n\nDear friend, you have been selected to receive\na free cruise to "
-               "the Bahamas.\n\nOutro."),  // spans lines: the paragraph goes
+      doc("b",
+          "Intro paragraph.\n\nDear friend, you have been selected to receive\na free cruise to "
+          "the Bahamas.\n\nOutro."),  // spans lines: the paragraph goes
       doc("c", "Nothing to see here."),
       doc("d", "DEAR FRIEND, you have   been selected to receive a free cruise to the Bahamas."),
   };
@@ -103,14 +106,13 @@ TEST(LeakCheck, ProbesFromTestSetsIncludeDefinitions) {
 // ---- dedup, held-out, file form -------------------------------------------------------------------
 
 TEST(Corpus, DedupRemovesRepeatedParagraphsAndDocuments) {
-  const std::string footer =
-      "_______________________________________________ Mailing list: unsubscribe at example.org";
+  const std::string footer = "_______________________________________________ Mailing list: unsubscribe at example.org";
   std::vector<CorpusDocument> docs = {
       doc("email", "First message.\n\n" + footer),
-      doc("email", "Second message.\n\n" + footer),  // footer repeated: dropped
+      doc("email", "Second message.\n\n" + footer),    // footer repeated: dropped
       doc("email", "Second   MESSAGE.\n\n" + footer),  // same as doc 2 once the footer goes
-      doc("kjv", "Amen.\n\nAmen."),                   // short paragraphs may repeat
-      doc("kjv", footer),                             // only a repeated paragraph: empty, dropped
+      doc("kjv", "Amen.\n\nAmen."),                    // short paragraphs may repeat
+      doc("kjv", footer),                              // only a repeated paragraph: empty, dropped
   };
   const DedupStats s = dedup_documents(docs, 64);
   EXPECT_EQ(s.n_paragraphs_removed, 3u);
@@ -175,9 +177,8 @@ TEST(CorpusSources, GcideDocumentsFollowTheIndex) {
   };
   EXPECT_EQ(dictd_number(b64(123456)), 123456u);
   EXPECT_THROW(dictd_number("a*b"), w2s::Error);
-  const std::string index = "00-database-info\tA\t" + b64(e0.size()) + "\n" +
-                            "apple\t" + b64(e0.size()) + "\t" + b64(e1.size()) + "\n" +
-                            "Apple\t" + b64(e0.size()) + "\t" + b64(e1.size()) + "\n" +
+  const std::string index = "00-database-info\tA\t" + b64(e0.size()) + "\n" + "apple\t" + b64(e0.size()) + "\t" +
+                            b64(e1.size()) + "\n" + "Apple\t" + b64(e0.size()) + "\t" + b64(e1.size()) + "\n" +
                             "apricot\t" + b64(e0.size() + e1.size()) + "\t" + b64(e2.size()) + "\n";
   w2s::write_file_atomic(dir / "gcide.index", index);
   const auto docs = gcide_documents(dir / "gcide.dict", dir / "gcide.index");
@@ -189,8 +190,8 @@ TEST(CorpusSources, GcideDocumentsFollowTheIndex) {
 TEST(CorpusSources, WordNetDocumentsLeaveOutExcludedDefinitions) {
   const auto synsets = read_wordnet(fixture("wordnet"));
   size_t n_excluded = 0;
-  const auto docs = wordnet_documents(
-      synsets, {"sloping land (especially the slope beside a body of water)"}, 8000, &n_excluded);
+  const auto docs =
+      wordnet_documents(synsets, {"sloping land (especially the slope beside a body of water)"}, 8000, &n_excluded);
   EXPECT_EQ(n_excluded, 1u);
   std::string all;
   for (const auto& d : docs) all += d.text + "\n";
@@ -243,9 +244,10 @@ TEST(Corpus, BuildExcludesTestSetsAndWritesManifest) {
   // A fortune that quotes the test mail (injected leak), a fortune that holds a test definition
   // as a gloss line, and ordinary ones.
   w2s::write_file_atomic(raw / "fortunes" / "misc",
-                         "Fortune one: a penny saved.\n%\nHe said: " + test_body + "\n%\n"
-                         "bank: sloping land (especially the slope beside a body of water)\n%\n"
-                         "Fortune four: fine.\n%\n");
+                         "Fortune one: a penny saved.\n%\nHe said: " + test_body +
+                             "\n%\n"
+                             "bank: sloping land (especially the slope beside a body of water)\n%\n"
+                             "Fortune four: fine.\n%\n");
   // Prepared tasks: the corpus needs every built-in test set.
   auto prepare = [&](const std::string& name, std::vector<Example> test) {
     Task t;
@@ -258,8 +260,8 @@ TEST(Corpus, BuildExcludesTestSetsAndWritesManifest) {
   prepare("spam", {{"spam/spam-1/00001", test_body, 1, ""}});
   prepare("definitions",
           {{"definitions/bank/n/1/1",
-            definitions_text("bank", "noun", "sloping land (especially the slope beside a body of water)"),
-            1, "definitions/bank"}});
+            definitions_text("bank", "noun", "sloping land (especially the slope beside a body of water)"), 1,
+            "definitions/bank"}});
 
   CorpusOptions o;
   o.data_root = root.path();

@@ -119,10 +119,9 @@ TEST(FormatBoolq, PassageThenQuestionLabelIsTheAnswer) {
   const auto out = format_hf_file("boolq", fixture("boolq"), 0, "test").examples;
   ASSERT_EQ(out.size(), 6u);
   expect_row_ids_and_groups(out, "boolq/test/");
-  EXPECT_EQ(
-      out[1].text,
-      "Passage: Penguins are flightless seabirds. Their wings have evolved into flippers that "
-      "make them strong swimmers.\nQuestion: can penguins fly");
+  EXPECT_EQ(out[1].text,
+            "Passage: Penguins are flightless seabirds. Their wings have evolved into flippers that "
+            "make them strong swimmers.\nQuestion: can penguins fly");
   std::vector<int> labels;
   for (const auto& e : out) labels.push_back(e.label);
   EXPECT_EQ(labels, (std::vector<int>{1, 0, 0, 1, 0, 1}));
@@ -175,8 +174,7 @@ TEST(FormatAmazonPolarity, TitleSpaceContentLabelAsGiven) {
   const auto out = format_hf_file("amazon_polarity", fixture("amazon_polarity"), 0).examples;
   ASSERT_EQ(out.size(), 6u);
   expect_row_ids_and_groups(out, "amazon_polarity/train/");
-  EXPECT_EQ(out[0].text,
-            "Works great The kettle boils quickly and shuts off on its own. Very happy with it.");
+  EXPECT_EQ(out[0].text, "Works great The kettle boils quickly and shuts off on its own. Very happy with it.");
   EXPECT_EQ(out[4].text, "Good value Sturdy, cheap and arrived early.");
   std::vector<int> labels;
   for (const auto& e : out) labels.push_back(e.label);
@@ -186,11 +184,10 @@ TEST(FormatAmazonPolarity, TitleSpaceContentLabelAsGiven) {
 TEST(FormatAnli, EntailmentIsLabelOne) {
   const auto out = format_hf_file("anli", fixture("anli"), 0).examples;
   ASSERT_EQ(out.size(), 6u);
-  EXPECT_EQ(
-      out[0].text,
-      "Premise: The Riverside Bridge, opened in 1932, is a steel arch bridge that crosses the "
-      "Ouse in the town centre.\nHypothesis: The Riverside Bridge was opened before 1950.\n\n"
-      "Does the premise entail the hypothesis?");
+  EXPECT_EQ(out[0].text,
+            "Premise: The Riverside Bridge, opened in 1932, is a steel arch bridge that crosses the "
+            "Ouse in the town centre.\nHypothesis: The Riverside Bridge was opened before 1950.\n\n"
+            "Does the premise entail the hypothesis?");
   std::vector<int> labels;
   for (const auto& e : out) labels.push_back(e.label);
   // anli labels 0 (entailment), 1, 2, 0, 2, 1 → binary 1, 0, 0, 1, 0, 0.
@@ -246,27 +243,24 @@ TEST(FormatHf, TaskFromTrainAndTestFiles) {
 TEST(FormatHf, UnknownNameListsKnownFormats) {
   const std::string err = error_of([] { format_hf_file("squad", fixture("sciq"), 0); });
   EXPECT_NE(err.find("unknown Hugging Face dataset format 'squad'"), std::string::npos) << err;
-  EXPECT_NE(err.find("amazon_polarity, anli, boolq, cosmos_qa, hh_rlhf, sciq"), std::string::npos)
-      << err;
-  EXPECT_EQ(hf_format_names(), (std::vector<std::string>{"amazon_polarity", "anli", "boolq",
-                                                         "cosmos_qa", "hh_rlhf", "sciq"}));
+  EXPECT_NE(err.find("amazon_polarity, anli, boolq, cosmos_qa, hh_rlhf, sciq"), std::string::npos) << err;
+  EXPECT_EQ(hf_format_names(),
+            (std::vector<std::string>{"amazon_polarity", "anli", "boolq", "cosmos_qa", "hh_rlhf", "sciq"}));
   EXPECT_EQ(hf_formats().size(), 6u);
 }
 
 TEST(FormatHf, WrongFileOrBadValuesNameFileLineAndField) {
   // A boolq export read as sciq: the missing column is named with the file and line.
   std::string err = error_of([] { format_hf_file("sciq", fixture("boolq"), 0); });
-  EXPECT_NE(err.find(fixture("boolq").string() +
-                     ":1: missing field 'correct_answer' (fields: answer, passage, question)"),
-            std::string::npos)
+  EXPECT_NE(
+      err.find(fixture("boolq").string() + ":1: missing field 'correct_answer' (fields: answer, passage, question)"),
+      std::string::npos)
       << err;
   test::TempDir dir;
-  w2s::io::write_jsonl(dir / "a.jsonl",
-              {nlohmann::json{{"premise", "p"}, {"hypothesis", "h"}, {"label", 3}}});
+  w2s::io::write_jsonl(dir / "a.jsonl", {nlohmann::json{{"premise", "p"}, {"hypothesis", "h"}, {"label", 3}}});
   err = error_of([&] { format_hf_file("anli", dir / "a.jsonl", 0); });
   EXPECT_NE(err.find(":1: field 'label' must be 0 (entailment)"), std::string::npos) << err;
-  w2s::io::write_jsonl(dir / "b.jsonl",
-              {nlohmann::json{{"passage", "p"}, {"question", "q"}, {"answer", "maybe"}}});
+  w2s::io::write_jsonl(dir / "b.jsonl", {nlohmann::json{{"passage", "p"}, {"question", "q"}, {"answer", "maybe"}}});
   err = error_of([&] { format_hf_file("boolq", dir / "b.jsonl", 0); });
   EXPECT_NE(err.find(":1: label 'maybe' in field 'answer' is not 0/1"), std::string::npos) << err;
 }

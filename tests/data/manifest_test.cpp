@@ -9,9 +9,9 @@
 #include "test_support.h"
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
+#include "w2s/core/sha256.h"
 #include "w2s/core/version.h"
 #include "w2s/data/manifest.h"
-#include "w2s/core/sha256.h"
 
 namespace fs = std::filesystem;
 using namespace w2s::data;
@@ -96,4 +96,3 @@ TEST(Manifest, MissingPackagesFileSaysToFetch) {
     EXPECT_NE(std::string(e.what()).find("fetch_data.sh"), std::string::npos) << e.what();
   }
 }
-

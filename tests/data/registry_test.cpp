@@ -73,8 +73,8 @@ TEST(Registry, BuiltinTaskNotPreparedSaysHowToPrepare) {
   LoadTaskOptions o;
   o.data_root = root.path();
   const std::string e = error_of([&] { load_task("reviews", o); });
-  EXPECT_NE(e.find("task 'reviews' is not prepared: run scripts/setup.sh (or w2s data prepare)"),
-            std::string::npos) << e;
+  EXPECT_NE(e.find("task 'reviews' is not prepared: run scripts/setup.sh (or w2s data prepare)"), std::string::npos)
+      << e;
 }
 
 TEST(Registry, LoadsPreparedBuiltinAndListsIt) {
@@ -106,13 +106,14 @@ TEST(Registry, LoadsPreparedBuiltinAndListsIt) {
 
 TEST(Registry, LoadsUserJsonlWithFieldNamesAndTestFile) {
   w2s::test::TempDir dir;
-  w2s::write_file_atomic(dir / "qa.jsonl",
-                         "{\"q\":\"Is water wet?\",\"ok\":true,\"qid\":7}\n{\"q\":\"Is fire cold?\",\"ok\":false,\"qid\":8}\n");
+  w2s::write_file_atomic(
+      dir / "qa.jsonl",
+      "{\"q\":\"Is water wet?\",\"ok\":true,\"qid\":7}\n{\"q\":\"Is fire cold?\",\"ok\":false,\"qid\":8}\n");
   w2s::write_file_atomic(dir / "qa_test.jsonl", "{\"q\":\"Is ice cold?\",\"ok\":1,\"qid\":9}\n");
   LoadTaskOptions o;
   o.data_root = dir.path();
-  const std::string spec = "jsonl:" + (dir / "qa.jsonl").string() + "?text=q&label=ok&group=qid&test=" +
-                           (dir / "qa_test.jsonl").string();
+  const std::string spec =
+      "jsonl:" + (dir / "qa.jsonl").string() + "?text=q&label=ok&group=qid&test=" + (dir / "qa_test.jsonl").string();
   const Task t = load_task(spec, o);
   EXPECT_EQ(t.name, "qa");
   ASSERT_EQ(t.train.size(), 2u);

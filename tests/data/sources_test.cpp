@@ -72,9 +72,8 @@ TEST(SourcesJsonl, BadLabelsNameFileLineValueAndField) {
       {"0.5", "label '0.5' in field 'label' is not 0/1"},
   };
   for (const auto& [value, message] : cases) {
-    write_file_atomic(
-        path, std::string("{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\", \"label\": ") +
-                  value + "}\n");
+    write_file_atomic(path,
+                      std::string("{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\", \"label\": ") + value + "}\n");
     const std::string err = error_of([&] { load_jsonl_examples(path); });
     EXPECT_NE(err.find(path.string() + ":2: " + message), std::string::npos) << err;
   }
@@ -85,15 +84,11 @@ TEST(SourcesJsonl, MissingFieldListsTheAvailableFields) {
   const auto path = dir / "m.jsonl";
   write_file_atomic(path, "{\"sentence\": \"a\", \"label\": 1}\n");
   const std::string err = error_of([&] { load_jsonl_examples(path); });
-  EXPECT_NE(err.find(path.string() + ":1: missing field 'text' (fields: label, sentence)"),
-            std::string::npos)
-      << err;
+  EXPECT_NE(err.find(path.string() + ":1: missing field 'text' (fields: label, sentence)"), std::string::npos) << err;
   write_file_atomic(path, "{\"text\": 5, \"label\": 1}\n");
-  EXPECT_NE(error_of([&] { load_jsonl_examples(path); }).find("field 'text' must be a string"),
-            std::string::npos);
+  EXPECT_NE(error_of([&] { load_jsonl_examples(path); }).find("field 'text' must be a string"), std::string::npos);
   write_file_atomic(path, "[\"text\", 1]\n");
-  EXPECT_NE(error_of([&] { load_jsonl_examples(path); }).find(":1: expected a JSON object"),
-            std::string::npos);
+  EXPECT_NE(error_of([&] { load_jsonl_examples(path); }).find(":1: expected a JSON object"), std::string::npos);
 }
 
 TEST(SourcesJsonl, EmptyFileMalformedLineAndDuplicateIds) {
@@ -113,15 +108,13 @@ TEST(SourcesJsonl, EmptyFileMalformedLineAndDuplicateIds) {
   SourceOptions o;
   o.id_field = "id";
   err = error_of([&] { load_jsonl_examples(path, o); });
-  EXPECT_NE(err.find(path.string() + ":2: duplicate id 'x' (first on line 1)"), std::string::npos)
-      << err;
+  EXPECT_NE(err.find(path.string() + ":2: duplicate id 'x' (first on line 1)"), std::string::npos) << err;
 }
 
 TEST(SourcesJsonl, InvalidUtf8IsReplacedAndCounted) {
   test::TempDir dir;
   const auto path = dir / "u.jsonl";
-  write_file_atomic(
-      path, "{\"text\": \"na\xEFve \xC3\", \"label\": 1}\n{\"text\": \"\xFF\", \"label\": 0}\n");
+  write_file_atomic(path, "{\"text\": \"na\xEFve \xC3\", \"label\": 1}\n{\"text\": \"\xFF\", \"label\": 0}\n");
   SourceStats st;
   const auto ex = load_jsonl_examples(path, {}, &st);
   ASSERT_EQ(ex.size(), 2u);
@@ -145,9 +138,7 @@ TEST(SourcesCsv, QuotedDelimitersQuotesAndNewlinesWithCorrectLineNumbers) {
   o.id_field = "id";
   std::string err = error_of([&] { load_csv_examples(path, o); });
   // Record d starts on line 8: lines 3-5 hold one record, line 6 is blank.
-  EXPECT_NE(err.find(path.string() + ":8: label 'maybe' in field 'label' is not 0/1"),
-            std::string::npos)
-      << err;
+  EXPECT_NE(err.find(path.string() + ":8: label 'maybe' in field 'label' is not 0/1"), std::string::npos) << err;
   o.max_rows = 3;
   SourceStats st;
   const auto ex = load_csv_examples(path, o, &st);
@@ -164,9 +155,8 @@ TEST(SourcesCsv, QuotedDelimitersQuotesAndNewlinesWithCorrectLineNumbers) {
 
 TEST(SourcesCsv, RecordLineNumbersAndEmptyFields) {
   std::vector<std::pair<std::vector<std::string>, size_t>> got;
-  for_each_csv_record_in(
-      "a,b\n\"x\ny\",\n,\"\"\n", "mem.csv", ',',
-      [&](const std::vector<std::string>& f, size_t line) { got.emplace_back(f, line); });
+  for_each_csv_record_in("a,b\n\"x\ny\",\n,\"\"\n", "mem.csv", ',',
+                         [&](const std::vector<std::string>& f, size_t line) { got.emplace_back(f, line); });
   ASSERT_EQ(got.size(), 3u);
   EXPECT_EQ(got[0].second, 1u);
   EXPECT_EQ(got[1].first, (std::vector<std::string>{"x\ny", ""}));
@@ -177,18 +167,14 @@ TEST(SourcesCsv, RecordLineNumbersAndEmptyFields) {
 
 TEST(SourcesCsv, MalformedCsvErrorsNameTheLine) {
   auto err_of_text = [](const std::string& text) {
-    return error_of([&] {
-      for_each_csv_record_in(text, "f.csv", ',', [](const std::vector<std::string>&, size_t) {});
-    });
+    return error_of(
+        [&] { for_each_csv_record_in(text, "f.csv", ',', [](const std::vector<std::string>&, size_t) {}); });
   };
-  EXPECT_NE(err_of_text("a,b\n1,\"open\n\nstill open")
-                .find("f.csv:4: unterminated quoted field (opened on line 2)"),
+  EXPECT_NE(err_of_text("a,b\n1,\"open\n\nstill open").find("f.csv:4: unterminated quoted field (opened on line 2)"),
             std::string::npos);
-  EXPECT_NE(err_of_text("a,b\n\"x\"y,2\n")
-                .find("f.csv:2: unexpected character 'y' after a closing quote"),
+  EXPECT_NE(err_of_text("a,b\n\"x\"y,2\n").find("f.csv:2: unexpected character 'y' after a closing quote"),
             std::string::npos);
-  EXPECT_NE(err_of_text("a,b\n1,2\n1,2,3\n").find("f.csv:3: 3 fields, but the first record has 2"),
-            std::string::npos);
+  EXPECT_NE(err_of_text("a,b\n1,2\n1,2,3\n").find("f.csv:3: 3 fields, but the first record has 2"), std::string::npos);
 }
 
 TEST(SourcesCsv, TsvHeaderlessMissingColumnAndEmpty) {
@@ -217,9 +203,7 @@ TEST(SourcesCsv, TsvHeaderlessMissingColumnAndEmpty) {
   const auto miss = dir / "miss.csv";
   write_file_atomic(miss, "body,label\nx,1\n");
   std::string err = error_of([&] { load_examples(miss); });
-  EXPECT_NE(err.find(miss.string() + ":1: missing field 'text' (columns: body, label)"),
-            std::string::npos)
-      << err;
+  EXPECT_NE(err.find(miss.string() + ":1: missing field 'text' (columns: body, label)"), std::string::npos) << err;
 
   const auto empty = dir / "empty.csv";
   write_file_atomic(empty, "text,label\n");

@@ -49,9 +49,7 @@ std::vector<std::string> ids(const std::vector<Example>& v) {
   return out;
 }
 
-std::vector<const std::vector<Example>*> parts(const Split& s) {
-  return {&s.train1, &s.train2, &s.val, &s.test};
-}
+std::vector<const std::vector<Example>*> parts(const Split& s) { return {&s.train1, &s.train2, &s.val, &s.test}; }
 
 size_t max_group_size(const Task& t) {
   std::map<std::string, size_t> sizes;
@@ -92,8 +90,8 @@ TEST(Split, PinnedAssignmentIsStableAcrossPlatforms) {
   o.seed = 2024;
   const Split s = make_split(make_task(20), o);
   EXPECT_EQ(ids(s.test), (std::vector<std::string>{"s/6", "s/12", "s/18", "s/19"}));
-  EXPECT_EQ(ids(s.train1), (std::vector<std::string>{"s/2", "s/8", "s/14", "s/17", "s/16", "s/1",
-                                                     "s/13", "s/15", "s/7"}));
+  EXPECT_EQ(ids(s.train1),
+            (std::vector<std::string>{"s/2", "s/8", "s/14", "s/17", "s/16", "s/1", "s/13", "s/15", "s/7"}));
 }
 
 TEST(Split, GroupsNeverStraddleParts) {
@@ -109,8 +107,7 @@ TEST(Split, GroupsNeverStraddleParts) {
     for (size_t k = 0; k < ps.size(); ++k) {
       for (const auto& e : *ps[k]) {
         auto [it, inserted] = part_of.emplace(e.group, k);
-        EXPECT_EQ(it->second, k) << "group " << e.group << " in parts " << it->second << " and "
-                                 << k;
+        EXPECT_EQ(it->second, k) << "group " << e.group << " in parts " << it->second << " and " << k;
         ++total;
       }
     }
@@ -125,8 +122,7 @@ TEST(Split, HalvesAreEqualWithinOneGroupAndValComesFromHalfTwo) {
   SplitOptions o;
   o.seed = 5;
   const Split no_val = make_split(t, o);
-  const long diff =
-      static_cast<long>(no_val.train1.size()) - static_cast<long>(no_val.train2.size());
+  const long diff = static_cast<long>(no_val.train1.size()) - static_cast<long>(no_val.train2.size());
   EXPECT_LE(std::labs(diff), static_cast<long>(max_group_size(t)));
 
   o.val_fraction = 0.3;
@@ -156,8 +152,7 @@ TEST(Split, NoTextInTwoPartsEvenWithInjectedDuplicates) {
     e.group = fmt::format("dupgroup{}", i);
     t.train.push_back(e);
   }
-  for (size_t i = 0; i < 10; ++i)
-    t.train.push_back({fmt::format("tdup/{}", i), t.test[i].text, 1, ""});
+  for (size_t i = 0; i < 10; ++i) t.train.push_back({fmt::format("tdup/{}", i), t.test[i].text, 1, ""});
   SplitOptions o;
   o.seed = 9;
   o.val_fraction = 0.2;
@@ -279,8 +274,7 @@ TEST(Split, BadInputsAreErrors) {
     make_split(t, o);
     FAIL() << "expected a duplicate id error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("duplicate example id 's/2'"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("duplicate example id 's/2'"), std::string::npos) << e.what();
   }
   t = make_task(10);
   o.val_fraction = 1.0;

@@ -30,7 +30,7 @@ TEST(Metrics, AurocWithTies) {
   // Positives 0.5, 0.9 vs negatives 0.5, 0.2: ½ (tie) + 1 + 1 + 1 = 3.5 of 4.
   EXPECT_DOUBLE_EQ(auroc({0.5, 0.5, 0.2, 0.9}, {1, 0, 0, 1}), 0.875);
   EXPECT_DOUBLE_EQ(auroc({0.3, 0.3, 0.3, 0.3, 0.3}, {1, 0, 0, 1, 0}), 0.5);  // all equal
-  EXPECT_DOUBLE_EQ(auroc({0.9, 0.8, 0.1}, {0, 0, 1}), 0.0);                 // perfectly wrong
+  EXPECT_DOUBLE_EQ(auroc({0.9, 0.8, 0.1}, {0, 0, 1}), 0.0);                  // perfectly wrong
   EXPECT_TRUE(std::isnan(auroc({0.2, 0.7}, {1, 1})));                        // one class
   EXPECT_TRUE(std::isnan(auroc({0.2, 0.7}, {0, 0})));
   EXPECT_TRUE(std::isnan(auroc({}, {})));

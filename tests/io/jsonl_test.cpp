@@ -17,8 +17,8 @@ TEST(Jsonl, StreamsRowsWithLineNumbersSkippingBlankLines) {
   const auto path = dir / "a.jsonl";
   write_file_atomic(path, "\xEF\xBB\xBF{\"x\": 1}\r\n\n   \n{\"x\": 2}\n[3]");
   std::vector<std::pair<nlohmann::json, size_t>> got;
-  const JsonlStats st = for_each_jsonl(
-      path, [&](const nlohmann::json& row, size_t line) { got.emplace_back(row, line); });
+  const JsonlStats st =
+      for_each_jsonl(path, [&](const nlohmann::json& row, size_t line) { got.emplace_back(row, line); });
   ASSERT_EQ(got.size(), 3u);
   EXPECT_EQ(got[0].first["x"], 1);
   EXPECT_EQ(got[0].second, 1u);
@@ -56,8 +56,7 @@ TEST(Jsonl, EmptyOrBlankFileIsAnErrorNamingTheFile) {
 
 TEST(Jsonl, MissingFileAndFolderAreErrors) {
   test::TempDir dir;
-  EXPECT_NE(error_of([&] { read_jsonl(dir / "nope.jsonl"); }).find("nope.jsonl"),
-            std::string::npos);
+  EXPECT_NE(error_of([&] { read_jsonl(dir / "nope.jsonl"); }).find("nope.jsonl"), std::string::npos);
   EXPECT_NE(error_of([&] { read_jsonl(dir.path()); }).find("is a folder"), std::string::npos);
 }
 
@@ -66,8 +65,7 @@ TEST(Jsonl, InvalidUtf8IsReplacedAndCounted) {
   const auto path = dir / "u.jsonl";
   write_file_atomic(path, "{\"t\": \"caf\xE9 \xFF\"}\n{\"t\": \"ok\"}\n");
   std::vector<nlohmann::json> rows;
-  const JsonlStats st =
-      for_each_jsonl(path, [&](const nlohmann::json& row, size_t) { rows.push_back(row); });
+  const JsonlStats st = for_each_jsonl(path, [&](const nlohmann::json& row, size_t) { rows.push_back(row); });
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0]["t"], "caf\xEF\xBF\xBD \xEF\xBF\xBD");
   EXPECT_EQ(st.n_invalid_utf8, 2u);
@@ -85,9 +83,8 @@ TEST(Jsonl, MaxRowsStopsEarlyAndCallbackErrorsPropagate) {
   JsonlReadOptions o;
   o.max_rows = 2;
   EXPECT_EQ(read_jsonl(path, o).size(), 2u);
-  EXPECT_THROW(
-      for_each_jsonl(path, [](const nlohmann::json&, size_t) { throw std::logic_error("x"); }),
-      std::logic_error);
+  EXPECT_THROW(for_each_jsonl(path, [](const nlohmann::json&, size_t) { throw std::logic_error("x"); }),
+               std::logic_error);
 }
 
 TEST(Jsonl, WriteThenReadRoundTrips) {
@@ -96,9 +93,7 @@ TEST(Jsonl, WriteThenReadRoundTrips) {
   std::vector<nlohmann::json> rows = {{{"txt", "a\nb"}, {"gt_label", 1}},
                                       {{"txt", "\xC3\xA9"}, {"soft_label", {0.25, 0.75}}}};
   write_jsonl(path, rows);
-  EXPECT_EQ(
-      read_file(path),
-      "{\"gt_label\":1,\"txt\":\"a\\nb\"}\n{\"soft_label\":[0.25,0.75],\"txt\":\"\xC3\xA9\"}\n");
+  EXPECT_EQ(read_file(path), "{\"gt_label\":1,\"txt\":\"a\\nb\"}\n{\"soft_label\":[0.25,0.75],\"txt\":\"\xC3\xA9\"}\n");
   EXPECT_EQ(read_jsonl(path), rows);
   write_jsonl(path, {nlohmann::json{{"n", 2}}});  // replaces atomically
   EXPECT_EQ(read_jsonl(path).size(), 1u);

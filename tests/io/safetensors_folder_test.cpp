@@ -27,11 +27,11 @@ std::set<std::string> file_names(const fs::path& dir) {
 TensorMap sample_tensors() {
   torch::manual_seed(3);
   TensorMap m;
-  m["a.weight"] = torch::randn({10, 10}, torch::kFloat32);                // 400 bytes
-  m["b.weight"] = torch::randn({10, 10}, torch::kFloat16);                // 200
-  m["c.weight"] = torch::randn({10, 10}, torch::kBFloat16);               // 200
-  m["d.bias"] = torch::randint(0, 100, {2}, torch::kInt64);               // 16
-  m["e.weight"] = torch::randn({10, 5}, torch::kFloat32).t();             // 200, non-contiguous
+  m["a.weight"] = torch::randn({10, 10}, torch::kFloat32);                                   // 400 bytes
+  m["b.weight"] = torch::randn({10, 10}, torch::kFloat16);                                   // 200
+  m["c.weight"] = torch::randn({10, 10}, torch::kBFloat16);                                  // 200
+  m["d.bias"] = torch::randint(0, 100, {2}, torch::kInt64);                                  // 16
+  m["e.weight"] = torch::randn({10, 5}, torch::kFloat32).t();                                // 200, non-contiguous
   m["f.scale"] = torch::scalar_tensor(0.5, torch::kFloat64).reshape({1, 1}).expand({2, 1});  // 16
   return m;
 }
@@ -44,9 +44,7 @@ void expect_same_maps(const TensorMap& expected, const TensorMap& actual) {
   }
 }
 
-json read_index(const fs::path& dir) {
-  return json::parse(read_file(dir / "model.safetensors.index.json"));
-}
+json read_index(const fs::path& dir) { return json::parse(read_file(dir / "model.safetensors.index.json")); }
 
 TEST(SafetensorsFolder, SingleFileWhenUnsharded) {
   test::TempDir dir;
@@ -54,8 +52,7 @@ TEST(SafetensorsFolder, SingleFileWhenUnsharded) {
   save_checkpoint_tensors(dir.path(), tensors, 0, {{"format", "pt"}});
   EXPECT_EQ(file_names(dir.path()), std::set<std::string>{"model.safetensors"});
   expect_same_maps(tensors, load_checkpoint_tensors(dir.path()));
-  EXPECT_EQ(SafetensorsFile::open(dir / "model.safetensors")->metadata(),
-            (Metadata{{"format", "pt"}}));
+  EXPECT_EQ(SafetensorsFile::open(dir / "model.safetensors")->metadata(), (Metadata{{"format", "pt"}}));
   // A limit everything fits under also gives one file.
   save_checkpoint_tensors(dir.path(), tensors, 1032);
   EXPECT_EQ(file_names(dir.path()), std::set<std::string>{"model.safetensors"});
@@ -68,19 +65,16 @@ TEST(SafetensorsFolder, ShardedSaveLoadsBackWithHuggingFaceIndex) {
   const auto tensors = sample_tensors();
   save_checkpoint_tensors(dir.path(), tensors, 500, {{"format", "pt"}});
   // Greedy in name order: [a] 400, [b c d] 416, [e f] 216 bytes.
-  const std::set<std::string> expected_files = {
-      "model-00001-of-00003.safetensors", "model-00002-of-00003.safetensors",
-      "model-00003-of-00003.safetensors", "model.safetensors.index.json"};
+  const std::set<std::string> expected_files = {"model-00001-of-00003.safetensors", "model-00002-of-00003.safetensors",
+                                                "model-00003-of-00003.safetensors", "model.safetensors.index.json"};
   EXPECT_EQ(file_names(dir.path()), expected_files);
 
   const json index = read_index(dir.path());
   EXPECT_EQ(index["metadata"]["total_size"], 1032);
-  const json expected_map = {{"a.weight", "model-00001-of-00003.safetensors"},
-                             {"b.weight", "model-00002-of-00003.safetensors"},
-                             {"c.weight", "model-00002-of-00003.safetensors"},
-                             {"d.bias", "model-00002-of-00003.safetensors"},
-                             {"e.weight", "model-00003-of-00003.safetensors"},
-                             {"f.scale", "model-00003-of-00003.safetensors"}};
+  const json expected_map = {
+      {"a.weight", "model-00001-of-00003.safetensors"}, {"b.weight", "model-00002-of-00003.safetensors"},
+      {"c.weight", "model-00002-of-00003.safetensors"}, {"d.bias", "model-00002-of-00003.safetensors"},
+      {"e.weight", "model-00003-of-00003.safetensors"}, {"f.scale", "model-00003-of-00003.safetensors"}};
   EXPECT_EQ(index["weight_map"], expected_map);
   const std::vector<uint64_t> shard_bytes = {400, 416, 216};
   for (int i = 1; i <= 3; ++i) {
@@ -108,20 +102,18 @@ TEST(SafetensorsFolder, ResavingRemovesOnlyOurStaleFiles) {
   const auto tensors = sample_tensors();
   write_bytes(dir / "model-final.safetensors.bak", "user file");
   write_bytes(dir / "notes.txt", "user file");
-  save_checkpoint_tensors(dir.path(), tensors, 0);      // single file
-  save_checkpoint_tensors(dir.path(), tensors, 250);    // more shards; the single file must go
+  save_checkpoint_tensors(dir.path(), tensors, 0);    // single file
+  save_checkpoint_tensors(dir.path(), tensors, 250);  // more shards; the single file must go
   const auto sharded = file_names(dir.path());
   EXPECT_FALSE(sharded.count("model.safetensors"));
   EXPECT_TRUE(sharded.count("model-00004-of-00004.safetensors"));
-  save_checkpoint_tensors(dir.path(), tensors, 500);    // three shards: the 4-shard files go
+  save_checkpoint_tensors(dir.path(), tensors, 500);  // three shards: the 4-shard files go
   EXPECT_EQ(file_names(dir.path()),
-            (std::set<std::string>{"model-00001-of-00003.safetensors",
-                                   "model-00002-of-00003.safetensors",
-                                   "model-00003-of-00003.safetensors",
-                                   "model.safetensors.index.json", "model-final.safetensors.bak",
-                                   "notes.txt"}));
+            (std::set<std::string>{"model-00001-of-00003.safetensors", "model-00002-of-00003.safetensors",
+                                   "model-00003-of-00003.safetensors", "model.safetensors.index.json",
+                                   "model-final.safetensors.bak", "notes.txt"}));
   expect_same_maps(tensors, load_checkpoint_tensors(dir.path()));
-  save_checkpoint_tensors(dir.path(), tensors, 0);      // back to one file
+  save_checkpoint_tensors(dir.path(), tensors, 0);  // back to one file
   EXPECT_EQ(file_names(dir.path()),
             (std::set<std::string>{"model.safetensors", "model-final.safetensors.bak", "notes.txt"}));
   expect_same_maps(tensors, load_checkpoint_tensors(dir.path()));
@@ -132,8 +124,7 @@ TEST(SafetensorsFolder, MissingShardNamesIndexAndShard) {
   save_checkpoint_tensors(dir.path(), sample_tensors(), 500);
   fs::remove(dir / "model-00002-of-00003.safetensors");
   expect_error([&] { load_checkpoint_tensors(dir.path()); },
-               {(dir / "model.safetensors.index.json").string(), "model-00002-of-00003.safetensors",
-                "does not exist"});
+               {(dir / "model.safetensors.index.json").string(), "model-00002-of-00003.safetensors", "does not exist"});
 }
 
 TEST(SafetensorsFolder, TensorMissingFromItsShard) {
@@ -144,8 +135,7 @@ TEST(SafetensorsFolder, TensorMissingFromItsShard) {
   write_file_atomic(dir / "model.safetensors.index.json", index.dump());
   // Shard 1 is now listed for nothing, shard 2 lacks a.weight.
   expect_error([&] { load_checkpoint_tensors(dir.path()); },
-               {"model.safetensors.index.json", "'a.weight'", "model-00002-of-00003.safetensors",
-                "missing"});
+               {"model.safetensors.index.json", "'a.weight'", "model-00002-of-00003.safetensors", "missing"});
 }
 
 TEST(SafetensorsFolder, TensorInShardButNotInIndex) {

@@ -36,10 +36,9 @@ size_t count_files(const std::filesystem::path& dir) {
 
 TEST(SafetensorsDtype, StringsMapToTorchAndBack) {
   const std::vector<std::pair<std::string, torch::Dtype>> table = {
-      {"F64", torch::kFloat64}, {"F32", torch::kFloat32}, {"F16", torch::kFloat16},
-      {"BF16", torch::kBFloat16}, {"I64", torch::kInt64}, {"I32", torch::kInt32},
-      {"I16", torch::kInt16},   {"I8", torch::kInt8},     {"U8", torch::kUInt8},
-      {"BOOL", torch::kBool}};
+      {"F64", torch::kFloat64}, {"F32", torch::kFloat32}, {"F16", torch::kFloat16}, {"BF16", torch::kBFloat16},
+      {"I64", torch::kInt64},   {"I32", torch::kInt32},   {"I16", torch::kInt16},   {"I8", torch::kInt8},
+      {"U8", torch::kUInt8},    {"BOOL", torch::kBool}};
   for (const auto& [name, dtype] : table) {
     EXPECT_EQ(dtype_from_string(name), dtype) << name;
     EXPECT_EQ(dtype_to_string(dtype), name) << name;
@@ -64,17 +63,17 @@ TEST(Safetensors, RoundTripEveryDtypeBitIdentical) {
   f64[0][3] = std::numeric_limits<double>::denorm_min();
   in["f64"] = f64;
   // Random bit patterns cover NaN payloads, infinities, subnormals and both zeros.
-  in["f32"] = torch::randint(std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(),
-                             {4, 7}, torch::kInt32)
-                  .view(torch::kFloat32);
+  in["f32"] =
+      torch::randint(std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(), {4, 7}, torch::kInt32)
+          .view(torch::kFloat32);
   in["f16"] = torch::randint(-32768, 32768, {257}, torch::kInt16).view(torch::kFloat16);
   in["bf16"] = torch::randint(-32768, 32768, {16, 16}, torch::kInt16).view(torch::kBFloat16);
   auto i64 = torch::randint(-(int64_t{1} << 62), int64_t{1} << 62, {2, 3, 4}, torch::kInt64);
   i64[0][0][0] = std::numeric_limits<int64_t>::min();
   i64[0][0][1] = std::numeric_limits<int64_t>::max();
   in["i64"] = i64;
-  in["i32"] = torch::randint(std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(),
-                             {9}, torch::kInt32);
+  in["i32"] =
+      torch::randint(std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(), {9}, torch::kInt32);
   in["i16"] = torch::randint(-32768, 32768, {5, 2}, torch::kInt16);
   in["i8"] = torch::randint(-128, 128, {11}, torch::kInt8);
   in["u8"] = torch::randint(0, 256, {3, 3}, torch::kUInt8);
@@ -125,9 +124,9 @@ TEST(Safetensors, WriterLayoutFollowsTheFormat) {
   test::TempDir dir;
   const auto path = dir / "layout.safetensors";
   TensorMap in;
-  in["b"] = torch::tensor({1.0f, 2.0f});                           // 8 bytes
-  in["a"] = torch::tensor({1, 2, 3}, torch::kInt8);                // 3 bytes
-  in["c"] = torch::scalar_tensor(1.0, torch::kBFloat16);           // 2 bytes
+  in["b"] = torch::tensor({1.0f, 2.0f});                  // 8 bytes
+  in["a"] = torch::tensor({1, 2, 3}, torch::kInt8);       // 3 bytes
+  in["c"] = torch::scalar_tensor(1.0, torch::kBFloat16);  // 2 bytes
   save_safetensors(path, in, {{"format", "pt"}});
 
   const std::string bytes = read_bytes(path);
@@ -161,8 +160,7 @@ TEST(Safetensors, ReadsHandBuiltFileFromTheSpec) {
   const std::string header =
       "{\"weight\":" + entry("F32", "[2]", 0, 8) + ",\"step\":" + entry("I16", "[]", 8, 10) +
       ",\"half\":" + entry("BF16", "[1,2]", 10, 14) + ",\"flag\":" + entry("BOOL", "[3]", 14, 17) +
-      ",\"empty\":" + entry("F16", "[0,4]", 17, 17) +
-      ",\"__metadata__\":{\"format\":\"pt\",\"source\":\"hand\"}}  ";
+      ",\"empty\":" + entry("F16", "[0,4]", 17, 17) + ",\"__metadata__\":{\"format\":\"pt\",\"source\":\"hand\"}}  ";
   const std::string data = std::string("\x00\x00\xc0\x3f", 4)    // 1.5f
                            + std::string("\x00\x00\x00\xc0", 4)  // -2.0f
                            + std::string("\xfd\xff", 2)          // int16 -3
@@ -230,8 +228,7 @@ TEST(Safetensors, TensorOutlivesTheFile) {
 TEST(Safetensors, GetErrorsNameFileAndTensor) {
   test::TempDir dir;
   const auto path = dir / "get.safetensors";
-  const std::string header =
-      "{\"ok\":" + entry("U8", "[2]", 0, 2) + ",\"wide\":" + entry("U16", "[2]", 2, 6) + "}";
+  const std::string header = "{\"ok\":" + entry("U8", "[2]", 0, 2) + ",\"wide\":" + entry("U16", "[2]", 2, 6) + "}";
   write_bytes(path, raw_safetensors(header, std::string("\x01\x02\x03\x00\x04\x00", 6)));
   const auto file = SafetensorsFile::open(path);  // unsupported dtypes are fine until read
   EXPECT_EQ(file->get("ok")[1].item<uint8_t>(), 2);
@@ -248,8 +245,8 @@ TEST(Safetensors, MissingFileNamesThePath) {
 }
 
 struct Malformed {
-  std::string label;   // file name stem
-  std::string bytes;   // whole file
+  std::string label;               // file name stem
+  std::string bytes;               // whole file
   std::vector<std::string> words;  // expected in the message besides the file name
 };
 
@@ -268,13 +265,15 @@ std::vector<Malformed> malformed_files() {
       {"bad_utf8", raw_safetensors("{\"\xff\":1}", ""), {"not valid JSON"}},
       {"not_object", raw_safetensors("[1,2]", ""), {"must be a JSON object"}},
       {"entry_not_object", raw_safetensors("{\"a\":3}", ""), {"'a'", "must be an object"}},
-      {"missing_dtype",
-       raw_safetensors(R"({"a":{"shape":[2],"data_offsets":[0,8]}})", d8), {"'a'", "missing 'dtype'"}},
+      {"missing_dtype", raw_safetensors(R"({"a":{"shape":[2],"data_offsets":[0,8]}})", d8), {"'a'", "missing 'dtype'"}},
       {"missing_shape",
-       raw_safetensors(R"({"a":{"dtype":"F32","data_offsets":[0,8]}})", d8), {"'a'", "missing 'shape'"}},
-      {"missing_offsets", raw_safetensors(R"({"a":{"dtype":"F32","shape":[2]}})", d8),
+       raw_safetensors(R"({"a":{"dtype":"F32","data_offsets":[0,8]}})", d8),
+       {"'a'", "missing 'shape'"}},
+      {"missing_offsets",
+       raw_safetensors(R"({"a":{"dtype":"F32","shape":[2]}})", d8),
        {"'a'", "missing 'data_offsets'"}},
-      {"dtype_not_string", raw_safetensors(R"({"a":{"dtype":5,"shape":[2],"data_offsets":[0,8]}})", d8),
+      {"dtype_not_string",
+       raw_safetensors(R"({"a":{"dtype":5,"shape":[2],"data_offsets":[0,8]}})", d8),
        {"'a'", "'dtype' must be a string"}},
       {"shape_not_array",
        raw_safetensors(R"({"a":{"dtype":"F32","shape":"2","data_offsets":[0,8]}})", d8),
@@ -282,7 +281,8 @@ std::vector<Malformed> malformed_files() {
       {"shape_float",
        raw_safetensors(R"({"a":{"dtype":"F32","shape":[2.0],"data_offsets":[0,8]}})", d8),
        {"'a'", "'shape' entries must be integers"}},
-      {"offsets_one", raw_safetensors(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[8]}})", d8),
+      {"offsets_one",
+       raw_safetensors(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[8]}})", d8),
        {"'a'", "'data_offsets'"}},
       {"offsets_negative",
        raw_safetensors(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[-1,7]}})", d8),
@@ -290,9 +290,11 @@ std::vector<Malformed> malformed_files() {
       {"offsets_strings",
        raw_safetensors(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":["0","8"]}})", d8),
        {"'a'", "'data_offsets'"}},
-      {"unknown_dtype", raw_safetensors("{\"a\":" + entry("F17", "[2]", 0, 8) + "}", d8),
+      {"unknown_dtype",
+       raw_safetensors("{\"a\":" + entry("F17", "[2]", 0, 8) + "}", d8),
        {"'a'", "unknown dtype", "F17"}},
-      {"negative_dim", raw_safetensors("{\"a\":" + entry("F32", "[-2]", 0, 8) + "}", d8),
+      {"negative_dim",
+       raw_safetensors("{\"a\":" + entry("F32", "[-2]", 0, 8) + "}", d8),
        {"'a'", "negative dimension"}},
       {"dim_beyond_int64",
        raw_safetensors("{\"a\":" + entry("U8", "[18446744073709551615]", 0, 8) + "}", d8),
@@ -303,11 +305,12 @@ std::vector<Malformed> malformed_files() {
       {"byte_size_overflow",
        raw_safetensors("{\"a\":" + entry("F64", "[4611686018427387904]", 0, 8) + "}", d8),
        {"'a'", "overflow"}},
-      {"size_mismatch", raw_safetensors("{\"a\":" + entry("F32", "[3]", 0, 8) + "}", d8),
+      {"size_mismatch",
+       raw_safetensors("{\"a\":" + entry("F32", "[3]", 0, 8) + "}", d8),
        {"'a'", "size mismatch", "12 bytes"}},
-      {"begin_after_end", raw_safetensors("{\"a\":" + entry("F32", "[1]", 8, 4) + "}", d8),
-       {"'a'", "begin 8 > end 4"}},
-      {"end_beyond_data", raw_safetensors("{\"a\":" + entry("F32", "[4]", 0, 16) + "}", d8),
+      {"begin_after_end", raw_safetensors("{\"a\":" + entry("F32", "[1]", 8, 4) + "}", d8), {"'a'", "begin 8 > end 4"}},
+      {"end_beyond_data",
+       raw_safetensors("{\"a\":" + entry("F32", "[4]", 0, 16) + "}", d8),
        {"'a'", "beyond the data section"}},
       {"overlap",
        raw_safetensors("{\"a\":" + f32x2 + ",\"b\":" + entry("F32", "[2]", 4, 12) + "}", d12),
@@ -316,19 +319,19 @@ std::vector<Malformed> malformed_files() {
        raw_safetensors("{\"a\":" + f32x2 + ",\"z\":" + entry("F32", "[0]", 4, 4) + "}", d8),
        {"'a'", "'z'", "overlap"}},
       {"gap_between",
-       raw_safetensors("{\"a\":" + entry("F32", "[1]", 0, 4) + ",\"b\":" + entry("F32", "[1]", 8, 12) + "}",
-                       d12),
+       raw_safetensors("{\"a\":" + entry("F32", "[1]", 0, 4) + ",\"b\":" + entry("F32", "[1]", 8, 12) + "}", d12),
        {"gap", "'b'"}},
       {"gap_at_start", raw_safetensors("{\"a\":" + entry("F32", "[1]", 4, 8) + "}", d8), {"gap"}},
-      {"uncovered_tail", raw_safetensors("{\"a\":" + entry("F32", "[1]", 0, 4) + "}", d8),
-       {"not fully covered"}},
+      {"uncovered_tail", raw_safetensors("{\"a\":" + entry("F32", "[1]", 0, 4) + "}", d8), {"not fully covered"}},
       {"data_without_tensors", raw_safetensors("{}", d8), {"not fully covered"}},
-      {"duplicate_name", raw_safetensors("{\"a\":" + f32x2 + ",\"a\":" + f32x2 + "}", d8),
+      {"duplicate_name",
+       raw_safetensors("{\"a\":" + f32x2 + ",\"a\":" + f32x2 + "}", d8),
        {"duplicate tensor name", "'a'"}},
       {"duplicate_key_in_entry",
        raw_safetensors(R"({"a":{"dtype":"F32","dtype":"F32","shape":[2],"data_offsets":[0,8]}})", d8),
        {"duplicate key", "dtype"}},
-      {"metadata_not_object", raw_safetensors("{\"__metadata__\":3,\"a\":" + f32x2 + "}", d8),
+      {"metadata_not_object",
+       raw_safetensors("{\"__metadata__\":3,\"a\":" + f32x2 + "}", d8),
        {"__metadata__", "object"}},
       {"metadata_not_strings",
        raw_safetensors("{\"__metadata__\":{\"epoch\":1},\"a\":" + f32x2 + "}", d8),
@@ -351,10 +354,12 @@ TEST(Safetensors, EveryMalformedFileGivesANamedError) {
 TEST(Safetensors, SaveRejectsWhatTheFormatCannotHold) {
   test::TempDir dir;
   const auto path = dir / "bad.safetensors";
-  expect_error([&] { save_safetensors(path, {{"__metadata__", torch::ones({1})}}); },
-               {path.string(), "__metadata__"});
-  expect_error([&] { save_safetensors(path, {{"c", torch::ones({2}, torch::kComplexFloat)}}); },
-               {path.string(), "'c'", "no safetensors equivalent"});
+  expect_error([&] { save_safetensors(path, {{"__metadata__", torch::ones({1})}}); }, {path.string(), "__metadata__"});
+  expect_error(
+      [&] {
+        save_safetensors(path, {{"c", torch::ones({2}, torch::kComplexFloat)}});
+      },
+      {path.string(), "'c'", "no safetensors equivalent"});
   expect_error([&] { save_safetensors(path, {{"u", torch::Tensor()}}); }, {path.string(), "'u'", "undefined"});
   expect_error([&] { save_safetensors(path, {{"\xff", torch::ones({1})}}); }, {path.string(), "UTF-8"});
   EXPECT_FALSE(std::filesystem::exists(path));
@@ -385,8 +390,7 @@ TEST(Safetensors, FailedWriteThrowsAndKeepsTheOldFile) {
   small.rlim_cur = 64 * 1024;
   const auto old_handler = signal(SIGXFSZ, SIG_IGN);
   ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
-  const std::string message =
-      error_of([&] { save_safetensors(path, {{"big", torch::zeros({1 << 20})}}); });
+  const std::string message = error_of([&] { save_safetensors(path, {{"big", torch::zeros({1 << 20})}}); });
   setrlimit(RLIMIT_FSIZE, &old);
   signal(SIGXFSZ, old_handler);
 

@@ -62,8 +62,7 @@ inline void expect_error(const std::function<void()>& fn, const std::vector<std:
                          const std::string& label = "") {
   const std::string message = error_of(fn);
   for (const auto& w : words)
-    EXPECT_NE(message.find(w), std::string::npos)
-        << label << ": message lacks '" << w << "': " << message;
+    EXPECT_NE(message.find(w), std::string::npos) << label << ": message lacks '" << w << "': " << message;
 }
 
 /// Same dtype, shape and bytes (bit-identical, so NaN payloads and -0.0 count).

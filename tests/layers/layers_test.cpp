@@ -20,23 +20,23 @@ namespace {
 // Lowest first. A subfolder listed here is a layer of its own; "data" is the files directly in
 // src/w2s/data (the task layer), between its raw parsers and its built-in task builders.
 const std::vector<std::string> kLayers = {
-    "core",         // errors, logging, progress, threads, files, text, rng, sha256, time
-    "io",           // safetensors, JSONL, atomic files and folders
-    "config",       // Schema<T>, TOML, CLI binding
-    "tokenizer",    // byte-level BPE, tokenizer.json, BPE trainer
-    "models",       // HF configs, architectures, heads, LoRA, checkpoints, model specs
-    "eval",         // metrics, LM evaluation
-    "losses",       // weak-to-strong losses
-    "train",        // the Trainer, objectives, readouts, finetuning, pretraining
-    "data/raw",     // raw-format parsers: mail, HTML, WordNet
-    "data",         // examples, sources, formatters, splits, manifests, the task registry
-    "data/builtin", // built-in task builders and `w2s data prepare`
-    "corpus",       // the pretraining corpus
-    "store",        // the run store and stage identities
-    "methods",      // the weak-to-strong stages
-    "report",       // results, tables, figures, the HTML report
-    "sweep",        // plans, execution, result collection, folders
-    "apps",         // the w2s program (apps/w2s)
+    "core",          // errors, logging, progress, threads, files, text, rng, sha256, time
+    "io",            // safetensors, JSONL, atomic files and folders
+    "config",        // Schema<T>, TOML, CLI binding
+    "tokenizer",     // byte-level BPE, tokenizer.json, BPE trainer
+    "models",        // HF configs, architectures, heads, LoRA, checkpoints, model specs
+    "eval",          // metrics, LM evaluation
+    "losses",        // weak-to-strong losses
+    "train",         // the Trainer, objectives, readouts, finetuning, pretraining
+    "data/raw",      // raw-format parsers: mail, HTML, WordNet
+    "data",          // examples, sources, formatters, splits, manifests, the task registry
+    "data/builtin",  // built-in task builders and `w2s data prepare`
+    "corpus",        // the pretraining corpus
+    "store",         // the run store and stage identities
+    "methods",       // the weak-to-strong stages
+    "report",        // results, tables, figures, the HTML report
+    "sweep",         // plans, execution, result collection, folders
+    "apps",          // the w2s program (apps/w2s)
 };
 
 /// Layer index of a path relative to src/w2s ("apps" for the program): the longest listed prefix.
@@ -82,8 +82,8 @@ std::vector<Violation> check_tree(const fs::path& root) {
       }
     }
   };
-  for (const auto& [dir, prefix] : std::vector<std::pair<fs::path, std::string>>{
-           {root / "src/w2s", ""}, {root / "apps/w2s", "apps/"}}) {
+  for (const auto& [dir, prefix] :
+       std::vector<std::pair<fs::path, std::string>>{{root / "src/w2s", ""}, {root / "apps/w2s", "apps/"}}) {
     if (!fs::exists(dir)) continue;
     for (const auto& e : fs::recursive_directory_iterator(dir)) {
       const auto ext = e.path().extension();

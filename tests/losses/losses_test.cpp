@@ -31,16 +31,15 @@ torch::Tensor margins(const std::vector<double>& z) {
 }
 
 /// make_loss for `name` with the other options edited by `edit`.
-std::unique_ptr<Loss> loss_named(const std::string& name,
-                                 const std::function<void(LossOptions&)>& edit = {}) {
+std::unique_ptr<Loss> loss_named(const std::string& name, const std::function<void(LossOptions&)>& edit = {}) {
   LossOptions o;
   o.name = name;
   if (edit) edit(o);
   return make_loss(o);
 }
 
-double value(const Loss& loss, const torch::Tensor& logits, const torch::Tensor& weak,
-             const LossBatchState& st = {}, const LossStep& step = {}) {
+double value(const Loss& loss, const torch::Tensor& logits, const torch::Tensor& weak, const LossBatchState& st = {},
+             const LossStep& step = {}) {
   return loss.forward(logits, weak, st, step).item<double>();
 }
 
@@ -54,8 +53,7 @@ torch::Tensor grad(const Loss& loss, const torch::Tensor& logits, const torch::T
 
 /// The labels logconf hardened to, read off the gradient with α = 1: dL/df_i1 = (p_i1 − h_i1)/b,
 /// negative exactly when h_i1 = 1 (p_i1 < 1).
-std::vector<int> hardened(const Loss& loss, const torch::Tensor& logits, const torch::Tensor& weak,
-                          LossBatchState st) {
+std::vector<int> hardened(const Loss& loss, const torch::Tensor& logits, const torch::Tensor& weak, LossBatchState st) {
   st.alpha = 1.0;
   const auto g = grad(loss, logits, weak, st);
   std::vector<int> out;
@@ -168,8 +166,7 @@ TEST(Losses, LogconfAlphaRampsLinearlyWithoutJump) {
   // openai/weak-to-strong would give step_frac·0.5 here (0.025 at step 5, 0.05 at step 10) and
   // jump to 0.5 at step 11; we ramp: +0.05 per step up to 0.5 at step 10, then stay.
   EXPECT_DOUBLE_EQ(alpha(ref, 5), 0.25);
-  for (int64_t s = 0; s < 10; ++s)
-    EXPECT_NEAR(alpha(ref, s + 1) - alpha(ref, s), 0.05, 1e-12) << s;
+  for (int64_t s = 0; s < 10; ++s) EXPECT_NEAR(alpha(ref, s + 1) - alpha(ref, s), 0.05, 1e-12) << s;
   EXPECT_DOUBLE_EQ(alpha(ref, 10), 0.5);
   EXPECT_DOUBLE_EQ(alpha(ref, 11), 0.5);
 
@@ -236,8 +233,7 @@ TEST(Losses, LogconfDefaultStateIsXent) {
   torch::manual_seed(5);
   const auto logits = torch::randn({6, 2});
   const auto weak = torch::softmax(torch::randn({6, 2}), 1);
-  EXPECT_NEAR(value(*loss_named("logconf"), logits, weak), value(*loss_named("xent"), logits, weak),
-              1e-6);
+  EXPECT_NEAR(value(*loss_named("logconf"), logits, weak), value(*loss_named("xent"), logits, weak), 1e-6);
 }
 
 TEST(Losses, EntropyTermKeepsItsGradient) {
@@ -279,8 +275,8 @@ TEST(Losses, MicroBatchesWeightedSumEqualsWholeBatch) {
       auto f = logits.clone().requires_grad_(true);
       double sum = 0.0;
       for (const auto& [lo, hi] : {std::pair{0, 3}, {3, 6}, {6, 8}}) {
-        const auto part = loss->forward(f.slice(0, lo, hi), weak.slice(0, lo, hi), st, step) *
-                          (static_cast<double>(hi - lo) / B);
+        const auto part =
+            loss->forward(f.slice(0, lo, hi), weak.slice(0, lo, hi), st, step) * (static_cast<double>(hi - lo) / B);
         part.backward();
         sum += part.item<double>();
       }
@@ -305,9 +301,8 @@ TEST(Losses, RegistryListsAllAndUnknownNameFails) {
 
 TEST(Losses, SchemaAndOptionChecks) {
   const auto& schema = LossOptions::schema();
-  EXPECT_EQ(schema.keys(), (std::vector<std::string>{"name", "logconf_form", "alpha_max",
-                                                     "alpha_warmup", "product_alpha", "product_beta",
-                                                     "window_max"}));
+  EXPECT_EQ(schema.keys(), (std::vector<std::string>{"name", "logconf_form", "alpha_max", "alpha_warmup",
+                                                     "product_alpha", "product_beta", "window_max"}));
   EXPECT_EQ(schema.find("name")->choices, loss_names());
   LossOptions o;
   config::apply_override(o, schema, "logconf_form=reference");

@@ -89,14 +89,14 @@ TEST_F(PipelineTest, KeysDependOnWhatTheStageReadsAndNothingElse) {
   store::RunStore store(tmp_ / "runs");
   Pipeline p(store, data_, ft_);
   const auto k = p.gt_key(task_, model(0), 0);
-  EXPECT_NE(p.gt_key(task_, model(0), 1), k);              // seed
-  EXPECT_NE(p.gt_key(task_, model(1), 0), k);              // model
+  EXPECT_NE(p.gt_key(task_, model(0), 1), k);  // seed
+  EXPECT_NE(p.gt_key(task_, model(1), 0), k);  // model
   auto lr = model(0);
   lr.lr = 3e-3;
-  EXPECT_NE(p.gt_key(task_, lr, 0), k);                    // learning rate
+  EXPECT_NE(p.gt_key(task_, lr, 0), k);  // learning rate
   auto renamed = model(0);
   renamed.name = "other";
-  EXPECT_NE(p.gt_key(task_, renamed, 0), k);               // display name (it is in the records)
+  EXPECT_NE(p.gt_key(task_, renamed, 0), k);  // display name (it is in the records)
   // The student loss options are not a gt stage's input.
   auto ft2 = ft_;
   ft2.loss.alpha_max = 0.3;
@@ -154,7 +154,8 @@ TEST(StageKind, NamesRoundTripAndUnknownNamesAreErrors) {
     parse_stage_kind("gtt", "runs/x/meta.json");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("runs/x/meta.json: unknown stage kind \"gtt\""), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("runs/x/meta.json: unknown stage kind \"gtt\""), std::string::npos)
+        << e.what();
   }
 }
 

@@ -13,7 +13,8 @@ using w2s::methods::WeakLabel;
 
 TEST(WeakLabels, RoundTripWithReferenceFieldNames) {
   w2s::test::TempDir tmp;
-  const std::vector<WeakLabel> rows = {{"t/1", "good food", 1, 0.8}, {"t/2", "bad \"food\"\n", 0, 0.25}, {"", "x", -1, 0.5}};
+  const std::vector<WeakLabel> rows = {
+      {"t/1", "good food", 1, 0.8}, {"t/2", "bad \"food\"\n", 0, 0.25}, {"", "x", -1, 0.5}};
   w2s::methods::write_weak_labels(tmp / "w.jsonl", rows);
   const auto text = w2s::read_file(tmp / "w.jsonl");
   const auto first = nlohmann::json::parse(text.substr(0, text.find('\n')));
@@ -55,7 +56,8 @@ TEST(WeakLabels, BadRowsNameFileLineAndField) {
       {R"({"txt": "a", "soft_label": [0.2, 0.8], "gt_label": 3})", "gt_label"},
   };
   for (const auto& [row, needle] : cases) {
-    w2s::write_file_atomic(tmp / "w.jsonl", std::string(R"({"txt": "ok", "soft_label": [0.5, 0.5]})") + "\n" + row + "\n");
+    w2s::write_file_atomic(tmp / "w.jsonl",
+                           std::string(R"({"txt": "ok", "soft_label": [0.5, 0.5]})") + "\n" + row + "\n");
     try {
       w2s::methods::read_weak_labels(tmp / "w.jsonl");
       FAIL() << "accepted " << row;

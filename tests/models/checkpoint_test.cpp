@@ -22,8 +22,7 @@ using testing::tiny;
 /// Rewrites the checkpoint in `dir` as one model.safetensors holding `tensors`.
 void rewrite_weights(const std::filesystem::path& dir, const io::TensorMap& tensors) {
   for (auto& e : std::filesystem::directory_iterator(dir))
-    if (e.path().extension() == ".safetensors" ||
-        e.path().filename() == "model.safetensors.index.json")
+    if (e.path().extension() == ".safetensors" || e.path().filename() == "model.safetensors.index.json")
       std::filesystem::remove(e.path());
   io::save_checkpoint_tensors(dir, tensors, 0, {{"format", "pt"}});
 }
@@ -34,11 +33,10 @@ TEST(Checkpoint, HfNamesForEachArchitecture) {
   save_model(*gpt2, dir / "gpt2");
   auto t = io::load_checkpoint_tensors(dir / "gpt2");
   for (const char* name :
-       {"transformer.wte.weight", "transformer.wpe.weight", "transformer.h.0.ln_1.weight",
-        "transformer.h.0.ln_1.bias", "transformer.h.1.attn.c_attn.weight",
-        "transformer.h.1.attn.c_attn.bias", "transformer.h.0.attn.c_proj.weight",
-        "transformer.h.0.ln_2.bias", "transformer.h.0.mlp.c_fc.weight",
-        "transformer.h.0.mlp.c_proj.bias", "transformer.ln_f.weight", "transformer.ln_f.bias"})
+       {"transformer.wte.weight", "transformer.wpe.weight", "transformer.h.0.ln_1.weight", "transformer.h.0.ln_1.bias",
+        "transformer.h.1.attn.c_attn.weight", "transformer.h.1.attn.c_attn.bias", "transformer.h.0.attn.c_proj.weight",
+        "transformer.h.0.ln_2.bias", "transformer.h.0.mlp.c_fc.weight", "transformer.h.0.mlp.c_proj.bias",
+        "transformer.ln_f.weight", "transformer.ln_f.bias"})
     EXPECT_TRUE(t.count(name)) << name;
   EXPECT_FALSE(t.count("lm_head.weight"));  // tied
   EXPECT_EQ(t["transformer.h.0.mlp.c_fc.weight"].sizes(), (std::vector<int64_t>{32, 128}));
@@ -46,13 +44,12 @@ TEST(Checkpoint, HfNamesForEachArchitecture) {
   auto qwen = random_model(tiny({"qwen2", false}));
   save_model(*qwen, dir / "qwen2");
   auto q = io::load_checkpoint_tensors(dir / "qwen2");
-  for (const char* name :
-       {"model.embed_tokens.weight", "model.layers.0.self_attn.q_proj.weight",
-        "model.layers.0.self_attn.q_proj.bias", "model.layers.0.self_attn.k_proj.bias",
-        "model.layers.1.self_attn.v_proj.weight", "model.layers.0.self_attn.o_proj.weight",
-        "model.layers.0.mlp.gate_proj.weight", "model.layers.0.mlp.up_proj.weight",
-        "model.layers.0.mlp.down_proj.weight", "model.layers.0.input_layernorm.weight",
-        "model.layers.0.post_attention_layernorm.weight", "model.norm.weight", "lm_head.weight"})
+  for (const char* name : {"model.embed_tokens.weight", "model.layers.0.self_attn.q_proj.weight",
+                           "model.layers.0.self_attn.q_proj.bias", "model.layers.0.self_attn.k_proj.bias",
+                           "model.layers.1.self_attn.v_proj.weight", "model.layers.0.self_attn.o_proj.weight",
+                           "model.layers.0.mlp.gate_proj.weight", "model.layers.0.mlp.up_proj.weight",
+                           "model.layers.0.mlp.down_proj.weight", "model.layers.0.input_layernorm.weight",
+                           "model.layers.0.post_attention_layernorm.weight", "model.norm.weight", "lm_head.weight"})
     EXPECT_TRUE(q.count(name)) << name;
   EXPECT_FALSE(q.count("model.layers.0.self_attn.o_proj.bias"));
   EXPECT_EQ(q["model.layers.0.self_attn.k_proj.weight"].sizes(), (std::vector<int64_t>{16, 32}));
@@ -112,8 +109,7 @@ TEST(Checkpoint, MissingTensorNamesFolderAndTensor) {
   auto t = io::load_checkpoint_tensors(dir.path());
   t.erase("model.layers.1.mlp.up_proj.weight");
   rewrite_weights(dir.path(), t);
-  expect_error([&] { load_model(dir.path()); },
-               {dir.path().string(), "missing", "model.layers.1.mlp.up_proj.weight"});
+  expect_error([&] { load_model(dir.path()); }, {dir.path().string(), "missing", "model.layers.1.mlp.up_proj.weight"});
 }
 
 TEST(Checkpoint, UntiedModelNeedsLmHead) {
@@ -133,9 +129,8 @@ TEST(Checkpoint, WrongShapeNamesBothShapes) {
   auto t = io::load_checkpoint_tensors(dir.path());
   t["model.layers.0.self_attn.k_proj.weight"] = torch::zeros({32, 32});
   rewrite_weights(dir.path(), t);
-  expect_error(
-      [&] { load_model(dir.path()); },
-      {dir.path().string(), "model.layers.0.self_attn.k_proj.weight", "[32, 32]", "[16, 32]"});
+  expect_error([&] { load_model(dir.path()); },
+               {dir.path().string(), "model.layers.0.self_attn.k_proj.weight", "[32, 32]", "[16, 32]"});
 }
 
 TEST(Checkpoint, UnknownModelTypeAndBrokenConfig) {
@@ -192,11 +187,7 @@ TEST(Checkpoint, SaveWithExtraTensors) {
   auto t = io::load_checkpoint_tensors(dir.path());
   EXPECT_EQ(t["score.weight"].scalar_type(), torch::kBFloat16);
   EXPECT_TRUE(torch::equal(t["score.weight"], score.to(torch::kBFloat16)));
-  expect_error(
-      [&] {
-        save_model(*m, dir.path(), {}, {{"model.norm.weight", score}});
-      },
-      {"model.norm.weight"});
+  expect_error([&] { save_model(*m, dir.path(), {}, {{"model.norm.weight", score}}); }, {"model.norm.weight"});
 }
 
 TEST(Checkpoint, DtypeNames) {

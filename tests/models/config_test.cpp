@@ -99,10 +99,8 @@ TEST(ModelConfig, RoundTripThroughHfJson) {
     EXPECT_EQ(c2.tie_embeddings, c.tie_embeddings);
     EXPECT_EQ(c2.qkv_bias, c.qkv_bias);
   }
-  EXPECT_EQ(ModelConfig::from_hf_json(gpt2_json(), "a").to_hf_json()["architectures"][0],
-            "GPT2LMHeadModel");
-  EXPECT_EQ(ModelConfig::from_hf_json(qwen2_json(), "a").to_hf_json()["architectures"][0],
-            "Qwen2ForCausalLM");
+  EXPECT_EQ(ModelConfig::from_hf_json(gpt2_json(), "a").to_hf_json()["architectures"][0], "GPT2LMHeadModel");
+  EXPECT_EQ(ModelConfig::from_hf_json(qwen2_json(), "a").to_hf_json()["architectures"][0], "Qwen2ForCausalLM");
 }
 
 TEST(ModelConfig, UnknownModelTypeNamesFileAndSupportedTypes) {
@@ -115,13 +113,11 @@ TEST(ModelConfig, UnknownModelTypeNamesFileAndSupportedTypes) {
 TEST(ModelConfig, MissingKeyIsNamed) {
   auto j = llama_json();
   j.erase("intermediate_size");
-  expect_error([&] { ModelConfig::from_hf_json(j, "cfg.json"); },
-               {"cfg.json", "intermediate_size"});
+  expect_error([&] { ModelConfig::from_hf_json(j, "cfg.json"); }, {"cfg.json", "intermediate_size"});
   auto g = gpt2_json();
   g.erase("n_embd");
   expect_error([&] { ModelConfig::from_hf_json(g, "cfg.json"); }, {"cfg.json", "n_embd"});
-  expect_error([&] { ModelConfig::from_hf_json(json::object(), "cfg.json"); },
-               {"cfg.json", "model_type"});
+  expect_error([&] { ModelConfig::from_hf_json(json::object(), "cfg.json"); }, {"cfg.json", "model_type"});
 }
 
 TEST(ModelConfig, RopeScalingIsUnsupported) {

@@ -65,8 +65,7 @@ TEST(ScoreTokens, EqualsNegativeLogSoftmaxOfTheNextToken) {
   ASSERT_EQ(losses.size(), 5u);
   torch::NoGradGuard g;
   auto logp = torch::log_softmax(m->forward(torch::tensor(ids, torch::kLong).view({1, -1})), -1)[0];
-  for (size_t t = 0; t + 1 < ids.size(); ++t)
-    EXPECT_NEAR(losses[t], -logp[t][ids[t + 1]].item<float>(), 1e-5);
+  for (size_t t = 0; t + 1 < ids.size(); ++t) EXPECT_NEAR(losses[t], -logp[t][ids[t + 1]].item<float>(), 1e-5);
   EXPECT_TRUE(score_tokens(*m, {3}).empty());
 }
 

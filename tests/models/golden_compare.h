@@ -15,8 +15,7 @@ namespace w2s::models::testing {
 inline void expect_matches_golden(const std::filesystem::path& dir, double tolerance) {
   SCOPED_TRACE(dir.string());
   auto expected = io::load_safetensors(dir / "expected.safetensors");
-  ASSERT_TRUE(expected.count("input_ids") && expected.count("attention_mask") &&
-              expected.count("logits"));
+  ASSERT_TRUE(expected.count("input_ids") && expected.count("attention_mask") && expected.count("logits"));
   auto ids = expected["input_ids"].to(torch::kLong);
   auto mask = expected["attention_mask"].to(torch::kLong);
   auto want = expected["logits"].to(torch::kFloat);  // (B, T, V)

@@ -16,12 +16,10 @@ using testing::random_model;
 using testing::tiny;
 
 TEST(Pooling, LastTokenIndexComesFromTheMask) {
-  auto mask =
-      torch::tensor({1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, torch::kLong).view({3, 5});
+  auto mask = torch::tensor({1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, torch::kLong).view({3, 5});
   auto idx = last_token_index(mask, 3, 5, torch::kCPU);
   EXPECT_TRUE(torch::equal(idx, torch::tensor({2, 4, 0}, torch::kLong)));
-  EXPECT_TRUE(
-      torch::equal(last_token_index({}, 2, 5, torch::kCPU), torch::tensor({4, 4}, torch::kLong)));
+  EXPECT_TRUE(torch::equal(last_token_index({}, 2, 5, torch::kCPU), torch::tensor({4, 4}, torch::kLong)));
   auto empty_row = torch::tensor({1, 0, 0, 0}, torch::kLong).view({2, 2});
   expect_error([&] { last_token_index(empty_row, 2, 2, torch::kCPU); }, {"no real token"});
 }
@@ -39,9 +37,7 @@ TEST(Pooling, ClassifierReadsLastRealTokenEvenWhenPadIdOccursInText) {
   auto hidden = m->hidden_states(ids, mask);  // (2, 5, C)
   auto logits = head->forward(hidden, mask);  // (2, 2)
   EXPECT_EQ(logits.sizes(), (std::vector<int64_t>{2, 2}));
-  auto at = [&](int64_t b, int64_t t) {
-    return head->score->forward(hidden[b][t].unsqueeze(0))[0];
-  };
+  auto at = [&](int64_t b, int64_t t) { return head->score->forward(hidden[b][t].unsqueeze(0))[0]; };
   EXPECT_LT(max_abs_diff(logits[0], at(0, 2)), 1e-6);
   EXPECT_GT(max_abs_diff(logits[0], at(0, 0)), 1e-3);  // what a pad-id search would give
   EXPECT_LT(max_abs_diff(logits[1], at(1, 4)), 1e-6);  // row 1: ends in token 0, all real

@@ -20,8 +20,7 @@ TEST(HfParity, LogitsMatchTransformers) {
                     "transformers is installed)";
   std::vector<std::filesystem::path> dirs;
   for (const auto& e : std::filesystem::directory_iterator(root))
-    if (e.is_directory() && std::filesystem::exists(e.path() / "expected.safetensors"))
-      dirs.push_back(e.path());
+    if (e.is_directory() && std::filesystem::exists(e.path() / "expected.safetensors")) dirs.push_back(e.path());
   std::sort(dirs.begin(), dirs.end());
   ASSERT_FALSE(dirs.empty()) << root << " holds no model folders";
   for (const auto& dir : dirs) testing::expect_matches_golden(dir, 1e-4);

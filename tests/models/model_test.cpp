@@ -80,8 +80,7 @@ TEST_P(ModelVariant, RightPaddedBatchMatchesSingleSequences) {
     EXPECT_TRUE(torch::isfinite(batch).all().item<bool>());
     for (int64_t b = 0; b < B; ++b) {
       auto single = m->forward(ids.slice(0, b, b + 1).slice(1, 0, lengths[b]));  // (1, L, V)
-      EXPECT_LT(max_abs_diff(batch.slice(0, b, b + 1).slice(1, 0, lengths[b]), single), 1e-5)
-          << "row " << b;
+      EXPECT_LT(max_abs_diff(batch.slice(0, b, b + 1).slice(1, 0, lengths[b]), single), 1e-5) << "row " << b;
     }
   }
 }
@@ -213,8 +212,7 @@ TEST(Llama, GroupedQueryAttentionEqualsDuplicatedKeyValueHeads) {
     auto state = hf_state(*gqa);
     const int64_t D = gqa_cfg.d_head, rep = gqa_cfg.n_head / gqa_cfg.n_head_kv;
     for (auto& [name, t] : state) {
-      if (name.find("k_proj") == std::string::npos && name.find("v_proj") == std::string::npos)
-        continue;
+      if (name.find("k_proj") == std::string::npos && name.find("v_proj") == std::string::npos) continue;
       // (Hkv·D, ...) → (Hkv, 1, D, ...) → repeat → (H·D, ...)
       auto sizes = t.sizes().vec();
       std::vector<int64_t> grouped = {gqa_cfg.n_head_kv, 1, D};
@@ -283,16 +281,8 @@ TEST(Transformer, RejectsBadInputs) {
   expect_error([&] { m->forward(torch::zeros({1, 17}, torch::kLong)); }, {"n_ctx"});
   expect_error([&] { m->forward(torch::zeros({3}, torch::kLong)); }, {"input_ids"});
   auto left_padded = torch::tensor({0, 1, 1}, torch::kLong).view({1, 3});
-  expect_error(
-      [&] {
-        m->forward(torch::zeros({1, 3}, torch::kLong), left_padded);
-      },
-      {"right-padded"});
-  expect_error(
-      [&] {
-        m->forward(torch::zeros({1, 3}, torch::kLong), torch::ones({1, 4}));
-      },
-      {"attention_mask"});
+  expect_error([&] { m->forward(torch::zeros({1, 3}, torch::kLong), left_padded); }, {"right-padded"});
+  expect_error([&] { m->forward(torch::zeros({1, 3}, torch::kLong), torch::ones({1, 4})); }, {"attention_mask"});
 }
 
 TEST(Transformer, BFloat16ForwardIsCloseToFloat32) {

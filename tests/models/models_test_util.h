@@ -23,8 +23,7 @@ struct Variant {
 };
 
 inline std::vector<Variant> all_variants() {
-  return {{"gpt2", true},   {"gpt2", false}, {"llama", true},
-          {"llama", false}, {"qwen2", true}, {"qwen2", false}};
+  return {{"gpt2", true}, {"gpt2", false}, {"llama", true}, {"llama", false}, {"qwen2", true}, {"qwen2", false}};
 }
 
 /// d_model 32, 2 layers, vocab 50; GQA (4 query heads, 2 kv heads) for llama/qwen2; llama with
@@ -61,8 +60,7 @@ inline void expect_error(const std::function<void()>& f, const std::vector<std::
     ADD_FAILURE() << "expected w2s::Error";
   } catch (const Error& e) {
     const std::string msg = e.what();
-    for (const auto& p : parts)
-      EXPECT_NE(msg.find(p), std::string::npos) << "'" << p << "' not in: " << msg;
+    for (const auto& p : parts) EXPECT_NE(msg.find(p), std::string::npos) << "'" << p << "' not in: " << msg;
   }
 }
 

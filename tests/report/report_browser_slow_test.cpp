@@ -20,8 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 
 uint32_t be32(const std::string& s, size_t p) {
-  return (uint32_t(uint8_t(s[p])) << 24) | (uint32_t(uint8_t(s[p + 1])) << 16) |
-         (uint32_t(uint8_t(s[p + 2])) << 8) | uint32_t(uint8_t(s[p + 3]));
+  return (uint32_t(uint8_t(s[p])) << 24) | (uint32_t(uint8_t(s[p + 1])) << 16) | (uint32_t(uint8_t(s[p + 2])) << 8) |
+         uint32_t(uint8_t(s[p + 3]));
 }
 
 struct PngInfo {
@@ -77,15 +77,15 @@ TEST(ReportBrowser, ScreenshotIsANonBlankPng) {
   fs::create_directories(profile);
   ReportOptions options;
   options.source = "tests/report/data/results_fixture.json";
-  write_html_report(load_results(test::source_dir() / "tests/report/data/results_fixture.json"),
-                    html.string(), options);
+  write_html_report(load_results(test::source_dir() / "tests/report/data/results_fixture.json"), html.string(),
+                    options);
 
-  const std::string cmd =
-      "timeout 180 " + chromium +
-      " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
-      " --disable-background-networking --disable-component-update --disable-sync"
-      " --user-data-dir='" + profile.string() + "' --screenshot='" + png.string() +
-      "' --window-size=1400,1000 'file://" + html.string() + "' >'" + log.string() + "' 2>&1";
+  const std::string cmd = "timeout 180 " + chromium +
+                          " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
+                          " --disable-background-networking --disable-component-update --disable-sync"
+                          " --user-data-dir='" +
+                          profile.string() + "' --screenshot='" + png.string() + "' --window-size=1400,1000 'file://" +
+                          html.string() + "' >'" + log.string() + "' 2>&1";
   const int rc = std::system(cmd.c_str());
   ASSERT_TRUE(fs::exists(png)) << "no screenshot (exit status " << rc << "); chromium said:\n"
                                << (fs::exists(log) ? read_file(log) : std::string("(no log)"));

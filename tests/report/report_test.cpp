@@ -27,9 +27,7 @@ namespace {
 using nlohmann::json;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::filesystem::path fixture_path() {
-  return test::source_dir() / "tests/report/data/results_fixture.json";
-}
+std::filesystem::path fixture_path() { return test::source_dir() / "tests/report/data/results_fixture.json"; }
 Results fixture() { return load_results(fixture_path()); }
 json fixture_json() { return json::parse(read_file(fixture_path())); }
 
@@ -257,7 +255,7 @@ TEST(Tables, PgrMarkdownHasRowsAndStatuses) {
   EXPECT_EQ(count(md, "\n"), 2u + 6u);  // header, rule, rows
   EXPECT_NE(md.find("| reviews | xs | s | xent | 3 |"), std::string::npos) << md;
   EXPECT_NE(md.find("0.48 ± 0.02 |"), std::string::npos) << md;  // xs→s xent: 0.4794 ± 0.019
-  EXPECT_EQ(count(md, "ceiling_not_above_weak"), 2u);           // s→m, both losses
+  EXPECT_EQ(count(md, "ceiling_not_above_weak"), 2u);            // s→m, both losses
   // A row with a status never shows a ratio.
   for (size_t p = md.find("| s | m |"); p != std::string::npos; p = md.find("| s | m |", p + 1)) {
     const std::string row = md.substr(p, md.find('\n', p) - p);
@@ -285,13 +283,11 @@ TEST(Tables, RunsTableAllFormats) {
   const Results r = fixture();
   const std::string md = format_runs_table(r, TableFormat::md);
   EXPECT_EQ(count(md, "\n"), 2u + 27u);
-  EXPECT_NE(md.find("| key | kind | task | model | supervisor | loss | method | seed | accuracy |"),
-            std::string::npos);
+  EXPECT_NE(md.find("| key | kind | task | model | supervisor | loss | method | seed | accuracy |"), std::string::npos);
   EXPECT_EQ(count(md, "| student |"), 18u);
   const std::string csv = format_runs_table(r, TableFormat::csv);
   EXPECT_EQ(count(csv, "\n"), 28u);
-  EXPECT_NE(csv.find(r.stages[0].key + ",gt,reviews,xs,,gt,finetune,0,0.702,3f2a9c1d7e4b,"),
-            std::string::npos) << csv;
+  EXPECT_NE(csv.find(r.stages[0].key + ",gt,reviews,xs,,gt,finetune,0,0.702,3f2a9c1d7e4b,"), std::string::npos) << csv;
   EXPECT_EQ(json::parse(format_runs_table(r, TableFormat::json)).size(), 27u);
   const std::string text = format_runs_table(r, TableFormat::text);
   EXPECT_EQ(count(text, "\n"), 29u);
@@ -340,7 +336,7 @@ TEST(Tables, GroundTruthTable) {
   const std::string text = format_gt_table(r, TableFormat::text);
   EXPECT_NE(text.find("82.0 ± 1.2"), std::string::npos) << text;  // sd 0.02 / √3 = 1.15 points
   EXPECT_NE(text.find("90.0 ± 0.0"), std::string::npos) << text;
-  EXPECT_LT(text.find("xs"), text.find(" s "));                   // sorted by size
+  EXPECT_LT(text.find("xs"), text.find(" s "));  // sorted by size
   EXPECT_EQ(text.find(" m "), std::string::npos) << text;
   const std::string csv = format_gt_table(r, TableFormat::csv);
   EXPECT_NE(csv.find("spam,xs,100,3,0.82,0.011547"), std::string::npos) << csv;
@@ -372,7 +368,7 @@ TEST(Aggregate, MeanSeAndMedian) {
 TEST(Svg, EscapesText) {
   EXPECT_EQ(svg::escape("a<b & \"c\" 'd'>"), "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;");
   EXPECT_EQ(xml_error("<svg a=\"1\"><text>x &amp; y</text><g/></svg>"), "");
-  EXPECT_NE(xml_error("<svg><text>x & y</text></svg>"), "");   // the checker itself
+  EXPECT_NE(xml_error("<svg><text>x & y</text></svg>"), "");  // the checker itself
   EXPECT_NE(xml_error("<svg a=1></svg>"), "");
   EXPECT_NE(xml_error("<svg><g></svg>"), "");
 }

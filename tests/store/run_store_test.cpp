@@ -52,10 +52,11 @@ TEST(RunStore, ProducesOnceAndSkipsOnRerun) {
 TEST(RunStore, FailedBuildLeavesNothing) {
   w2s::test::TempDir tmp;
   RunStore store(tmp.path());
-  EXPECT_THROW(store.produce("gt-2", {}, [](const fs::path& dir) -> nlohmann::json {
-                 w2s::write_file_atomic(dir / "half.json", "{");
-                 w2s::fail("disk full");
-               }),
+  EXPECT_THROW(store.produce("gt-2", {},
+                             [](const fs::path& dir) -> nlohmann::json {
+                               w2s::write_file_atomic(dir / "half.json", "{");
+                               w2s::fail("disk full");
+                             }),
                w2s::Error);
   EXPECT_FALSE(store.has("gt-2"));
   EXPECT_FALSE(fs::exists(tmp / "gt-2"));

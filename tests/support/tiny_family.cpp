@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "w2s/io/jsonl.h"
 #include "w2s/core/rng.h"
+#include "w2s/io/jsonl.h"
 #include "w2s/models/checkpoint.h"
 #include "w2s/models/config.h"
 #include "w2s/tokenizer/bpe_trainer.h"
@@ -14,7 +14,7 @@ namespace w2s::test {
 
 namespace {
 const std::vector<std::string> kWords = {"red", "blue", "green", "stone", "river", "cloud", "apple", "pear",
-                                         "cat", "dog", "house", "tree", "light", "dark", "sun", "moon"};
+                                         "cat", "dog",  "house", "tree",  "light", "dark",  "sun",   "moon"};
 const std::vector<std::string> kPositive = {"apple", "pear", "sun", "moon", "tree", "cat", "river", "light"};
 }  // namespace
 

@@ -83,8 +83,7 @@ TEST(ShippedConfigs, GroundTruthTablesPairEveryMemberWithItsScratchTwin) {
     expect_models_ship(o);
     EXPECT_TRUE(o.losses.empty());
     std::set<std::string> pretrained, scratch;
-    for (const auto& m : o.models)
-      (models::is_scratch(m) ? scratch : pretrained).insert(models::backbone_dir(m));
+    for (const auto& m : o.models) (models::is_scratch(m) ? scratch : pretrained).insert(models::backbone_dir(m));
     EXPECT_EQ(pretrained.size(), 4u);
     EXPECT_EQ(scratch, pretrained);
     for (const auto& s : sweep::plan_sweep(o)) EXPECT_EQ(s.kind, methods::StageKind::gt);

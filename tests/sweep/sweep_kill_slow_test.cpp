@@ -52,7 +52,8 @@ n_test = 60
 lr = 1e-2
 epochs = 6
 batch_size = 16
-)", runs.string(), task, models);
+)",
+                       runs.string(), task, models);
   };
   write_file_atomic(tmp / "killed.toml", toml(tmp / "killed"));
   write_file_atomic(tmp / "whole.toml", toml(tmp / "whole"));
@@ -86,7 +87,8 @@ batch_size = 16
 
   // Rerun: finished stages are reused, the rest is built, the temporary folder is cleaned up.
   sweep::SweepOptions killed, whole;
-  config::apply(killed, sweep::SweepOptions::schema(), config::parse_toml_file((tmp / "killed.toml").string()), "killed");
+  config::apply(killed, sweep::SweepOptions::schema(), config::parse_toml_file((tmp / "killed.toml").string()),
+                "killed");
   config::apply(whole, sweep::SweepOptions::schema(), config::parse_toml_file((tmp / "whole.toml").string()), "whole");
   sweep::SweepRunOptions run;
   run.output = sweep::Output::quiet;

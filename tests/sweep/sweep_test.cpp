@@ -45,7 +45,8 @@ TEST(SweepPlan, EveryPairLossAndSeed) {
   EXPECT_EQ(plan.size(), 18u);
   int gt = 0, students = 0;
   for (const auto& s : plan) {
-    if (s.kind == methods::StageKind::gt) ++gt;
+    if (s.kind == methods::StageKind::gt)
+      ++gt;
     else {
       ++students;
       EXPECT_LT(s.chain.front(), s.model);
@@ -114,7 +115,8 @@ TEST(SweepPlan, ShardsPartitionThePlan) {
       for (const auto& s : part)
         if (s.kind == methods::StageKind::student) {
           bool found = false;
-          for (const auto& g : part) found |= g.kind == methods::StageKind::gt && g.unit == s.unit && g.model == s.chain.front();
+          for (const auto& g : part)
+            found |= g.kind == methods::StageKind::gt && g.unit == s.unit && g.model == s.chain.front();
           EXPECT_TRUE(found) << id_of(s);
         }
     }
@@ -141,8 +143,10 @@ TEST_F(TinySweep, RunsEveryStageReportsPgrAndReusesOnRerun) {
     EXPECT_TRUE(r.status == "ok" || r.status == "ceiling_not_above_weak") << r.status;
     EXPECT_GE(r.weak_acc, 0.0);
     EXPECT_LE(r.weak_acc, 1.0);
-    if (r.status == "ok") EXPECT_TRUE(std::isfinite(r.pgr));
-    else EXPECT_TRUE(std::isnan(r.pgr));
+    if (r.status == "ok")
+      EXPECT_TRUE(std::isfinite(r.pgr));
+    else
+      EXPECT_TRUE(std::isnan(r.pgr));
   }
   int students = 0;
   for (const auto& s : res.stages) {
@@ -198,7 +202,8 @@ TEST_F(TinySweep, SameConfigAndSeedGiveTheSameNumbersAndShardsMergeByCopying) {
   for (const auto* d : {&s1.runs_dir, &s2.runs_dir})
     for (const auto& e : fs::directory_iterator(*d))
       if (e.is_directory() && e.path().filename().string().find('-') != std::string::npos)
-        fs::copy(e.path(), tmp_ / "merged" / e.path().filename(), fs::copy_options::recursive | fs::copy_options::skip_existing);
+        fs::copy(e.path(), tmp_ / "merged" / e.path().filename(),
+                 fs::copy_options::recursive | fs::copy_options::skip_existing);
   auto merged = whole;
   merged.runs_dir = (tmp_ / "merged").string();
   const auto b = sweep::collect_results(merged);
@@ -358,7 +363,8 @@ TEST_F(TinySweep, GroundTruthStagesDoNotDependOnTheStudentLossOptions) {
   EXPECT_NE(pa.gt_key(task_, m, 0), pc.gt_key(task_, m, 0));
   losses::LossOptions xent, logconf;
   logconf.name = "logconf";
-  EXPECT_NE(pa.student_key(task_, m, "gt-x", xent, 0, methods::Method::finetune), pa.student_key(task_, m, "gt-x", logconf, 0, methods::Method::finetune));
+  EXPECT_NE(pa.student_key(task_, m, "gt-x", xent, 0, methods::Method::finetune),
+            pa.student_key(task_, m, "gt-x", logconf, 0, methods::Method::finetune));
   // A whole-half-2 slice keeps the keys students had before slices existed; a part changes them.
   EXPECT_EQ(pa.student_key(task_, m, "gt-x", xent, 0, methods::Method::finetune),
             pa.student_key(task_, m, "gt-x", xent, 0, methods::Method::finetune, methods::TrainSlice{0, 1}));

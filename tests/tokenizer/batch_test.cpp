@@ -15,8 +15,7 @@ Ids row(const torch::Tensor& t, int64_t i) {
   return Ids(r.data_ptr<int64_t>(), r.data_ptr<int64_t>() + r.numel());
 }
 
-const std::vector<std::string> kTexts = {"Hello world", "Hello", "",
-                                         "The quick brown fox jumps over the lazy dog."};
+const std::vector<std::string> kTexts = {"Hello world", "Hello", "", "The quick brown fox jumps over the lazy dog."};
 
 TEST(Batch, RightPaddingWithEos) {
   const Tokenizer& tok = test::gpt2();

@@ -61,8 +61,8 @@ TEST(BpeTrainer, RoundTripCompressionAndReload) {
   const std::vector<int64_t> ids = tok.encode(heldout);
   EXPECT_EQ(tok.decode(ids), heldout);
   const double bytes_per_token = static_cast<double>(heldout.size()) / ids.size();
-  std::printf("[bpe] vocab 1024 trained on %zu bytes: held-out %.2f bytes/token\n",
-              test::austen_train().size(), bytes_per_token);
+  std::printf("[bpe] vocab 1024 trained on %zu bytes: held-out %.2f bytes/token\n", test::austen_train().size(),
+              bytes_per_token);
   EXPECT_GT(bytes_per_token, 2.4);  // bytes would be 1.0
   const Tokenizer small = train_bpe({.texts = {test::austen_train()}}, quiet(300));
   const double small_bpt = static_cast<double>(heldout.size()) / small.encode(heldout).size();
@@ -123,9 +123,9 @@ Merges reference_train(const std::string& text, int64_t n_merges, int64_t min_fr
   for (int b = 0; b < 256; ++b) order[b] = b;
   std::sort(order.begin(), order.end(), [&](int x, int y) {
     auto cp = [](const std::string& s) {
-      return s.size() == 1 ? static_cast<unsigned char>(s[0])
-                           : ((static_cast<unsigned char>(s[0]) & 0x1F) << 6) |
-                                 (static_cast<unsigned char>(s[1]) & 0x3F);
+      return s.size() == 1
+                 ? static_cast<unsigned char>(s[0])
+                 : ((static_cast<unsigned char>(s[0]) & 0x1F) << 6) | (static_cast<unsigned char>(s[1]) & 0x3F);
     };
     return cp(pieces[x]) < cp(pieces[y]);
   });

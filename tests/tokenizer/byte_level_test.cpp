@@ -1,6 +1,6 @@
 // Tests for the byte-level alphabet and the UTF-8 helpers.
-#include "w2s/core/text.h"
 #include "w2s/tokenizer/byte_level.h"
+#include "w2s/core/text.h"
 
 #include <gtest/gtest.h>
 

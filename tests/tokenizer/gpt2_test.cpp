@@ -80,8 +80,8 @@ TEST(Gpt2, GoldenTableFromIndependentEncoder) {
     // The JS encoder knows no special tokens: compare with special-token parsing off.
     const Ids ids = tok.encode(g.text, {.parse_special = false});
     if (ids != g.ids && ++mismatches <= 10) {
-      ADD_FAILURE() << "text " << nlohmann::json(g.text).dump() << "\n  want "
-                    << nlohmann::json(g.ids).dump() << "\n  got  " << nlohmann::json(ids).dump();
+      ADD_FAILURE() << "text " << nlohmann::json(g.text).dump() << "\n  want " << nlohmann::json(g.ids).dump()
+                    << "\n  got  " << nlohmann::json(ids).dump();
     }
     EXPECT_EQ(tok.decode(ids), g.text) << nlohmann::json(g.text).dump();
     if (g.text.find("<|endoftext|>") == std::string::npos) {
@@ -114,8 +114,8 @@ TEST(Gpt2, DecodeRejectsUnknownIds) {
 
 // GPT-2's encoder.py algorithm, written plainly: repeatedly find the lowest-ranked adjacent pair
 // and merge every occurrence of it, left to right.
-std::vector<std::string> reference_bpe(
-    const std::string& bytes, const std::map<std::pair<std::string, std::string>, int>& ranks) {
+std::vector<std::string> reference_bpe(const std::string& bytes,
+                                       const std::map<std::pair<std::string, std::string>, int>& ranks) {
   std::vector<std::string> parts;
   for (unsigned char c : bytes) parts.emplace_back(byte_char(c));
   while (parts.size() > 1) {

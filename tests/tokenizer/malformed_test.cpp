@@ -43,9 +43,7 @@ void expect_text_error(const std::string& text, std::vector<std::string> needles
   }
 }
 
-void expect_error(const json& j, std::vector<std::string> needles) {
-  expect_text_error(j.dump(), std::move(needles));
-}
+void expect_error(const json& j, std::vector<std::string> needles) { expect_text_error(j.dump(), std::move(needles)); }
 
 TEST(Malformed, MinimalIsFine) {
   test::TempDir dir;
@@ -117,8 +115,7 @@ TEST(Malformed, UnsupportedFeatures) {
   j["pre_tokenizer"] = nullptr;
   expect_error(j, {"pre_tokenizer"});
   j = minimal();
-  const json split = {
-      {"type", "Split"}, {"pattern", {{"Regex", "\\s"}}}, {"behavior", "MergedWithPrevious"}};
+  const json split = {{"type", "Split"}, {"pattern", {{"Regex", "\\s"}}}, {"behavior", "MergedWithPrevious"}};
   j["pre_tokenizer"] = {{"type", "Sequence"}, {"pretokenizers", json::array({split})}};
   expect_error(j, {"pre_tokenizer.pretokenizers[0].behavior", "MergedWithPrevious"});
   j["pre_tokenizer"]["pretokenizers"][0]["behavior"] = "Isolated";
@@ -151,17 +148,14 @@ TEST(Malformed, VocabJsonAndMergesTxt) {
     Tokenizer::from_vocab_merges(dir / "vocab.json", dir / "merges.txt");
     ADD_FAILURE() << "no error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find((dir / "merges.txt").string() + ": line 3"),
-              std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find((dir / "merges.txt").string() + ": line 3"), std::string::npos) << e.what();
   }
   write_file_atomic(dir / "merges.txt", "a b\nx yy\n");
   try {
     Tokenizer::from_vocab_merges(dir / "vocab.json", dir / "merges.txt");
     ADD_FAILURE() << "no error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find((dir / "merges.txt").string()), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find((dir / "merges.txt").string()), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("\"yy\""), std::string::npos) << e.what();
   }
   write_file_atomic(dir / "vocab.json", "[]");

@@ -29,8 +29,7 @@ TEST(PreTokenizer, Gpt2Regex) {
   EXPECT_EQ(words(pre, "trail  "), (V{"trail", "  "}));
   EXPECT_EQ(words(pre, "x\n\n y"), (V{"x", "\n\n", " y"}));
   EXPECT_EQ(words(pre, "abc123!!?"), (V{"abc", "123", "!!?"}));
-  EXPECT_EQ(words(pre, "caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC"),
-            (V{"caf\xC3\xA9", " \xE6\x97\xA5\xE6\x9C\xAC"}));
+  EXPECT_EQ(words(pre, "caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC"), (V{"caf\xC3\xA9", " \xE6\x97\xA5\xE6\x9C\xAC"}));
   EXPECT_EQ(words(pre, ""), V{});
 }
 

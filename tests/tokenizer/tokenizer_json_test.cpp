@@ -19,9 +19,8 @@ using Ids = std::vector<int64_t>;
 // Ids 0..255: byte b has id b. Then the merges below, in rank order.
 //   256 he   257 ll   258 hell   259 hello   260 Ġw   261 or   262 Ġwor   263 Ġworl   264 Ġworld
 //   265 20 (two digits)   266 abc (no merge builds it)
-const std::vector<std::string> kPieces = {
-    "he",          "ll",           "hell",          "hello", "\xC4\xA0w", "or",
-    "\xC4\xA0wor", "\xC4\xA0worl", "\xC4\xA0world", "20",    "abc"};
+const std::vector<std::string> kPieces = {"he",          "ll",           "hell",          "hello", "\xC4\xA0w", "or",
+                                          "\xC4\xA0wor", "\xC4\xA0worl", "\xC4\xA0world", "20",    "abc"};
 const std::vector<std::pair<std::string, std::string>> kMerges = {
     {"h", "e"}, {"l", "l"},          {"he", "ll"},         {"hell", "o"},         {"\xC4\xA0", "w"},
     {"o", "r"}, {"\xC4\xA0w", "or"}, {"\xC4\xA0wor", "l"}, {"\xC4\xA0worl", "d"}, {"2", "0"}};
@@ -42,10 +41,7 @@ json added_token(int64_t id, const std::string& content) {
 }
 
 json byte_level(bool use_regex, bool prefix = false) {
-  return {{"type", "ByteLevel"},
-          {"add_prefix_space", prefix},
-          {"trim_offsets", true},
-          {"use_regex", use_regex}};
+  return {{"type", "ByteLevel"}, {"add_prefix_space", prefix}, {"trim_offsets", true}, {"use_regex", use_regex}};
 }
 
 json gpt2_style() {
@@ -80,18 +76,15 @@ json qwen2_style() {
   j["added_tokens"] = {added_token(kEot, "<|endoftext|>"), added_token(kImStart, "<|im_start|>"),
                        added_token(kImEnd, "<|im_end|>")};
   j["normalizer"] = {{"type", "NFC"}};
-  j["pre_tokenizer"] = {{"type", "Sequence"},
-                        {"pretokenizers",
-                         {{{"type", "Split"},
-                           {"pattern", {{"Regex", kQwen2Pattern}}},
-                           {"behavior", "Isolated"},
-                           {"invert", false}},
-                          byte_level(false)}}};
+  j["pre_tokenizer"] = {
+      {"type", "Sequence"},
+      {"pretokenizers",
+       {{{"type", "Split"}, {"pattern", {{"Regex", kQwen2Pattern}}}, {"behavior", "Isolated"}, {"invert", false}},
+        byte_level(false)}}};
   return j;
 }
 
-Tokenizer load(const json& j, const test::TempDir& dir,
-               const std::string& name = "tokenizer.json") {
+Tokenizer load(const json& j, const test::TempDir& dir, const std::string& name = "tokenizer.json") {
   write_file_atomic(dir / name, j.dump());
   return Tokenizer::from_file(dir / name);
 }
@@ -117,8 +110,7 @@ TEST(TokenizerJson, Qwen2StyleSplitsDigitsAndChatTokens) {
   const Tokenizer tok = load(qwen2_style(), dir);
   // Qwen2's regex isolates each digit, so the merge "2 0" never applies.
   EXPECT_EQ(tok.encode("hello 2024"), (Ids{kHello, ' ', '2', '0', '2', '4'}));
-  EXPECT_EQ(tok.encode("<|im_start|>user\nhi<|im_end|>"),
-            (Ids{kImStart, 'u', 's', 'e', 'r', '\n', 'h', 'i', kImEnd}));
+  EXPECT_EQ(tok.encode("<|im_start|>user\nhi<|im_end|>"), (Ids{kImStart, 'u', 's', 'e', 'r', '\n', 'h', 'i', kImEnd}));
   EXPECT_EQ(tok.encode("hello world"), (Ids{kHello, kWorld}));
   // NFC is passed through (with a warning): a decomposed é stays two code points.
   EXPECT_EQ(tok.encode("e\xCC\x81"), (Ids{'e', 0xCC, 0x81}));
@@ -140,12 +132,10 @@ TEST(TokenizerJson, IgnoreMergesAddPrefixSpaceAndTemplate) {
   j["post_processor"] = {
       {"type", "TemplateProcessing"},
       {"single",
-       {{{"SpecialToken", {{"id", "<|endoftext|>"}, {"type_id", 0}}}},
-        {{"Sequence", {{"id", "A"}, {"type_id", 0}}}}}},
+       {{{"SpecialToken", {{"id", "<|endoftext|>"}, {"type_id", 0}}}}, {{"Sequence", {{"id", "A"}, {"type_id", 0}}}}}},
       {"pair", json::array()},
       {"special_tokens",
-       {{"<|endoftext|>",
-         {{"id", "<|endoftext|>"}, {"ids", {kEot}}, {"tokens", {"<|endoftext|>"}}}}}}};
+       {{"<|endoftext|>", {{"id", "<|endoftext|>"}, {"ids", {kEot}}, {"tokens", {"<|endoftext|>"}}}}}}};
   const Tokenizer tok = load(j, dir);
   EXPECT_EQ(tok.encode("hello"), (Ids{kEot, kHello}));
   EXPECT_EQ(tok.encode("hello", {.add_special_tokens = false}), (Ids{kHello}));
@@ -155,8 +145,8 @@ TEST(TokenizerJson, IgnoreMergesAddPrefixSpaceAndTemplate) {
 
 TEST(TokenizerJson, SaveLoadRoundTrip) {
   test::TempDir dir;
-  const std::vector<std::string> texts = {"hello world", "hello 2024 worlds!", "<|im_start|>x",
-                                          "  spaced\n\nout\t", "caf\xC3\xA9 \xF0\x9F\x98\x80"};
+  const std::vector<std::string> texts = {"hello world", "hello 2024 worlds!", "<|im_start|>x", "  spaced\n\nout\t",
+                                          "caf\xC3\xA9 \xF0\x9F\x98\x80"};
   for (const json& j : {gpt2_style(), qwen2_style()}) {
     const Tokenizer a = load(j, dir);
     a.save(dir / "out" / "tokenizer.json");
@@ -191,13 +181,12 @@ TEST(TokenizerJson, VocabJsonAndMergesTxt) {
   EXPECT_EQ(a.spec().merges.size(), kMerges.size());
 
   // from_dir: vocab.json + merges.txt, with tokenizer_config.json naming tokens.
-  write_file_atomic(
-      dir / "tokenizer_config.json",
-      json{{"bos_token", nullptr},
-           {"eos_token", {{"content", "<|endoftext|>"}, {"special", true}}},
-           {"pad_token", "<|endoftext|>"},
-           {"added_tokens_decoder", {{"268", {{"content", "<|im_start|>"}, {"special", true}}}}}}
-          .dump());
+  write_file_atomic(dir / "tokenizer_config.json",
+                    json{{"bos_token", nullptr},
+                         {"eos_token", {{"content", "<|endoftext|>"}, {"special", true}}},
+                         {"pad_token", "<|endoftext|>"},
+                         {"added_tokens_decoder", {{"268", {{"content", "<|im_start|>"}, {"special", true}}}}}}
+                        .dump());
   const Tokenizer b = Tokenizer::from_dir(dir.path());
   EXPECT_FALSE(b.bos_id().has_value());
   EXPECT_EQ(b.eos_id(), kEot);

@@ -44,8 +44,8 @@ TEST(TokenizerSlow, Gpt2EncodesAtLeastOneMegabytePerSecond) {
   }
   const double secs = seconds_since(t0);
   const double mb_s = static_cast<double>(text.size()) / 1e6 / secs;
-  std::printf("[tokenizer] GPT-2 encode: %.1f MB in %.2f s = %.1f MB/s, %.2f bytes/token\n",
-              text.size() / 1e6, secs, mb_s, static_cast<double>(text.size()) / n_tokens);
+  std::printf("[tokenizer] GPT-2 encode: %.1f MB in %.2f s = %.1f MB/s, %.2f bytes/token\n", text.size() / 1e6, secs,
+              mb_s, static_cast<double>(text.size()) / n_tokens);
   EXPECT_GE(mb_s, 1.0);
 }
 
@@ -63,9 +63,8 @@ TEST(TokenizerSlow, TrainerLearns8192TokensQuickly) {
   const auto t0 = std::chrono::steady_clock::now();
   const Tokenizer tok = train_bpe({.files = {dir / "corpus.txt"}}, opt);
   const double secs = seconds_since(t0);
-  std::printf("[tokenizer] BPE training: %.1f MB to %lld tokens in %.1f s (%.1f MB/s overall)\n",
-              text.size() / 1e6, static_cast<long long>(tok.vocab_size()), secs,
-              text.size() / 1e6 / secs);
+  std::printf("[tokenizer] BPE training: %.1f MB to %lld tokens in %.1f s (%.1f MB/s overall)\n", text.size() / 1e6,
+              static_cast<long long>(tok.vocab_size()), secs, text.size() / 1e6 / secs);
   EXPECT_LE(tok.vocab_size(), 8192);
   EXPECT_GT(tok.vocab_size(), 4000);  // the texts hold enough distinct pairs for thousands
   EXPECT_LT(secs, 120.0);

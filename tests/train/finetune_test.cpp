@@ -125,7 +125,7 @@ TEST_F(Classifier, LinearProbeCachesFeatures) {
   const auto r = train::finetune_classifier(o, in);
   int cached = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(tmp_ / "features")) ++cached;
-  EXPECT_EQ(cached, 2);  // train and test features
+  EXPECT_EQ(cached, 2);                                  // train and test features
   const auto again = train::finetune_classifier(o, in);  // from the cache
   EXPECT_EQ(again.p1.at("test"), r.p1.at("test"));
   EXPECT_GT(accuracy(r.p1.at("test"), toy_.test_labels), majority(toy_.test_labels) - 0.05);

@@ -12,10 +12,10 @@ TEST(Schedule, WarmupThenCosineToMinimum) {
   ScheduleOptions s{.lr_peak = 1.0, .min_lr_ratio = 0.1, .warmup_steps = 4, .total_steps = 104};
   EXPECT_DOUBLE_EQ(lr_at(s, 0), 0.25);
   EXPECT_DOUBLE_EQ(lr_at(s, 3), 1.0);
-  EXPECT_DOUBLE_EQ(lr_at(s, 4), 1.0);                     // cosine starts at the peak
-  EXPECT_NEAR(lr_at(s, 54), 0.1 + 0.45, 1e-12);           // halfway: mean of peak and floor
-  EXPECT_NEAR(lr_at(s, 104), 0.1, 1e-12);                 // floor
-  EXPECT_NEAR(lr_at(s, 500), 0.1, 1e-12);                 // stays there
+  EXPECT_DOUBLE_EQ(lr_at(s, 4), 1.0);            // cosine starts at the peak
+  EXPECT_NEAR(lr_at(s, 54), 0.1 + 0.45, 1e-12);  // halfway: mean of peak and floor
+  EXPECT_NEAR(lr_at(s, 104), 0.1, 1e-12);        // floor
+  EXPECT_NEAR(lr_at(s, 500), 0.1, 1e-12);        // stays there
   s.cosine = false;
   EXPECT_DOUBLE_EQ(lr_at(s, 80), 1.0);
 }

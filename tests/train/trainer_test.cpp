@@ -36,9 +36,13 @@ class Regression : public Objective {
 struct Recorder : TrainObserver {
   std::vector<std::string> events;
   std::vector<StepReport> reports;
-  void on_start(int64_t step, int64_t total) override { events.push_back("start " + std::to_string(step) + "/" + std::to_string(total)); }
+  void on_start(int64_t step, int64_t total) override {
+    events.push_back("start " + std::to_string(step) + "/" + std::to_string(total));
+  }
   void on_step(const StepReport& r) override { reports.push_back(r); }
-  void on_end(int64_t step, int64_t total) override { events.push_back("end " + std::to_string(step) + "/" + std::to_string(total)); }
+  void on_end(int64_t step, int64_t total) override {
+    events.push_back("end " + std::to_string(step) + "/" + std::to_string(total));
+  }
 };
 
 TEST(Trainer, FollowsTheScheduleTellsObserversAndLearns) {
@@ -147,7 +151,8 @@ TEST(SoftLabelObjective, MicroBatchesGiveTheGradientsOfOneBatch) {
     for (int64_t micro : {8, 3}) {
       auto w = torch::zeros({4, 2}).normal_(0, 0.5, torch::make_generator<at::CPUGeneratorImpl>(1)).requires_grad_();
       LinearReadout r(x, w);
-      SoftLabelObjective obj(r, 0, binary_soft_targets(pv), *loss, {.batch_size = 8, .micro_batch = micro, .seed = 5}, 10);
+      SoftLabelObjective obj(r, 0, binary_soft_targets(pv), *loss, {.batch_size = 8, .micro_batch = micro, .seed = 5},
+                             10);
       const auto sl = obj.backward(3);  // epoch 1, batch 0
       EXPECT_EQ(sl.examples, 8);
       grads.push_back(w.grad().clone());

@@ -35,8 +35,8 @@ class CliBinding {
   /// `positionals`: keys bound to positional arguments, in order (e.g. {"model"}). `config_keys`
   /// false: the options are the command's own flags, not config keys (no --config, --set,
   /// --dump-config; see bind_flags).
-  CliBinding(CLI::App& cmd, const Schema<T>& schema, T defaults = T{},
-             std::vector<std::string> positionals = {}, bool config_keys = true)
+  CliBinding(CLI::App& cmd, const Schema<T>& schema, T defaults = T{}, std::vector<std::string> positionals = {},
+             bool config_keys = true)
       : schema_(schema), defaults_(std::move(defaults)) {
     for (const auto& key : positionals) {
       const auto* e = schema_.find(key);
@@ -68,9 +68,9 @@ class CliBinding {
     }
     if (!config_keys) return;
     cmd.add_option("--config", config_files_, "TOML config file(s), merged in order")
-        ->type_name("FILE")->check(CLI::ExistingFile);
-    cmd.add_option("--set", overrides_, "override a config key: KEY=VALUE (repeatable)")
-        ->type_name("KEY=VALUE");
+        ->type_name("FILE")
+        ->check(CLI::ExistingFile);
+    cmd.add_option("--set", overrides_, "override a config key: KEY=VALUE (repeatable)")->type_name("KEY=VALUE");
     cmd.add_flag("--dump-config", dump_, "print the resolved config (TOML) and exit");
   }
 
@@ -140,10 +140,8 @@ class CliBinding {
 
 /// Convenience for cmd_<verb>.cpp: binding that lives as long as the callback needs it.
 template <class T>
-std::shared_ptr<CliBinding<T>> bind_cli(CLI::App& cmd, std::vector<std::string> positionals = {},
-                                        T defaults = T{}) {
-  return std::make_shared<CliBinding<T>>(cmd, T::schema(), std::move(defaults),
-                                         std::move(positionals));
+std::shared_ptr<CliBinding<T>> bind_cli(CLI::App& cmd, std::vector<std::string> positionals = {}, T defaults = T{}) {
+  return std::make_shared<CliBinding<T>>(cmd, T::schema(), std::move(defaults), std::move(positionals));
 }
 
 /// As bind_cli, with a positional CONFIG file first (`w2s sweep CONFIG`, `w2s pretrain CONFIG`).

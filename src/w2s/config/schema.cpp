@@ -1,8 +1,8 @@
 // Config values, closest-key suggestions, and TOML/JSON rendering for Schema<T>.
 #include "w2s/config/schema.h"
 
-#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -18,10 +18,14 @@ std::string describe(const Value& v) {
   return std::visit(
       [](const auto& x) -> std::string {
         using X = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<X, bool>) return x ? "true" : "false";
-        else if constexpr (std::is_same_v<X, int64_t>) return std::to_string(x);
-        else if constexpr (std::is_same_v<X, double>) return fmt::format("{}", x);
-        else if constexpr (std::is_same_v<X, std::string>) return "\"" + x + "\"";
+        if constexpr (std::is_same_v<X, bool>)
+          return x ? "true" : "false";
+        else if constexpr (std::is_same_v<X, int64_t>)
+          return std::to_string(x);
+        else if constexpr (std::is_same_v<X, double>)
+          return fmt::format("{}", x);
+        else if constexpr (std::is_same_v<X, std::string>)
+          return "\"" + x + "\"";
         else {
           std::string s = "[";
           for (size_t i = 0; i < x.size(); ++i) s += (i ? ", " : "") + describe(x[i]);
@@ -70,8 +74,7 @@ bool parse_bool(std::string_view t, std::string_view key) {
 int64_t parse_int(std::string_view t, std::string_view key) {
   int64_t v = 0;
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec != std::errc() || p != t.data() + t.size())
-    fail("config key '{}': expected an integer, got '{}'", key, t);
+  if (ec != std::errc() || p != t.data() + t.size()) fail("config key '{}': expected an integer, got '{}'", key, t);
   return v;
 }
 
@@ -113,12 +116,13 @@ Value from_toml(const toml::node& node, const std::string& key, const std::strin
     return Value{std::move(l)};
   }
   const auto& src = node.source();
-  fail("{}:{}:{}: config key '{}': unsupported value type (dates and inline tables are not "
-       "options)", source, src.begin.line, src.begin.column, key);
+  fail(
+      "{}:{}:{}: config key '{}': unsupported value type (dates and inline tables are not "
+      "options)",
+      source, src.begin.line, src.begin.column, key);
 }
 
-void flatten_table(const toml::table& t, const std::string& prefix, const std::string& source,
-                   FlatConfig& out) {
+void flatten_table(const toml::table& t, const std::string& prefix, const std::string& source, FlatConfig& out) {
   for (const auto& [k, node] : t) {
     const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
     if (auto sub = node.as_table()) {
@@ -133,13 +137,19 @@ void to_toml_value(const Value& v, std::ostringstream& os) {
   std::visit(
       [&](const auto& x) {
         using X = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<X, bool>) os << (x ? "true" : "false");
-        else if constexpr (std::is_same_v<X, int64_t>) os << x;
+        if constexpr (std::is_same_v<X, bool>)
+          os << (x ? "true" : "false");
+        else if constexpr (std::is_same_v<X, int64_t>)
+          os << x;
         else if constexpr (std::is_same_v<X, double>) {
-          if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 1e15) os << fmt::format("{:.1f}", x);
-          else if (std::isnan(x)) os << "nan";
-          else if (std::isinf(x)) os << (x > 0 ? "inf" : "-inf");
-          else os << fmt::format("{}", x);
+          if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 1e15)
+            os << fmt::format("{:.1f}", x);
+          else if (std::isnan(x))
+            os << "nan";
+          else if (std::isinf(x))
+            os << (x > 0 ? "inf" : "-inf");
+          else
+            os << fmt::format("{}", x);
         } else if constexpr (std::is_same_v<X, std::string>) {
           os << nlohmann::json(x).dump();  // JSON string escapes are valid TOML basic strings
         } else {
@@ -175,7 +185,10 @@ std::string closest_key(std::string_view key, const std::vector<std::string>& ca
   // Plausible matches only: closest_name's limit, or the key's last component matching exactly.
   std::string best = closest_name(key, candidates);
   if (!best.empty()) return best;
-  const auto tail = [](std::string_view s) { auto p = s.rfind('.'); return p == s.npos ? s : s.substr(p + 1); };
+  const auto tail = [](std::string_view s) {
+    auto p = s.rfind('.');
+    return p == s.npos ? s : s.substr(p + 1);
+  };
   for (const auto& c : candidates)
     if (tail(c) == tail(key)) return c;
   return "";

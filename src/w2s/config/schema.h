@@ -32,10 +32,10 @@ template <class T>
 class Schema {
  public:
   struct Entry {
-    std::string key;                   // dotted key, e.g. "train.lr_peak"
-    std::string help;                  // one line, with units
-    std::string type_name;             // "int", "float", "list of string", ...
-    std::vector<std::string> choices;  // allowed values (strings only); empty = any
+    std::string key;                                  // dotted key, e.g. "train.lr_peak"
+    std::string help;                                 // one line, with units
+    std::string type_name;                            // "int", "float", "list of string", ...
+    std::vector<std::string> choices;                 // allowed values (strings only); empty = any
     std::function<void(T&, const Value&)> set;        // from a file value
     std::function<void(T&, std::string_view)> parse;  // from command-line text
     std::function<Value(const T&)> get;               // current value
@@ -43,14 +43,12 @@ class Schema {
 
   /// A leaf option. `choices` restricts string values.
   template <class V>
-  Schema&& field(std::string key, V T::*member, std::string help,
-                 std::vector<std::string> choices = {}) && {
+  Schema&& field(std::string key, V T::*member, std::string help, std::vector<std::string> choices = {}) && {
     add_field(std::move(key), member, std::move(help), std::move(choices));
     return std::move(*this);
   }
   template <class V>
-  Schema& field(std::string key, V T::*member, std::string help,
-                std::vector<std::string> choices = {}) & {
+  Schema& field(std::string key, V T::*member, std::string help, std::vector<std::string> choices = {}) & {
     add_field(std::move(key), member, std::move(help), std::move(choices));
     return *this;
   }
@@ -60,9 +58,10 @@ class Schema {
   template <class S, class V>
   Schema&& field(std::string key, S T::*outer, V S::*inner, std::string help,
                  std::vector<std::string> choices = {}) && {
-    add_entry<V>(std::move(key), std::move(help), std::move(choices),
-                 [outer, inner](T& obj) -> V& { return (obj.*outer).*inner; },
-                 [outer, inner](const T& obj) -> const V& { return (obj.*outer).*inner; });
+    add_entry<V>(
+        std::move(key), std::move(help), std::move(choices),
+        [outer, inner](T& obj) -> V& { return (obj.*outer).*inner; },
+        [outer, inner](const T& obj) -> const V& { return (obj.*outer).*inner; });
     return std::move(*this);
   }
 
@@ -96,9 +95,9 @@ class Schema {
  private:
   template <class V>
   void add_field(std::string key, V T::*member, std::string help, std::vector<std::string> choices) {
-    add_entry<V>(std::move(key), std::move(help), std::move(choices),
-                 [member](T& obj) -> V& { return obj.*member; },
-                 [member](const T& obj) -> const V& { return obj.*member; });
+    add_entry<V>(
+        std::move(key), std::move(help), std::move(choices), [member](T& obj) -> V& { return obj.*member; },
+        [member](const T& obj) -> const V& { return obj.*member; });
   }
 
   template <class V, class Ref, class ConstRef>

@@ -54,9 +54,7 @@ struct Codec<V, std::enable_if_t<std::is_integral_v<V> && !std::is_same_v<V, boo
     fail("config key '{}': expected an integer, got {}", key, describe(v));
   }
   static Value to(V x) { return Value{static_cast<int64_t>(x)}; }
-  static V parse(std::string_view text, std::string_view key) {
-    return checked(parse_int(text, key), key);
-  }
+  static V parse(std::string_view text, std::string_view key) { return checked(parse_int(text, key), key); }
   static V checked(int64_t i, std::string_view key) {
     if constexpr (std::is_unsigned_v<V>) {
       check(i >= 0, "config key '{}': must not be negative, got {}", key, i);
@@ -79,9 +77,7 @@ struct Codec<V, std::enable_if_t<std::is_floating_point_v<V>>> {
     fail("config key '{}': expected a number, got {}", key, describe(v));
   }
   static Value to(V x) { return Value{static_cast<double>(x)}; }
-  static V parse(std::string_view text, std::string_view key) {
-    return static_cast<V>(parse_double(text, key));
-  }
+  static V parse(std::string_view text, std::string_view key) { return static_cast<V>(parse_double(text, key)); }
 };
 
 template <>

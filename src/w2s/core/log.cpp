@@ -29,11 +29,10 @@ Level parse_level(std::string_view name) {
 
 void write(Level l, std::string_view message) {
   static constexpr const char* kTags[] = {"debug", "info", "warn", "error"};
-  const double t =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - g_start).count();
+  const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - g_start).count();
   std::lock_guard<std::mutex> lock(g_mutex);
-  std::fprintf(stderr, "[%8.2fs %-5s] %.*s\n", t, kTags[static_cast<int>(l)],
-               static_cast<int>(message.size()), message.data());
+  std::fprintf(stderr, "[%8.2fs %-5s] %.*s\n", t, kTags[static_cast<int>(l)], static_cast<int>(message.size()),
+               message.data());
 }
 
 }  // namespace w2s::log

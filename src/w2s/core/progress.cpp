@@ -31,8 +31,13 @@ std::string format_duration(double s) {
 void Progress::set_enabled(bool enabled) { g_enabled = enabled; }
 
 Progress::Progress(std::string label, int64_t total, std::string unit, double log_every_s)
-    : label_(std::move(label)), unit_(std::move(unit)), total_(total), log_every_s_(log_every_s),
-      tty_(::isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+    : label_(std::move(label)),
+      unit_(std::move(unit)),
+      total_(total),
+      log_every_s_(log_every_s),
+      tty_(::isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
 
 Progress::~Progress() { finish(); }
 
@@ -80,12 +85,13 @@ void Progress::draw(bool force) {
     bar.back() = ' ';
     std::fill_n(bar.begin() + 1, full, '#');
   }
-  const std::string line = fmt::format("{} {}{:5.1f}% {}/{} {} | {}{}/s | {} elapsed, ETA {}{}{}", label_, bar,
-                                       100 * frac, done_, total_, unit_, human_rate(rate), unit_,
-                                       format_duration(elapsed), format_duration(eta),
-                                       stats_.empty() ? "" : " | ", stats_);
-  if (tty_) std::fprintf(stderr, "\r\033[K%s", line.c_str());
-  else std::fprintf(stderr, "%s\n", line.c_str());
+  const std::string line = fmt::format(
+      "{} {}{:5.1f}% {}/{} {} | {}{}/s | {} elapsed, ETA {}{}{}", label_, bar, 100 * frac, done_, total_, unit_,
+      human_rate(rate), unit_, format_duration(elapsed), format_duration(eta), stats_.empty() ? "" : " | ", stats_);
+  if (tty_)
+    std::fprintf(stderr, "\r\033[K%s", line.c_str());
+  else
+    std::fprintf(stderr, "%s\n", line.c_str());
   std::fflush(stderr);
 }
 

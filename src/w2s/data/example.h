@@ -28,10 +28,10 @@ struct PairExample {
 
 /// A task: examples from one source, with a fixed test set where the source has one.
 struct Task {
-  std::string name;                 // registry name, e.g. "reviews", "sciq"
-  std::string description;          // one line for `w2s data list`
-  std::vector<Example> train;       // pool that splits into train half 1 / half 2 (/ validation)
-  std::vector<Example> test;        // fixed test set; empty = carve from `train` by the split
+  std::string name;            // registry name, e.g. "reviews", "sciq"
+  std::string description;     // one line for `w2s data list`
+  std::vector<Example> train;  // pool that splits into train half 1 / half 2 (/ validation)
+  std::vector<Example> test;   // fixed test set; empty = carve from `train` by the split
 };
 
 /// Group key of an example (its group, else its id).

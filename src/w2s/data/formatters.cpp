@@ -10,9 +10,9 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/log.h"
-#include "w2s/io/jsonl.h"
 #include "w2s/core/rng.h"
 #include "w2s/data/sources.h"
+#include "w2s/io/jsonl.h"
 
 namespace w2s::data {
 namespace {
@@ -28,8 +28,7 @@ struct RowContext {
   const std::string& str(const std::string& field) const {
     auto it = row.find(field);
     if (it == row.end()) fail("{}: missing field '{}' (fields: {})", where, field, field_names());
-    check(it->is_string(), "{}: field '{}' must be a string, got {}", where, field,
-          it->type_name());
+    check(it->is_string(), "{}: field '{}' must be a string, got {}", where, field, it->type_name());
     return it->get_ref<const std::string&>();
   }
   int64_t integer(const std::string& field) const {
@@ -97,8 +96,7 @@ void format_sciq(RowContext& r) {
 }
 
 void format_boolq(RowContext& r) {
-  r.add(fmt::format("Passage: {}\nQuestion: {}", r.str("passage"), r.str("question")),
-        r.label("answer"));
+  r.add(fmt::format("Passage: {}\nQuestion: {}", r.str("passage"), r.str("question")), r.label("answer"));
 }
 
 void format_cosmos_qa(RowContext& r) {
@@ -117,9 +115,7 @@ void format_cosmos_qa(RowContext& r) {
   }
   if (label == 0 && wrong.empty()) return r.skip("every answer equals the true answer");
   const std::string& answer = label ? truth : *wrong[r.rng.below(wrong.size())];
-  r.add(fmt::format("Context: {}\nQuestion: {}\nAnswer: {}", r.str("context"), r.str("question"),
-                    answer),
-        label);
+  r.add(fmt::format("Context: {}\nQuestion: {}\nAnswer: {}", r.str("context"), r.str("question"), answer), label);
 }
 
 void format_anli(RowContext& r) {
@@ -128,8 +124,8 @@ void format_anli(RowContext& r) {
         "{}: field 'label' must be 0 (entailment), 1 (neutral) or 2 "
         "(contradiction), got {}",
         r.where, gold);
-  r.add(fmt::format("Premise: {}\nHypothesis: {}\n\nDoes the premise entail the hypothesis?",
-                    r.str("premise"), r.str("hypothesis")),
+  r.add(fmt::format("Premise: {}\nHypothesis: {}\n\nDoes the premise entail the hypothesis?", r.str("premise"),
+                    r.str("hypothesis")),
         gold == 0 ? 1 : 0);
 }
 
@@ -167,8 +163,7 @@ const std::vector<Formatter>& registry() {
       {{"anli", "facebook/anli", "train_r2", "test_r2",
         "Adversarial NLI round 2: does the premise entail the hypothesis (1) or not (0)"},
        format_anli},
-      {{"boolq", "boolq", "train", "validation",
-        "BoolQ: passage and yes/no question, label = the answer"},
+      {{"boolq", "boolq", "train", "validation", "BoolQ: passage and yes/no question, label = the answer"},
        format_boolq},
       {{"cosmos_qa", "cosmos_qa", "train", "validation",
         "Cosmos QA: context, question and a shown answer, 1 iff it is the true answer"},
@@ -185,10 +180,7 @@ const std::vector<Formatter>& registry() {
 
 const Formatter& find_formatter(const std::string& name) {
   static const std::vector<std::pair<std::string, std::string>> kAliases = {
-      {"anthropic_hh", "hh_rlhf"},
-      {"hh-rlhf", "hh_rlhf"},
-      {"anli_r2", "anli"},
-      {"anli-r2", "anli"}};
+      {"anthropic_hh", "hh_rlhf"}, {"hh-rlhf", "hh_rlhf"}, {"anli_r2", "anli"}, {"anli-r2", "anli"}};
   std::string canonical = name;
   for (const auto& [alias, target] : kAliases) {
     if (name == alias) canonical = target;
@@ -228,13 +220,12 @@ HfRows format_hf_file(const std::string& name, const std::filesystem::path& path
     const size_t index = out.n_rows++;
     const std::string where = fmt::format("{}:{}", path.string(), line);
     check(row.is_object(), "{}: expected a JSON object, got {}", where, row.type_name());
-    RowContext ctx{row, where, fmt::format("{}/{}/{}", canonical, split, index),
-                   Rng(mix_seed(file_seed, index)), out};
+    RowContext ctx{row, where, fmt::format("{}/{}/{}", canonical, split, index), Rng(mix_seed(file_seed, index)), out};
     f.fn(ctx);
   });
   if (out.n_skipped > 0) {
-    log::warn("{}: skipped {} of {} rows that could not be formatted as {}", path.string(),
-              out.n_skipped, out.n_rows, canonical);
+    log::warn("{}: skipped {} of {} rows that could not be formatted as {}", path.string(), out.n_skipped, out.n_rows,
+              canonical);
   }
   return out;
 }

@@ -3,19 +3,19 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <set>
 #include <system_error>
-#include <unistd.h>
 
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
+#include "w2s/core/sha256.h"
+#include "w2s/core/text.h"
 #include "w2s/core/version.h"
+#include "w2s/data/sources.h"
 #include "w2s/io/atomic_dir.h"
 #include "w2s/io/jsonl.h"
-#include "w2s/core/sha256.h"
-#include "w2s/data/sources.h"
-#include "w2s/core/text.h"
 
 namespace w2s::data {
 namespace fs = std::filesystem;
@@ -66,8 +66,7 @@ nlohmann::json digest_to_json(const FileDigest& d) {
 
 std::vector<PackageVersion> read_packages(const fs::path& raw_dir) {
   const fs::path path = raw_dir / "packages.tsv";
-  check(fs::exists(path), "{}: not found: run scripts/fetch_data.sh (or scripts/setup.sh)",
-        path.string());
+  check(fs::exists(path), "{}: not found: run scripts/fetch_data.sh (or scripts/setup.sh)", path.string());
   const std::string text = read_file(path);
   std::vector<PackageVersion> out;
   size_t line_no = 0;
@@ -81,8 +80,7 @@ std::vector<PackageVersion> read_packages(const fs::path& raw_dir) {
     if (line.empty() || line_no == 1) continue;  // header
     const size_t t1 = line.find('\t');
     const size_t t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
-    check(t2 != std::string::npos, "{}:{}: expected 'registry<TAB>package<TAB>version'",
-          path.string(), line_no);
+    check(t2 != std::string::npos, "{}:{}: expected 'registry<TAB>package<TAB>version'", path.string(), line_no);
     out.push_back({line.substr(0, t1), line.substr(t1 + 1, t2 - t1 - 1), line.substr(t2 + 1)});
   }
   return out;
@@ -92,8 +90,7 @@ std::vector<PackageVersion> select_packages(const std::vector<PackageVersion>& a
                                             const std::vector<std::string>& names) {
   std::vector<PackageVersion> out;
   for (const std::string& name : names) {
-    auto it = std::find_if(all.begin(), all.end(),
-                           [&](const PackageVersion& p) { return p.name == name; });
+    auto it = std::find_if(all.begin(), all.end(), [&](const PackageVersion& p) { return p.name == name; });
     out.push_back(it != all.end() ? *it : PackageVersion{"?", name, "unknown"});
   }
   return out;
@@ -178,8 +175,8 @@ TaskManifest TaskManifest::from_json(const nlohmann::json& j, const std::string&
     m.seed = j.value("seed", uint64_t{0});
     m.w2s_commit = j.value("w2s_commit", "");
     for (const auto& p : j.at("packages")) {
-      m.packages.push_back({p.at("registry").get<std::string>(), p.at("name").get<std::string>(),
-                            p.at("version").get<std::string>()});
+      m.packages.push_back(
+          {p.at("registry").get<std::string>(), p.at("name").get<std::string>(), p.at("version").get<std::string>()});
     }
     for (const auto& d : j.at("inputs")) m.inputs.push_back(digest_from_json(d));
     for (const auto& d : j.at("outputs")) m.outputs.push_back(digest_from_json(d));
@@ -205,12 +202,10 @@ TaskManifest read_task_manifest(const fs::path& task_dir) {
 }
 
 std::string example_jsonl_line(const Example& e) {
-  return io::to_jsonl_line(
-      nlohmann::json{{"id", e.id}, {"text", e.text}, {"label", e.label}, {"group", e.group}});
+  return io::to_jsonl_line(nlohmann::json{{"id", e.id}, {"text", e.text}, {"label", e.label}, {"group", e.group}});
 }
 
-TaskManifest write_prepared_task(const fs::path& task_dir, const Task& task,
-                                 TaskManifest manifest) {
+TaskManifest write_prepared_task(const fs::path& task_dir, const Task& task, TaskManifest manifest) {
   const fs::path parent = task_dir.parent_path();
   fs::create_directories(parent);
   const std::string name = task_dir.filename().string();
@@ -224,7 +219,7 @@ TaskManifest write_prepared_task(const fs::path& task_dir, const Task& task,
   manifest.w2s_commit = w2s::git_commit();
   manifest.outputs.clear();
   const std::pair<const char*, const std::vector<Example>*> files[] = {{"train.jsonl", &task.train},
-                                                                        {"test.jsonl", &task.test}};
+                                                                       {"test.jsonl", &task.test}};
   for (const auto& [file, examples] : files) {
     std::string bytes;
     for (const Example& e : *examples) bytes += example_jsonl_line(e);
@@ -255,16 +250,18 @@ Task read_prepared_task(const fs::path& task_dir, bool verify_digests) {
   opts.id_field = "id";
   for (const char* file : {"train.jsonl", "test.jsonl"}) {
     const fs::path path = task_dir / file;
-    check(fs::exists(path), "{}: not found (the task folder is incomplete: rerun w2s data prepare "
-          "--force)", path.string());
+    check(fs::exists(path),
+          "{}: not found (the task folder is incomplete: rerun w2s data prepare "
+          "--force)",
+          path.string());
     if (verify_digests) {
       const std::string want_suffix = std::string("/") + file;
       for (const FileDigest& d : m.outputs) {
         if (d.path.size() >= want_suffix.size() &&
             d.path.compare(d.path.size() - want_suffix.size(), want_suffix.size(), want_suffix) == 0) {
           check(sha256_file(path) == d.sha256,
-                "{}: SHA-256 differs from {} (modified by hand? rerun w2s data prepare --force)",
-                path.string(), (task_dir / "manifest.json").string());
+                "{}: SHA-256 differs from {} (modified by hand? rerun w2s data prepare --force)", path.string(),
+                (task_dir / "manifest.json").string());
         }
       }
     }
@@ -275,8 +272,8 @@ Task read_prepared_task(const fs::path& task_dir, bool verify_digests) {
         path,
         [&](const nlohmann::json& row, size_t line) {
           const std::string where = fmt::format("{}:{}", path.string(), line);
-          check(row.is_object() && row.contains("text") && row["text"].is_string() &&
-                    row.contains("id") && row["id"].is_string(),
+          check(row.is_object() && row.contains("text") && row["text"].is_string() && row.contains("id") &&
+                    row["id"].is_string(),
                 "{}: expected an object with string 'id' and 'text'", where);
           Example e;
           e.id = row["id"].get<std::string>();

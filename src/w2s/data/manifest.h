@@ -37,12 +37,12 @@ std::vector<PackageVersion> select_packages(const std::vector<PackageVersion>& a
 
 /// Digest of one file, or of a folder's files (a tree digest).
 struct FileDigest {
-  std::string path;     // relative to the data root, '/'-separated
-  uint64_t bytes = 0;   // total size
-  std::string sha256;   // file: SHA-256 of the content; tree: SHA-256 of the sorted lines
-                        // "<relative path>\t<file sha256>\n" of every file it covers
-  size_t n_files = 1;   // 1 for a file; number of files for a tree
-  bool is_tree = false; // made by digest_tree (written with a "files" count)
+  std::string path;      // relative to the data root, '/'-separated
+  uint64_t bytes = 0;    // total size
+  std::string sha256;    // file: SHA-256 of the content; tree: SHA-256 of the sorted lines
+                         // "<relative path>\t<file sha256>\n" of every file it covers
+  size_t n_files = 1;    // 1 for a file; number of files for a tree
+  bool is_tree = false;  // made by digest_tree (written with a "files" count)
 };
 
 /// {"path","bytes","sha256"} (+ "files" for a tree), as written in manifests.
@@ -58,25 +58,25 @@ FileDigest digest_tree(const std::filesystem::path& dir, const std::filesystem::
 
 /// Counts for one written split file.
 struct SplitCounts {
-  size_t n = 0;            // examples
-  size_t n_label1 = 0;     // examples with label 1
-  size_t n_groups = 0;     // distinct groups
-  double mean_chars = 0;   // mean text length in code points
+  size_t n = 0;           // examples
+  size_t n_label1 = 0;    // examples with label 1
+  size_t n_groups = 0;    // distinct groups
+  double mean_chars = 0;  // mean text length in code points
   double frac_label1() const { return n == 0 ? 0.0 : double(n_label1) / double(n); }
 };
 SplitCounts count_split(const std::vector<Example>& examples);
 
 /// manifest.json of a prepared task.
 struct TaskManifest {
-  std::string task;                       // registry name
-  std::string description;                // one line
+  std::string task;         // registry name
+  std::string description;  // one line
   int format_version = kPreparedFormatVersion;
-  uint64_t seed = 0;                      // seed the builder used
-  std::string w2s_commit;                 // git commit of the w2s that wrote it
-  std::vector<PackageVersion> packages;   // source packages
-  std::vector<FileDigest> inputs;         // raw files read (files, or trees for many files)
-  std::vector<FileDigest> outputs;        // train.jsonl, test.jsonl
-  SplitCounts train, test;                // counts of the written files
+  uint64_t seed = 0;                                // seed the builder used
+  std::string w2s_commit;                           // git commit of the w2s that wrote it
+  std::vector<PackageVersion> packages;             // source packages
+  std::vector<FileDigest> inputs;                   // raw files read (files, or trees for many files)
+  std::vector<FileDigest> outputs;                  // train.jsonl, test.jsonl
+  SplitCounts train, test;                          // counts of the written files
   nlohmann::json notes = nlohmann::json::object();  // builder-specific counts (dropped, ...)
 
   nlohmann::json to_json() const;
@@ -92,8 +92,7 @@ std::string example_jsonl_line(const Example& e);
 /// Write task.train and task.test as train.jsonl / test.jsonl plus manifest.json (outputs, counts
 /// and w2s commit filled in here) into `task_dir`, replacing a previous folder atomically.
 /// Returns the manifest as written.
-TaskManifest write_prepared_task(const std::filesystem::path& task_dir, const Task& task,
-                                 TaskManifest manifest);
+TaskManifest write_prepared_task(const std::filesystem::path& task_dir, const Task& task, TaskManifest manifest);
 
 /// Read a prepared task folder back (ids, texts, labels, groups; description from the manifest).
 /// Throws naming the file on a missing or malformed file, or when a file's SHA-256 does not match

@@ -75,8 +75,7 @@ std::vector<std::pair<std::string, std::string>> parse_options(std::string_view 
     if (amp == std::string_view::npos) amp = text.size();
     const std::string_view item = text.substr(pos, amp - pos);
     const size_t eq = item.find('=');
-    check(eq != std::string_view::npos && eq > 0,
-          "task '{}': option '{}' is not KEY=VALUE", spec, item);
+    check(eq != std::string_view::npos && eq > 0, "task '{}': option '{}' is not KEY=VALUE", spec, item);
     std::string key(item.substr(0, eq));
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       const std::string near = closest_name(key, allowed);
@@ -91,10 +90,10 @@ std::vector<std::pair<std::string, std::string>> parse_options(std::string_view 
 
 [[noreturn]] void unknown_task(const std::string& name) {
   const std::string near = closest_name(name, known_task_names());
-  fail("unknown task '{}'{}; built-in tasks: {}; user tasks: jsonl:PATH, csv:PATH, tsv:PATH, "
-       "or an HF export as FORMAT:PATH with FORMAT one of {}",
-       name, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near), builtin_names(),
-       join(hf_format_names()));
+  fail(
+      "unknown task '{}'{}; built-in tasks: {}; user tasks: jsonl:PATH, csv:PATH, tsv:PATH, "
+      "or an HF export as FORMAT:PATH with FORMAT one of {}",
+      name, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near), builtin_names(), join(hf_format_names()));
 }
 
 Task load_file_task(const TaskSpec& spec) {
@@ -120,8 +119,8 @@ Task load_file_task(const TaskSpec& spec) {
 
 Task load_format_task(const TaskSpec& spec, uint64_t seed) {
   const auto& formats = hf_formats();
-  const auto info = std::find_if(formats.begin(), formats.end(),
-                                 [&](const HfFormatInfo& f) { return f.name == spec.kind; });
+  const auto info =
+      std::find_if(formats.begin(), formats.end(), [&](const HfFormatInfo& f) { return f.name == spec.kind; });
   fs::path train = spec.path;
   fs::path test = spec.option("test");
   if (fs::is_directory(spec.path)) {
@@ -129,8 +128,8 @@ Task load_format_task(const TaskSpec& spec, uint64_t seed) {
     const fs::path t = spec.path / (info->test_split + ".jsonl");
     if (test.empty() && fs::exists(t)) test = t;
   }
-  check(fs::exists(train), "{}: not found (task '{}:{}'; expected the exported {} split)",
-        train.string(), spec.kind, spec.path.string(), info->train_split);
+  check(fs::exists(train), "{}: not found (task '{}:{}'; expected the exported {} split)", train.string(), spec.kind,
+        spec.path.string(), info->train_split);
   Task task = format_hf(spec.kind, train, seed, test);
   if (!spec.option("name").empty()) task.name = spec.option("name");
   return task;
@@ -176,13 +175,12 @@ TaskSpec parse_task_spec(const std::string& spec_in) {
   std::string rest = spec_in;
   const size_t colon = spec_in.find(':');
   std::string prefix = colon == std::string::npos ? "" : spec_in.substr(0, colon);
-  const bool prefixed = std::find(file_kinds().begin(), file_kinds().end(), prefix) != file_kinds().end() ||
-                        is_hf_format(prefix);
+  const bool prefixed =
+      std::find(file_kinds().begin(), file_kinds().end(), prefix) != file_kinds().end() || is_hf_format(prefix);
   // "word:..." with an unknown word is a misspelt kind, not a path with a colon.
-  const bool identifier_prefix =
-      prefix.size() >= 2 && std::all_of(prefix.begin(), prefix.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-      });
+  const bool identifier_prefix = prefix.size() >= 2 && std::all_of(prefix.begin(), prefix.end(), [](char c) {
+                                   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                                 });
   if (prefixed) {
     spec.kind = prefix;
     rest = spec_in.substr(colon + 1);
@@ -205,11 +203,10 @@ TaskSpec parse_task_spec(const std::string& spec_in) {
   const size_t q = rest.find('?');
   spec.path = rest.substr(0, q);
   check(!spec.path.empty(), "task '{}': missing PATH after '{}:'", spec_in, spec.kind);
-  const bool is_file_kind =
-      std::find(file_kinds().begin(), file_kinds().end(), spec.kind) != file_kinds().end();
+  const bool is_file_kind = std::find(file_kinds().begin(), file_kinds().end(), spec.kind) != file_kinds().end();
   if (q != std::string::npos) {
-    spec.options = parse_options(std::string_view(rest).substr(q + 1),
-                                 is_file_kind ? file_options() : format_options(), spec_in);
+    spec.options =
+        parse_options(std::string_view(rest).substr(q + 1), is_file_kind ? file_options() : format_options(), spec_in);
   }
   spec.name = spec.option("name");
   if (spec.name.empty()) spec.name = is_file_kind ? spec.path.stem().string() : spec.kind;
@@ -220,8 +217,8 @@ Task load_task(const std::string& spec_text, const LoadTaskOptions& options) {
   const TaskSpec spec = parse_task_spec(spec_text);
   if (spec.kind == "builtin") {
     check(is_task_prepared(options.data_root, spec.name),
-          "task '{}' is not prepared: run scripts/setup.sh (or w2s data prepare) (data root: {})",
-          spec.name, options.data_root.string());
+          "task '{}' is not prepared: run scripts/setup.sh (or w2s data prepare) (data root: {})", spec.name,
+          options.data_root.string());
     Task task = read_prepared_task(task_dir(options.data_root, spec.name), options.verify_digests);
     task.name = spec.name;
     return task;
@@ -253,8 +250,8 @@ std::vector<TaskListing> list_tasks(const fs::path& data_root) {
     TaskListing l;
     l.name = f.name + ":PATH";
     l.kind = "format";
-    l.description = fmt::format("{} (export of {}, splits {}/{})", f.description, f.hf_dataset,
-                                f.train_split, f.test_split);
+    l.description =
+        fmt::format("{} (export of {}, splits {}/{})", f.description, f.hf_dataset, f.train_split, f.test_split);
     out.push_back(std::move(l));
   }
   return out;

@@ -37,8 +37,8 @@ std::filesystem::path resolve_data_root(const std::string& option = "");
 
 /// A parsed task spec.
 struct TaskSpec {
-  std::string kind;   // "builtin", "jsonl", "csv", "tsv", or an HF format name ("sciq", ...)
-  std::string name;   // built-in name, or the task name for files / formats
+  std::string kind;            // "builtin", "jsonl", "csv", "tsv", or an HF format name ("sciq", ...)
+  std::string name;            // built-in name, or the task name for files / formats
   std::filesystem::path path;  // file or folder (empty for built-ins)
   std::vector<std::pair<std::string, std::string>> options;  // ?key=value&key=value
   std::string option(std::string_view key) const;            // "" when absent
@@ -61,10 +61,10 @@ Task load_task(const std::string& spec, const LoadTaskOptions& options);
 
 /// One row of `w2s data list`.
 struct TaskListing {
-  std::string name;          // "reviews", or "sciq:PATH" for a format
-  std::string kind;          // "builtin" or "format"
-  std::string description;   // one line
-  bool prepared = false;     // built-in: its folder is written
+  std::string name;                      // "reviews", or "sciq:PATH" for a format
+  std::string kind;                      // "builtin" or "format"
+  std::string description;               // one line
+  bool prepared = false;                 // built-in: its folder is written
   std::optional<TaskManifest> manifest;  // built-in and prepared: counts, balance, provenance
 };
 

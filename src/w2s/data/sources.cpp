@@ -10,8 +10,8 @@
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
-#include "w2s/io/jsonl.h"
 #include "w2s/core/text.h"
+#include "w2s/io/jsonl.h"
 
 namespace w2s::data {
 namespace {
@@ -39,8 +39,7 @@ std::string default_prefix(const std::filesystem::path& path, const SourceOption
 // Builds examples row by row and enforces unique ids.
 class ExampleBuilder {
  public:
-  ExampleBuilder(std::string file, std::string prefix)
-      : file_(std::move(file)), prefix_(std::move(prefix)) {}
+  ExampleBuilder(std::string file, std::string prefix) : file_(std::move(file)), prefix_(std::move(prefix)) {}
 
   void add(std::string text, int label, std::string group, std::string id, size_t line) {
     Example e;
@@ -64,8 +63,8 @@ class ExampleBuilder {
 void fill_stats(const std::vector<Example>& examples, size_t n_invalid, SourceStats* stats) {
   if (!stats) return;
   stats->n_rows = examples.size();
-  stats->n_label1 = static_cast<size_t>(std::count_if(
-      examples.begin(), examples.end(), [](const Example& e) { return e.label == 1; }));
+  stats->n_label1 = static_cast<size_t>(
+      std::count_if(examples.begin(), examples.end(), [](const Example& e) { return e.label == 1; }));
   stats->n_invalid_utf8 = n_invalid;
 }
 
@@ -88,8 +87,8 @@ int parse_label(const nlohmann::json& value, std::string_view field, std::string
   fail("{}: label '{}' in field '{}' is not 0/1", where, value.dump(), field);
 }
 
-std::vector<Example> load_jsonl_examples(const std::filesystem::path& path,
-                                         const SourceOptions& options, SourceStats* stats) {
+std::vector<Example> load_jsonl_examples(const std::filesystem::path& path, const SourceOptions& options,
+                                         SourceStats* stats) {
   const std::string file = path.string();
   ExampleBuilder builder(file, default_prefix(path, options));
   io::JsonlReadOptions read;
@@ -109,14 +108,11 @@ std::vector<Example> load_jsonl_examples(const std::filesystem::path& path,
           return *it;
         };
         const nlohmann::json& text = field(options.text_field);
-        check(text.is_string(), "{}: field '{}' must be a string, got {}", where,
-              options.text_field, text.type_name());
+        check(text.is_string(), "{}: field '{}' must be a string, got {}", where, options.text_field, text.type_name());
         const int label = parse_label(field(options.label_field), options.label_field, where);
-        std::string group =
-            options.group_field.empty() ? "" : key_string(field(options.group_field));
+        std::string group = options.group_field.empty() ? "" : key_string(field(options.group_field));
         std::string id = options.id_field.empty() ? "" : key_string(field(options.id_field));
-        check(options.id_field.empty() || !id.empty(), "{}: empty id in field '{}'", where,
-              options.id_field);
+        check(options.id_field.empty() || !id.empty(), "{}: empty id in field '{}'", where, options.id_field);
         builder.add(text.get<std::string>(), label, std::move(group), std::move(id), line);
       },
       read);
@@ -124,10 +120,8 @@ std::vector<Example> load_jsonl_examples(const std::filesystem::path& path,
   return std::move(builder.examples());
 }
 
-size_t for_each_csv_record_in(std::string_view text, std::string_view name, char delimiter,
-                              const CsvRecordFn& fn) {
-  check(delimiter != '"' && delimiter != '\n' && delimiter != '\r',
-        "{}: invalid CSV delimiter '{}'", name, delimiter);
+size_t for_each_csv_record_in(std::string_view text, std::string_view name, char delimiter, const CsvRecordFn& fn) {
+  check(delimiter != '"' && delimiter != '\n' && delimiter != '\r', "{}: invalid CSV delimiter '{}'", name, delimiter);
   std::string owned;
   size_t n_replaced = 0;
   if (!is_valid_utf8(text)) {
@@ -164,8 +158,7 @@ size_t for_each_csv_record_in(std::string_view text, std::string_view name, char
         const size_t quote_line = line;
         ++i;
         while (true) {
-          check(i < n, "{}:{}: unterminated quoted field (opened on line {})", name, line,
-                quote_line);
+          check(i < n, "{}:{}: unterminated quoted field (opened on line {})", name, line, quote_line);
           const char c = text[i];
           if (c == '"') {
             if (i + 1 < n && text[i + 1] == '"') {
@@ -205,15 +198,14 @@ size_t for_each_csv_record_in(std::string_view text, std::string_view name, char
       ++line;
     }
     if (n_fields_expected == 0) n_fields_expected = fields.size();
-    check(fields.size() == n_fields_expected, "{}:{}: {} fields, but the first record has {}", name,
-          record_line, fields.size(), n_fields_expected);
+    check(fields.size() == n_fields_expected, "{}:{}: {} fields, but the first record has {}", name, record_line,
+          fields.size(), n_fields_expected);
     fn(fields, record_line);
   }
   return n_replaced;
 }
 
-size_t for_each_csv_record(const std::filesystem::path& path, char delimiter,
-                           const CsvRecordFn& fn) {
+size_t for_each_csv_record(const std::filesystem::path& path, char delimiter, const CsvRecordFn& fn) {
   std::error_code ec;
   check(!std::filesystem::is_directory(path, ec), "{}: is a folder, not a CSV file", path.string());
   const std::string text = read_file(path);
@@ -224,8 +216,8 @@ size_t for_each_csv_record(const std::filesystem::path& path, char delimiter,
   return n_replaced;
 }
 
-std::vector<Example> load_csv_examples(const std::filesystem::path& path,
-                                       const SourceOptions& options, SourceStats* stats) {
+std::vector<Example> load_csv_examples(const std::filesystem::path& path, const SourceOptions& options,
+                                       SourceStats* stats) {
   const std::string file = path.string();
   ExampleBuilder builder(file, default_prefix(path, options));
   std::vector<std::string> columns;
@@ -251,25 +243,24 @@ std::vector<Example> load_csv_examples(const std::filesystem::path& path,
 
   size_t n_replaced = 0;
   try {
-    n_replaced = for_each_csv_record(
-        path, options.delimiter, [&](const std::vector<std::string>& f, size_t line) {
-          if (!have_columns) {
-            if (options.header) {
-              columns = f;
-              for (auto& c : columns) c = strip(c);
-              resolve(line);
-              return;
-            }
-            for (size_t k = 0; k < f.size(); ++k) columns.push_back(std::to_string(k));
-            resolve(line);
-          }
-          const std::string where = fmt::format("{}:{}", file, line);
-          const int label = parse_label(nlohmann::json(f[label_col]), options.label_field, where);
-          std::string id = id_col >= 0 ? f[id_col] : "";
-          check(id_col < 0 || !id.empty(), "{}: empty id in field '{}'", where, options.id_field);
-          builder.add(f[text_col], label, group_col >= 0 ? f[group_col] : "", std::move(id), line);
-          if (options.max_rows > 0 && ++n_rows >= options.max_rows) throw Stop{};
-        });
+    n_replaced = for_each_csv_record(path, options.delimiter, [&](const std::vector<std::string>& f, size_t line) {
+      if (!have_columns) {
+        if (options.header) {
+          columns = f;
+          for (auto& c : columns) c = strip(c);
+          resolve(line);
+          return;
+        }
+        for (size_t k = 0; k < f.size(); ++k) columns.push_back(std::to_string(k));
+        resolve(line);
+      }
+      const std::string where = fmt::format("{}:{}", file, line);
+      const int label = parse_label(nlohmann::json(f[label_col]), options.label_field, where);
+      std::string id = id_col >= 0 ? f[id_col] : "";
+      check(id_col < 0 || !id.empty(), "{}: empty id in field '{}'", where, options.id_field);
+      builder.add(f[text_col], label, group_col >= 0 ? f[group_col] : "", std::move(id), line);
+      if (options.max_rows > 0 && ++n_rows >= options.max_rows) throw Stop{};
+    });
   } catch (const Stop&) {
   }
   check(!builder.examples().empty(), "{}: no rows", file);
@@ -289,8 +280,7 @@ std::vector<Example> load_examples(const std::filesystem::path& path, const Sour
     o.delimiter = '\t';
     return load_csv_examples(path, o, stats);
   }
-  fail("{}: unknown file type '{}' (expected .jsonl, .json, .ndjson, .csv or .tsv)", path.string(),
-       ext);
+  fail("{}: unknown file type '{}' (expected .jsonl, .json, .ndjson, .csv or .tsv)", path.string(), ext);
 }
 
 }  // namespace w2s::data

@@ -40,20 +40,18 @@ struct SourceStats {
 int parse_label(const nlohmann::json& value, std::string_view field, std::string_view where);
 
 /// Load examples from a JSONL file (one JSON object per line).
-std::vector<Example> load_jsonl_examples(const std::filesystem::path& path,
-                                         const SourceOptions& options = {},
+std::vector<Example> load_jsonl_examples(const std::filesystem::path& path, const SourceOptions& options = {},
                                          SourceStats* stats = nullptr);
 
 /// Load examples from a CSV file (RFC 4180: quoted fields may hold delimiters, "" quotes and
 /// newlines; CRLF or LF line ends). Errors name the line where the offending record starts.
-std::vector<Example> load_csv_examples(const std::filesystem::path& path,
-                                       const SourceOptions& options = {},
+std::vector<Example> load_csv_examples(const std::filesystem::path& path, const SourceOptions& options = {},
                                        SourceStats* stats = nullptr);
 
 /// Dispatch on the extension: .jsonl/.json/.ndjson → JSONL, .csv → CSV, .tsv → CSV with '\t'.
 /// Any other extension throws naming the file and the accepted extensions.
-std::vector<Example> load_examples(const std::filesystem::path& path,
-                                   const SourceOptions& options = {}, SourceStats* stats = nullptr);
+std::vector<Example> load_examples(const std::filesystem::path& path, const SourceOptions& options = {},
+                                   SourceStats* stats = nullptr);
 
 /// Called once per CSV record with its fields and the 1-based line on which the record starts.
 using CsvRecordFn = std::function<void(const std::vector<std::string>& fields, size_t line_no)>;
@@ -63,11 +61,9 @@ using CsvRecordFn = std::function<void(const std::vector<std::string>& fields, s
 /// An unterminated quoted field, text after a closing quote, or a record whose field count differs
 /// from the first record throws FILE:LINE; a quote inside an unquoted field is kept literally.
 /// Invalid UTF-8 inside fields is replaced (see text_utf8.h); returns the replacement count.
-size_t for_each_csv_record(const std::filesystem::path& path, char delimiter,
-                           const CsvRecordFn& fn);
+size_t for_each_csv_record(const std::filesystem::path& path, char delimiter, const CsvRecordFn& fn);
 
 /// Parse CSV text held in memory (same rules; `name` is used in error messages).
-size_t for_each_csv_record_in(std::string_view text, std::string_view name, char delimiter,
-                              const CsvRecordFn& fn);
+size_t for_each_csv_record_in(std::string_view text, std::string_view name, char delimiter, const CsvRecordFn& fn);
 
 }  // namespace w2s::data

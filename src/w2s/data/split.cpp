@@ -18,9 +18,7 @@ namespace w2s::data {
 namespace {
 
 // A seed for one stage of the split, so stages are independent of each other's options.
-uint64_t stage_seed(uint64_t seed, std::string_view stage) {
-  return mix_seed(seed, hash_bytes(stage));
-}
+uint64_t stage_seed(uint64_t seed, std::string_view stage) { return mix_seed(seed, hash_bytes(stage)); }
 
 // Position of `key` in the stage's random order (ties, practically impossible, break by key).
 uint64_t rank(uint64_t stage, std::string_view key) { return mix_seed(stage, hash_bytes(key)); }
@@ -83,23 +81,19 @@ PartReport describe(const std::vector<Example>& part) {
 }
 
 nlohmann::json part_json(const PartReport& p) {
-  return {{"n", p.n},
-          {"n_label1", p.n_label1},
-          {"n_groups", p.n_groups},
-          {"frac_label1", p.frac_label1()}};
+  return {{"n", p.n}, {"n_label1", p.n_label1}, {"n_groups", p.n_groups}, {"frac_label1", p.frac_label1()}};
 }
 
 void validate(const Task& task, const SplitOptions& o, const TokenFns* tokens) {
-  check(o.test_fraction >= 0.0 && o.test_fraction < 1.0,
-        "split: test_fraction must be in [0, 1), got {}", o.test_fraction);
-  check(o.val_fraction >= 0.0 && o.val_fraction < 1.0,
-        "split: val_fraction must be in [0, 1), got {}", o.val_fraction);
+  check(o.test_fraction >= 0.0 && o.test_fraction < 1.0, "split: test_fraction must be in [0, 1), got {}",
+        o.test_fraction);
+  check(o.val_fraction >= 0.0 && o.val_fraction < 1.0, "split: val_fraction must be in [0, 1), got {}", o.val_fraction);
   for (int64_t cap : {o.n_train1, o.n_train2, o.n_val, o.n_test}) {
     check(cap >= -1, "split: caps must be -1 (all) or >= 0, got {}", cap);
   }
   if (o.max_tokens > 0) {
-    check(tokens != nullptr && tokens->count,
-          "split: max_tokens = {} needs a token counter (TokenFns::count)", o.max_tokens);
+    check(tokens != nullptr && tokens->count, "split: max_tokens = {} needs a token counter (TokenFns::count)",
+          o.max_tokens);
     check(o.length_policy != LengthPolicy::truncate || tokens->truncate,
           "split: length_policy truncate needs a truncator (TokenFns::truncate)");
   }
@@ -107,18 +101,16 @@ void validate(const Task& task, const SplitOptions& o, const TokenFns* tokens) {
   for (const auto* part : {&task.train, &task.test}) {
     const char* where = part == &task.train ? "train" : "test";
     for (const auto& e : *part) {
-      check(e.label == 0 || e.label == 1, "task {}: {} example '{}' has label {} (expected 0 or 1)",
-            task.name, where, e.id, e.label);
+      check(e.label == 0 || e.label == 1, "task {}: {} example '{}' has label {} (expected 0 or 1)", task.name, where,
+            e.id, e.label);
       auto [it, inserted] = ids.emplace(e.id, where);
-      check(inserted, "task {}: duplicate example id '{}' (in {} and {})", task.name, e.id,
-            it->second, where);
+      check(inserted, "task {}: duplicate example id '{}' (in {} and {})", task.name, e.id, it->second, where);
     }
   }
 }
 
 // Apply the length policy to `v` in place.
-void apply_length_policy(std::vector<Example>& v, const SplitOptions& o, const TokenFns& tokens,
-                         SplitReport& report) {
+void apply_length_policy(std::vector<Example>& v, const SplitOptions& o, const TokenFns& tokens, SplitReport& report) {
   std::vector<Example> kept;
   kept.reserve(v.size());
   for (auto& e : v) {
@@ -132,8 +124,7 @@ void apply_length_policy(std::vector<Example>& v, const SplitOptions& o, const T
     }
     e.text = tokens.truncate(e.text, o.max_tokens);
     const size_t n = tokens.count(e.text);
-    check(n <= o.max_tokens, "split: truncating example '{}' to {} tokens left {} tokens", e.id,
-          o.max_tokens, n);
+    check(n <= o.max_tokens, "split: truncating example '{}' to {} tokens left {} tokens", e.id, o.max_tokens, n);
     ++report.n_truncated;
     kept.push_back(std::move(e));
   }
@@ -141,15 +132,13 @@ void apply_length_policy(std::vector<Example>& v, const SplitOptions& o, const T
 }
 
 // Downsample the majority class of `part` to the minority's size.
-void balance_part(std::vector<Example>& part, uint64_t stage, const char* name,
-                  SplitReport& report) {
+void balance_part(std::vector<Example>& part, uint64_t stage, const char* name, SplitReport& report) {
   size_t n1 = 0;
   for (const auto& e : part) n1 += e.label == 1 ? 1 : 0;
   const size_t n0 = part.size() - n1;
   if (n0 == n1 || part.empty()) return;
   if (n0 == 0 || n1 == 0) {
-    log::warn("split: cannot balance {}: it holds only label {} ({} examples)", name,
-              n1 == 0 ? 0 : 1, part.size());
+    log::warn("split: cannot balance {}: it holds only label {} ({} examples)", name, n1 == 0 ? 0 : 1, part.size());
     return;
   }
   const int majority = n1 > n0 ? 1 : 0;
@@ -194,9 +183,7 @@ LengthPolicy parse_length_policy(const std::string& name) {
   fail("unknown length policy '{}' (expected drop or truncate)", name);
 }
 
-std::string to_string(LengthPolicy policy) {
-  return policy == LengthPolicy::drop ? "drop" : "truncate";
-}
+std::string to_string(LengthPolicy policy) { return policy == LengthPolicy::drop ? "drop" : "truncate"; }
 
 nlohmann::json SplitReport::to_json() const {
   return {{"train1", part_json(train1)},
@@ -214,14 +201,12 @@ nlohmann::json SplitReport::to_json() const {
 }
 
 std::string SplitReport::summary() const {
-  auto part = [](const PartReport& p) {
-    return fmt::format("{} ({:.0f}% label 1)", p.n, 100.0 * p.frac_label1());
-  };
+  auto part = [](const PartReport& p) { return fmt::format("{} ({:.0f}% label 1)", p.n, 100.0 * p.frac_label1()); };
   return fmt::format(
       "train1 {}, train2 {}, val {}, test {}{}; dropped long {}, truncated {}, cross-part "
       "duplicates removed {}, balanced away {}, capped away {}",
-      part(train1), part(train2), part(val), part(test), test_carved ? " (carved)" : "",
-      n_dropped_long, n_truncated, n_duplicates, n_balanced_away, n_capped_away);
+      part(train1), part(train2), part(val), part(test), test_carved ? " (carved)" : "", n_dropped_long, n_truncated,
+      n_duplicates, n_balanced_away, n_capped_away);
 }
 
 Split make_split(const Task& task, const SplitOptions& o, const TokenFns* tokens) {
@@ -289,8 +274,7 @@ Split make_split(const Task& task, const SplitOptions& o, const TokenFns* tokens
       std::vector<Example>* v;
       std::vector<bool> keep;
     };
-    std::vector<Part> parts = {
-        {&split.test, {}}, {&split.train1, {}}, {&split.train2, {}}, {&split.val, {}}};
+    std::vector<Part> parts = {{&split.test, {}}, {&split.train1, {}}, {&split.train2, {}}, {&split.val, {}}};
     std::unordered_set<std::string_view> seen;  // texts of earlier parts
     for (auto& p : parts) {
       std::unordered_set<std::string_view> mine;
@@ -326,8 +310,7 @@ Split make_split(const Task& task, const SplitOptions& o, const TokenFns* tokens
                          {"val", &split.val, o.n_val},
                          {"test", &split.test, o.n_test}};
   for (const auto& p : named) {
-    if (o.balance)
-      balance_part(*p.v, stage_seed(o.seed, std::string("balance/") + p.name), p.name, report);
+    if (o.balance) balance_part(*p.v, stage_seed(o.seed, std::string("balance/") + p.name), p.name, report);
     order_and_cap(*p.v, stage_seed(o.seed, std::string("order/") + p.name), p.cap, report);
   }
 

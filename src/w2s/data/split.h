@@ -41,16 +41,16 @@ struct TokenFns {
 
 /// How to split a task.
 struct SplitOptions {
-  uint64_t seed = 0;           // all randomness derives from this
-  int64_t n_train1 = -1;       // cap on train half 1 (ground-truth labels); -1 = all
-  int64_t n_train2 = -1;       // cap on train half 2 (weak labels; val not included); -1 = all
-  int64_t n_val = -1;          // cap on the validation slice; -1 = all
-  int64_t n_test = -1;         // cap on test; -1 = all
-  double test_fraction = 0.2;  // share of the pool's examples carved as test, by whole groups;
-                               // used only when the task has no fixed test set; in [0, 1)
-  double val_fraction = 0.0;   // share of half 2's examples carved as validation; in [0, 1)
-  bool balance = false;        // downsample the majority class within each part to 50/50
-  size_t max_tokens = 0;       // longest allowed text in tokens; 0 = no limit (needs TokenFns)
+  uint64_t seed = 0;                                // all randomness derives from this
+  int64_t n_train1 = -1;                            // cap on train half 1 (ground-truth labels); -1 = all
+  int64_t n_train2 = -1;                            // cap on train half 2 (weak labels; val not included); -1 = all
+  int64_t n_val = -1;                               // cap on the validation slice; -1 = all
+  int64_t n_test = -1;                              // cap on test; -1 = all
+  double test_fraction = 0.2;                       // share of the pool's examples carved as test, by whole groups;
+                                                    // used only when the task has no fixed test set; in [0, 1)
+  double val_fraction = 0.0;                        // share of half 2's examples carved as validation; in [0, 1)
+  bool balance = false;                             // downsample the majority class within each part to 50/50
+  size_t max_tokens = 0;                            // longest allowed text in tokens; 0 = no limit (needs TokenFns)
   LengthPolicy length_policy = LengthPolicy::drop;  // what to do with longer texts
 };
 

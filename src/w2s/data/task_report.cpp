@@ -31,8 +31,8 @@ PartStats part_stats(const std::string& part, const std::vector<Example>& exampl
 }
 
 std::vector<PartStats> split_stats(const Split& split) {
-  return {part_stats("train1", split.train1), part_stats("train2", split.train2),
-          part_stats("val", split.val), part_stats("test", split.test)};
+  return {part_stats("train1", split.train1), part_stats("train2", split.train2), part_stats("val", split.val),
+          part_stats("test", split.test)};
 }
 
 const std::vector<Example>& split_part(const Split& split, const std::string& part) {
@@ -44,29 +44,27 @@ const std::vector<Example>& split_part(const Split& split, const std::string& pa
 }
 
 std::string format_task_table(const std::vector<TaskListing>& tasks) {
-  std::string out = fmt::format("{:<20} {:<9} {:>7} {:>6} {:>8} {:>8}  {}\n", "task", "prepared",
-                                "train", "test", "train %1", "test %1", "description");
+  std::string out = fmt::format("{:<20} {:<9} {:>7} {:>6} {:>8} {:>8}  {}\n", "task", "prepared", "train", "test",
+                                "train %1", "test %1", "description");
   for (const TaskListing& t : tasks) {
     if (t.manifest) {
       const TaskManifest& m = *t.manifest;
-      out += fmt::format("{:<20} {:<9} {:>7} {:>6} {:>7.1f}% {:>7.1f}%  {}\n", t.name, "yes",
-                         m.train.n, m.test.n, 100 * m.train.frac_label1(),
-                         100 * m.test.frac_label1(), t.description);
+      out += fmt::format("{:<20} {:<9} {:>7} {:>6} {:>7.1f}% {:>7.1f}%  {}\n", t.name, "yes", m.train.n, m.test.n,
+                         100 * m.train.frac_label1(), 100 * m.test.frac_label1(), t.description);
     } else {
-      out += fmt::format("{:<20} {:<9} {:>7} {:>6} {:>8} {:>8}  {}\n", t.name,
-                         t.kind == "builtin" ? "no" : "-", "-", "-", "-", "-", t.description);
+      out += fmt::format("{:<20} {:<9} {:>7} {:>6} {:>8} {:>8}  {}\n", t.name, t.kind == "builtin" ? "no" : "-", "-",
+                         "-", "-", "-", t.description);
     }
   }
   return out;
 }
 
 std::string format_part_stats(const std::vector<PartStats>& stats) {
-  std::string out = fmt::format("{:<7} {:>7} {:>7} {:>8} {:>10} {:>9}\n", "part", "n", "groups",
-                                "label 1", "mean chars", "majority");
+  std::string out =
+      fmt::format("{:<7} {:>7} {:>7} {:>8} {:>10} {:>9}\n", "part", "n", "groups", "label 1", "mean chars", "majority");
   for (const PartStats& s : stats) {
-    out += fmt::format("{:<7} {:>7} {:>7} {:>7.1f}% {:>10.1f} {:>8.1f}%\n", s.part, s.n,
-                       s.n_groups, s.n == 0 ? 0.0 : 100.0 * double(s.n_label1) / double(s.n),
-                       s.mean_chars, 100 * s.majority_rate);
+    out += fmt::format("{:<7} {:>7} {:>7} {:>7.1f}% {:>10.1f} {:>8.1f}%\n", s.part, s.n, s.n_groups,
+                       s.n == 0 ? 0.0 : 100.0 * double(s.n_label1) / double(s.n), s.mean_chars, 100 * s.majority_rate);
   }
   return out;
 }

@@ -14,8 +14,7 @@ double TextScore::bits_per_byte() const {
   return n_bytes > 0 ? total_nats / std::log(2.0) / static_cast<double>(n_bytes) : 0.0;
 }
 
-TextScore score_text(models::TransformerImpl& model, const tokenizer::Tokenizer& tok,
-                     std::string_view text) {
+TextScore score_text(models::TransformerImpl& model, const tokenizer::Tokenizer& tok, std::string_view text) {
   std::vector<int64_t> ids;
   const auto start = tok.bos_id() ? tok.bos_id() : tok.eos_id();
   if (start) ids.push_back(*start);
@@ -36,8 +35,8 @@ TextScore score_text(models::TransformerImpl& model, const tokenizer::Tokenizer&
   return out;
 }
 
-double stream_loss(models::TransformerImpl& model, const std::vector<int64_t>& ids, int64_t n_ctx,
-                   int64_t batch, int64_t n_bytes, double* bits_per_byte) {
+double stream_loss(models::TransformerImpl& model, const std::vector<int64_t>& ids, int64_t n_ctx, int64_t batch,
+                   int64_t n_bytes, double* bits_per_byte) {
   check(n_ctx >= 2, "stream_loss: n_ctx must be at least 2 (got {})", n_ctx);
   check(batch >= 1, "stream_loss: batch must be at least 1 (got {})", batch);
   const int64_t n_windows = static_cast<int64_t>(ids.size()) / n_ctx;
@@ -53,8 +52,7 @@ double stream_loss(models::TransformerImpl& model, const std::vector<int64_t>& i
     auto x = all.slice(0, w, std::min(n_windows, w + batch));  // (B, n_ctx)
     auto logits = model.forward(x).to(torch::kFloat);          // (B, n_ctx, V)
     auto loss = torch::nn::functional::cross_entropy(
-        logits.slice(1, 0, n_ctx - 1).reshape({-1, logits.size(2)}),
-        x.slice(1, 1, n_ctx).reshape({-1}),
+        logits.slice(1, 0, n_ctx - 1).reshape({-1, logits.size(2)}), x.slice(1, 1, n_ctx).reshape({-1}),
         torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
     total += loss.item<double>();
     count += x.size(0) * (n_ctx - 1);

@@ -17,8 +17,7 @@ bool predicts_one(double p1) { return p1 > 0.5; }
 
 /// Same lengths, labels 0/1; true if some p1 is NaN (the caller returns NaN).
 bool check_inputs(const char* who, const std::vector<double>& p1, const std::vector<int>& labels) {
-  check(p1.size() == labels.size(), "{}: {} probabilities but {} labels", who, p1.size(),
-        labels.size());
+  check(p1.size() == labels.size(), "{}: {} probabilities but {} labels", who, p1.size(), labels.size());
   for (size_t i = 0; i < labels.size(); ++i)
     check(labels[i] == 0 || labels[i] == 1, "{}: label {} at row {} is not 0 or 1", who, labels[i], i);
   return std::any_of(p1.begin(), p1.end(), [](double p) { return std::isnan(p); });
@@ -56,8 +55,7 @@ double auroc(const std::vector<double>& p1, const std::vector<int>& labels) {
   return u / (n_pos * n_neg);
 }
 
-double expected_calibration_error(const std::vector<double>& p1, const std::vector<int>& labels,
-                                  int bins) {
+double expected_calibration_error(const std::vector<double>& p1, const std::vector<int>& labels, int bins) {
   check(bins >= 1, "expected_calibration_error: bins must be ≥ 1, got {}", bins);
   if (check_inputs("expected_calibration_error", p1, labels) || p1.empty()) return kNaN;
   std::vector<double> conf_sum(bins, 0.0), right(bins, 0.0), count(bins, 0.0);
@@ -76,10 +74,9 @@ double expected_calibration_error(const std::vector<double>& p1, const std::vect
 
 Agreement agreement(const std::vector<double>& student_p1, const std::vector<double>& weak_p1,
                     const std::vector<int>& labels) {
-  check(student_p1.size() == weak_p1.size(), "agreement: {} student but {} weak probabilities",
-        student_p1.size(), weak_p1.size());
-  const bool nan = check_inputs("agreement", student_p1, labels) |
-                   check_inputs("agreement", weak_p1, labels);
+  check(student_p1.size() == weak_p1.size(), "agreement: {} student but {} weak probabilities", student_p1.size(),
+        weak_p1.size());
+  const bool nan = check_inputs("agreement", student_p1, labels) | check_inputs("agreement", weak_p1, labels);
   Agreement a;
   int64_t agree = 0, agree_right = 0, agree_wrong = 0;
   for (size_t i = 0; i < labels.size(); ++i) {
@@ -122,15 +119,13 @@ MeanSe mean_se(const std::vector<double>& xs) {
   return out;
 }
 
-Pgr pgr(const std::vector<double>& weak, const std::vector<double>& student,
-        const std::vector<double>& ceiling, double min_gap) {
+Pgr pgr(const std::vector<double>& weak, const std::vector<double>& student, const std::vector<double>& ceiling,
+        double min_gap) {
   check(weak.size() == student.size() && weak.size() == ceiling.size(),
-        "pgr: weak, student and ceiling have {}, {} and {} seeds", weak.size(), student.size(),
-        ceiling.size());
+        "pgr: weak, student and ceiling have {}, {} and {} seeds", weak.size(), student.size(), ceiling.size());
   std::vector<size_t> complete;
   for (size_t i = 0; i < weak.size(); ++i)
-    if (!std::isnan(weak[i]) && !std::isnan(student[i]) && !std::isnan(ceiling[i]))
-      complete.push_back(i);
+    if (!std::isnan(weak[i]) && !std::isnan(student[i]) && !std::isnan(ceiling[i])) complete.push_back(i);
   Pgr out{kNaN, kNaN, 0, "incomplete"};
   if (complete.empty()) return out;
   double gap_sum = 0.0;
@@ -143,8 +138,7 @@ Pgr pgr(const std::vector<double>& weak, const std::vector<double>& student,
   // The mean gap is ≥ min_gap, so at least one seed's own gap is too: per_seed is never empty.
   std::vector<double> per_seed;
   for (size_t i : complete)
-    if (ceiling[i] - weak[i] >= min_gap)
-      per_seed.push_back((student[i] - weak[i]) / (ceiling[i] - weak[i]));
+    if (ceiling[i] - weak[i] >= min_gap) per_seed.push_back((student[i] - weak[i]) / (ceiling[i] - weak[i]));
   const auto ms = mean_se(per_seed);
   return {ms.mean, ms.se, ms.n, "ok"};
 }

@@ -24,15 +24,14 @@ double auroc(const std::vector<double>& p1, const std::vector<int>& labels);
 /// (the last bin also holds c = 1; a value on a boundary may land either side by rounding);
 /// ECE = Σ_k (n_k / n)·|accuracy_k − mean confidence_k| over non-empty bins. Empty → NaN;
 /// bins < 1 → w2s::Error.
-double expected_calibration_error(const std::vector<double>& p1, const std::vector<int>& labels,
-                                  int bins = 10);
+double expected_calibration_error(const std::vector<double>& p1, const std::vector<int>& labels, int bins = 10);
 
 /// Student–supervisor agreement on hard predictions, split by whether the supervisor was right.
 /// Lengths must match (else w2s::Error); empty → overall NaN.
 struct Agreement {
-  double overall = 0.0;            // fraction of rows where the two hard predictions agree
-  double when_weak_right = 0.0;    // among rows the supervisor got right (NaN if none)
-  double when_weak_wrong = 0.0;    // among rows the supervisor got wrong (NaN if none)
+  double overall = 0.0;          // fraction of rows where the two hard predictions agree
+  double when_weak_right = 0.0;  // among rows the supervisor got right (NaN if none)
+  double when_weak_wrong = 0.0;  // among rows the supervisor got wrong (NaN if none)
   int64_t n_weak_right = 0;
   int64_t n_weak_wrong = 0;
 };
@@ -45,20 +44,20 @@ double agreement_rate(const std::vector<double>& a, const std::vector<double>& b
 
 /// Performance gap recovered over seeds: per seed (student − weak) / (ceiling − weak).
 struct Pgr {
-  double value = 0.0;   // mean of per-seed PGRs (NaN unless status == "ok")
-  double se = 0.0;      // standard error of that mean (sd / √n, n − 1 in the sd; 0 with one seed)
-  int n = 0;            // ok: seeds in the mean; ceiling_not_above_weak: complete seeds;
-                        // incomplete: 0
-  std::string status;   // "ok" | "ceiling_not_above_weak" (mean ceiling − mean weak < min_gap)
-                        //      | "incomplete" (no seed has all three numbers)
+  double value = 0.0;  // mean of per-seed PGRs (NaN unless status == "ok")
+  double se = 0.0;     // standard error of that mean (sd / √n, n − 1 in the sd; 0 with one seed)
+  int n = 0;           // ok: seeds in the mean; ceiling_not_above_weak: complete seeds;
+                       // incomplete: 0
+  std::string status;  // "ok" | "ceiling_not_above_weak" (mean ceiling − mean weak < min_gap)
+                       //      | "incomplete" (no seed has all three numbers)
 };
 /// Vectors are aligned by seed (different lengths → w2s::Error); a NaN in any of the three drops
 /// that seed. value and se are NaN unless status == "ok". min_gap guards the division: if
 /// mean(ceiling) − mean(weak) over the complete seeds is < min_gap the pair is reported as
 /// ceiling_not_above_weak (never divided by ~0); a single seed whose own gap is below min_gap is
 /// dropped from the per-seed mean.
-Pgr pgr(const std::vector<double>& weak, const std::vector<double>& student,
-        const std::vector<double>& ceiling, double min_gap = 0.005);
+Pgr pgr(const std::vector<double>& weak, const std::vector<double>& student, const std::vector<double>& ceiling,
+        double min_gap = 0.005);
 
 /// Mean and standard error (sd / √n, n − 1 in the sd; se 0 for n = 1), NaNs skipped; nothing left
 /// → mean and se NaN, n 0.

@@ -19,7 +19,7 @@ namespace w2s::io {
 class AtomicWriter {
  public:
   explicit AtomicWriter(const std::filesystem::path& path);  // creates folders as needed
-  ~AtomicWriter();                                            // removes the temporary unless committed
+  ~AtomicWriter();                                           // removes the temporary unless committed
   AtomicWriter(const AtomicWriter&) = delete;
   AtomicWriter& operator=(const AtomicWriter&) = delete;
 

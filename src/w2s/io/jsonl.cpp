@@ -25,11 +25,9 @@ std::string short_json_error(const char* what) {
 
 }  // namespace
 
-JsonlStats for_each_jsonl(const std::filesystem::path& path, const JsonlRowFn& fn,
-                          const JsonlReadOptions& options) {
+JsonlStats for_each_jsonl(const std::filesystem::path& path, const JsonlRowFn& fn, const JsonlReadOptions& options) {
   std::error_code ec;
-  check(!std::filesystem::is_directory(path, ec), "{}: is a folder, not a JSONL file",
-        path.string());
+  check(!std::filesystem::is_directory(path, ec), "{}: is a folder, not a JSONL file", path.string());
   std::ifstream in(path, std::ios::binary);
   if (!in) fail("{}: cannot open: {}", path.string(), std::strerror(errno));
   JsonlStats stats;
@@ -40,8 +38,8 @@ JsonlStats for_each_jsonl(const std::filesystem::path& path, const JsonlRowFn& f
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (strip_view(line).empty()) continue;
     if (const size_t bad = find_invalid_utf8(line); bad != std::string_view::npos) {
-      check(options.replace_invalid_utf8, "{}:{}: invalid UTF-8 at byte {} of the line",
-            path.string(), stats.n_lines, bad + 1);
+      check(options.replace_invalid_utf8, "{}:{}: invalid UTF-8 at byte {} of the line", path.string(), stats.n_lines,
+            bad + 1);
       stats.n_invalid_utf8 += sanitize_utf8(line);
     }
     nlohmann::json row;
@@ -55,17 +53,14 @@ JsonlStats for_each_jsonl(const std::filesystem::path& path, const JsonlRowFn& f
     if (options.max_rows > 0 && stats.n_rows >= options.max_rows) break;
   }
   if (in.bad()) fail("{}: read error: {}", path.string(), std::strerror(errno));
-  check(options.allow_empty || stats.n_rows > 0, "{}: no rows (the file is empty or blank)",
-        path.string());
+  check(options.allow_empty || stats.n_rows > 0, "{}: no rows (the file is empty or blank)", path.string());
   if (stats.n_invalid_utf8 > 0) {
-    log::warn("{}: replaced {} invalid UTF-8 sequence(s) with U+FFFD", path.string(),
-              stats.n_invalid_utf8);
+    log::warn("{}: replaced {} invalid UTF-8 sequence(s) with U+FFFD", path.string(), stats.n_invalid_utf8);
   }
   return stats;
 }
 
-std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path,
-                                       const JsonlReadOptions& options) {
+std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path, const JsonlReadOptions& options) {
   std::vector<nlohmann::json> rows;
   for_each_jsonl(
       path, [&](const nlohmann::json& row, size_t) { rows.push_back(row); }, options);

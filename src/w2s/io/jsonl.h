@@ -38,8 +38,7 @@ JsonlStats for_each_jsonl(const std::filesystem::path& path, const JsonlRowFn& f
                           const JsonlReadOptions& options = {});
 
 /// Read every row into memory (same rules as for_each_jsonl).
-std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path,
-                                       const JsonlReadOptions& options = {});
+std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path, const JsonlReadOptions& options = {});
 
 /// One row as a single JSON line with a trailing '\n' (compact; invalid UTF-8 → U+FFFD).
 std::string to_jsonl_line(const nlohmann::json& row);

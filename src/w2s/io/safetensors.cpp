@@ -37,25 +37,22 @@ constexpr const char* kSingleFileName = "model.safetensors";
 constexpr const char* kIndexFileName = "model.safetensors.index.json";
 
 struct DtypeEntry {
-  std::string_view name;   // safetensors spelling
-  int bits;                // bits per element
-  bool supported;          // has a torch dtype here
-  torch::Dtype torch;      // valid when supported
+  std::string_view name;  // safetensors spelling
+  int bits;               // bits per element
+  bool supported;         // has a torch dtype here
+  torch::Dtype torch;     // valid when supported
 };
 
 // Every dtype of the format. Known-but-unsupported ones are validated (sizes) when a file is
 // opened, and only fail when such a tensor is read.
 constexpr DtypeEntry kDtypes[] = {
-    {"BOOL", 8, true, torch::kBool},        {"U8", 8, true, torch::kUInt8},
-    {"I8", 8, true, torch::kInt8},          {"I16", 16, true, torch::kInt16},
-    {"F16", 16, true, torch::kFloat16},     {"BF16", 16, true, torch::kBFloat16},
-    {"I32", 32, true, torch::kInt32},       {"F32", 32, true, torch::kFloat32},
-    {"I64", 64, true, torch::kInt64},       {"F64", 64, true, torch::kFloat64},
-    {"U16", 16, false, torch::kUInt8},      {"U32", 32, false, torch::kUInt8},
-    {"U64", 64, false, torch::kUInt8},      {"F8_E5M2", 8, false, torch::kUInt8},
-    {"F8_E4M3", 8, false, torch::kUInt8},   {"F8_E8M0", 8, false, torch::kUInt8},
-    {"C64", 64, false, torch::kUInt8},      {"F4", 4, false, torch::kUInt8},
-    {"F6_E2M3", 6, false, torch::kUInt8},   {"F6_E3M2", 6, false, torch::kUInt8},
+    {"BOOL", 8, true, torch::kBool},      {"U8", 8, true, torch::kUInt8},       {"I8", 8, true, torch::kInt8},
+    {"I16", 16, true, torch::kInt16},     {"F16", 16, true, torch::kFloat16},   {"BF16", 16, true, torch::kBFloat16},
+    {"I32", 32, true, torch::kInt32},     {"F32", 32, true, torch::kFloat32},   {"I64", 64, true, torch::kInt64},
+    {"F64", 64, true, torch::kFloat64},   {"U16", 16, false, torch::kUInt8},    {"U32", 32, false, torch::kUInt8},
+    {"U64", 64, false, torch::kUInt8},    {"F8_E5M2", 8, false, torch::kUInt8}, {"F8_E4M3", 8, false, torch::kUInt8},
+    {"F8_E8M0", 8, false, torch::kUInt8}, {"C64", 64, false, torch::kUInt8},    {"F4", 4, false, torch::kUInt8},
+    {"F6_E2M3", 6, false, torch::kUInt8}, {"F6_E3M2", 6, false, torch::kUInt8},
 };
 
 const DtypeEntry* find_dtype(std::string_view name) {
@@ -78,45 +75,40 @@ struct FdCloser {
 };
 
 struct ParsedHeader {
-  size_t data_start = 0;             // 8 + header length
-  std::vector<TensorInfo> infos;     // sorted by data offset
+  size_t data_start = 0;          // 8 + header length
+  std::vector<TensorInfo> infos;  // sorted by data offset
   Metadata metadata;
 };
 
 void parse_metadata(const std::string& file, const json& value, Metadata& out) {
-  check(value.is_object(), "{}: __metadata__ must be an object of string values, got {}", file,
-        value.type_name());
+  check(value.is_object(), "{}: __metadata__ must be an object of string values, got {}", file, value.type_name());
   for (const auto& [key, v] : value.items()) {
-    check(v.is_string(), "{}: __metadata__ must map strings to strings, but '{}' is {}", file, key,
-          v.type_name());
+    check(v.is_string(), "{}: __metadata__ must map strings to strings, but '{}' is {}", file, key, v.type_name());
     out[key] = v.get<std::string>();
   }
 }
 
-TensorInfo parse_entry(const std::string& file, const std::string& name, const json& entry,
-                       uint64_t data_size) {
-  check(entry.is_object(), "{}: tensor '{}': entry must be an object with dtype, shape and data_offsets, got {}",
-        file, name, entry.type_name());
+TensorInfo parse_entry(const std::string& file, const std::string& name, const json& entry, uint64_t data_size) {
+  check(entry.is_object(), "{}: tensor '{}': entry must be an object with dtype, shape and data_offsets, got {}", file,
+        name, entry.type_name());
   // Keys other than these three are ignored, as the reference reader does.
   TensorInfo info;
   info.name = name;
 
   const auto dtype = entry.find("dtype");
   check(dtype != entry.end(), "{}: tensor '{}': missing 'dtype'", file, name);
-  check(dtype->is_string(), "{}: tensor '{}': 'dtype' must be a string, got {}", file, name,
-        dtype->type_name());
+  check(dtype->is_string(), "{}: tensor '{}': 'dtype' must be a string, got {}", file, name, dtype->type_name());
   info.dtype = dtype->get<std::string>();
 
   const auto shape = entry.find("shape");
   check(shape != entry.end(), "{}: tensor '{}': missing 'shape'", file, name);
-  check(shape->is_array(), "{}: tensor '{}': 'shape' must be an array of integers, got {}", file,
-        name, shape->type_name());
+  check(shape->is_array(), "{}: tensor '{}': 'shape' must be an array of integers, got {}", file, name,
+        shape->type_name());
   for (const auto& dim : *shape) {
-    check(dim.is_number_integer(), "{}: tensor '{}': 'shape' entries must be integers, got {} {}",
-          file, name, dim.type_name(), dim.dump());
+    check(dim.is_number_integer(), "{}: tensor '{}': 'shape' entries must be integers, got {} {}", file, name,
+          dim.type_name(), dim.dump());
     if (!dim.is_number_unsigned())  // nlohmann parses non-negative integers as unsigned
-      fail("{}: tensor '{}': negative dimension {} in shape {}", file, name, dim.get<int64_t>(),
-           shape->dump());
+      fail("{}: tensor '{}': negative dimension {} in shape {}", file, name, dim.get<int64_t>(), shape->dump());
     const uint64_t d = dim.get<uint64_t>();
     check(d <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()),
           "{}: tensor '{}': dimension {} overflows int64", file, name, d);
@@ -127,8 +119,8 @@ TensorInfo parse_entry(const std::string& file, const std::string& name, const j
   check(offsets != entry.end(), "{}: tensor '{}': missing 'data_offsets'", file, name);
   check(offsets->is_array() && offsets->size() == 2 && (*offsets)[0].is_number_unsigned() &&
             (*offsets)[1].is_number_unsigned(),
-        "{}: tensor '{}': 'data_offsets' must be [begin, end] with non-negative integers, got {}",
-        file, name, offsets->dump());
+        "{}: tensor '{}': 'data_offsets' must be [begin, end] with non-negative integers, got {}", file, name,
+        offsets->dump());
   info.begin = (*offsets)[0].get<uint64_t>();
   info.end = (*offsets)[1].get<uint64_t>();
 
@@ -138,20 +130,16 @@ TensorInfo parse_entry(const std::string& file, const std::string& name, const j
   uint64_t numel = 1;
   for (int64_t dim : info.shape)
     if (__builtin_mul_overflow(numel, static_cast<uint64_t>(dim), &numel))
-      fail("{}: tensor '{}': shape {} overflows (element count too large)", file, name,
-           shape->dump());
+      fail("{}: tensor '{}': shape {} overflows (element count too large)", file, name, shape->dump());
   uint64_t bits = 0;
   if (__builtin_mul_overflow(numel, static_cast<uint64_t>(d->bits), &bits))
-    fail("{}: tensor '{}': shape {} of {} overflows (byte size too large)", file, name,
-         shape->dump(), info.dtype);
-  check(bits % 8 == 0, "{}: tensor '{}': shape {} of {} is not a whole number of bytes", file, name,
-        shape->dump(), info.dtype);
+    fail("{}: tensor '{}': shape {} of {} overflows (byte size too large)", file, name, shape->dump(), info.dtype);
+  check(bits % 8 == 0, "{}: tensor '{}': shape {} of {} is not a whole number of bytes", file, name, shape->dump(),
+        info.dtype);
   const uint64_t nbytes = bits / 8;
 
-  check(info.begin <= info.end, "{}: tensor '{}': data_offsets begin {} > end {}", file, name,
-        info.begin, info.end);
-  check(info.end <= data_size,
-        "{}: tensor '{}': data_offsets end {} is beyond the data section ({} bytes)", file, name,
+  check(info.begin <= info.end, "{}: tensor '{}': data_offsets begin {} > end {}", file, name, info.begin, info.end);
+  check(info.end <= data_size, "{}: tensor '{}': data_offsets end {} is beyond the data section ({} bytes)", file, name,
         info.end, data_size);
   check(info.end - info.begin == nbytes,
         "{}: tensor '{}': size mismatch: shape {} of {} needs {} bytes but data_offsets [{}, {}] "
@@ -161,14 +149,11 @@ TensorInfo parse_entry(const std::string& file, const std::string& name, const j
 }
 
 ParsedHeader parse_header(const std::string& file, const uint8_t* bytes, size_t size) {
-  check(size >= 8, "{}: file too short ({} bytes) to be safetensors (needs an 8-byte header length)",
-        file, size);
+  check(size >= 8, "{}: file too short ({} bytes) to be safetensors (needs an 8-byte header length)", file, size);
   uint64_t n = 0;
   std::memcpy(&n, bytes, 8);
-  check(n <= size - 8, "{}: header length {} is larger than the file ({} bytes after the length)",
-        file, n, size - 8);
-  check(n <= kMaxHeaderBytes, "{}: header length {} is larger than the {} byte limit", file, n,
-        kMaxHeaderBytes);
+  check(n <= size - 8, "{}: header length {} is larger than the file ({} bytes after the length)", file, n, size - 8);
+  check(n <= kMaxHeaderBytes, "{}: header length {} is larger than the {} byte limit", file, n, kMaxHeaderBytes);
   const char* text = reinterpret_cast<const char*>(bytes + 8);
 
   // nlohmann keeps the last of repeated keys silently; the format forbids them, so track keys per
@@ -220,11 +205,11 @@ ParsedHeader parse_header(const std::string& file, const uint8_t* bytes, size_t 
   const TensorInfo* prev = nullptr;
   for (const auto& t : out.infos) {
     if (t.begin < pos)
-      fail("{}: tensors '{}' and '{}' overlap (bytes [{}, {}) and [{}, {}))", file, prev->name,
-           t.name, prev->begin, prev->end, t.begin, t.end);
+      fail("{}: tensors '{}' and '{}' overlap (bytes [{}, {}) and [{}, {}))", file, prev->name, t.name, prev->begin,
+           prev->end, t.begin, t.end);
     if (t.begin > pos)
-      fail("{}: gap in the data section: bytes [{}, {}) before tensor '{}' belong to no tensor",
-           file, pos, t.begin, t.name);
+      fail("{}: gap in the data section: bytes [{}, {}) before tensor '{}' belong to no tensor", file, pos, t.begin,
+           t.name);
     pos = t.end;
     prev = &t;
   }
@@ -249,9 +234,7 @@ bool is_shard_name(std::string_view name) {
   return digits(name.substr(0, mid)) && digits(name.substr(mid + kMiddle.size()));
 }
 
-std::string shard_name(size_t i, size_t n) {
-  return fmt::format("model-{:05d}-of-{:05d}.safetensors", i, n);
-}
+std::string shard_name(size_t i, size_t n) { return fmt::format("model-{:05d}-of-{:05d}.safetensors", i, n); }
 
 uint64_t tensor_nbytes(const torch::Tensor& t) {
   return static_cast<uint64_t>(t.numel()) * static_cast<uint64_t>(t.element_size());
@@ -273,38 +256,34 @@ TensorMap load_sharded(const fs::path& dir, const fs::path& index_path) {
   }
   check(j.is_object(), "{}: must be a JSON object, got {}", index, j.type_name());
   const auto wm = j.find("weight_map");
-  check(wm != j.end() && wm->is_object(), "{}: missing 'weight_map' object (tensor -> shard file)",
-        index);
+  check(wm != j.end() && wm->is_object(), "{}: missing 'weight_map' object (tensor -> shard file)", index);
   check(!wm->empty(), "{}: 'weight_map' is empty", index);
 
   std::map<std::string, std::vector<std::string>> names_by_shard;
   for (const auto& [name, shard] : wm->items()) {
-    check(shard.is_string(), "{}: weight_map['{}'] must be a shard file name, got {}", index, name,
-          shard.type_name());
+    check(shard.is_string(), "{}: weight_map['{}'] must be a shard file name, got {}", index, name, shard.type_name());
     const auto file = shard.get<std::string>();
-    check(is_plain_file_name(file),
-          "{}: weight_map['{}'] = '{}' must be a file name in the checkpoint folder", index, name,
-          file);
+    check(is_plain_file_name(file), "{}: weight_map['{}'] = '{}' must be a file name in the checkpoint folder", index,
+          name, file);
     names_by_shard[file].push_back(name);
   }
 
   TensorMap out;
   for (const auto& [shard, names] : names_by_shard) {
     const fs::path path = dir / shard;
-    check(fs::is_regular_file(path), "{}: shard '{}' listed in weight_map does not exist ({})",
-          index, shard, path.string());
+    check(fs::is_regular_file(path), "{}: shard '{}' listed in weight_map does not exist ({})", index, shard,
+          path.string());
     const auto file = SafetensorsFile::open(path);
     const std::set<std::string> listed(names.begin(), names.end());
     for (const auto& name : names)
-      check(file->contains(name),
-            "{}: tensor '{}' is listed in weight_map for shard '{}' but is missing from {}", index,
-            name, shard, path.string());
+      check(file->contains(name), "{}: tensor '{}' is listed in weight_map for shard '{}' but is missing from {}",
+            index, name, shard, path.string());
     for (const auto& info : file->tensors()) {
       if (listed.count(info.name)) continue;
       const auto other = wm->find(info.name);
       if (other != wm->end())
-        fail("{}: tensor '{}' is also stored here, but {} maps it to shard '{}'", path.string(),
-             info.name, index, other->get<std::string>());
+        fail("{}: tensor '{}' is also stored here, but {} maps it to shard '{}'", path.string(), info.name, index,
+             other->get<std::string>());
       fail("{}: tensor '{}' is not listed in the weight_map of {}", path.string(), info.name, index);
     }
     for (const auto& name : names) out.emplace(name, file->get(name));
@@ -351,8 +330,7 @@ std::string dtype_to_string(torch::Dtype dtype) {
 size_t dtype_size(std::string_view dtype) {
   const DtypeEntry* d = find_dtype(dtype);
   check(d != nullptr, "unknown safetensors dtype '{}'", dtype);
-  check(d->bits % 8 == 0, "safetensors dtype '{}' has {} bits per element, not whole bytes", dtype,
-        d->bits);
+  check(d->bits % 8 == 0, "safetensors dtype '{}' has {} bits per element, not whole bytes", dtype, d->bits);
   return static_cast<size_t>(d->bits / 8);
 }
 
@@ -365,8 +343,7 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const fs::path& path) {
   if (::fstat(fd, &st) != 0) fail("{}: cannot stat: {}", file, std::strerror(errno));
   check(S_ISREG(st.st_mode), "{}: not a regular file", file);
   const auto size = static_cast<size_t>(st.st_size);
-  check(size >= 8, "{}: file too short ({} bytes) to be safetensors (needs an 8-byte header length)",
-        file, size);
+  check(size >= 8, "{}: file too short ({} bytes) to be safetensors (needs an 8-byte header length)", file, size);
 
   std::shared_ptr<SafetensorsFile> out(new SafetensorsFile());
   out->path_ = path;
@@ -394,11 +371,10 @@ const TensorInfo* SafetensorsFile::find(std::string_view name) const {
 
 torch::Tensor SafetensorsFile::get(std::string_view name) const {
   const TensorInfo* info = find(name);
-  check(info != nullptr, "{}: no tensor named '{}' (the file has {})", path_.string(), name,
-        infos_.size());
+  check(info != nullptr, "{}: no tensor named '{}' (the file has {})", path_.string(), name, infos_.size());
   const DtypeEntry* d = find_dtype(info->dtype);  // known: checked when opened
-  check(d->supported, "{}: tensor '{}': unsupported dtype '{}' (no torch equivalent in w2s)",
-        path_.string(), name, info->dtype);
+  check(d->supported, "{}: tensor '{}': unsupported dtype '{}' (no torch equivalent in w2s)", path_.string(), name,
+        info->dtype);
   auto out = torch::empty(info->shape, torch::TensorOptions().dtype(d->torch));
   const size_t n = info->end - info->begin;
   if (n > 0) std::memcpy(out.data_ptr(), data_ + data_start_ + info->begin, n);
@@ -422,12 +398,10 @@ void save_safetensors(const fs::path& path, const TensorMap& tensors, const Meta
     check(t.defined(), "{}: tensor '{}' is undefined", file, name);
     check(t.layout() == torch::kStrided, "{}: tensor '{}' is not dense", file, name);
     const DtypeEntry* d = find_dtype(t.scalar_type());
-    check(d != nullptr, "{}: tensor '{}': torch dtype {} has no safetensors equivalent in w2s", file,
-          name, c10::toString(t.scalar_type()));
+    check(d != nullptr, "{}: tensor '{}': torch dtype {} has no safetensors equivalent in w2s", file, name,
+          c10::toString(t.scalar_type()));
     const uint64_t nbytes = tensor_nbytes(t);
-    header[name] = {{"dtype", d->name},
-                    {"shape", t.sizes().vec()},
-                    {"data_offsets", {offset, offset + nbytes}}};
+    header[name] = {{"dtype", d->name}, {"shape", t.sizes().vec()}, {"data_offsets", {offset, offset + nbytes}}};
     offset += nbytes;
   }
   std::string text;
@@ -451,8 +425,8 @@ void save_safetensors(const fs::path& path, const TensorMap& tensors, const Meta
     c = c.contiguous();
     if (c.numel() > 0) out.write(c.data_ptr(), tensor_nbytes(c));
   }
-  check(out.bytes_written() == 8 + n + offset, "{}: wrote {} bytes, expected {}", file,
-        out.bytes_written(), 8 + n + offset);
+  check(out.bytes_written() == 8 + n + offset, "{}: wrote {} bytes, expected {}", file, out.bytes_written(),
+        8 + n + offset);
   out.commit();
 }
 
@@ -472,12 +446,11 @@ TensorMap load_checkpoint_tensors(const fs::path& dir) {
   }
   check(!ec, "{}: cannot list folder: {}", dir.string(), ec.message());
   std::sort(found.begin(), found.end());
-  check(shards.empty(), "{}: shard files ({} of them, e.g. {}) but no {}", dir.string(),
-        shards.size(), shards.front(), kIndexFileName);
-  check(!found.empty(), "{}: no model weights: looked for {}, {} or a single *.safetensors file",
-        dir.string(), kSingleFileName, kIndexFileName);
-  check(found.size() == 1,
-        "{}: no {} or {}, and several *.safetensors files ({}) make the choice ambiguous",
+  check(shards.empty(), "{}: shard files ({} of them, e.g. {}) but no {}", dir.string(), shards.size(), shards.front(),
+        kIndexFileName);
+  check(!found.empty(), "{}: no model weights: looked for {}, {} or a single *.safetensors file", dir.string(),
+        kSingleFileName, kIndexFileName);
+  check(found.size() == 1, "{}: no {} or {}, and several *.safetensors files ({}) make the choice ambiguous",
         dir.string(), kSingleFileName, kIndexFileName, fmt::join(found, ", "));
   log::info("{}: no {}; loading the only weights file {}", dir.string(), kSingleFileName, found[0]);
   return load_safetensors(dir / found[0]);

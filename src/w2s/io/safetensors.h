@@ -48,7 +48,7 @@ class SafetensorsFile {
 
   const std::filesystem::path& path() const { return path_; }
   const std::vector<TensorInfo>& tensors() const { return infos_; }  // in data (offset) order
-  const TensorInfo* find(std::string_view name) const;                // nullptr if absent
+  const TensorInfo* find(std::string_view name) const;               // nullptr if absent
   bool contains(std::string_view name) const { return find(name) != nullptr; }
   /// An owned copy of the tensor in its stored dtype; throws naming file + tensor if missing.
   torch::Tensor get(std::string_view name) const;
@@ -69,8 +69,7 @@ TensorMap load_safetensors(const std::filesystem::path& path);
 
 /// Write tensors (contiguous CPU copies are made as needed) atomically: a killed write never
 /// leaves a half file under `path`.
-void save_safetensors(const std::filesystem::path& path, const TensorMap& tensors,
-                      const Metadata& metadata = {});
+void save_safetensors(const std::filesystem::path& path, const TensorMap& tensors, const Metadata& metadata = {});
 
 /// Read a checkpoint folder: `model.safetensors`, or `model.safetensors.index.json` and its shards
 /// (every shard named in weight_map must exist; each tensor must be in the shard it names, and a
@@ -86,7 +85,7 @@ TensorMap load_checkpoint_tensors(const std::filesystem::path& dir);
 /// file's `__metadata__` (HF uses {"format": "pt"}). Each file is written atomically; files of an
 /// earlier save in the folder that the new layout does not use (`model.safetensors`, the index,
 /// shards named `model-NNNNN-of-NNNNN.safetensors`) are removed, nothing else is touched.
-void save_checkpoint_tensors(const std::filesystem::path& dir, const TensorMap& tensors,
-                             uint64_t max_shard_bytes = 0, const Metadata& metadata = {});
+void save_checkpoint_tensors(const std::filesystem::path& dir, const TensorMap& tensors, uint64_t max_shard_bytes = 0,
+                             const Metadata& metadata = {});
 
 }  // namespace w2s::io

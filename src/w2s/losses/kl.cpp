@@ -9,10 +9,10 @@ namespace {
 class KlLoss final : public Loss {
  public:
   std::string name() const override { return "kl"; }
-  torch::Tensor forward(const torch::Tensor& logits, const torch::Tensor& weak,
-                        const LossBatchState&, const LossStep&) const override {
+  torch::Tensor forward(const torch::Tensor& logits, const torch::Tensor& weak, const LossBatchState&,
+                        const LossStep&) const override {
     const auto [f, w] = detail::prepare(logits, weak, "kl");  // (b, 2), (b, 2)
-    const auto neg_entropy = torch::xlogy(w, w).sum(1);      // (b) Σ w log w, 0·log 0 = 0
+    const auto neg_entropy = torch::xlogy(w, w).sum(1);       // (b) Σ w log w, 0·log 0 = 0
     return (neg_entropy + detail::soft_cross_entropy_rows(f, w)).mean();
   }
 };

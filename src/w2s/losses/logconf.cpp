@@ -36,8 +36,8 @@ struct AlphaSchedule {
 
 AlphaSchedule resolve_schedule(const LossOptions& o, const char* who) {
   const bool paper = o.logconf_form == "paper";
-  check(paper || o.logconf_form == "reference",
-        "loss {}: logconf_form must be 'paper' or 'reference', got '{}'", who, o.logconf_form);
+  check(paper || o.logconf_form == "reference", "loss {}: logconf_form must be 'paper' or 'reference', got '{}'", who,
+        o.logconf_form);
   AlphaSchedule s;
   s.alpha_max = o.alpha_max >= 0.0 ? o.alpha_max : (paper ? 0.75 : 0.5);
   s.warmup = o.alpha_warmup >= 0.0 ? o.alpha_warmup : (paper ? 0.2 : 0.1);
@@ -70,17 +70,17 @@ class LogconfLoss final : public Loss {
     return st;
   }
 
-  torch::Tensor forward(const torch::Tensor& logits, const torch::Tensor& weak,
-                        const LossBatchState& st, const LossStep&) const override {
+  torch::Tensor forward(const torch::Tensor& logits, const torch::Tensor& weak, const LossBatchState& st,
+                        const LossStep&) const override {
     const auto [f, w] = detail::prepare(logits, weak, "logconf");  // (b, 2), (b, 2)
     const auto weak_ce = detail::soft_cross_entropy_rows(f, w);    // (b)
     if (st.alpha == 0.0) return weak_ce.mean();
     const auto p = torch::softmax(f.detach(), 1);  // (b, 2)
     // The threshold (a float32 value stored as double) compares exactly against float32 p.
-    const auto hard1 = st.threshold_on_p0 ? p.select(1, 0).lt(st.threshold)   // (b) bool
+    const auto hard1 = st.threshold_on_p0 ? p.select(1, 0).lt(st.threshold)  // (b) bool
                                           : p.select(1, 1).gt(st.threshold);
     const auto h1 = hard1.to(torch::kFloat);
-    const auto hard = torch::stack({1.0 - h1, h1}, 1);  // (b, 2) one-hot
+    const auto hard = torch::stack({1.0 - h1, h1}, 1);             // (b, 2) one-hot
     const auto aux_ce = detail::soft_cross_entropy_rows(f, hard);  // (b)
     return ((1.0 - st.alpha) * weak_ce + st.alpha * aux_ce).mean();
   }
@@ -103,13 +103,13 @@ class EntropyLoss final : public Loss {
     return st;
   }
 
-  torch::Tensor forward(const torch::Tensor& logits, const torch::Tensor& weak,
-                        const LossBatchState& st, const LossStep&) const override {
+  torch::Tensor forward(const torch::Tensor& logits, const torch::Tensor& weak, const LossBatchState& st,
+                        const LossStep&) const override {
     const auto [f, w] = detail::prepare(logits, weak, "entropy");  // (b, 2), (b, 2)
     const auto weak_ce = detail::soft_cross_entropy_rows(f, w);    // (b)
     if (st.alpha == 0.0) return weak_ce.mean();
-    const auto logp = torch::log_softmax(f, 1);           // (b, 2)
-    const auto entropy = -(logp.exp() * logp).sum(1);    // (b) H(p), gradient kept
+    const auto logp = torch::log_softmax(f, 1);        // (b, 2)
+    const auto entropy = -(logp.exp() * logp).sum(1);  // (b) H(p), gradient kept
     return ((1.0 - st.alpha) * weak_ce + st.alpha * entropy).mean();
   }
 

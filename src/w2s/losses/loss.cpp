@@ -27,34 +27,32 @@ struct Registered {
 };
 
 constexpr Registered kLosses[] = {
-    {"xent", make_xent_loss},       {"logconf", make_logconf_loss}, {"product", make_product_loss},
-    {"kl", make_kl_loss},           {"entropy", make_entropy_loss}, {"window", make_window_loss},
+    {"xent", make_xent_loss}, {"logconf", make_logconf_loss}, {"product", make_product_loss},
+    {"kl", make_kl_loss},     {"entropy", make_entropy_loss}, {"window", make_window_loss},
 };
 
 }  // namespace
 
 const config::Schema<LossOptions>& LossOptions::schema() {
   using O = LossOptions;
-  static const auto s = config::Schema<O>()
-      .field("name", &O::name, "training loss", loss_names())
-      .field("logconf_form", &O::logconf_form,
-             "logconf threshold rule and α defaults: paper (batch median of p1, α 0.75 over 20%) "
-             "or reference (openai/weak-to-strong quantile of p0, α 0.5 over 10%)",
-             {"paper", "reference"})
-      .field("alpha_max", &O::alpha_max,
-             "logconf/entropy final auxiliary weight α in [0, 1] (< 0 = form's default)")
-      .field("alpha_warmup", &O::alpha_warmup,
-             "logconf/entropy fraction of steps for α to reach alpha_max (< 0 = form's default)")
-      .field("product_alpha", &O::product_alpha, "product: exponent on the weak labels")
-      .field("product_beta", &O::product_beta, "product: exponent on the student's predictions")
-      .field("window_max", &O::window_max,
-             "window: train only on rows with weak confidence max(p_w) ≤ this");
+  static const auto s =
+      config::Schema<O>()
+          .field("name", &O::name, "training loss", loss_names())
+          .field("logconf_form", &O::logconf_form,
+                 "logconf threshold rule and α defaults: paper (batch median of p1, α 0.75 over 20%) "
+                 "or reference (openai/weak-to-strong quantile of p0, α 0.5 over 10%)",
+                 {"paper", "reference"})
+          .field("alpha_max", &O::alpha_max,
+                 "logconf/entropy final auxiliary weight α in [0, 1] (< 0 = form's default)")
+          .field("alpha_warmup", &O::alpha_warmup,
+                 "logconf/entropy fraction of steps for α to reach alpha_max (< 0 = form's default)")
+          .field("product_alpha", &O::product_alpha, "product: exponent on the weak labels")
+          .field("product_beta", &O::product_beta, "product: exponent on the student's predictions")
+          .field("window_max", &O::window_max, "window: train only on rows with weak confidence max(p_w) ≤ this");
   return s;
 }
 
-LossBatchState Loss::batch_state(const torch::Tensor&, const torch::Tensor&, const LossStep&) const {
-  return {};
-}
+LossBatchState Loss::batch_state(const torch::Tensor&, const torch::Tensor&, const LossStep&) const { return {}; }
 
 std::unique_ptr<Loss> make_loss(const LossOptions& options) {
   for (const auto& r : kLosses)
@@ -70,8 +68,8 @@ std::vector<std::string> loss_names() {
 
 namespace detail {
 
-std::pair<torch::Tensor, torch::Tensor> prepare(const torch::Tensor& logits,
-                                                const torch::Tensor& weak, const char* who) {
+std::pair<torch::Tensor, torch::Tensor> prepare(const torch::Tensor& logits, const torch::Tensor& weak,
+                                                const char* who) {
   check(logits.defined() && weak.defined(), "loss {}: undefined logits or weak labels", who);
   check(logits.dim() == 2 && logits.size(1) == 2, "loss {}: logits must be (b, 2), got {}", who,
         fmt::join(logits.sizes(), "x"));
@@ -80,7 +78,7 @@ std::pair<torch::Tensor, torch::Tensor> prepare(const torch::Tensor& logits,
   check(logits.is_floating_point() && weak.is_floating_point(),
         "loss {}: logits and weak labels must be floating point", who);
   auto f = logits.scalar_type() == torch::kFloat ? logits : logits.to(torch::kFloat);  // (b, 2)
-  auto w = weak.detach().to(f.device(), torch::kFloat);                               // (b, 2)
+  auto w = weak.detach().to(f.device(), torch::kFloat);                                // (b, 2)
   return {f, w};
 }
 

@@ -38,7 +38,7 @@ namespace w2s::losses {
 
 /// Options of every loss (each loss reads the ones it needs).
 struct LossOptions {
-  std::string name = "xent";           // xent | logconf | product | kl | entropy | window
+  std::string name = "xent";  // xent | logconf | product | kl | entropy | window
   // logconf / entropy: auxiliary confidence loss L = (1 − α)·CE(f, f_w) + α·aux.
   // α = alpha_max · min(1, (step / total_steps) / alpha_warmup): a linear ramp from 0, no jump.
   std::string logconf_form = "paper";  // paper: t = median (linear interpolation) of the student's
@@ -53,10 +53,10 @@ struct LossOptions {
   double alpha_warmup = -1.0;          // fraction of steps for α to reach alpha_max (0 = no ramp);
                                        // < 0 = form's default (paper 0.2, reference 0.1)
   // product: target ∝ p_student^β · p_weak^α (detached, renormalised), then CE.
-  double product_alpha = 1.0;          // exponent on the weak labels (≥ 0)
-  double product_beta = 1.0;           // exponent on the student's own predictions (≥ 0)
+  double product_alpha = 1.0;  // exponent on the weak labels (≥ 0)
+  double product_beta = 1.0;   // exponent on the student's own predictions (≥ 0)
   // window: cross-entropy only on examples whose weak confidence max(p_w) ≤ window_max.
-  double window_max = 0.75;            // upper bound on the weak label's confidence, in [0.5, 1]
+  double window_max = 0.75;  // upper bound on the weak label's confidence, in [0.5, 1]
   static const config::Schema<LossOptions>& schema();
 };
 
@@ -69,13 +69,13 @@ struct LossStep {
 /// Per-batch state from `batch_state` (a loss ignores fields it does not use). A default-constructed
 /// state makes logconf/entropy plain xent and window a mean over the micro-batch's own rows.
 struct LossBatchState {
-  double alpha = 0.0;              // logconf/entropy: weight of the auxiliary term
-  double threshold = 0.5;          // logconf: hardening threshold, on p1 or p0 (next field)
-  bool threshold_on_p0 = false;    // false (paper): p1 > threshold → class 1, else class 0;
-                                   // true (reference): p0 ≥ threshold → class 0, else class 1
-                                   // (kept on p0 so the comparison is the reference's exactly)
-  double selected_fraction = -1.0; // window: fraction of the optimizer batch's rows selected;
-                                   // < 0 = unknown (use the micro-batch's own selected count)
+  double alpha = 0.0;               // logconf/entropy: weight of the auxiliary term
+  double threshold = 0.5;           // logconf: hardening threshold, on p1 or p0 (next field)
+  bool threshold_on_p0 = false;     // false (paper): p1 > threshold → class 1, else class 0;
+                                    // true (reference): p0 ≥ threshold → class 0, else class 1
+                                    // (kept on p0 so the comparison is the reference's exactly)
+  double selected_fraction = -1.0;  // window: fraction of the optimizer batch's rows selected;
+                                    // < 0 = unknown (use the micro-batch's own selected count)
 };
 
 class Loss {
@@ -89,8 +89,8 @@ class Loss {
   /// Mean loss over the rows of a micro-batch: logits (b, 2) with grad, weak (b, 2) rows sum to 1.
   /// Returns a scalar. (The trainer weights micro-batches by b / B; with the state of the whole
   /// batch the weighted sum equals the loss of the whole batch.)
-  virtual torch::Tensor forward(const torch::Tensor& logits, const torch::Tensor& weak,
-                                const LossBatchState& state, const LossStep& step) const = 0;
+  virtual torch::Tensor forward(const torch::Tensor& logits, const torch::Tensor& weak, const LossBatchState& state,
+                                const LossStep& step) const = 0;
 };
 
 /// The loss named by options.name; unknown name or out-of-range option → w2s::Error (an unknown
@@ -102,8 +102,8 @@ std::vector<std::string> loss_names();
 namespace detail {
 /// Shared by the loss files: checks shapes and returns {logits, weak} as float32 (b, 2) with weak
 /// on the logits' device and detached. `who` names the loss in error messages.
-std::pair<torch::Tensor, torch::Tensor> prepare(const torch::Tensor& logits,
-                                                const torch::Tensor& weak, const char* who);
+std::pair<torch::Tensor, torch::Tensor> prepare(const torch::Tensor& logits, const torch::Tensor& weak,
+                                                const char* who);
 /// Per-row cross-entropy −Σ_c t_c log softmax(f)_c against a soft target: f (b, 2), t (b, 2) →
 /// (b).
 torch::Tensor soft_cross_entropy_rows(const torch::Tensor& logits, const torch::Tensor& target);

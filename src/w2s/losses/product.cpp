@@ -16,13 +16,13 @@ class ProductLoss final : public Loss {
   ProductLoss(double alpha, double beta) : alpha_(alpha), beta_(beta) {}
   std::string name() const override { return "product"; }
 
-  torch::Tensor forward(const torch::Tensor& logits, const torch::Tensor& weak,
-                        const LossBatchState&, const LossStep&) const override {
+  torch::Tensor forward(const torch::Tensor& logits, const torch::Tensor& weak, const LossBatchState&,
+                        const LossStep&) const override {
     const auto [f, w] = detail::prepare(logits, weak, "product");  // (b, 2), (b, 2)
     torch::Tensor target;                                          // (b, 2) rows sum to 1
     {
       torch::NoGradGuard no_grad;
-      const auto log_t = beta_ * torch::log_softmax(f.detach(), 1) +   // (b, 2)
+      const auto log_t = beta_ * torch::log_softmax(f.detach(), 1) +  // (b, 2)
                          alpha_ * w.clamp_min(kTinyProb).log();
       target = torch::softmax(log_t, 1);
     }
@@ -37,8 +37,7 @@ class ProductLoss final : public Loss {
 
 std::unique_ptr<Loss> make_product_loss(const LossOptions& o) {
   check(o.product_alpha >= 0.0 && o.product_beta >= 0.0,
-        "loss product: product_alpha and product_beta must be ≥ 0, got {} and {}", o.product_alpha,
-        o.product_beta);
+        "loss product: product_alpha and product_beta must be ≥ 0, got {} and {}", o.product_alpha, o.product_beta);
   return std::make_unique<ProductLoss>(o.product_alpha, o.product_beta);
 }
 

@@ -17,8 +17,7 @@ class WindowLoss final : public Loss {
   explicit WindowLoss(double window_max) : window_max_(window_max) {}
   std::string name() const override { return "window"; }
 
-  LossBatchState batch_state(const torch::Tensor& logits, const torch::Tensor& weak,
-                             const LossStep&) const override {
+  LossBatchState batch_state(const torch::Tensor& logits, const torch::Tensor& weak, const LossStep&) const override {
     const auto [f, w] = detail::prepare(logits, weak, "window");  // (B, 2), (B, 2)
     check(f.size(0) > 0, "loss window: batch_state needs a non-empty batch");
     LossBatchState st;
@@ -27,17 +26,16 @@ class WindowLoss final : public Loss {
     return st;
   }
 
-  torch::Tensor forward(const torch::Tensor& logits, const torch::Tensor& weak,
-                        const LossBatchState& st, const LossStep&) const override {
+  torch::Tensor forward(const torch::Tensor& logits, const torch::Tensor& weak, const LossBatchState& st,
+                        const LossStep&) const override {
     const auto [f, w] = detail::prepare(logits, weak, "window");  // (b, 2), (b, 2)
     const auto mask = selected(w);                                // (b) bool
     const int64_t n_sel = mask.sum().item<int64_t>();
     if (n_sel == 0) return f.sum() * 0.0;
     const auto ce = detail::soft_cross_entropy_rows(f, w);  // (b)
-    const auto sum_sel = ce.masked_select(mask).sum();     // () unselected rows never enter
-    const double denom = st.selected_fraction >= 0.0
-                             ? st.selected_fraction * static_cast<double>(f.size(0))
-                             : static_cast<double>(n_sel);
+    const auto sum_sel = ce.masked_select(mask).sum();      // () unselected rows never enter
+    const double denom = st.selected_fraction >= 0.0 ? st.selected_fraction * static_cast<double>(f.size(0))
+                                                     : static_cast<double>(n_sel);
     check(denom > 0.0, "loss window: micro-batch has selected rows but the batch state says none");
     return sum_sel / denom;
   }

@@ -8,8 +8,8 @@ namespace {
 class XentLoss final : public Loss {
  public:
   std::string name() const override { return "xent"; }
-  torch::Tensor forward(const torch::Tensor& logits, const torch::Tensor& weak,
-                        const LossBatchState&, const LossStep&) const override {
+  torch::Tensor forward(const torch::Tensor& logits, const torch::Tensor& weak, const LossBatchState&,
+                        const LossStep&) const override {
     const auto [f, w] = detail::prepare(logits, weak, "xent");  // (b, 2), (b, 2)
     return detail::soft_cross_entropy_rows(f, w).mean();
   }

@@ -12,16 +12,16 @@ namespace w2s::methods {
 
 /// A model under study.
 struct ModelRef {
-  std::string name;     // display name, e.g. "w2s-xs"
-  std::string path;     // model spec: HF checkpoint folder, or "scratch:DIR"
-  double lr = 0.0;      // finetuning learning rate for this model (0 = finetune.lr)
-  int64_t params = 0;   // non-embedding parameters (filled by Pipeline::parameter_count)
+  std::string name;    // display name, e.g. "w2s-xs"
+  std::string path;    // model spec: HF checkpoint folder, or "scratch:DIR"
+  double lr = 0.0;     // finetuning learning rate for this model (0 = finetune.lr)
+  int64_t params = 0;  // non-embedding parameters (filled by Pipeline::parameter_count)
 };
 
 /// How each (task, seed) is split: the [data] table. The split options' seed is the run's seed;
 /// the keys below are the ones a config may set.
 struct DataOptions {
-  std::string data_root;  // built-in task folder ("" = W2S_DATA or ./data)
+  std::string data_root;                       // built-in task folder ("" = W2S_DATA or ./data)
   data::SplitOptions split{.n_train1 = 1000,   // train half 1 (ground truth): weak models, ceilings
                            .n_train2 = 1000,   // train half 2: weak labels, students
                            .n_test = 1000};    // test examples (-1 = all); also val_fraction
@@ -43,10 +43,10 @@ struct TrainSlice {
 
 /// Generative finetuning (paper §4.3.2).
 struct GenftOptions {
-  int64_t epochs = 2;             // passes over the task text
-  double lr = 3e-4;               // peak learning rate
-  int64_t seq_len = 128;          // tokens per sequence
-  int64_t batch_size = 16;        // sequences per step
+  int64_t epochs = 2;       // passes over the task text
+  double lr = 3e-4;         // peak learning rate
+  int64_t seq_len = 128;    // tokens per sequence
+  int64_t batch_size = 16;  // sequences per step
   static const config::Schema<GenftOptions>& schema();
 };
 

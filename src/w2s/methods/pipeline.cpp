@@ -48,8 +48,7 @@ std::vector<int> hard(const std::vector<double>& p1) {
 
 }  // namespace
 
-Pipeline::Pipeline(store::RunStore& store, DataOptions data, train::FinetuneOptions finetune,
-                   PipelineObserver observer)
+Pipeline::Pipeline(store::RunStore& store, DataOptions data, train::FinetuneOptions finetune, PipelineObserver observer)
     : store_(store), tasks_(std::move(data)), finetune_(std::move(finetune)), observer_(std::move(observer)) {}
 
 int64_t Pipeline::parameter_count(const std::string& path) {
@@ -67,9 +66,15 @@ nlohmann::json Pipeline::model_json(const ModelRef& m) {
 
 nlohmann::json Pipeline::common_json(const std::string& task, int64_t seed) {
   const auto& d = tasks_.options().split;
-  return {{"task", task}, {"task_digest", tasks_.digest(task)}, {"seed", seed},
-          {"data", {{"n_train1", d.n_train1}, {"n_train2", d.n_train2}, {"n_test", d.n_test},
-                    {"val_fraction", d.val_fraction}, {"balance", d.balance}}}};
+  return {{"task", task},
+          {"task_digest", tasks_.digest(task)},
+          {"seed", seed},
+          {"data",
+           {{"n_train1", d.n_train1},
+            {"n_train2", d.n_train2},
+            {"n_test", d.n_test},
+            {"val_fraction", d.val_fraction},
+            {"balance", d.balance}}}};
 }
 
 train::FinetuneOptions Pipeline::options_for(const ModelRef& m, const losses::LossOptions& loss) const {
@@ -121,9 +126,14 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
     in.feature_cache = fo.mode == "probe" ? (store_.root() / "features").string() : "";
     auto r = train::finetune_classifier(fo, in, observer_.progress);
     metrics = write_stage_outputs(tmp, s, r, s.train1.size(), nullptr);
-    return nlohmann::json{{"kind", to_string(StageKind::gt)}, {"task", task}, {"model", model.name},
-                          {"model_path", model.path}, {"model_params", parameter_count(model.path)},
-                          {"seed", seed}, {"train_loss", r.train_loss}, {"finetune_seconds", r.wall_seconds}};
+    return nlohmann::json{{"kind", to_string(StageKind::gt)},
+                          {"task", task},
+                          {"model", model.name},
+                          {"model_path", model.path},
+                          {"model_params", parameter_count(model.path)},
+                          {"seed", seed},
+                          {"train_loss", r.train_loss},
+                          {"finetune_seconds", r.wall_seconds}};
   });
   if (observer_.finished) observer_.finished(key, what, false, metrics);
   return key;
@@ -132,8 +142,7 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
 // ---- student -------------------------------------------------------------------------------------
 
 nlohmann::json Pipeline::student_spec(const std::string& task, const ModelRef& model, const std::string& labels_key,
-                                      const losses::LossOptions& loss, int64_t seed, Method method,
-                                      TrainSlice slice) {
+                                      const losses::LossOptions& loss, int64_t seed, Method method, TrainSlice slice) {
   auto spec = common_json(task, seed);
   spec["model"] = model_json(model);
   spec["finetune"] = options_json(options_for(model, loss), train::FinetuneOptions::schema());
@@ -163,10 +172,10 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
   const std::string supervisor = labels_meta.value("kind", "") == to_string(StageKind::student)
                                      ? labels_meta.value("supervisor", "?") + ">" + labels_meta.value("model", "?")
                                      : labels_meta.value("model", "?");
-  const std::string what = fmt::format(
-      "{} seed {}: {} ← {} ({}{}{})", task, seed, model.name, supervisor, loss.name,
-      method == Method::finetune ? "" : ", " + to_string(method),
-      slice.whole() ? "" : fmt::format(", half-2 slice {}/{}", slice.index + 1, slice.count));
+  const std::string what =
+      fmt::format("{} seed {}: {} ← {} ({}{}{})", task, seed, model.name, supervisor, loss.name,
+                  method == Method::finetune ? "" : ", " + to_string(method),
+                  slice.whole() ? "" : fmt::format(", half-2 slice {}/{}", slice.index + 1, slice.count));
   if (store_.has(key)) return reuse(key, what);
   if (observer_.started) observer_.started(key, what);
   const auto& s = split(task, seed);
@@ -195,9 +204,10 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
     const auto labels = hard(train_p1);
     const double rate = std::accumulate(labels.begin(), labels.end(), 0.0) / static_cast<double>(labels.size());
     if (std::abs(rate - 0.5) > 0.1)
-      log::warn("{}: weak labels are {:.0f}% positive, but logconf's paper form hardens each batch to "
-                "50/50; balance the data ([data] balance = true) or use logconf_form = \"reference\"",
-                what, 100 * rate);
+      log::warn(
+          "{}: weak labels are {:.0f}% positive, but logconf's paper form hardens each batch to "
+          "50/50; balance the data ([data] balance = true) or use logconf_form = \"reference\"",
+          what, 100 * rate);
   }
   StageMetrics metrics;
   store_.produce(key, spec, [&](const fs::path& tmp) {
@@ -218,11 +228,19 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
     in.feature_cache = fo.mode == "probe" ? (store_.root() / "features").string() : "";
     auto r = train::finetune_classifier(fo, in, observer_.progress);
     metrics = write_stage_outputs(tmp, s, r, train_texts.size(), &weak_test);
-    nlohmann::json meta{{"kind", to_string(StageKind::student)}, {"task", task}, {"model", model.name},
-                        {"model_path", model.path}, {"model_params", parameter_count(model.path)},
-                        {"seed", seed}, {"supervisor", supervisor}, {"labels", labels_key},
-                        {"loss", loss.name}, {"method", to_string(method)}, {"train_loss", r.train_loss},
-                        {"best_step", r.best_step}, {"finetune_seconds", r.wall_seconds}};
+    nlohmann::json meta{{"kind", to_string(StageKind::student)},
+                        {"task", task},
+                        {"model", model.name},
+                        {"model_path", model.path},
+                        {"model_params", parameter_count(model.path)},
+                        {"seed", seed},
+                        {"supervisor", supervisor},
+                        {"labels", labels_key},
+                        {"loss", loss.name},
+                        {"method", to_string(method)},
+                        {"train_loss", r.train_loss},
+                        {"best_step", r.best_step},
+                        {"finetune_seconds", r.wall_seconds}};
     if (!slice.whole()) meta["train_slice"] = {slice.index, slice.count};
     return meta;
   });
@@ -232,9 +250,8 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
 
 // ---- labels from a file --------------------------------------------------------------------------
 
-std::string Pipeline::student_from_file(const std::string& task, const ModelRef& model,
-                                        const std::string& labels_file, const losses::LossOptions& loss,
-                                        int64_t seed) {
+std::string Pipeline::student_from_file(const std::string& task, const ModelRef& model, const std::string& labels_file,
+                                        const losses::LossOptions& loss, int64_t seed) {
   // Import the file as a labels stage of this (task, seed), then train a student on it.
   const auto& s = split(task, seed);
   const auto rows = read_weak_labels(labels_file);
@@ -243,8 +260,10 @@ std::string Pipeline::student_from_file(const std::string& task, const ModelRef&
   std::vector<WeakLabel> matched;
   for (const auto& x : s.train2) {
     auto it = by_text.find(x.text);
-    check(it != by_text.end(), "{}: no weak label for train-half-2 example {} of {} seed {} (rows are matched by "
-          "\"txt\"; label the same split, or use the same data options)", labels_file, x.id, task, seed);
+    check(it != by_text.end(),
+          "{}: no weak label for train-half-2 example {} of {} seed {} (rows are matched by "
+          "\"txt\"; label the same split, or use the same data options)",
+          labels_file, x.id, task, seed);
     matched.push_back({x.id, x.text, x.label, it->second});
   }
   auto spec = common_json(task, seed);
@@ -257,8 +276,10 @@ std::string Pipeline::student_from_file(const std::string& task, const ModelRef&
     std::vector<double> pt;
     for (const auto& x : s.test) pt.push_back(x.label);
     write_predictions(tmp / "test_predictions.jsonl", s.test, pt);
-    return nlohmann::json{{"kind", to_string(StageKind::labels)}, {"task", task},
-                          {"model", fs::path(labels_file).filename().string()}, {"seed", seed},
+    return nlohmann::json{{"kind", to_string(StageKind::labels)},
+                          {"task", task},
+                          {"model", fs::path(labels_file).filename().string()},
+                          {"seed", seed},
                           {"source", labels_file}};
   });
   return student(task, model, key, loss, seed, Method::file);
@@ -268,9 +289,11 @@ std::string Pipeline::student_from_file(const std::string& task, const ModelRef&
 
 ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const GenftOptions& g, bool run) {
   const auto common = common_json(task, 0);
-  nlohmann::json spec = {{"task", task}, {"model", model_json(model)},
+  nlohmann::json spec = {{"task", task},
+                         {"model", model_json(model)},
                          {"genft", options_json(g, GenftOptions::schema())},
-                         {"data", common["data"]}, {"task_digest", common["task_digest"]}};
+                         {"data", common["data"]},
+                         {"task_digest", common["task_digest"]}};
   const std::string key = store::spec_key(to_string(StageKind::genft), spec);
   const std::string what = fmt::format("{}: generative finetuning of {}", task, model.name);
   ModelRef out = model;
@@ -307,8 +330,11 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
     const auto r = train::pretrain(p);
     fs::rename(tmp / "pretrain" / "model", tmp / "model");
     fs::remove_all(tmp / "pretrain" / "checkpoint");
-    return nlohmann::json{{"kind", to_string(StageKind::genft)}, {"task", task}, {"model", model.name},
-                          {"tokens", r.tokens_seen}, {"heldout_loss", r.heldout_loss}};
+    return nlohmann::json{{"kind", to_string(StageKind::genft)},
+                          {"task", task},
+                          {"model", model.name},
+                          {"tokens", r.tokens_seen},
+                          {"heldout_loss", r.heldout_loss}};
   });
   if (observer_.finished) observer_.finished(key, what, false, StageMetrics{});
   return out;

@@ -38,8 +38,7 @@ struct PipelineObserver {
 
 class Pipeline {
  public:
-  Pipeline(store::RunStore& store, DataOptions data, train::FinetuneOptions finetune,
-           PipelineObserver observer = {});
+  Pipeline(store::RunStore& store, DataOptions data, train::FinetuneOptions finetune, PipelineObserver observer = {});
 
   /// Non-embedding parameter count of a model (reads the checkpoint once, then cached).
   int64_t parameter_count(const std::string& path);

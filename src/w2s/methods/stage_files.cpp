@@ -25,12 +25,17 @@ std::vector<int> labels_of(const std::vector<data::Example>& xs) {
 
 nlohmann::json to_json(const StageMetrics& m) {
   auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
-  return {{"test_accuracy", num(m.test_accuracy)}, {"test_auroc", num(m.test_auroc)},
-          {"test_ece", num(m.test_ece)}, {"agreement", num(m.agreement)},
+  return {{"test_accuracy", num(m.test_accuracy)},
+          {"test_auroc", num(m.test_auroc)},
+          {"test_ece", num(m.test_ece)},
+          {"agreement", num(m.agreement)},
           {"agree_when_weak_right", num(m.agree_when_weak_right)},
           {"agree_when_weak_wrong", num(m.agree_when_weak_wrong)},
-          {"n_weak_right", m.n_weak_right}, {"n_weak_wrong", m.n_weak_wrong},
-          {"n_train", m.n_train}, {"n_test", m.n_test}, {"steps", m.steps}};
+          {"n_weak_right", m.n_weak_right},
+          {"n_weak_wrong", m.n_weak_wrong},
+          {"n_train", m.n_train},
+          {"n_test", m.n_test},
+          {"steps", m.steps}};
 }
 
 StageMetrics read_stage_metrics(const fs::path& stage_dir) {
@@ -65,13 +70,17 @@ std::vector<double> read_predictions(const fs::path& path, const std::vector<dat
   std::vector<double> p1;
   io::JsonlReadOptions ro;
   ro.allow_empty = xs.empty();
-  io::for_each_jsonl(path, [&](const nlohmann::json& row, size_t line) {
-    const size_t i = p1.size();
-    check(i < xs.size() && row.at("id").get<std::string>() == xs[i].id,
-          "{}:{}: prediction for a different example than the split's (was the artifact copied from another task/seed?)",
-          path.string(), line);
-    p1.push_back(row.at("p1").get<double>());
-  }, ro);
+  io::for_each_jsonl(
+      path,
+      [&](const nlohmann::json& row, size_t line) {
+        const size_t i = p1.size();
+        check(i < xs.size() && row.at("id").get<std::string>() == xs[i].id,
+              "{}:{}: prediction for a different example than the split's (was the artifact copied from another "
+              "task/seed?)",
+              path.string(), line);
+        p1.push_back(row.at("p1").get<double>());
+      },
+      ro);
   check(p1.size() == xs.size(), "{}: {} predictions for {} examples", path.string(), p1.size(), xs.size());
   return p1;
 }
@@ -111,7 +120,8 @@ StageMetrics write_stage_outputs(const fs::path& dir, const data::Split& s, cons
   if (!s.val.empty()) write_predictions(dir / "val_predictions.jsonl", s.val, r.p1.at("val"));
   std::vector<WeakLabel> wl;
   const auto& p2 = r.p1.at("train2");
-  for (size_t i = 0; i < s.train2.size(); ++i) wl.push_back({s.train2[i].id, s.train2[i].text, s.train2[i].label, p2[i]});
+  for (size_t i = 0; i < s.train2.size(); ++i)
+    wl.push_back({s.train2[i].id, s.train2[i].text, s.train2[i].label, p2[i]});
   write_weak_labels(dir / "weak_labels.jsonl", wl);
   write_dynamics(dir / "dynamics.jsonl", r.dynamics);
   write_file_atomic(dir / "metrics.json", to_json(m).dump(2) + "\n");

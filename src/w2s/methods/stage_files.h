@@ -18,7 +18,7 @@ namespace w2s::methods {
 /// What a finished stage reports (metrics.json).
 struct StageMetrics {
   double test_accuracy = 0.0, test_auroc = 0.0, test_ece = 0.0;
-  double agreement = 0.0;                 // student: with the supervisor on test (NaN for gt)
+  double agreement = 0.0;  // student: with the supervisor on test (NaN for gt)
   double agree_when_weak_right = 0.0, agree_when_weak_wrong = 0.0;
   int64_t n_weak_right = 0, n_weak_wrong = 0;
   int64_t n_train = 0, n_test = 0, steps = 0;

@@ -9,10 +9,12 @@
 namespace w2s::methods {
 namespace {
 
-constexpr std::array<std::pair<StageKind, std::string_view>, 4> kKinds = {{
-    {StageKind::gt, "gt"}, {StageKind::student, "student"}, {StageKind::genft, "genft"}, {StageKind::labels, "labels"}}};
-constexpr std::array<std::pair<Method, std::string_view>, 3> kMethods = {{
-    {Method::finetune, "finetune"}, {Method::bootstrap, "bootstrap"}, {Method::file, "file"}}};
+constexpr std::array<std::pair<StageKind, std::string_view>, 4> kKinds = {{{StageKind::gt, "gt"},
+                                                                           {StageKind::student, "student"},
+                                                                           {StageKind::genft, "genft"},
+                                                                           {StageKind::labels, "labels"}}};
+constexpr std::array<std::pair<Method, std::string_view>, 3> kMethods = {
+    {{Method::finetune, "finetune"}, {Method::bootstrap, "bootstrap"}, {Method::file, "file"}}};
 
 template <class E, size_t N>
 std::string name_of(const std::array<std::pair<E, std::string_view>, N>& table, E e) {

@@ -30,7 +30,8 @@ std::vector<WeakLabel> read_weak_labels(const std::filesystem::path& path) {
     check(j.contains("txt") && j["txt"].is_string(), "{}:{}: missing string field \"txt\"", file, line);
     r.text = j["txt"].get<std::string>();
     if (j.contains("id")) {
-      check(j["id"].is_string() || j["id"].is_number_integer(), "{}:{}: \"id\" must be a string or integer", file, line);
+      check(j["id"].is_string() || j["id"].is_number_integer(), "{}:{}: \"id\" must be a string or integer", file,
+            line);
       r.id = j["id"].is_string() ? j["id"].get<std::string>() : std::to_string(j["id"].get<int64_t>());
     }
     check(j.contains("soft_label") && j["soft_label"].is_array() && j["soft_label"].size() == 2 &&
@@ -41,18 +42,18 @@ std::vector<WeakLabel> read_weak_labels(const std::filesystem::path& path) {
           "{}:{}: \"soft_label\" [{}, {}] is not a probability pair", file, line, p0, p1);
     r.p1 = p1 / (p0 + p1);
     if (j.contains("gt_label") && !j["gt_label"].is_null()) {
-      check(j["gt_label"].is_number_integer() || j["gt_label"].is_boolean(),
-            "{}:{}: \"gt_label\" must be 0 or 1", file, line);
+      check(j["gt_label"].is_number_integer() || j["gt_label"].is_boolean(), "{}:{}: \"gt_label\" must be 0 or 1", file,
+            line);
       r.gt_label = j["gt_label"].is_boolean() ? int(j["gt_label"].get<bool>()) : j["gt_label"].get<int>();
       check(r.gt_label == 0 || r.gt_label == 1, "{}:{}: \"gt_label\" must be 0 or 1", file, line);
     }
     if (j.contains("hard_label") && !j["hard_label"].is_null()) {
-      check(j["hard_label"].is_number_integer() || j["hard_label"].is_boolean(),
-            "{}:{}: \"hard_label\" must be 0 or 1", file, line);
+      check(j["hard_label"].is_number_integer() || j["hard_label"].is_boolean(), "{}:{}: \"hard_label\" must be 0 or 1",
+            file, line);
       const int h = j["hard_label"].is_boolean() ? int(j["hard_label"].get<bool>()) : j["hard_label"].get<int>();
       check(h == 0 || h == 1, "{}:{}: \"hard_label\" must be 0 or 1", file, line);
-      check(p1 == p0 || h == r.hard_label(), "{}:{}: \"hard_label\" {} contradicts soft_label [{}, {}]",
-            file, line, h, p0, p1);
+      check(p1 == p0 || h == r.hard_label(), "{}:{}: \"hard_label\" {} contradicts soft_label [{}, {}]", file, line, h,
+            p0, p1);
     }
     rows.push_back(std::move(r));
   });

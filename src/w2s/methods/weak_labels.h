@@ -9,10 +9,10 @@
 namespace w2s::methods {
 
 struct WeakLabel {
-  std::string id;        // example id ("" when the file has none)
-  std::string text;      // "txt"
-  int gt_label = -1;     // "gt_label": ground truth, -1 when unknown (not written then)
-  double p1 = 0.5;       // soft_label[1]; soft_label[0] = 1 − p1
+  std::string id;     // example id ("" when the file has none)
+  std::string text;   // "txt"
+  int gt_label = -1;  // "gt_label": ground truth, -1 when unknown (not written then)
+  double p1 = 0.5;    // soft_label[1]; soft_label[0] = 1 − p1
   int hard_label() const { return p1 > 0.5 ? 1 : 0; }
 };
 

@@ -14,9 +14,7 @@
 namespace w2s::models {
 namespace {
 
-bool starts_with(const std::string& s, const std::string& prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
-}
+bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
 std::vector<int64_t> expected_stored_shape(const HfTensor& t) {
   auto sizes = t.param.sizes().vec();
@@ -42,18 +40,15 @@ std::string float_dtype_name(torch::Dtype dtype) {
     case torch::kHalf:
       return "float16";
     default:
-      fail("unsupported model dtype {} (expected float32, bfloat16 or float16)",
-           c10::toString(dtype));
+      fail("unsupported model dtype {} (expected float32, bfloat16 or float16)", c10::toString(dtype));
   }
 }
 
-io::TensorMap load_weights(TransformerImpl& model, io::TensorMap tensors,
-                           const std::string& source) {
+io::TensorMap load_weights(TransformerImpl& model, io::TensorMap tensors, const std::string& source) {
   torch::NoGradGuard no_grad;
   for (auto& t : model.hf_tensors()) {
     auto it = tensors.find(t.name);
-    for (size_t a = 0; it == tensors.end() && a < t.aliases.size(); ++a)
-      it = tensors.find(t.aliases[a]);
+    for (size_t a = 0; it == tensors.end() && a < t.aliases.size(); ++a) it = tensors.find(t.aliases[a]);
     if (it == tensors.end()) fail("{}: missing tensor '{}'", source, t.name);
     const auto& stored = it->second;
     const auto expected = expected_stored_shape(t);
@@ -72,8 +67,7 @@ io::TensorMap load_weights(TransformerImpl& model, io::TensorMap tensors,
   return leftover;
 }
 
-Transformer load_model(const std::filesystem::path& dir, const LoadOptions& options,
-                       io::TensorMap* extra) {
+Transformer load_model(const std::filesystem::path& dir, const LoadOptions& options, io::TensorMap* extra) {
   const ModelConfig config = load_config(dir);
   float_dtype_name(options.dtype);  // rejects non-float compute dtypes
   auto model = make_model(config);
@@ -81,9 +75,8 @@ Transformer load_model(const std::filesystem::path& dir, const LoadOptions& opti
   auto leftover = load_weights(*model, io::load_checkpoint_tensors(dir), dir.string());
   std::vector<std::string> unexpected;
   for (auto& [name, tensor] : leftover) {
-    const bool wanted =
-        extra && std::any_of(options.extra_prefixes.begin(), options.extra_prefixes.end(),
-                             [&](const auto& p) { return starts_with(name, p); });
+    const bool wanted = extra && std::any_of(options.extra_prefixes.begin(), options.extra_prefixes.end(),
+                                             [&](const auto& p) { return starts_with(name, p); });
     if (wanted) {
       (*extra)[name] = tensor;
     } else {
@@ -110,14 +103,13 @@ io::TensorMap hf_state(TransformerImpl& model, torch::Dtype dtype) {
   return out;
 }
 
-void save_model(TransformerImpl& model, const std::filesystem::path& dir,
-                const SaveOptions& options, const io::TensorMap& extra) {
+void save_model(TransformerImpl& model, const std::filesystem::path& dir, const SaveOptions& options,
+                const io::TensorMap& extra) {
   ModelConfig config = model.config();
   config.torch_dtype = float_dtype_name(options.dtype);
   auto tensors = hf_state(model, options.dtype);
   for (const auto& [name, tensor] : extra) {
-    check(!tensors.count(name), "{}: extra tensor '{}' clashes with a model weight", dir.string(),
-          name);
+    check(!tensors.count(name), "{}: extra tensor '{}' clashes with a model weight", dir.string(), name);
     tensors[name] = tensor.detach().to(torch::kCPU, options.dtype).contiguous();
   }
   std::filesystem::create_directories(dir);

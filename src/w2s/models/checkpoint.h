@@ -38,8 +38,7 @@ Transformer load_model(const std::filesystem::path& dir, const LoadOptions& opti
 
 /// Copy HF-named `tensors` into `model` (consumed entries are erased from `tensors`). Returns the
 /// tensors the model does not use (ignorable buffers dropped). `source` is named in errors.
-io::TensorMap load_weights(TransformerImpl& model, io::TensorMap tensors,
-                           const std::string& source);
+io::TensorMap load_weights(TransformerImpl& model, io::TensorMap tensors, const std::string& source);
 
 /// The model's weights under HF names, on the CPU in `dtype` (GPT-2 Conv1D weights as (in, out)).
 io::TensorMap hf_state(TransformerImpl& model, torch::Dtype dtype = torch::kFloat);
@@ -47,8 +46,8 @@ io::TensorMap hf_state(TransformerImpl& model, torch::Dtype dtype = torch::kFloa
 /// Write config.json (torch_dtype set to options.dtype) and safetensors with {"format": "pt"}
 /// metadata, loadable by Hugging Face transformers. `extra` tensors (e.g. a head's score.weight)
 /// are cast to the same dtype and stored alongside.
-void save_model(TransformerImpl& model, const std::filesystem::path& dir,
-                const SaveOptions& options = {}, const io::TensorMap& extra = {});
+void save_model(TransformerImpl& model, const std::filesystem::path& dir, const SaveOptions& options = {},
+                const io::TensorMap& extra = {});
 
 /// {total, non_embedding} as TransformerImpl::count_parameters.
 ParameterCount count_parameters(TransformerImpl& model);

@@ -17,8 +17,7 @@ namespace {
 using nlohmann::json;
 
 const std::vector<std::string>& supported_activations() {
-  static const std::vector<std::string> kActs = {"gelu_new", "gelu_pytorch_tanh", "gelu", "relu",
-                                                 "silu"};
+  static const std::vector<std::string> kActs = {"gelu_new", "gelu_pytorch_tanh", "gelu", "relu", "silu"};
   return kActs;
 }
 
@@ -33,9 +32,7 @@ class Reader {
     if (!has(key)) fail("{}: missing required key '{}'", source_, key);
     return as_int(key, j_.at(key));
   }
-  int64_t opt_int(const std::string& key, int64_t def) const {
-    return has(key) ? as_int(key, j_.at(key)) : def;
-  }
+  int64_t opt_int(const std::string& key, int64_t def) const { return has(key) ? as_int(key, j_.at(key)) : def; }
   std::optional<int64_t> maybe_int(const std::string& key) const {
     if (!has(key)) return std::nullopt;
     const json& v = j_.at(key);
@@ -67,8 +64,7 @@ class Reader {
  private:
   int64_t as_int(const std::string& key, const json& v) const {
     if (v.is_number_integer()) return v.get<int64_t>();
-    if (v.is_number_float() &&
-        v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())))
+    if (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())))
       return static_cast<int64_t>(v.get<double>());
     fail("{}: key '{}' must be an integer, got {}", source_, key, v.dump());
   }
@@ -116,12 +112,11 @@ ModelConfig read_gpt2(const json& j, const std::string& source) {
   c.embd_pdrop = r.opt_double("embd_pdrop", 0.1);
   c.attn_pdrop = r.opt_double("attn_pdrop", 0.1);
   c.resid_pdrop = r.opt_double("resid_pdrop", 0.1);
-  if (!r.opt_bool("scale_attn_weights", true))
-    fail("{}: scale_attn_weights=false is not supported", source);
+  if (!r.opt_bool("scale_attn_weights", true)) fail("{}: scale_attn_weights=false is not supported", source);
   if (r.opt_bool("scale_attn_by_inverse_layer_idx", false))
     fail("{}: scale_attn_by_inverse_layer_idx=true is not supported", source);
-  check(c.n_head > 0 && c.d_model % c.n_head == 0, "{}: n_embd {} is not divisible by n_head {}",
-        source, c.d_model, c.n_head);
+  check(c.n_head > 0 && c.d_model % c.n_head == 0, "{}: n_embd {} is not divisible by n_head {}", source, c.d_model,
+        c.n_head);
   c.d_head = c.d_model / c.n_head;
   read_common_ids(r, c);
   return c;
@@ -142,24 +137,21 @@ ModelConfig read_llama_family(const json& j, const std::string& source, bool qwe
   if (r.has("head_dim")) {
     c.d_head = r.req_int("head_dim");
   } else {
-    check(c.d_model % c.n_head == 0,
-          "{}: hidden_size {} is not divisible by num_attention_heads {}", source, c.d_model,
+    check(c.d_model % c.n_head == 0, "{}: hidden_size {} is not divisible by num_attention_heads {}", source, c.d_model,
           c.n_head);
     c.d_head = c.d_model / c.n_head;
   }
   c.norm_eps = r.opt_double("rms_norm_eps", 1e-6);
   c.rope_theta = r.opt_double("rope_theta", 10000.0);
   if (r.has("rope_scaling"))
-    fail("{}: rope_scaling {} is unsupported (only plain rotary embeddings are implemented)",
-         source, j.at("rope_scaling").dump());
-  if (r.has(
-          "rope_parameters")) {  // transformers >= 5 layout: {"rope_type": ..., "rope_theta": ...}
+    fail("{}: rope_scaling {} is unsupported (only plain rotary embeddings are implemented)", source,
+         j.at("rope_scaling").dump());
+  if (r.has("rope_parameters")) {  // transformers >= 5 layout: {"rope_type": ..., "rope_theta": ...}
     const json& rp = j.at("rope_parameters");
     if (!rp.is_object()) fail("{}: key 'rope_parameters' must be an object", source);
     Reader rr(rp, source);
     const std::string type = rr.opt_string("rope_type", "default");
-    if (type != "default")
-      fail("{}: rope_parameters.rope_type '{}' is unsupported (only 'default')", source, type);
+    if (type != "default") fail("{}: rope_parameters.rope_type '{}' is unsupported (only 'default')", source, type);
     c.rope_theta = rr.opt_double("rope_theta", c.rope_theta);
   }
   c.activation = r.opt_string("hidden_act", "silu");
@@ -176,8 +168,7 @@ ModelConfig read_llama_family(const json& j, const std::string& source, bool qwe
             "{}: use_sliding_window=true with sliding_window {} < max_position_embeddings {} is "
             "unsupported",
             source, *c.sliding_window, c.n_ctx);
-      log::warn("{}: use_sliding_window=true ignored (window covers all {} positions)", source,
-                c.n_ctx);
+      log::warn("{}: use_sliding_window=true ignored (window covers all {} positions)", source, c.n_ctx);
     }
   } else {
     c.qkv_bias = c.attn_out_bias = r.opt_bool("attention_bias", false);
@@ -207,19 +198,16 @@ void ModelConfig::validate(const std::string& source) const {
   check(n_ctx > 0, "{}: n_ctx must be positive, got {}", source, n_ctx);
   check(d_model > 0, "{}: d_model must be positive, got {}", source, d_model);
   check(n_layer > 0, "{}: n_layer must be positive, got {}", source, n_layer);
-  check(n_head > 0 && n_head_kv > 0, "{}: head counts must be positive ({} / {} kv)", source,
-        n_head, n_head_kv);
-  check(n_head % n_head_kv == 0, "{}: n_head {} is not a multiple of n_head_kv {}", source, n_head,
-        n_head_kv);
+  check(n_head > 0 && n_head_kv > 0, "{}: head counts must be positive ({} / {} kv)", source, n_head, n_head_kv);
+  check(n_head % n_head_kv == 0, "{}: n_head {} is not a multiple of n_head_kv {}", source, n_head, n_head_kv);
   check(d_head > 0, "{}: d_head must be positive, got {}", source, d_head);
   check(d_ff > 0, "{}: d_ff must be positive, got {}", source, d_ff);
   check(norm_eps > 0, "{}: norm_eps must be positive, got {}", source, norm_eps);
   check_activation(activation, "activation", source);
   if (is_gpt2()) {
-    check(n_head * d_head == d_model, "{}: gpt2 needs n_head·d_head == d_model ({}·{} != {})",
-          source, n_head, d_head, d_model);
-    check(n_head_kv == n_head,
-          "{}: gpt2 has no grouped-query attention (n_head_kv {} != n_head {})", source, n_head_kv,
+    check(n_head * d_head == d_model, "{}: gpt2 needs n_head·d_head == d_model ({}·{} != {})", source, n_head, d_head,
+          d_model);
+    check(n_head_kv == n_head, "{}: gpt2 has no grouped-query attention (n_head_kv {} != n_head {})", source, n_head_kv,
           n_head);
   } else {
     check(d_head % 2 == 0, "{}: rotary embeddings need an even d_head, got {}", source, d_head);
@@ -244,8 +232,7 @@ ModelConfig ModelConfig::from_hf_json(const nlohmann::json& j, const std::string
   } else if (type == "qwen2") {
     c = read_llama_family(j, source, true);
   } else {
-    fail("{}: unknown model_type '{}' (supported: {})", source, type,
-         fmt::join(supported_model_types(), ", "));
+    fail("{}: unknown model_type '{}' (supported: {})", source, type, fmt::join(supported_model_types(), ", "));
   }
   c.validate(source);
   return c;
@@ -321,8 +308,8 @@ void save_config(const ModelConfig& config, const std::filesystem::path& dir) {
   write_file_atomic(dir / "config.json", config.to_hf_json().dump(2) + "\n");
 }
 
-ModelConfig tiny_config(const std::string& model_type, int64_t vocab_size, int64_t d_model,
-                        int64_t n_layer, int64_t n_head, int64_t n_head_kv, int64_t n_ctx) {
+ModelConfig tiny_config(const std::string& model_type, int64_t vocab_size, int64_t d_model, int64_t n_layer,
+                        int64_t n_head, int64_t n_head_kv, int64_t n_ctx) {
   ModelConfig c;
   c.model_type = model_type;
   c.vocab_size = vocab_size;

@@ -11,9 +11,7 @@ namespace {
 /// Puts the model in eval mode for the scope and restores its mode afterwards.
 class EvalScope {
  public:
-  explicit EvalScope(TransformerImpl& model) : model_(model), was_training_(model.is_training()) {
-    model_.eval();
-  }
+  explicit EvalScope(TransformerImpl& model) : model_(model), was_training_(model.is_training()) { model_.eval(); }
   ~EvalScope() { model_.train(was_training_); }
   EvalScope(const EvalScope&) = delete;
   EvalScope& operator=(const EvalScope&) = delete;
@@ -23,8 +21,7 @@ class EvalScope {
   bool was_training_;
 };
 
-torch::Tensor to_ids(const std::vector<int64_t>& ids, int64_t begin, int64_t end,
-                     torch::Device device) {
+torch::Tensor to_ids(const std::vector<int64_t>& ids, int64_t begin, int64_t end, torch::Device device) {
   std::vector<int64_t> window(ids.begin() + begin, ids.begin() + end);
   return torch::tensor(window, torch::TensorOptions().dtype(torch::kLong)).view({1, -1}).to(device);
 }

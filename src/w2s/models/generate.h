@@ -14,8 +14,7 @@ namespace w2s::models {
 /// truncation); the whole prefix is recomputed each step. Runs in eval mode without gradients
 /// (the model's train/eval mode is restored afterwards). An empty prompt → w2s::Error.
 std::vector<int64_t> generate_greedy(TransformerImpl& model, const std::vector<int64_t>& prompt_ids,
-                                     int64_t max_new_tokens,
-                                     std::optional<int64_t> eos = std::nullopt);
+                                     int64_t max_new_tokens, std::optional<int64_t> eos = std::nullopt);
 
 /// Next-token losses in nats: result[t] = −log p(ids[t+1] | ids[0..t]), size ids.size() − 1
 /// (empty for fewer than two ids). Sequences longer than n_ctx are scored in overlapping windows

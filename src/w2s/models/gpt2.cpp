@@ -6,9 +6,7 @@
 namespace w2s::models {
 namespace {
 
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 }  // namespace
 
@@ -18,8 +16,7 @@ Gpt2AttentionImpl::Gpt2AttentionImpl(const ModelConfig& c)
   c_proj = register_module("c_proj", torch::nn::Linear(c.d_model, c.d_model));
 }
 
-torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const AttentionMask& mask,
-                                         AttentionImpl impl) {
+torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const AttentionMask& mask, AttentionImpl impl) {
   const int64_t B = x.size(0), T = x.size(1), C = x.size(2), D = C / n_head_;
   auto qkv = c_attn->forward(x).split(C, /*dim=*/2);  // 3 × (B, T, C)
   auto heads = [&](const torch::Tensor& t) {
@@ -31,8 +28,7 @@ torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const Attention
   return torch::dropout(c_proj->forward(y), resid_pdrop_, is_training());
 }
 
-Gpt2MlpImpl::Gpt2MlpImpl(const ModelConfig& c)
-    : act_(parse_activation(c.activation)), resid_pdrop_(c.resid_pdrop) {
+Gpt2MlpImpl::Gpt2MlpImpl(const ModelConfig& c) : act_(parse_activation(c.activation)), resid_pdrop_(c.resid_pdrop) {
   c_fc = register_module("c_fc", torch::nn::Linear(c.d_model, c.d_ff));
   c_proj = register_module("c_proj", torch::nn::Linear(c.d_ff, c.d_model));
 }
@@ -50,8 +46,7 @@ Gpt2BlockImpl::Gpt2BlockImpl(const ModelConfig& c) {
   mlp = register_module("mlp", Gpt2Mlp(c));
 }
 
-torch::Tensor Gpt2BlockImpl::forward(const torch::Tensor& x, const AttentionMask& mask,
-                                     AttentionImpl impl) {
+torch::Tensor Gpt2BlockImpl::forward(const torch::Tensor& x, const AttentionMask& mask, AttentionImpl impl) {
   auto h = x + attn->forward(ln_1->forward(x), mask, impl);  // (B, T, C)
   return h + mlp->forward(ln_2->forward(h));                 // (B, T, C)
 }
@@ -65,18 +60,15 @@ Gpt2ModelImpl::Gpt2ModelImpl(const ModelConfig& config) : TransformerImpl(config
     blocks.push_back(Gpt2Block(c));
     h->push_back(blocks.back());
   }
-  ln_f = register_module(
-      "ln_f", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.d_model}).eps(c.norm_eps)));
+  ln_f = register_module("ln_f", torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.d_model}).eps(c.norm_eps)));
   register_lm_head();
 }
 
-torch::Tensor Gpt2ModelImpl::hidden_states(const torch::Tensor& input_ids,
-                                           const torch::Tensor& attention_mask) {
+torch::Tensor Gpt2ModelImpl::hidden_states(const torch::Tensor& input_ids, const torch::Tensor& attention_mask) {
   auto mask_in = check_inputs(input_ids, attention_mask);  // (B, T) or undefined
   const int64_t T = input_ids.size(1);
   const auto mask = make_attention_mask(mask_in, T);
-  auto pos =
-      torch::arange(T, torch::TensorOptions().dtype(torch::kLong).device(input_ids.device()));
+  auto pos = torch::arange(T, torch::TensorOptions().dtype(torch::kLong).device(input_ids.device()));
   auto x = wte->forward(input_ids) + wpe->forward(pos).unsqueeze(0);  // (B, T, C)
   x = torch::dropout(x, config_.embd_pdrop, is_training());
   for (auto& block : blocks) x = block->forward(x, mask, config_.attention);

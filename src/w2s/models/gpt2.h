@@ -55,8 +55,7 @@ class Gpt2ModelImpl : public TransformerImpl {
  public:
   explicit Gpt2ModelImpl(const ModelConfig& config);
 
-  torch::Tensor hidden_states(const torch::Tensor& input_ids,
-                              const torch::Tensor& attention_mask = {}) override;
+  torch::Tensor hidden_states(const torch::Tensor& input_ids, const torch::Tensor& attention_mask = {}) override;
   torch::Tensor token_embedding_weight() override { return wte->weight; }
   bool ignorable_hf_tensor(const std::string& name) const override;
 

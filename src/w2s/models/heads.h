@@ -21,15 +21,13 @@ enum class Pooling {
 /// Index of the last real token of each row: attention_mask.sum(1) − 1 → (B) int64.
 /// attention_mask: (B, T), 1 = real, right-padded. Undefined → T − 1 for every row (needs T).
 /// Never looks at token ids (a pad id may legitimately appear inside the text).
-torch::Tensor last_token_index(const torch::Tensor& attention_mask, int64_t B, int64_t T,
-                               torch::Device device);
+torch::Tensor last_token_index(const torch::Tensor& attention_mask, int64_t B, int64_t T, torch::Device device);
 
 /// hidden: (B, T, C), attention_mask: (B, T) or undefined → (B, C) at the last real token.
 torch::Tensor pool_last_token(const torch::Tensor& hidden, const torch::Tensor& attention_mask);
 /// hidden: (B, T, C) → (B, C) mean over real tokens.
 torch::Tensor pool_mean(const torch::Tensor& hidden, const torch::Tensor& attention_mask);
-torch::Tensor pool(const torch::Tensor& hidden, const torch::Tensor& attention_mask,
-                   Pooling pooling);
+torch::Tensor pool(const torch::Tensor& hidden, const torch::Tensor& attention_mask, Pooling pooling);
 
 struct HeadOptions {
   int64_t n_out = 2;                      // classes (classification) — the scalar head uses 1
@@ -70,9 +68,7 @@ class ScalarHeadImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& attention_mask = {});
   void init_normal(uint64_t seed, double std) { head->init_normal(seed, std); }
   io::TensorMap tensors() const { return head->tensors(); }
-  void load_tensors(const io::TensorMap& tensors, const std::string& source) {
-    head->load_tensors(tensors, source);
-  }
+  void load_tensors(const io::TensorMap& tensors, const std::string& source) { head->load_tensors(tensors, source); }
 
   ClassificationHead head{nullptr};  // with n_out = 1
 };

@@ -22,20 +22,19 @@ torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
   return weight * (x32 * torch::rsqrt(var + eps_)).to(x.scalar_type());  // (..., C)
 }
 
-std::pair<torch::Tensor, torch::Tensor> rotary_tables(int64_t T, int64_t d_head, double theta,
-                                                      torch::Device device, torch::Dtype dtype) {
+std::pair<torch::Tensor, torch::Tensor> rotary_tables(int64_t T, int64_t d_head, double theta, torch::Device device,
+                                                      torch::Dtype dtype) {
   auto f32 = torch::TensorOptions().dtype(torch::kFloat).device(device);
-  auto exponent = torch::arange(0, d_head, 2, f32.dtype(torch::kLong)).to(torch::kFloat) /
-                  static_cast<double>(d_head);                             // (D/2)
-  auto inv_freq = 1.0 / torch::pow(theta, exponent);                       // (D/2)
-  auto pos = torch::arange(T, f32.dtype(torch::kLong)).to(torch::kFloat);  // (T)
-  auto freqs = pos.unsqueeze(1) * inv_freq.unsqueeze(0);                   // (T, D/2)
-  auto emb = torch::cat({freqs, freqs}, -1);                               // (T, D)
+  auto exponent =
+      torch::arange(0, d_head, 2, f32.dtype(torch::kLong)).to(torch::kFloat) / static_cast<double>(d_head);  // (D/2)
+  auto inv_freq = 1.0 / torch::pow(theta, exponent);                                                         // (D/2)
+  auto pos = torch::arange(T, f32.dtype(torch::kLong)).to(torch::kFloat);                                    // (T)
+  auto freqs = pos.unsqueeze(1) * inv_freq.unsqueeze(0);                                                     // (T, D/2)
+  auto emb = torch::cat({freqs, freqs}, -1);                                                                 // (T, D)
   return {emb.cos().to(dtype), emb.sin().to(dtype)};
 }
 
-torch::Tensor apply_rotary(const torch::Tensor& x, const torch::Tensor& cos,
-                           const torch::Tensor& sin) {
+torch::Tensor apply_rotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
   const int64_t half = x.size(-1) / 2;
   auto x1 = x.slice(-1, 0, half), x2 = x.slice(-1, half);  // (B, H, T, D/2) each
   auto rotated = torch::cat({-x2, x1}, -1);                // (B, H, T, D)
@@ -50,9 +49,8 @@ LlamaAttentionImpl::LlamaAttentionImpl(const ModelConfig& c)
   o_proj = register_module("o_proj", linear(c.n_head * c.d_head, c.d_model, c.attn_out_bias));
 }
 
-torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
-                                          const torch::Tensor& sin, const AttentionMask& mask,
-                                          AttentionImpl impl) {
+torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                                          const AttentionMask& mask, AttentionImpl impl) {
   const int64_t B = x.size(0), T = x.size(1);
   auto q = q_proj->forward(x).view({B, T, n_head_, d_head_}).transpose(1, 2);     // (B, H, T, D)
   auto k = k_proj->forward(x).view({B, T, n_head_kv_, d_head_}).transpose(1, 2);  // (B, Hkv, T, D)
@@ -83,14 +81,12 @@ torch::Tensor LlamaMlpImpl::forward(const torch::Tensor& x) {
 LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const ModelConfig& c) {
   input_layernorm = register_module("input_layernorm", RmsNorm(c.d_model, c.norm_eps));
   self_attn = register_module("self_attn", LlamaAttention(c));
-  post_attention_layernorm =
-      register_module("post_attention_layernorm", RmsNorm(c.d_model, c.norm_eps));
+  post_attention_layernorm = register_module("post_attention_layernorm", RmsNorm(c.d_model, c.norm_eps));
   mlp = register_module("mlp", LlamaMlp(c));
 }
 
-torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
-                                             const torch::Tensor& sin, const AttentionMask& mask,
-                                             AttentionImpl impl) {
+torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                                             const AttentionMask& mask, AttentionImpl impl) {
   auto h = x + self_attn->forward(input_layernorm->forward(x), cos, sin, mask, impl);  // (B, T, C)
   return h + mlp->forward(post_attention_layernorm->forward(h));                       // (B, T, C)
 }
@@ -107,8 +103,7 @@ LlamaModelImpl::LlamaModelImpl(const ModelConfig& config) : TransformerImpl(conf
   register_lm_head();
 }
 
-torch::Tensor LlamaModelImpl::hidden_states(const torch::Tensor& input_ids,
-                                            const torch::Tensor& attention_mask) {
+torch::Tensor LlamaModelImpl::hidden_states(const torch::Tensor& input_ids, const torch::Tensor& attention_mask) {
   auto mask_in = check_inputs(input_ids, attention_mask);  // (B, T) or undefined
   const int64_t T = input_ids.size(1);
   const auto mask = make_attention_mask(mask_in, T);

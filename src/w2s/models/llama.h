@@ -26,11 +26,10 @@ class RmsNormImpl : public torch::nn::Module {
 TORCH_MODULE(RmsNorm);
 
 /// cos and sin tables for positions 0..T-1: each (T, D), in `dtype`, on `device`.
-std::pair<torch::Tensor, torch::Tensor> rotary_tables(int64_t T, int64_t d_head, double theta,
-                                                      torch::Device device, torch::Dtype dtype);
+std::pair<torch::Tensor, torch::Tensor> rotary_tables(int64_t T, int64_t d_head, double theta, torch::Device device,
+                                                      torch::Dtype dtype);
 /// x·cos + rotate_half(x)·sin with rotate_half([x1, x2]) = [−x2, x1]. x: (B, H, T, D).
-torch::Tensor apply_rotary(const torch::Tensor& x, const torch::Tensor& cos,
-                           const torch::Tensor& sin);
+torch::Tensor apply_rotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
 
 class LlamaAttentionImpl : public torch::nn::Module {
  public:
@@ -80,8 +79,7 @@ class LlamaModelImpl : public TransformerImpl {
  public:
   explicit LlamaModelImpl(const ModelConfig& config);
 
-  torch::Tensor hidden_states(const torch::Tensor& input_ids,
-                              const torch::Tensor& attention_mask = {}) override;
+  torch::Tensor hidden_states(const torch::Tensor& input_ids, const torch::Tensor& attention_mask = {}) override;
   torch::Tensor token_embedding_weight() override { return embed_tokens->weight; }
   bool ignorable_hf_tensor(const std::string& name) const override;
 

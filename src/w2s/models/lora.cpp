@@ -29,8 +29,8 @@ Lora::Lora(torch::nn::Module& model, const LoraOptions& o, uint64_t seed) {
     adapted_.push_back({linear, w, a, b});
     names_.push_back(item.key());
   }
-  check(!adapted_.empty(), "lora targets [{}] match no Linear module; the model has: {}",
-        fmt::join(o.targets, ", "), fmt::join(all, ", "));
+  check(!adapted_.empty(), "lora targets [{}] match no Linear module; the model has: {}", fmt::join(o.targets, ", "),
+        fmt::join(all, ", "));
 }
 
 std::vector<torch::Tensor> Lora::parameters() const {

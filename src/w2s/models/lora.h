@@ -14,8 +14,8 @@
 namespace w2s::models {
 
 struct LoraOptions {
-  int64_t rank = 8;                      // r
-  double alpha = 16.0;                   // scale = alpha / r
+  int64_t rank = 8;                                    // r
+  double alpha = 16.0;                                 // scale = alpha / r
   std::vector<std::string> targets = {"attn", "mlp"};  // a Linear is adapted when its module name
                                                        // contains one of these (GPT-2: attn, mlp,
                                                        // c_attn, c_fc, ...; Llama: q_proj, ...)

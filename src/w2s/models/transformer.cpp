@@ -16,18 +16,16 @@ AttentionMask make_attention_mask(const torch::Tensor& attention_mask, int64_t T
   AttentionMask m;
   if (!attention_mask.defined()) return m;  // causal only
   const auto device = attention_mask.device();
-  auto causal = torch::ones({T, T}, torch::TensorOptions().dtype(torch::kBool).device(device))
-                    .tril();                                                            // (T, T)
-  auto eye = torch::eye(T, torch::TensorOptions().dtype(torch::kBool).device(device));  // (T, T)
-  auto key_real = attention_mask.to(torch::kBool).unsqueeze(1).unsqueeze(1);  // (B, 1, 1, T)
-  m.mask = (causal.unsqueeze(0).unsqueeze(0) & key_real) | eye;               // (B, 1, T, T)
+  auto causal = torch::ones({T, T}, torch::TensorOptions().dtype(torch::kBool).device(device)).tril();  // (T, T)
+  auto eye = torch::eye(T, torch::TensorOptions().dtype(torch::kBool).device(device));                  // (T, T)
+  auto key_real = attention_mask.to(torch::kBool).unsqueeze(1).unsqueeze(1);                            // (B, 1, 1, T)
+  m.mask = (causal.unsqueeze(0).unsqueeze(0) & key_real) | eye;                                         // (B, 1, T, T)
   m.is_causal = false;
   return m;
 }
 
-torch::Tensor reference_attention(const torch::Tensor& q, const torch::Tensor& k,
-                                  const torch::Tensor& v, const AttentionMask& mask,
-                                  double dropout_p) {
+torch::Tensor reference_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                                  const AttentionMask& mask, double dropout_p) {
   const int64_t T = q.size(-2), S = k.size(-2);
   const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
   auto scores = torch::matmul(q, k.transpose(-2, -1)) * scale;  // (B, H, T, S)
@@ -35,8 +33,7 @@ torch::Tensor reference_attention(const torch::Tensor& q, const torch::Tensor& k
   if (mask.mask) {
     allowed = *mask.mask;
   } else {
-    allowed = torch::ones({T, S}, torch::TensorOptions().dtype(torch::kBool).device(q.device()))
-                  .tril(S - T);
+    allowed = torch::ones({T, S}, torch::TensorOptions().dtype(torch::kBool).device(q.device())).tril(S - T);
   }
   scores = scores.masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
   auto probs = torch::softmax(scores, -1);  // (B, H, T, S)
@@ -56,8 +53,7 @@ Activation parse_activation(const std::string& name) {
   if (name == "gelu") return Activation::gelu;
   if (name == "relu") return Activation::relu;
   if (name == "silu" || name == "swish") return Activation::silu;
-  fail("unsupported activation '{}' (supported: gelu_new, gelu_pytorch_tanh, gelu, relu, silu)",
-       name);
+  fail("unsupported activation '{}' (supported: gelu_new, gelu_pytorch_tanh, gelu, relu, silu)", name);
 }
 
 torch::Tensor activate(const torch::Tensor& x, Activation act) {
@@ -86,8 +82,7 @@ TransformerImpl::TransformerImpl(ModelConfig config) : config_(std::move(config)
 void TransformerImpl::register_lm_head() {
   if (config_.tie_embeddings) return;
   lm_head_ = register_module(
-      "lm_head",
-      torch::nn::Linear(torch::nn::LinearOptions(config_.d_model, config_.vocab_size).bias(false)));
+      "lm_head", torch::nn::Linear(torch::nn::LinearOptions(config_.d_model, config_.vocab_size).bias(false)));
 }
 
 torch::Tensor TransformerImpl::lm_head_weight() {
@@ -98,13 +93,11 @@ torch::Tensor TransformerImpl::lm_logits(const torch::Tensor& hidden) {
   return torch::linear(hidden, lm_head_weight());  // (B, T, C) → (B, T, V)
 }
 
-torch::Tensor TransformerImpl::forward(const torch::Tensor& input_ids,
-                                       const torch::Tensor& attention_mask) {
+torch::Tensor TransformerImpl::forward(const torch::Tensor& input_ids, const torch::Tensor& attention_mask) {
   return lm_logits(hidden_states(input_ids, attention_mask));
 }
 
-torch::Tensor TransformerImpl::check_inputs(const torch::Tensor& input_ids,
-                                            const torch::Tensor& attention_mask) {
+torch::Tensor TransformerImpl::check_inputs(const torch::Tensor& input_ids, const torch::Tensor& attention_mask) {
   check(input_ids.defined() && input_ids.dim() == 2 && input_ids.scalar_type() == torch::kLong,
         "hidden_states: input_ids must be a (B, T) int64 tensor, got {} {}",
         input_ids.defined() ? std::string(c10::toString(input_ids.scalar_type())) : "undefined",
@@ -112,8 +105,7 @@ torch::Tensor TransformerImpl::check_inputs(const torch::Tensor& input_ids,
   const int64_t B = input_ids.size(0), T = input_ids.size(1);
   check(B > 0 && T > 0, "hidden_states: empty batch ({} × {})", B, T);
   if (config_.is_gpt2())
-    check(T <= config_.n_ctx, "hidden_states: sequence length {} exceeds n_ctx {}", T,
-          config_.n_ctx);
+    check(T <= config_.n_ctx, "hidden_states: sequence length {} exceeds n_ctx {}", T, config_.n_ctx);
   // One small device → host copy for all checks:
   // [ids out of range, mask not binary, not right-padded, has padding].
   auto bad_ids = ((input_ids < 0) | (input_ids >= config_.vocab_size)).any();
@@ -122,13 +114,13 @@ torch::Tensor TransformerImpl::check_inputs(const torch::Tensor& input_ids,
     return {};
   }
   check(attention_mask.dim() == 2 && attention_mask.size(0) == B && attention_mask.size(1) == T,
-        "hidden_states: attention_mask shape {} does not match input_ids {}",
-        c10::str(attention_mask.sizes()), c10::str(input_ids.sizes()));
+        "hidden_states: attention_mask shape {} does not match input_ids {}", c10::str(attention_mask.sizes()),
+        c10::str(input_ids.sizes()));
   auto m = attention_mask.to(input_ids.device()).to(torch::kLong);  // (B, T)
   auto not_binary = ((m != 0) & (m != 1)).any();
   // Right padding: once a row has a 0, it stays 0.
-  auto not_right_padded = T > 1 ? (m.slice(1, 1) > m.slice(1, 0, T - 1)).any()
-                                : torch::zeros({}, m.options().dtype(torch::kBool));
+  auto not_right_padded =
+      T > 1 ? (m.slice(1, 1) > m.slice(1, 0, T - 1)).any() : torch::zeros({}, m.options().dtype(torch::kBool));
   auto has_padding = (m == 0).any();
   auto flags = torch::stack({bad_ids, not_binary, not_right_padded, has_padding}).cpu();
   auto f = flags.accessor<bool, 1>();

@@ -31,9 +31,8 @@ torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const to
                         const AttentionMask& mask, AttentionImpl impl, double dropout_p = 0.0);
 
 /// The explicit formula, written out (the slow path the fused one is tested against).
-torch::Tensor reference_attention(const torch::Tensor& q, const torch::Tensor& k,
-                                  const torch::Tensor& v, const AttentionMask& mask,
-                                  double dropout_p = 0.0);
+torch::Tensor reference_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                                  const AttentionMask& mask, double dropout_p = 0.0);
 
 /// Pointwise MLP activations.
 enum class Activation { gelu_tanh_formula, gelu_tanh, gelu, relu, silu };
@@ -72,8 +71,7 @@ class TransformerImpl : public torch::nn::Module {
 
   /// input_ids: (B, T) int64; attention_mask: (B, T), 1 = real token, right-padded, or undefined.
   /// Positions are 0..T-1. Returns (B, T, C) after the final norm.
-  virtual torch::Tensor hidden_states(const torch::Tensor& input_ids,
-                                      const torch::Tensor& attention_mask = {}) = 0;
+  virtual torch::Tensor hidden_states(const torch::Tensor& input_ids, const torch::Tensor& attention_mask = {}) = 0;
 
   /// (B, T, C) → (B, T, V) through the LM head (the token embedding when tied).
   torch::Tensor lm_logits(const torch::Tensor& hidden);

@@ -21,8 +21,7 @@ int loss_rank(const std::string& loss) {
 }
 
 bool loss_less(const LossKey& a, const LossKey& b) {
-  return std::tuple(loss_rank(a.loss), a.loss, a.method) <
-         std::tuple(loss_rank(b.loss), b.loss, b.method);
+  return std::tuple(loss_rank(a.loss), a.loss, a.method) < std::tuple(loss_rank(b.loss), b.loss, b.method);
 }
 
 /// Non-embedding parameters of a model by name, from any record that mentions it (0 if none).
@@ -184,20 +183,17 @@ std::vector<ModelName> strong_models(const Results& r, const std::string& task) 
   return out;
 }
 
-const PgrRow* find_pgr(const Results& r, const std::string& task, const std::string& weak,
-                       const std::string& strong, const LossKey& k) {
+const PgrRow* find_pgr(const Results& r, const std::string& task, const std::string& weak, const std::string& strong,
+                       const LossKey& k) {
   for (const PgrRow& p : r.pgr)
-    if (p.task == task && p.weak == weak && p.strong == strong && p.loss == k.loss &&
-        p.method == k.method)
-      return &p;
+    if (p.task == task && p.weak == weak && p.strong == strong && p.loss == k.loss && p.method == k.method) return &p;
   return nullptr;
 }
 
 double median_pgr(const Results& r, const std::string& task, const LossKey& k) {
   std::vector<double> xs;
   for (const PgrRow& p : r.pgr)
-    if (p.task == task && p.loss == k.loss && p.method == k.method && p.status == "ok")
-      xs.push_back(p.pgr);
+    if (p.task == task && p.loss == k.loss && p.method == k.method && p.status == "ok") xs.push_back(p.pgr);
   return median(std::move(xs));
 }
 
@@ -229,8 +225,7 @@ std::vector<PairSummary> pair_summaries(const Results& r, const std::string& tas
     p.test_accuracy = mean_se(a.acc);
     p.agree_right = mean_se(a.right);
     p.agree_wrong = mean_se(a.wrong);
-    for (auto& [step, v] : a.steps)
-      p.dynamics.push_back({step, mean_se(v.first), mean_se(v.second)});
+    for (auto& [step, v] : a.steps) p.dynamics.push_back({step, mean_se(v.first), mean_se(v.second)});
     out.push_back(std::move(p));
   }
   std::stable_sort(out.begin(), out.end(), [](const PairSummary& a, const PairSummary& b) {

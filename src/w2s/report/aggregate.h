@@ -62,8 +62,8 @@ std::vector<ModelName> weak_models(const Results& r, const std::string& task);
 std::vector<ModelName> strong_models(const Results& r, const std::string& task);
 
 /// The PGR row of a cell, or nullptr.
-const PgrRow* find_pgr(const Results& r, const std::string& task, const std::string& weak,
-                       const std::string& strong, const LossKey& k);
+const PgrRow* find_pgr(const Results& r, const std::string& task, const std::string& weak, const std::string& strong,
+                       const LossKey& k);
 /// Median over pairs of the ok PGR means of one (task, loss, method); NaN when none is ok.
 double median_pgr(const Results& r, const std::string& task, const LossKey& k);
 
@@ -78,7 +78,7 @@ struct PairSummary {
     int64_t step = 0;
     Stat test_accuracy, weak_agreement;
   };
-  std::vector<Step> dynamics;     // steps present in any seed, ascending
+  std::vector<Step> dynamics;  // steps present in any seed, ascending
 };
 /// All student pairs of a task, sorted by (weak params, strong params, loss order).
 std::vector<PairSummary> pair_summaries(const Results& r, const std::string& task);

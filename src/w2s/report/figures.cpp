@@ -4,8 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cctype>
+#include <cmath>
 #include <map>
 #include <tuple>
 
@@ -48,8 +48,7 @@ std::string status_text(const std::string& status) {
 std::vector<svg::Tick> model_ticks(std::vector<ModelName> models, double plot_w) {
   std::erase_if(models, [](const ModelName& m) { return m.params <= 0; });
   if (models.empty()) return {};
-  std::sort(models.begin(), models.end(),
-            [](const ModelName& a, const ModelName& b) { return a.params < b.params; });
+  std::sort(models.begin(), models.end(), [](const ModelName& a, const ModelName& b) { return a.params < b.params; });
   const double span = std::log10(double(models.back().params) * 1.5 / (double(models.front().params) / 1.5));
   std::vector<svg::Tick> ticks;
   for (const ModelName& m : models) {
@@ -57,9 +56,7 @@ std::vector<svg::Tick> model_ticks(std::vector<ModelName> models, double plot_w)
       ticks.back().label.insert(ticks.back().label.find('\n'), "/" + m.name);
       continue;
     }
-    if (!ticks.empty() &&
-        std::log10(double(m.params) / ticks.back().value) / span * plot_w < 46)
-      return {};
+    if (!ticks.empty() && std::log10(double(m.params) / ticks.back().value) / span * plot_w < 46) return {};
     ticks.push_back({double(m.params), m.name + "\n" + svg::format_si(double(m.params))});
   }
   return ticks;
@@ -103,13 +100,12 @@ std::string accuracy_vs_size_figure(const Results& r, const std::string& task) {
         }
         if (!std::isfinite(acc.mean))
           for (const PairSummary& ps : pairs)
-            if (ps.weak == weak[wi].name && ps.strong == s.name && ps.loss == keys[li])
-              acc = ps.test_accuracy;
+            if (ps.weak == weak[wi].name && ps.strong == s.name && ps.loss == keys[li]) acc = ps.test_accuracy;
         if (!std::isfinite(acc.mean)) continue;
         student = true;
         se.points.push_back({double(s.params), acc.mean, acc.se, true,
-                             fmt::format("{} → {} ({}): accuracy {} over {} seeds", weak[wi].name,
-                                         s.name, label, format_mean_se(acc.mean, acc.se, 3), acc.n)});
+                             fmt::format("{} → {} ({}): accuracy {} over {} seeds", weak[wi].name, s.name, label,
+                                         format_mean_se(acc.mean, acc.se, 3), acc.n)});
       }
       if (!student) continue;
       std::stable_sort(se.points.begin(), se.points.end(),
@@ -126,8 +122,8 @@ std::string accuracy_vs_size_figure(const Results& r, const std::string& task) {
     gt.marker_radius = 3.8;
     for (const ModelPoint& m : ceiling)
       gt.points.push_back({double(m.params), m.acc.mean, m.acc.se, true,
-                           fmt::format("{} trained on ground truth: accuracy {} over {} seeds",
-                                       m.model, format_mean_se(m.acc.mean, m.acc.se, 3), m.acc.n)});
+                           fmt::format("{} trained on ground truth: accuracy {} over {} seeds", m.model,
+                                       format_mean_se(m.acc.mean, m.acc.se, 3), m.acc.n)});
     p.series.push_back(std::move(gt));
     any = true;
   }
@@ -144,9 +140,9 @@ std::string accuracy_vs_size_figure(const Results& r, const std::string& task) {
   std::sort(sized.begin(), sized.end(), [](const ModelName& a, const ModelName& b) {
     return std::tie(a.params, a.name) < std::tie(b.params, b.name);
   });
-  sized.erase(std::unique(sized.begin(), sized.end(),
-                          [](const ModelName& a, const ModelName& b) { return a.name == b.name; }),
-              sized.end());
+  sized.erase(
+      std::unique(sized.begin(), sized.end(), [](const ModelName& a, const ModelName& b) { return a.name == b.name; }),
+      sized.end());
   p.x_ticks = model_ticks(sized, 460);
   return svg::line_plot(p);
 }
@@ -207,11 +203,9 @@ std::vector<std::string> pgr_heatmaps(const Results& r, const std::string& task)
           h.text[i][j] = {status_text(row->status)};
         }
         h.tips[i][j] = fmt::format(
-            "{} → {} ({}): PGR {} over {} seeds; weak {}, student {}, ceiling {}", row->weak,
-            row->strong, loss_label(k, keys), format_pgr_cell(*row), row->n_seeds,
-            format_mean_se(row->weak_acc, row->weak_se, 3),
-            format_mean_se(row->student_acc, row->student_se, 3),
-            format_mean_se(row->ceiling_acc, row->ceiling_se, 3));
+            "{} → {} ({}): PGR {} over {} seeds; weak {}, student {}, ceiling {}", row->weak, row->strong,
+            loss_label(k, keys), format_pgr_cell(*row), row->n_seeds, format_mean_se(row->weak_acc, row->weak_se, 3),
+            format_mean_se(row->student_acc, row->student_se, 3), format_mean_se(row->ceiling_acc, row->ceiling_se, 3));
       }
     out.push_back(svg::heatmap(h));
   }
@@ -236,14 +230,12 @@ std::string median_pgr_chart(const Results& r, const std::string& task) {
   for (const LossKey& k : keys) {
     int n_ok = 0, n = 0;
     for (const PgrRow& row : r.pgr)
-      if (row.task == task && row.loss == k.loss && row.method == k.method)
-        ++n, n_ok += row.status == "ok";
+      if (row.task == task && row.loss == k.loss && row.method == k.method) ++n, n_ok += row.status == "ok";
     any_rows = any_rows || n > 0;
     b.categories.push_back(loss_label(k, keys));
     const double m = median_pgr(r, task, k);
     se.values.push_back(m);
-    se.tips.push_back(fmt::format("{}: median PGR {} over {} of {} pairs (status ok)",
-                                  loss_label(k, keys),
+    se.tips.push_back(fmt::format("{}: median PGR {} over {} of {} pairs (status ok)", loss_label(k, keys),
                                   std::isfinite(m) ? fmt::format("{:.3f}", m) : "n/a", n_ok, n));
   }
   if (!any_rows) return "";
@@ -251,8 +243,7 @@ std::string median_pgr_chart(const Results& r, const std::string& task) {
   return svg::bar_chart(b);
 }
 
-std::vector<std::string> dynamics_panels(const Results& r, const std::string& task,
-                                         std::string* legend_strip) {
+std::vector<std::string> dynamics_panels(const Results& r, const std::string& task, std::string* legend_strip) {
   const auto keys = loss_keys(r, task);
   const auto ceiling = ceiling_curve(r, task);
   const auto pairs = pair_summaries(r, task);
@@ -276,8 +267,7 @@ std::vector<std::string> dynamics_panels(const Results& r, const std::string& ta
     for (const PairSummary& ps : pairs) {
       if (ps.weak != weak || ps.strong != strong || ps.dynamics.empty()) continue;
       const size_t li = key_index(keys, ps.loss);
-      if (std::find(used_keys.begin(), used_keys.end(), li) == used_keys.end())
-        used_keys.push_back(li);
+      if (std::find(used_keys.begin(), used_keys.end(), li) == used_keys.end()) used_keys.push_back(li);
       const std::string label = loss_label(ps.loss, keys);
       svg::Series acc, agree;
       acc.color = kAccColor, agree.color = kAgreeColor;
@@ -290,9 +280,8 @@ std::vector<std::string> dynamics_panels(const Results& r, const std::string& ta
                               fmt::format("{}, step {}: test accuracy {}", label, st.step,
                                           format_mean_se(st.test_accuracy.mean, st.test_accuracy.se, 3))});
         agree.points.push_back({x, st.weak_agreement.mean, st.weak_agreement.se, true,
-                                fmt::format("{}, step {}: agreement with {} {}", label, st.step,
-                                            weak, format_mean_se(st.weak_agreement.mean,
-                                                                 st.weak_agreement.se, 3))});
+                                fmt::format("{}, step {}: agreement with {} {}", label, st.step, weak,
+                                            format_mean_se(st.weak_agreement.mean, st.weak_agreement.se, 3))});
       }
       p.series.push_back(std::move(acc));
       p.series.push_back(std::move(agree));
@@ -305,9 +294,8 @@ std::vector<std::string> dynamics_panels(const Results& r, const std::string& ta
   }
   if (legend_strip && !out.empty()) {
     std::sort(used_keys.begin(), used_keys.end());
-    std::vector<svg::LegendEntry> entries = {
-        {"student test accuracy", kAccColor, "", true, true},
-        {"agreement with the weak labels", kAgreeColor, "", true, true}};
+    std::vector<svg::LegendEntry> entries = {{"student test accuracy", kAccColor, "", true, true},
+                                             {"agreement with the weak labels", kAgreeColor, "", true, true}};
     for (size_t li : used_keys)
       if (li < keys.size())
         entries.push_back({"loss " + loss_label(keys[li], keys), kLossInk, svg::dash_pattern(li), false, true});
@@ -339,12 +327,10 @@ std::vector<std::string> agreement_charts(const Results& r, const std::string& t
       b.categories.push_back(pair);
       right.values.push_back(ps.agree_right.mean), right.errors.push_back(ps.agree_right.se);
       wrong.values.push_back(ps.agree_wrong.mean), wrong.errors.push_back(ps.agree_wrong.se);
-      right.tips.push_back(fmt::format("{} ({}): agreement where the supervisor was right {}",
-                                       pair, loss_label(k, keys),
-                                       format_mean_se(ps.agree_right.mean, ps.agree_right.se, 3)));
-      wrong.tips.push_back(fmt::format("{} ({}): agreement where the supervisor was wrong {}",
-                                       pair, loss_label(k, keys),
-                                       format_mean_se(ps.agree_wrong.mean, ps.agree_wrong.se, 3)));
+      right.tips.push_back(fmt::format("{} ({}): agreement where the supervisor was right {}", pair,
+                                       loss_label(k, keys), format_mean_se(ps.agree_right.mean, ps.agree_right.se, 3)));
+      wrong.tips.push_back(fmt::format("{} ({}): agreement where the supervisor was wrong {}", pair,
+                                       loss_label(k, keys), format_mean_se(ps.agree_wrong.mean, ps.agree_wrong.se, 3)));
       any = any || std::isfinite(ps.agree_right.mean) || std::isfinite(ps.agree_wrong.mean);
     }
     if (!any) continue;

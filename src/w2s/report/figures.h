@@ -26,8 +26,7 @@ std::string median_pgr_chart(const Results& r, const std::string& task);
 /// Training dynamics, one panel per weak→strong pair: student test accuracy and agreement with
 /// the supervisor vs step, dash per loss; weak and ceiling accuracy as reference lines. Empty
 /// when no student recorded dynamics. `legend_strip` gets the shared legend.
-std::vector<std::string> dynamics_panels(const Results& r, const std::string& task,
-                                         std::string* legend_strip);
+std::vector<std::string> dynamics_panels(const Results& r, const std::string& task, std::string* legend_strip);
 
 /// Student–supervisor agreement when the supervisor was right / wrong, per pair, one grouped
 /// bar chart per loss; charts without any number are left out.

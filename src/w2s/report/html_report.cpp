@@ -69,8 +69,7 @@ std::string anchor(const std::string& task) {
 
 std::string note(const std::string& text) { return "<p class=\"note\">" + escape(text) + "</p>\n"; }
 
-std::string figure(const std::vector<std::string>& svgs, const std::string& caption,
-                   const std::string& cls = "") {
+std::string figure(const std::vector<std::string>& svgs, const std::string& caption, const std::string& cls = "") {
   std::string s = cls.empty() ? "<figure>" : "<figure class=\"" + cls + "\">";
   s += "<div class=\"figs\">";
   for (const std::string& x : svgs) s += x;
@@ -80,8 +79,7 @@ std::string figure(const std::vector<std::string>& svgs, const std::string& capt
 }
 
 std::string td(const std::string& text, const char* cls = nullptr) {
-  return cls ? fmt::format("<td class=\"{}\">{}</td>", cls, escape(text))
-             : "<td>" + escape(text) + "</td>";
+  return cls ? fmt::format("<td class=\"{}\">{}</td>", cls, escape(text)) : "<td>" + escape(text) + "</td>";
 }
 
 std::string pgr_table_html(const Results& r, const std::string& task) {
@@ -95,13 +93,13 @@ std::string pgr_table_html(const Results& r, const std::string& task) {
     const auto kb = std::find(keys.begin(), keys.end(), LossKey{b->loss, b->method});
     return std::tie(ka, a->weak_params, a->strong_params) < std::tie(kb, b->weak_params, b->strong_params);
   });
-  std::string s = "<div class=\"tablewrap\"><table class=\"pgr\"><thead><tr><th>weak</th>"
-                  "<th>strong</th><th>loss</th><th>seeds</th><th>weak acc</th><th>ceiling acc</th>"
-                  "<th>student acc</th><th>PGR</th></tr></thead><tbody>\n";
+  std::string s =
+      "<div class=\"tablewrap\"><table class=\"pgr\"><thead><tr><th>weak</th>"
+      "<th>strong</th><th>loss</th><th>seeds</th><th>weak acc</th><th>ceiling acc</th>"
+      "<th>student acc</th><th>PGR</th></tr></thead><tbody>\n";
   for (const PgrRow* p : rows) {
     s += "<tr>" + td(p->weak) + td(p->strong) + td(loss_label({p->loss, p->method}, keys)) +
-         td(std::to_string(p->n_seeds), "num") +
-         td(format_mean_se(p->weak_acc, p->weak_se, 3), "num") +
+         td(std::to_string(p->n_seeds), "num") + td(format_mean_se(p->weak_acc, p->weak_se, 3), "num") +
          td(format_mean_se(p->ceiling_acc, p->ceiling_se, 3), "num") +
          td(format_mean_se(p->student_acc, p->student_se, 3), "num") +
          td(format_pgr_cell(*p), p->status == "ok" ? "num" : "status") + "</tr>\n";
@@ -115,26 +113,23 @@ std::string runs_table_html(const Results& r) {
   for (const StageRecord& s : r.stages) rows.push_back(&s);
   const auto tasks = task_names(r);
   auto rank = [&](const StageRecord* s) {
-    return std::tuple(std::find(tasks.begin(), tasks.end(), s->task) - tasks.begin(),
-                      s->kind != methods::StageKind::gt, s->model_params, s->model, s->supervisor, s->loss != "xent",
-                      s->loss, s->method, s->seed);
+    return std::tuple(std::find(tasks.begin(), tasks.end(), s->task) - tasks.begin(), s->kind != methods::StageKind::gt,
+                      s->model_params, s->model, s->supervisor, s->loss != "xent", s->loss, s->method, s->seed);
   };
   std::stable_sort(rows.begin(), rows.end(),
                    [&](const StageRecord* a, const StageRecord* b) { return rank(a) < rank(b); });
-  std::string s = "<div class=\"tablewrap\"><table class=\"runs\"><thead><tr><th>key</th>"
-                  "<th>kind</th><th>task</th><th>model</th><th>supervisor</th><th>loss</th>"
-                  "<th>method</th><th>seed</th><th>accuracy</th><th>commit</th><th>wall time</th>"
-                  "<th>peak memory</th></tr></thead><tbody>\n";
+  std::string s =
+      "<div class=\"tablewrap\"><table class=\"runs\"><thead><tr><th>key</th>"
+      "<th>kind</th><th>task</th><th>model</th><th>supervisor</th><th>loss</th>"
+      "<th>method</th><th>seed</th><th>accuracy</th><th>commit</th><th>wall time</th>"
+      "<th>peak memory</th></tr></thead><tbody>\n";
   for (const StageRecord* st : rows) {
-    s += fmt::format("<tr><td><code title=\"{}\">{}</code></td>", escape(st->key),
-                     escape(st->key.substr(0, 10)));
+    s += fmt::format("<tr><td><code title=\"{}\">{}</code></td>", escape(st->key), escape(st->key.substr(0, 10)));
     s += td(methods::to_string(st->kind)) + td(st->task) + td(st->model) +
          td(st->supervisor.empty() ? "-" : st->supervisor) + td(st->loss) + td(st->method) +
          td(std::to_string(st->seed), "num") +
-         td(std::isfinite(st->test_accuracy) ? fmt::format("{:.3f}", st->test_accuracy) : "-",
-            "num") +
-         "<td><code>" + escape(st->commit) + "</code></td>" +
-         td(format_duration(st->wall_seconds), "num") +
+         td(std::isfinite(st->test_accuracy) ? fmt::format("{:.3f}", st->test_accuracy) : "-", "num") + "<td><code>" +
+         escape(st->commit) + "</code></td>" + td(format_duration(st->wall_seconds), "num") +
          td(format_memory_mb(st->peak_rss_mb), "num") + "</tr>\n";
   }
   return s + "</tbody></table></div>\n";
@@ -198,7 +193,8 @@ std::string task_section(const Results& r, const std::string& task) {
                 "Student test accuracy (blue) and agreement with the supervisor's labels on the "
                 "test set (orange) during training, one panel per weak → strong pair, mean ± SE "
                 "over seeds. Agreement far above the supervisor's accuracy means the student is "
-                "imitating its errors.", "grid");
+                "imitating its errors.",
+                "grid");
   }
 
   // (4) Agreement split by supervisor right / wrong.
@@ -228,21 +224,21 @@ std::string render_html_report(const Results& results, const ReportOptions& opti
   std::string commit_list;
   for (const std::string& c : commits) commit_list += (commit_list.empty() ? "" : ", ") + c;
 
-  std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   h += "<title>" + escape(options.title) + "</title>\n<style>" + kCss + "</style>\n</head>\n";
   h += "<body>\n<main>\n<header>\n<h1>" + escape(options.title) + "</h1>\n";
   h += fmt::format(
       "<div class=\"meta\">generated <b>{}</b> · w2s <b>{}</b> (commit <code>{}</code>) · "
       "<b>{}</b> runs · <b>{}</b> {}{}{}</div>\n</header>\n",
-      escape(options.date.empty() ? format_time(std::time(nullptr), "%Y-%m-%d %H:%M", false) : options.date), escape(version()),
-      escape(git_commit()), results.stages.size(), tasks.size(), tasks.size() == 1 ? "task" : "tasks",
-      commit_list.empty() ? "" : " · runs from commit " + escape(commit_list),
+      escape(options.date.empty() ? format_time(std::time(nullptr), "%Y-%m-%d %H:%M", false) : options.date),
+      escape(version()), escape(git_commit()), results.stages.size(), tasks.size(),
+      tasks.size() == 1 ? "task" : "tasks", commit_list.empty() ? "" : " · runs from commit " + escape(commit_list),
       options.source.empty() ? "" : " · source <code>" + escape(options.source) + "</code>");
   if (tasks.size() > 1) {
     h += "<nav>tasks:";
-    for (const std::string& t : tasks)
-      h += fmt::format(" <a href=\"#{}\">{}</a>", anchor(t), escape(t));
+    for (const std::string& t : tasks) h += fmt::format(" <a href=\"#{}\">{}</a>", anchor(t), escape(t));
     h += " <a href=\"#runs\">all runs</a></nav>\n";
   }
   if (tasks.empty()) h += note("no data: the results contain no runs");
@@ -257,8 +253,7 @@ std::string render_html_report(const Results& results, const ReportOptions& opti
   return h + "</main>\n</body>\n</html>\n";
 }
 
-void write_html_report(const Results& results, const std::string& path,
-                       const ReportOptions& options) {
+void write_html_report(const Results& results, const std::string& path, const ReportOptions& options) {
   const std::filesystem::path p(path);
   std::error_code ec;
   if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);

@@ -21,7 +21,6 @@ struct ReportOptions {
 std::string render_html_report(const Results& results, const ReportOptions& options = {});
 
 /// render_html_report written atomically to `path` (parent folders created).
-void write_html_report(const Results& results, const std::string& path,
-                       const ReportOptions& options = {});
+void write_html_report(const Results& results, const std::string& path, const ReportOptions& options = {});
 
 }  // namespace w2s::report

@@ -25,7 +25,9 @@ json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 class Reader {
  public:
   Reader(const json& j, std::string source, std::string path = "")
-      : j_(j), source_(std::move(source)), path_(std::move(path)),
+      : j_(j),
+        source_(std::move(source)),
+        path_(std::move(path)),
         where_(path_.empty() ? source_ : source_ + ": " + path_) {
     check(j_.is_object(), "{}: expected an object, got {}", where_, j_.type_name());
   }
@@ -42,16 +44,14 @@ class Reader {
   }
   int64_t integer(const char* field) const {
     const json& v = at(field);
-    check(v.is_number_integer(), "{}: field '{}' must be an integer, got {}", where_, field,
-          v.type_name());
+    check(v.is_number_integer(), "{}: field '{}' must be an integer, got {}", where_, field, v.type_name());
     return v.get<int64_t>();
   }
   const std::string& where() const { return where_; }
   double real(const char* field) const {  // null → NaN
     const json& v = at(field);
     if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
-    check(v.is_number(), "{}: field '{}' must be a number or null, got {}", where_, field,
-          v.type_name());
+    check(v.is_number(), "{}: field '{}' must be a number or null, got {}", where_, field, v.type_name());
     return v.get<double>();
   }
   const json& array(const char* field) const {
@@ -73,8 +73,8 @@ class Reader {
 json stage_to_json(const StageRecord& s) {
   json dyn = json::array();
   for (const DynamicsPoint& p : s.dynamics)
-    dyn.push_back({{"step", p.step}, {"test_accuracy", num(p.test_accuracy)},
-                   {"weak_agreement", num(p.weak_agreement)}});
+    dyn.push_back(
+        {{"step", p.step}, {"test_accuracy", num(p.test_accuracy)}, {"weak_agreement", num(p.weak_agreement)}});
   return {{"key", s.key},
           {"kind", methods::to_string(s.kind)},
           {"task", s.task},
@@ -181,12 +181,11 @@ nlohmann::json to_json(const Results& results) {
 Results results_from_json(const nlohmann::json& j, const std::string& source) {
   const Reader r(j, source);
   const int64_t version = r.integer("w2s_results");
-  check(version == kFormatVersion, "{}: results format version {} is not supported (expected {})",
-        source, version, kFormatVersion);
+  check(version == kFormatVersion, "{}: results format version {} is not supported (expected {})", source, version,
+        kFormatVersion);
   Results out;
   const json& stages = r.array("stages");
-  for (size_t i = 0; i < stages.size(); ++i)
-    out.stages.push_back(stage_from_json(r.element("stages", i)));
+  for (size_t i = 0; i < stages.size(); ++i) out.stages.push_back(stage_from_json(r.element("stages", i)));
   const json& pgr = r.array("pgr");
   for (size_t i = 0; i < pgr.size(); ++i) out.pgr.push_back(pgr_from_json(r.element("pgr", i)));
   return out;

@@ -16,28 +16,28 @@ namespace w2s::report {
 
 /// One evaluation during training (training dynamics).
 struct DynamicsPoint {
-  int64_t step = 0;               // optimizer steps done
-  double test_accuracy = 0.0;     // accuracy on the test set (ground truth)
-  double weak_agreement = 0.0;    // student: agreement with the supervisor's test predictions
-                                  // (NaN for ground-truth runs)
+  int64_t step = 0;             // optimizer steps done
+  double test_accuracy = 0.0;   // accuracy on the test set (ground truth)
+  double weak_agreement = 0.0;  // student: agreement with the supervisor's test predictions
+                                // (NaN for ground-truth runs)
 };
 
 /// One finished stage.
 struct StageRecord {
-  std::string key;                // run-store key (hash of the resolved stage config + inputs)
+  std::string key;                                   // run-store key (hash of the resolved stage config + inputs)
   methods::StageKind kind = methods::StageKind::gt;  // gt (finetuned on ground truth) | student
                                                      // (on weak labels)
-  std::string task;               // task name, e.g. "reviews"
-  std::string model;              // model name (for a student: the strong model)
-  int64_t model_params = 0;       // non-embedding parameters of `model`
-  std::string supervisor;         // student: the weak model's name ("" for gt); bootstrapping
-                                  // chains are written "xs>s" (first supervisor > intermediates)
-  std::string loss;               // student: loss name ("xent", "logconf", ...); gt: "gt"
-  std::string method;             // methods::to_string(Method): "finetune" | "bootstrap" | "file"
+  std::string task;                                  // task name, e.g. "reviews"
+  std::string model;                                 // model name (for a student: the strong model)
+  int64_t model_params = 0;                          // non-embedding parameters of `model`
+  std::string supervisor;                            // student: the weak model's name ("" for gt); bootstrapping
+                                                     // chains are written "xs>s" (first supervisor > intermediates)
+  std::string loss;                                  // student: loss name ("xent", "logconf", ...); gt: "gt"
+  std::string method;                                // methods::to_string(Method): "finetune" | "bootstrap" | "file"
   int64_t seed = 0;
-  double test_accuracy = 0.0;     // fraction in [0, 1]
+  double test_accuracy = 0.0;  // fraction in [0, 1]
   double test_auroc = 0.0;
-  double test_ece = 0.0;          // expected calibration error, 10 equal-width bins
+  double test_ece = 0.0;  // expected calibration error, 10 equal-width bins
   // Student–supervisor agreement on the test set, split by whether the supervisor was right
   // (NaN for gt runs or when the split is empty).
   double agree_when_weak_right = 0.0;
@@ -45,21 +45,21 @@ struct StageRecord {
   int64_t n_weak_right = 0;
   int64_t n_weak_wrong = 0;
   std::vector<DynamicsPoint> dynamics;
-  std::string commit;             // git commit of the w2s that ran the stage
+  std::string commit;  // git commit of the w2s that ran the stage
   double wall_seconds = 0.0;
-  double peak_rss_mb = 0.0;       // peak resident memory of the process when the stage ended
+  double peak_rss_mb = 0.0;  // peak resident memory of the process when the stage ended
 };
 
 /// PGR of one (task, weak, strong, loss, method) cell over seeds.
 struct PgrRow {
   std::string task, weak, strong, loss, method;
   int64_t weak_params = 0, strong_params = 0;
-  int n_seeds = 0;                // seeds with all three accuracies
-  double weak_acc = 0.0, weak_se = 0.0;          // mean ± standard error over seeds
+  int n_seeds = 0;                       // seeds with all three accuracies
+  double weak_acc = 0.0, weak_se = 0.0;  // mean ± standard error over seeds
   double ceiling_acc = 0.0, ceiling_se = 0.0;
   double student_acc = 0.0, student_se = 0.0;
-  double pgr = 0.0, pgr_se = 0.0; // mean and standard error of the per-seed PGRs (NaN unless ok)
-  std::string status;             // "ok" | "ceiling_not_above_weak" | "incomplete"
+  double pgr = 0.0, pgr_se = 0.0;  // mean and standard error of the per-seed PGRs (NaN unless ok)
+  std::string status;              // "ok" | "ceiling_not_above_weak" | "incomplete"
 };
 
 struct Results {

@@ -10,10 +10,10 @@
 namespace w2s::report::svg {
 namespace {
 
-constexpr const char* kInk = "#222222";       // axes, titles
-constexpr const char* kMuted = "#555555";     // tick labels
-constexpr const char* kGrid = "#e8e8e8";      // grid lines
-constexpr double kFont = 11.0;                // tick labels, legends
+constexpr const char* kInk = "#222222";    // axes, titles
+constexpr const char* kMuted = "#555555";  // tick labels
+constexpr const char* kGrid = "#e8e8e8";   // grid lines
+constexpr double kFont = 11.0;             // tick labels, legends
 
 std::string f(double v) { return fmt::format("{:.1f}", v); }
 
@@ -25,13 +25,11 @@ double text_width(const std::string& s, double size) {
 }
 
 std::string text(double x, double y, const std::string& s, const std::string& attrs = "") {
-  return fmt::format("<text x=\"{}\" y=\"{}\"{}{}>{}</text>", f(x), f(y), attrs.empty() ? "" : " ",
-                     attrs, escape(s));
+  return fmt::format("<text x=\"{}\" y=\"{}\"{}{}>{}</text>", f(x), f(y), attrs.empty() ? "" : " ", attrs, escape(s));
 }
 
 std::string line(double x1, double y1, double x2, double y2, const std::string& attrs) {
-  return fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" {}/>", f(x1), f(y1), f(x2),
-                     f(y2), attrs);
+  return fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" {}/>", f(x1), f(y1), f(x2), f(y2), attrs);
 }
 
 std::string dash_attr(const std::string& dash) {
@@ -85,8 +83,7 @@ struct LegendBox {
   std::string svg;
   double w = 0, h = 0;
 };
-LegendBox legend(const std::vector<LegendEntry>& entries, double x, double y, double max_w,
-                 bool vertical) {
+LegendBox legend(const std::vector<LegendEntry>& entries, double x, double y, double max_w, bool vertical) {
   LegendBox box;
   const double row_h = 17, sample = 24;
   double cx = x, cy = y;
@@ -99,20 +96,22 @@ LegendBox legend(const std::vector<LegendEntry>& entries, double x, double y, do
     const double mid = cy + row_h / 2;
     if (e.line) {
       box.svg += line(cx, mid, cx + sample, mid,
-                      fmt::format("stroke=\"{}\" stroke-width=\"2\"{}", escape(e.color),
-                                  dash_attr(e.dash)));
+                      fmt::format("stroke=\"{}\" stroke-width=\"2\"{}", escape(e.color), dash_attr(e.dash)));
       if (e.marker)
         box.svg += fmt::format("<circle class=\"legend-mark\" cx=\"{}\" cy=\"{}\" r=\"3.2\" fill=\"{}\"/>",
                                f(cx + sample / 2), f(mid), escape(e.color));
     } else {
-      box.svg += fmt::format("<rect class=\"legend-mark\" x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" "
-                             "rx=\"2\" fill=\"{}\"/>", f(cx + 6), f(mid - 6), escape(e.color));
+      box.svg += fmt::format(
+          "<rect class=\"legend-mark\" x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" "
+          "rx=\"2\" fill=\"{}\"/>",
+          f(cx + 6), f(mid - 6), escape(e.color));
     }
-    box.svg += text(cx + sample + 6, mid + 4, e.label,
-                    fmt::format("font-size=\"{}\" fill=\"{}\"", kFont, kInk));
+    box.svg += text(cx + sample + 6, mid + 4, e.label, fmt::format("font-size=\"{}\" fill=\"{}\"", kFont, kInk));
     box.w = std::max(box.w, cx - x + w);
-    if (vertical) cy += row_h;
-    else cx += w;
+    if (vertical)
+      cy += row_h;
+    else
+      cx += w;
   }
   box.h = entries.empty() ? 0 : (vertical ? cy - y : cy - y + row_h);
   return box;
@@ -123,9 +122,7 @@ double legend_height(const std::vector<LegendEntry>& entries, double max_w) {
   return legend(entries, 0, 0, max_w, false).h;
 }
 
-double legend_width(const std::vector<LegendEntry>& entries) {
-  return legend(entries, 0, 0, 1e9, true).w;
-}
+double legend_width(const std::vector<LegendEntry>& entries) { return legend(entries, 0, 0, 1e9, true).w; }
 
 /// Frame shared by line plots and bar charts: grid, y ticks and labels, axes, axis labels.
 std::string y_axis(const Scale& ys, const std::vector<double>& ticks, double left, double right,
@@ -141,15 +138,15 @@ std::string y_axis(const Scale& ys, const std::vector<double>& ticks, double lef
   }
   s += line(left, top, left, bottom, fmt::format("stroke=\"{}\"", kInk));
   const double cy = (top + bottom) / 2;
-  s += fmt::format("<text x=\"14\" y=\"{}\" font-size=\"12\" fill=\"{}\" text-anchor=\"middle\" "
-                   "transform=\"rotate(-90 14 {})\">{}</text>",
-                   f(cy), kInk, f(cy), escape(y_label));
+  s += fmt::format(
+      "<text x=\"14\" y=\"{}\" font-size=\"12\" fill=\"{}\" text-anchor=\"middle\" "
+      "transform=\"rotate(-90 14 {})\">{}</text>",
+      f(cy), kInk, f(cy), escape(y_label));
   return s;
 }
 
 /// Round domain and ticks for [lo, hi]; a fixed end (not NaN) is kept as given.
-std::vector<double> domain_ticks(double& lo, double& hi, double fixed_lo, double fixed_hi,
-                                 int target) {
+std::vector<double> domain_ticks(double& lo, double& hi, double fixed_lo, double fixed_hi, int target) {
   if (std::isfinite(fixed_lo)) lo = fixed_lo;
   if (std::isfinite(fixed_hi)) hi = fixed_hi;
   if (!(hi > lo)) {
@@ -170,15 +167,27 @@ std::string escape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       default:
         // Control characters are not allowed in XML 1.0 (tab and newline are).
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') out += ' ';
-        else out += c;
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n')
+          out += ' ';
+        else
+          out += c;
     }
   }
   return out;
@@ -198,24 +207,28 @@ std::string dash_pattern(size_t i) {
 
 std::string sequential_color(double t) {
   // ColorBrewer "Blues" (9 classes), interpolated.
-  static const std::array<std::array<int, 3>, 9> kStops = {{{247, 251, 255}, {222, 235, 247},
-      {198, 219, 239}, {158, 202, 225}, {107, 174, 214}, {66, 146, 198}, {33, 113, 181},
-      {8, 81, 156}, {8, 48, 107}}};
+  static const std::array<std::array<int, 3>, 9> kStops = {{{247, 251, 255},
+                                                            {222, 235, 247},
+                                                            {198, 219, 239},
+                                                            {158, 202, 225},
+                                                            {107, 174, 214},
+                                                            {66, 146, 198},
+                                                            {33, 113, 181},
+                                                            {8, 81, 156},
+                                                            {8, 48, 107}}};
   if (!std::isfinite(t)) t = 0;
   t = std::clamp(t, 0.0, 1.0) * double(kStops.size() - 1);
   const size_t i = std::min(size_t(t), kStops.size() - 2);
   const double u = t - double(i);
   int rgb[3];
-  for (int k = 0; k < 3; ++k)
-    rgb[k] = int(std::lround(kStops[i][k] * (1 - u) + kStops[i + 1][k] * u));
+  for (int k = 0; k < 3; ++k) rgb[k] = int(std::lround(kStops[i][k] * (1 - u) + kStops[i + 1][k] * u));
   return fmt::format("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]);
 }
 
 std::string format_si(double v) {
   const double a = std::abs(v);
   auto short_num = [](double x) {
-    return x >= 100 ? fmt::format("{:.0f}", x) : x >= 10 ? fmt::format("{:.3g}", x)
-                                                          : fmt::format("{:.2g}", x);
+    return x >= 100 ? fmt::format("{:.0f}", x) : x >= 10 ? fmt::format("{:.3g}", x) : fmt::format("{:.2g}", x);
   };
   if (a >= 1e9) return short_num(v / 1e9) + "B";
   if (a >= 1e6) return short_num(v / 1e6) + "M";
@@ -244,8 +257,7 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   return out;
 }
 
-std::string legend_strip(const std::string& id, const std::vector<LegendEntry>& entries,
-                         double width) {
+std::string legend_strip(const std::string& id, const std::vector<LegendEntry>& entries, double width) {
   const double h = legend_height(entries, width - 16) + 8;
   return open_svg(id, width, h, "legend") + legend(entries, 8, 4, width - 16, false).svg + "</svg>";
 }
@@ -266,8 +278,7 @@ std::string line_plot(const LinePlot& p) {
   std::vector<LegendEntry> entries = p.legend;
   if (entries.empty())
     for (const Series& s : p.series)
-      if (s.in_legend && !s.label.empty())
-        entries.push_back({s.label, s.color, s.dash, !s.marker_class.empty(), true});
+      if (s.in_legend && !s.label.empty()) entries.push_back({s.label, s.color, s.dash, !s.marker_class.empty(), true});
   const bool right_legend = p.legend_pos == LegendPos::right && !entries.empty();
   const bool bottom_legend = p.legend_pos == LegendPos::bottom && !entries.empty();
 
@@ -323,8 +334,7 @@ std::string line_plot(const LinePlot& p) {
     s += line(x, top, x, bottom, fmt::format("stroke=\"{}\" stroke-width=\"1\"", kGrid));
     s += line(x, bottom, x, bottom + 4, fmt::format("stroke=\"{}\"", kInk));
     const auto nl = t.label.find('\n');
-    const std::string attrs =
-        fmt::format("font-size=\"{}\" fill=\"{}\" text-anchor=\"middle\"", kFont, kMuted);
+    const std::string attrs = fmt::format("font-size=\"{}\" fill=\"{}\" text-anchor=\"middle\"", kFont, kMuted);
     s += text(x, bottom + 16, t.label.substr(0, nl), attrs);
     if (nl != std::string::npos) s += text(x, bottom + 29, t.label.substr(nl + 1), attrs);
   }
@@ -339,21 +349,17 @@ std::string line_plot(const LinePlot& p) {
     if (!std::isfinite(r.y)) continue;
     const double y = ys(r.y);
     s += line(left, y, right, y,
-              fmt::format("class=\"ref\" stroke=\"{}\" stroke-width=\"1.2\"{}", escape(r.color),
-                          dash_attr(r.dash)));
+              fmt::format("class=\"ref\" stroke=\"{}\" stroke-width=\"1.2\"{}", escape(r.color), dash_attr(r.dash)));
     if (r.label.empty()) continue;
     double ly = y - 4;
     for (double o : label_ys)
       if (std::abs(o - ly) < 11) ly = y + 11;
     label_ys.push_back(ly);
-    s += text(left + 5, ly, r.label,
-              fmt::format("font-size=\"10\" fill=\"{}\"", escape(r.color)));
+    s += text(left + 5, ly, r.label, fmt::format("font-size=\"10\" fill=\"{}\"", escape(r.color)));
   }
 
   // Series: bands under lines under markers.
-  auto usable = [&](const Point& pt) {
-    return std::isfinite(pt.x) && std::isfinite(pt.y) && (!p.x_log || pt.x > 0);
-  };
+  auto usable = [&](const Point& pt) { return std::isfinite(pt.x) && std::isfinite(pt.y) && (!p.x_log || pt.x > 0); };
   for (const Series& se : p.series) {
     if (!se.band) continue;
     std::string upper, lower;
@@ -367,26 +373,29 @@ std::string line_plot(const LinePlot& p) {
         upper += f(xs(pt.x)) + "," + f(ys(pt.y + e)) + " ";
         lower = f(xs(pt.x)) + "," + f(ys(pt.y - e)) + " " + lower;
       }
-    s += fmt::format("<polygon class=\"band\" points=\"{}{}\" fill=\"{}\" fill-opacity=\"0.14\" "
-                     "stroke=\"none\"/>", upper, lower, escape(se.color));
+    s += fmt::format(
+        "<polygon class=\"band\" points=\"{}{}\" fill=\"{}\" fill-opacity=\"0.14\" "
+        "stroke=\"none\"/>",
+        upper, lower, escape(se.color));
   }
   for (const Series& se : p.series) {
     std::string d;
     for (const Point& pt : se.points)
       if (usable(pt)) d += (d.empty() ? "M" : " L") + f(xs(pt.x)) + " " + f(ys(pt.y));
     if (d.find('L') == std::string::npos) continue;
-    s += fmt::format("<path class=\"line\" d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\" "
-                     "stroke-linejoin=\"round\" stroke-linecap=\"round\"{}/>",
-                     d, escape(se.color), f(se.stroke_width), dash_attr(se.dash));
+    s += fmt::format(
+        "<path class=\"line\" d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\" "
+        "stroke-linejoin=\"round\" stroke-linecap=\"round\"{}/>",
+        d, escape(se.color), f(se.stroke_width), dash_attr(se.dash));
   }
   for (const Series& se : p.series) {
     if (se.marker_class.empty()) continue;
     for (const Point& pt : se.points) {
       if (!usable(pt) || !pt.marker) continue;
-      s += fmt::format("<circle class=\"{}\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" "
-                       "stroke=\"#ffffff\" stroke-width=\"1\">{}</circle>",
-                       escape(se.marker_class), f(xs(pt.x)), f(ys(pt.y)), f(se.marker_radius),
-                       escape(se.color), tip(pt.tip));
+      s += fmt::format(
+          "<circle class=\"{}\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" "
+          "stroke=\"#ffffff\" stroke-width=\"1\">{}</circle>",
+          escape(se.marker_class), f(xs(pt.x)), f(ys(pt.y)), f(se.marker_radius), escape(se.color), tip(pt.tip));
     }
   }
 
@@ -423,17 +432,16 @@ std::string heatmap(const Heatmap& h) {
       const bool has = std::isfinite(v);
       const double t = has ? (v - h.vmin) / span : 0.0;
       const std::string fill = has ? sequential_color(t) : "#eeeeee";
-      s += fmt::format("<rect class=\"cell\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" "
-                       "fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"2\">{}</rect>",
-                       f(x), f(y), f(h.cell_w), f(h.cell_h), fill,
-                       tip(at(h.tips, r, c, std::string())));
+      s += fmt::format(
+          "<rect class=\"cell\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" "
+          "fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"2\">{}</rect>",
+          f(x), f(y), f(h.cell_w), f(h.cell_h), fill, tip(at(h.tips, r, c, std::string())));
       const auto lines = at(h.text, r, c, std::vector<std::string>{});
       const std::string ink = !has ? "#666666" : t > 0.55 ? "#ffffff" : kInk;
       const double y0 = y + h.cell_h / 2 - (double(lines.size()) - 1) * 6.5 + 4;
       for (size_t k = 0; k < lines.size(); ++k)
         s += text(x + h.cell_w / 2, y0 + double(k) * 13, lines[k],
-                  fmt::format("font-size=\"{}\" fill=\"{}\" text-anchor=\"middle\"{}",
-                              k == 0 && has ? 12 : 10, ink,
+                  fmt::format("font-size=\"{}\" fill=\"{}\" text-anchor=\"middle\"{}", k == 0 && has ? 12 : 10, ink,
                               k == 0 && has ? " font-weight=\"600\"" : ""));
     }
   }
@@ -443,15 +451,17 @@ std::string heatmap(const Heatmap& h) {
   s += text(left + grid_w / 2, top + grid_h + 36, h.x_label,
             fmt::format("font-size=\"12\" fill=\"{}\" text-anchor=\"middle\"", kInk));
   const double cy = top + grid_h / 2;
-  s += fmt::format("<text x=\"14\" y=\"{}\" font-size=\"12\" fill=\"{}\" text-anchor=\"middle\" "
-                   "transform=\"rotate(-90 14 {})\">{}</text>", f(cy), kInk, f(cy), escape(h.y_label));
+  s += fmt::format(
+      "<text x=\"14\" y=\"{}\" font-size=\"12\" fill=\"{}\" text-anchor=\"middle\" "
+      "transform=\"rotate(-90 14 {})\">{}</text>",
+      f(cy), kInk, f(cy), escape(h.y_label));
 
   // Color bar: stacked steps (no gradient ids, so figures can be pasted anywhere).
   const int steps = 32;
   for (int k = 0; k < steps; ++k) {
     const double y = top + bar_h * (1 - double(k + 1) / steps);
-    s += fmt::format("<rect class=\"cbar\" x=\"{}\" y=\"{}\" width=\"12\" height=\"{}\" fill=\"{}\"/>",
-                     f(bar_x), f(y), f(bar_h / steps + 0.5), sequential_color((k + 0.5) / steps));
+    s += fmt::format("<rect class=\"cbar\" x=\"{}\" y=\"{}\" width=\"12\" height=\"{}\" fill=\"{}\"/>", f(bar_x), f(y),
+                     f(bar_h / steps + 0.5), sequential_color((k + 0.5) / steps));
   }
   const std::vector<double> bar_ticks = nice_ticks(h.vmin, h.vmax, 4);
   const double bar_step = bar_ticks.size() > 1 ? bar_ticks[1] - bar_ticks[0] : 0.1;
@@ -459,22 +469,16 @@ std::string heatmap(const Heatmap& h) {
     if (t < h.vmin - 1e-9 || t > h.vmax + 1e-9) continue;
     const double y = top + bar_h * (1 - (t - h.vmin) / span);
     s += line(bar_x + 12, y, bar_x + 16, y, fmt::format("stroke=\"{}\"", kInk));
-    s += text(bar_x + 19, y + 3.8, tick_label(t, bar_step),
-              fmt::format("font-size=\"10\" fill=\"{}\"", kMuted));
+    s += text(bar_x + 19, y + 3.8, tick_label(t, bar_step), fmt::format("font-size=\"10\" fill=\"{}\"", kMuted));
   }
-  s += text(bar_x, top + bar_h + 16, h.scale_label,
-            fmt::format("font-size=\"10\" fill=\"{}\"", kMuted));
+  s += text(bar_x, top + bar_h + 16, h.scale_label, fmt::format("font-size=\"10\" fill=\"{}\"", kMuted));
   return s + "</svg>";
 }
 
 std::string bar_chart(const BarChart& b) {
   const size_t nc = b.categories.size(), ns = b.series.size();
-  auto value = [&](size_t s, size_t c) {
-    return c < b.series[s].values.size() ? b.series[s].values[c] : kNaN;
-  };
-  auto error = [&](size_t s, size_t c) {
-    return c < b.series[s].errors.size() ? b.series[s].errors[c] : kNaN;
-  };
+  auto value = [&](size_t s, size_t c) { return c < b.series[s].values.size() ? b.series[s].values[c] : kNaN; };
+  auto error = [&](size_t s, size_t c) { return c < b.series[s].errors.size() ? b.series[s].errors[c] : kNaN; };
   double lo = 0, hi = 0;
   for (size_t s = 0; s < ns; ++s)
     for (size_t c = 0; c < nc; ++c) {
@@ -497,8 +501,7 @@ std::string bar_chart(const BarChart& b) {
 
   std::string s = open_svg(b.id, b.width, b.height, b.title) + title_text(b.title, left);
   s += "<g class=\"axes\">" + y_axis(ys, ticks, left, right, b.y_label, top, bottom);
-  s += line(left, ys(std::clamp(0.0, lo, hi)), right, ys(std::clamp(0.0, lo, hi)),
-            fmt::format("stroke=\"{}\"", kInk));
+  s += line(left, ys(std::clamp(0.0, lo, hi)), right, ys(std::clamp(0.0, lo, hi)), fmt::format("stroke=\"{}\"", kInk));
   s += text((left + right) / 2, bottom + 33, b.x_label,
             fmt::format("font-size=\"12\" fill=\"{}\" text-anchor=\"middle\"", kInk));
   s += "</g>";
@@ -520,11 +523,11 @@ std::string bar_chart(const BarChart& b) {
       }
       const std::string color = c < se.colors.size() ? se.colors[c] : se.color;
       const double yv = ys(v);
-      s += fmt::format("<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" "
-                       "fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"0.8\">{}</rect>",
-                       f(x), f(std::min(yv, y0)), f(std::max(bar_w, 1.0)),
-                       f(std::max(std::abs(y0 - yv), 0.5)), escape(color),
-                       tip(c < se.tips.size() ? se.tips[c] : ""));
+      s += fmt::format(
+          "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" "
+          "fill=\"{}\" stroke=\"#ffffff\" stroke-width=\"0.8\">{}</rect>",
+          f(x), f(std::min(yv, y0)), f(std::max(bar_w, 1.0)), f(std::max(std::abs(y0 - yv), 0.5)), escape(color),
+          tip(c < se.tips.size() ? se.tips[c] : ""));
       const double e = error(k, c);
       if (std::isfinite(e) && e > 0) {
         const double cx = x + bar_w / 2, cap = std::min(5.0, bar_w / 3);
@@ -543,8 +546,7 @@ std::string bar_chart(const BarChart& b) {
   for (const RefLine& r : b.ref_lines)
     if (std::isfinite(r.y) && r.y >= lo && r.y <= hi)
       s += line(left, ys(r.y), right, ys(r.y),
-                fmt::format("class=\"ref\" stroke=\"{}\" stroke-width=\"1\"{}", escape(r.color),
-                            dash_attr(r.dash)));
+                fmt::format("class=\"ref\" stroke=\"{}\" stroke-width=\"1\"{}", escape(r.color), dash_attr(r.dash)));
   if (!entries.empty()) s += legend(entries, left, b.height - leg_h, leg_w, false).svg;
   return s + "</svg>";
 }

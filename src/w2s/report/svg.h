@@ -34,32 +34,32 @@ std::vector<double> nice_ticks(double lo, double hi, int target = 5);
 
 struct Tick {
   double value = 0.0;
-  std::string label;    // may contain '\n' for a second line
+  std::string label;  // may contain '\n' for a second line
 };
 
 struct Point {
   double x = 0.0, y = 0.0;
-  double err = kNaN;    // half-width of the error band (± SE); NaN = none
-  bool marker = true;   // false: part of the line only (e.g. a line's anchor point)
-  std::string tip;      // hover text (<title>)
+  double err = kNaN;   // half-width of the error band (± SE); NaN = none
+  bool marker = true;  // false: part of the line only (e.g. a line's anchor point)
+  std::string tip;     // hover text (<title>)
 };
 
 struct Series {
   std::string label;
   std::string color = "#0072B2";
-  std::string dash;                  // stroke-dasharray; "" = solid
+  std::string dash;  // stroke-dasharray; "" = solid
   double stroke_width = 2.0;
-  std::vector<Point> points;         // drawn in x order as given
-  bool band = true;                  // shade ± err around the line
-  std::string marker_class = "pt";   // class of marker circles
+  std::vector<Point> points;        // drawn in x order as given
+  bool band = true;                 // shade ± err around the line
+  std::string marker_class = "pt";  // class of marker circles
   double marker_radius = 3.5;
-  bool in_legend = true;             // auto legend only
+  bool in_legend = true;  // auto legend only
 };
 
 /// A horizontal reference line across the plot (e.g. weak accuracy).
 struct RefLine {
   double y = 0.0;
-  std::string label;                 // drawn at the right end, inside the plot
+  std::string label;  // drawn at the right end, inside the plot
   std::string color = "#777777";
   std::string dash = "3 3";
 };
@@ -67,27 +67,26 @@ struct RefLine {
 struct LegendEntry {
   std::string label;
   std::string color = "#333333";
-  std::string dash;                  // line sample with this dash
-  bool marker = true;                // circle on the sample
-  bool line = true;                  // false: a filled square swatch (bars)
+  std::string dash;    // line sample with this dash
+  bool marker = true;  // circle on the sample
+  bool line = true;    // false: a filled square swatch (bars)
 };
 
 enum class LegendPos { right, bottom, none };
 
 /// A figure that is only a legend (shared by a grid of small multiples); no data points.
-std::string legend_strip(const std::string& id, const std::vector<LegendEntry>& entries,
-                         double width);
+std::string legend_strip(const std::string& id, const std::vector<LegendEntry>& entries, double width);
 
 struct LinePlot {
-  std::string id;                    // data-figure attribute
+  std::string id;  // data-figure attribute
   std::string title, x_label, y_label;
   double width = 560, height = 380;  // whole figure, px (legend included)
   bool x_log = false;
-  std::vector<Tick> x_ticks;         // empty = automatic
-  double y_min = kNaN, y_max = kNaN; // NaN = from the data (rounded to ticks)
+  std::vector<Tick> x_ticks;          // empty = automatic
+  double y_min = kNaN, y_max = kNaN;  // NaN = from the data (rounded to ticks)
   std::vector<Series> series;
   std::vector<RefLine> ref_lines;
-  std::vector<LegendEntry> legend;   // empty = one entry per series with in_legend
+  std::vector<LegendEntry> legend;  // empty = one entry per series with in_legend
   LegendPos legend_pos = LegendPos::right;
 };
 std::string line_plot(const LinePlot& p);
@@ -100,9 +99,9 @@ struct Heatmap {
   std::vector<std::vector<bool>> present;
   std::vector<std::vector<double>> values;
   std::vector<std::vector<std::vector<std::string>>> text;  // label lines per cell
-  std::vector<std::vector<std::string>> tips;                // hover text per cell
+  std::vector<std::vector<std::string>> tips;               // hover text per cell
   double vmin = 0.0, vmax = 1.0;
-  std::string scale_label;           // color bar caption
+  std::string scale_label;  // color bar caption
   double cell_w = 72, cell_h = 44;
 };
 std::string heatmap(const Heatmap& h);
@@ -110,10 +109,10 @@ std::string heatmap(const Heatmap& h);
 struct BarSeries {
   std::string label;
   std::string color = "#0072B2";
-  std::vector<std::string> colors;   // per-category colors; empty = `color` for all
-  std::vector<double> values;        // per category; NaN = no bar ("n/a")
-  std::vector<double> errors;        // ± error bar half-widths; empty/NaN = none
-  std::vector<std::string> tips;     // hover text per category
+  std::vector<std::string> colors;  // per-category colors; empty = `color` for all
+  std::vector<double> values;       // per category; NaN = no bar ("n/a")
+  std::vector<double> errors;       // ± error bar half-widths; empty/NaN = none
+  std::vector<std::string> tips;    // hover text per category
 };
 
 struct BarChart {
@@ -122,8 +121,8 @@ struct BarChart {
   double width = 420, height = 300;
   std::vector<std::string> categories;
   std::vector<BarSeries> series;
-  double y_min = kNaN, y_max = kNaN; // NaN = from the data (0 always included)
-  bool value_labels = false;         // print each bar's value above it
+  double y_min = kNaN, y_max = kNaN;  // NaN = from the data (0 always included)
+  bool value_labels = false;          // print each bar's value above it
   std::vector<RefLine> ref_lines;
   LegendPos legend_pos = LegendPos::bottom;  // none when there is one series
 };

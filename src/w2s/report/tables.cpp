@@ -19,9 +19,7 @@ using nlohmann::json;
 
 json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 std::string csv_num(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : ""; }
-std::string fixed(double v, int digits) {
-  return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : "-";
-}
+std::string fixed(double v, int digits) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : "-"; }
 
 size_t task_rank(const std::vector<std::string>& tasks, const std::string& t) {
   return size_t(std::find(tasks.begin(), tasks.end(), t) - tasks.begin());
@@ -38,11 +36,9 @@ std::vector<const PgrRow*> sorted_pgr(const Results& r) {
     const auto& keys = keys_of[p->task];
     const LossKey k{p->loss, p->method};
     const size_t li = size_t(std::find(keys.begin(), keys.end(), k) - keys.begin());
-    return std::tuple(task_rank(tasks, p->task), li, p->weak_params, p->weak, p->strong_params,
-                      p->strong);
+    return std::tuple(task_rank(tasks, p->task), li, p->weak_params, p->weak, p->strong_params, p->strong);
   };
-  std::stable_sort(rows.begin(), rows.end(),
-                   [&](const PgrRow* a, const PgrRow* b) { return rank(a) < rank(b); });
+  std::stable_sort(rows.begin(), rows.end(), [&](const PgrRow* a, const PgrRow* b) { return rank(a) < rank(b); });
   return rows;
 }
 
@@ -82,9 +78,12 @@ std::string csv_field(const std::string& s) {
 std::string md_field(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out.empty() ? " " : out;
 }
@@ -143,12 +142,10 @@ std::string render_table(const Table& t, TableFormat format) {
       std::vector<size_t> width(n, 0);
       for (size_t i = 0; i < n; ++i) width[i] = display_width(t.headers[i]);
       for (const auto& row : t.rows)
-        for (size_t i = 0; i < n && i < row.size(); ++i)
-          width[i] = std::max(width[i], display_width(row[i]));
+        for (size_t i = 0; i < n && i < row.size(); ++i) width[i] = std::max(width[i], display_width(row[i]));
       auto line = [&](const std::vector<std::string>& cells) {
         std::string l;
-        for (size_t i = 0; i < n; ++i)
-          l += (i ? "  " : "") + pad(i < cells.size() ? cells[i] : "", width[i], right(i));
+        for (size_t i = 0; i < n; ++i) l += (i ? "  " : "") + pad(i < cells.size() ? cells[i] : "", width[i], right(i));
         while (!l.empty() && l.back() == ' ') l.pop_back();
         out += l + "\n";
       };
@@ -163,7 +160,8 @@ std::string render_table(const Table& t, TableFormat format) {
       for (const auto& row : t.rows) line(row);
       return out;
     }
-    case TableFormat::json: break;
+    case TableFormat::json:
+      break;
   }
   fail("render_table: json needs typed values (use format_pgr_table / format_runs_table)");
 }
@@ -174,38 +172,44 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
     json out = json::array();
     for (const PgrRow* p : rows) {
       const bool ok = p->status == "ok";
-      out.push_back({{"task", p->task}, {"weak", p->weak}, {"strong", p->strong},
-                     {"loss", p->loss}, {"method", p->method}, {"weak_params", p->weak_params},
-                     {"strong_params", p->strong_params}, {"n_seeds", p->n_seeds},
-                     {"weak_acc", num(p->weak_acc)}, {"weak_se", num(p->weak_se)},
-                     {"ceiling_acc", num(p->ceiling_acc)}, {"ceiling_se", num(p->ceiling_se)},
-                     {"student_acc", num(p->student_acc)}, {"student_se", num(p->student_se)},
+      out.push_back({{"task", p->task},
+                     {"weak", p->weak},
+                     {"strong", p->strong},
+                     {"loss", p->loss},
+                     {"method", p->method},
+                     {"weak_params", p->weak_params},
+                     {"strong_params", p->strong_params},
+                     {"n_seeds", p->n_seeds},
+                     {"weak_acc", num(p->weak_acc)},
+                     {"weak_se", num(p->weak_se)},
+                     {"ceiling_acc", num(p->ceiling_acc)},
+                     {"ceiling_se", num(p->ceiling_se)},
+                     {"student_acc", num(p->student_acc)},
+                     {"student_se", num(p->student_se)},
                      {"pgr", ok ? num(p->pgr) : json(nullptr)},
-                     {"pgr_se", ok ? num(p->pgr_se) : json(nullptr)}, {"status", p->status}});
+                     {"pgr_se", ok ? num(p->pgr_se) : json(nullptr)},
+                     {"status", p->status}});
     }
     return out.dump(1) + "\n";
   }
   Table t;
   if (format == TableFormat::csv) {
-    t.headers = {"task", "weak", "strong", "loss", "method", "weak_params", "strong_params",
-                 "n_seeds", "weak_acc", "weak_se", "ceiling_acc", "ceiling_se", "student_acc",
-                 "student_se", "pgr", "pgr_se", "status"};
+    t.headers = {"task",          "weak",       "strong",   "loss",    "method",      "weak_params",
+                 "strong_params", "n_seeds",    "weak_acc", "weak_se", "ceiling_acc", "ceiling_se",
+                 "student_acc",   "student_se", "pgr",      "pgr_se",  "status"};
     for (const PgrRow* p : rows) {
       const bool ok = p->status == "ok";
-      t.rows.push_back({p->task, p->weak, p->strong, p->loss, p->method,
-                        std::to_string(p->weak_params), std::to_string(p->strong_params),
-                        std::to_string(p->n_seeds), csv_num(p->weak_acc), csv_num(p->weak_se),
-                        csv_num(p->ceiling_acc), csv_num(p->ceiling_se), csv_num(p->student_acc),
-                        csv_num(p->student_se), ok ? csv_num(p->pgr) : "",
-                        ok ? csv_num(p->pgr_se) : "", p->status});
+      t.rows.push_back({p->task, p->weak, p->strong, p->loss, p->method, std::to_string(p->weak_params),
+                        std::to_string(p->strong_params), std::to_string(p->n_seeds), csv_num(p->weak_acc),
+                        csv_num(p->weak_se), csv_num(p->ceiling_acc), csv_num(p->ceiling_se), csv_num(p->student_acc),
+                        csv_num(p->student_se), ok ? csv_num(p->pgr) : "", ok ? csv_num(p->pgr_se) : "", p->status});
     }
     return render_table(t, format);
   }
   const bool method = many_methods(r);
   t.headers = {"task", "weak", "strong", "loss"};
   if (method) t.headers.push_back("method");
-  for (const char* h : {"seeds", "weak acc", "ceiling acc", "student acc", "PGR"})
-    t.headers.push_back(h);
+  for (const char* h : {"seeds", "weak acc", "ceiling acc", "student acc", "PGR"}) t.headers.push_back(h);
   t.right.assign(t.headers.size(), false);
   for (size_t i = t.headers.size() - 5; i < t.headers.size(); ++i) t.right[i] = true;
   for (const PgrRow* p : rows) {
@@ -232,11 +236,15 @@ std::string format_gt_table(const Results& r, TableFormat format) {
     for (const ModelPoint& m : ceiling_curve(r, task)) {
       if (m.acc.n == 0) continue;
       if (format == TableFormat::json) {
-        out.push_back({{"task", task}, {"model", m.model}, {"params", m.params}, {"n_seeds", m.acc.n},
-                       {"accuracy", num(m.acc.mean)}, {"accuracy_se", num(m.acc.se)}});
+        out.push_back({{"task", task},
+                       {"model", m.model},
+                       {"params", m.params},
+                       {"n_seeds", m.acc.n},
+                       {"accuracy", num(m.acc.mean)},
+                       {"accuracy_se", num(m.acc.se)}});
       } else if (typed) {
-        t.rows.push_back({task, m.model, std::to_string(m.params), std::to_string(m.acc.n),
-                          csv_num(m.acc.mean), csv_num(m.acc.se)});
+        t.rows.push_back(
+            {task, m.model, std::to_string(m.params), std::to_string(m.acc.n), csv_num(m.acc.mean), csv_num(m.acc.se)});
       } else {
         t.rows.push_back({task, m.model, std::to_string(m.params), std::to_string(m.acc.n),
                           format_mean_se(100 * m.acc.mean, 100 * m.acc.se, 1)});
@@ -251,16 +259,24 @@ std::string format_runs_table(const Results& r, TableFormat format) {
   if (format == TableFormat::json) {
     json out = json::array();
     for (const StageRecord* s : rows)
-      out.push_back({{"key", s->key}, {"kind", methods::to_string(s->kind)}, {"task", s->task}, {"model", s->model},
-                     {"model_params", s->model_params}, {"supervisor", s->supervisor},
-                     {"loss", s->loss}, {"method", s->method}, {"seed", s->seed},
-                     {"test_accuracy", num(s->test_accuracy)}, {"commit", s->commit},
-                     {"wall_seconds", num(s->wall_seconds)}, {"peak_rss_mb", num(s->peak_rss_mb)}});
+      out.push_back({{"key", s->key},
+                     {"kind", methods::to_string(s->kind)},
+                     {"task", s->task},
+                     {"model", s->model},
+                     {"model_params", s->model_params},
+                     {"supervisor", s->supervisor},
+                     {"loss", s->loss},
+                     {"method", s->method},
+                     {"seed", s->seed},
+                     {"test_accuracy", num(s->test_accuracy)},
+                     {"commit", s->commit},
+                     {"wall_seconds", num(s->wall_seconds)},
+                     {"peak_rss_mb", num(s->peak_rss_mb)}});
     return out.dump(1) + "\n";
   }
   Table t;
-  t.headers = {"key", "kind", "task", "model", "supervisor", "loss", "method", "seed",
-               "accuracy", "commit", "wall", "peak mem"};
+  t.headers = {"key",    "kind", "task",     "model",  "supervisor", "loss",
+               "method", "seed", "accuracy", "commit", "wall",       "peak mem"};
   t.right = {false, false, false, false, false, false, false, true, true, false, true, true};
   const bool csv = format == TableFormat::csv;
   if (csv) {
@@ -269,10 +285,9 @@ std::string format_runs_table(const Results& r, TableFormat format) {
   }
   for (const StageRecord* s : rows) {
     const std::string sup = s->supervisor.empty() && !csv ? "-" : s->supervisor;
-    t.rows.push_back({csv ? s->key : s->key.substr(0, 10), methods::to_string(s->kind), s->task, s->model, sup,
-                      s->loss, s->method, std::to_string(s->seed),
-                      csv ? csv_num(s->test_accuracy) : fixed(s->test_accuracy, 3), s->commit,
-                      csv ? csv_num(s->wall_seconds) : format_duration(s->wall_seconds),
+    t.rows.push_back({csv ? s->key : s->key.substr(0, 10), methods::to_string(s->kind), s->task, s->model, sup, s->loss,
+                      s->method, std::to_string(s->seed), csv ? csv_num(s->test_accuracy) : fixed(s->test_accuracy, 3),
+                      s->commit, csv ? csv_num(s->wall_seconds) : format_duration(s->wall_seconds),
                       csv ? csv_num(s->peak_rss_mb) : format_memory_mb(s->peak_rss_mb)});
   }
   return render_table(t, format);

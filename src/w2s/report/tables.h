@@ -40,7 +40,7 @@ std::string format_pgr_grid(const Results& r);
 /// A generic table (strings), rendered by the functions above; exposed for other reports.
 struct Table {
   std::vector<std::string> headers;
-  std::vector<bool> right;                    // right-align column i (numbers); default left
+  std::vector<bool> right;  // right-align column i (numbers); default left
   std::vector<std::vector<std::string>> rows;
 };
 /// md, csv or text (json needs typed values: use the format_* functions).

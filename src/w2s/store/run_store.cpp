@@ -12,9 +12,9 @@
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
+#include "w2s/core/sha256.h"
 #include "w2s/core/time.h"
 #include "w2s/core/version.h"
-#include "w2s/core/sha256.h"
 #include "w2s/io/atomic_dir.h"
 
 namespace fs = std::filesystem;

@@ -48,13 +48,20 @@ report::StageRecord read_stage_record(store::RunStore& store, const std::string&
   if (fs::exists(dyn)) {
     io::JsonlReadOptions ro;
     ro.allow_empty = true;
-    io::for_each_jsonl(dyn, [&](const nlohmann::json& row, size_t) {
-      report::DynamicsPoint pt;
-      pt.step = row.value("step", int64_t{0});
-      pt.test_accuracy = row.contains("accuracy") && row["accuracy"].contains("test") ? row["accuracy"]["test"].get<double>() : std::nan("");
-      pt.weak_agreement = row.contains("agreement") && row["agreement"].contains("test") ? row["agreement"]["test"].get<double>() : std::nan("");
-      r.dynamics.push_back(pt);
-    }, ro);
+    io::for_each_jsonl(
+        dyn,
+        [&](const nlohmann::json& row, size_t) {
+          report::DynamicsPoint pt;
+          pt.step = row.value("step", int64_t{0});
+          pt.test_accuracy = row.contains("accuracy") && row["accuracy"].contains("test")
+                                 ? row["accuracy"]["test"].get<double>()
+                                 : std::nan("");
+          pt.weak_agreement = row.contains("agreement") && row["agreement"].contains("test")
+                                  ? row["agreement"]["test"].get<double>()
+                                  : std::nan("");
+          r.dynamics.push_back(pt);
+        },
+        ro);
   }
   return r;
 }
@@ -63,13 +70,14 @@ namespace {
 
 /// Stage records and accuracies of one or more configs of the same experiment, by model name.
 struct Collector {
-  using RowId = std::tuple<std::string, std::string, std::string, std::string, std::string>;  // task, weak, strong, loss, method
-  std::map<std::string, size_t> stage_of;                                   // key → index in res.stages
-  std::map<std::tuple<std::string, int64_t, std::string>, double> gt_acc;  // (task, seed, model) → accuracy
-  std::map<RowId, std::map<int64_t, double>> st_acc;                        // row → seed → student accuracy
-  std::map<std::string, int64_t> params;                                    // model → non-embedding params
-  std::vector<RowId> rows;                                                  // first planned first
-  std::map<RowId, std::set<int64_t>> row_seeds;                             // every seed any config planned
+  using RowId =
+      std::tuple<std::string, std::string, std::string, std::string, std::string>;  // task, weak, strong, loss, method
+  std::map<std::string, size_t> stage_of;                                           // key → index in res.stages
+  std::map<std::tuple<std::string, int64_t, std::string>, double> gt_acc;           // (task, seed, model) → accuracy
+  std::map<RowId, std::map<int64_t, double>> st_acc;                                // row → seed → student accuracy
+  std::map<std::string, int64_t> params;                                            // model → non-embedding params
+  std::vector<RowId> rows;                                                          // first planned first
+  std::map<RowId, std::set<int64_t>> row_seeds;                                     // every seed any config planned
   report::Results res;
 
   void add(const SweepOptions& o, methods::Pipeline& p) {
@@ -84,8 +92,11 @@ struct Collector {
       const auto& rec = res.stages[at->second];
       const auto& model = family[s.model].name;
       params[model] = rec.model_params;
-      if (s.kind == methods::StageKind::gt) gt_acc[{s.task, s.seed, model}] = rec.test_accuracy;
-      else st_acc[{s.task, family[s.chain[0]].name, model, s.loss, methods::to_string(s.method)}][s.seed] = rec.test_accuracy;
+      if (s.kind == methods::StageKind::gt)
+        gt_acc[{s.task, s.seed, model}] = rec.test_accuracy;
+      else
+        st_acc[{s.task, family[s.chain[0]].name, model, s.loss, methods::to_string(s.method)}][s.seed] =
+            rec.test_accuracy;
     }
     for (const auto& task : o.tasks)
       for (const auto& pair : pairs_of(o))

@@ -31,8 +31,8 @@ std::optional<std::string> Executor::student(const PlannedStage& s) {
   auto slice = [&](int64_t k) { return disjoint ? methods::TrainSlice{k, links} : methods::TrainSlice{}; };
   auto labels = gt(s.task, s.seed, s.chain[0]);
   for (size_t k = 1; k < s.chain.size() && labels; ++k)
-    labels = link(s, s.chain[k], *labels, k == 1 && !disjoint ? Method::finetune : Method::bootstrap,
-                  slice(int64_t(k) - 1));
+    labels =
+        link(s, s.chain[k], *labels, k == 1 && !disjoint ? Method::finetune : Method::bootstrap, slice(int64_t(k) - 1));
   if (!labels) return std::nullopt;
   return link(s, s.model, *labels, s.chain.size() == 1 ? s.method : Method::bootstrap, slice(links - 1));
 }

@@ -101,23 +101,25 @@ std::vector<SweepOptions> folder_configs(const fs::path& runs_dir) {
       if (e.is_regular_file() && e.path().extension() == ".toml" && e.path().filename() != latest_name)
         recorded.emplace_back(e.last_write_time(), e.path());
   // Most recently run first; ties by name, so the order never depends on the directory listing.
-  std::sort(recorded.begin(), recorded.end(), [](const auto& x, const auto& y) {
-    return x.first != y.first ? x.first > y.first : x.second < y.second;
-  });
+  std::sort(recorded.begin(), recorded.end(),
+            [](const auto& x, const auto& y) { return x.first != y.first ? x.first > y.first : x.second < y.second; });
   std::vector<std::string> other;
   for (const auto& [when, file] : recorded) {
     try {
       auto o = load(file, runs_dir);
-      if (same_experiment(out.front(), o)) out.push_back(std::move(o));
-      else other.push_back(file.filename().string());
+      if (same_experiment(out.front(), o))
+        out.push_back(std::move(o));
+      else
+        other.push_back(file.filename().string());
     } catch (const Error& e) {
       log::warn("{}: skipped ({})", file.string(), e.what());
     }
   }
   if (!other.empty())
-    log::info("{}: {} earlier sweep config(s) in {} ({}) are another experiment (settings other than the plan's "
-              "extent differ), so their results are left out of this folder's tables; rerun one to make it the latest",
-              latest_file.string(), other.size(), (runs_dir / kHistory).string(), fmt::join(other, ", "));
+    log::info(
+        "{}: {} earlier sweep config(s) in {} ({}) are another experiment (settings other than the plan's "
+        "extent differ), so their results are left out of this folder's tables; rerun one to make it the latest",
+        latest_file.string(), other.size(), (runs_dir / kHistory).string(), fmt::join(other, ", "));
   return out;
 }
 

@@ -12,34 +12,35 @@ namespace w2s::sweep {
 
 const config::Schema<SweepOptions>& SweepOptions::schema() {
   using O = SweepOptions;
-  static const auto s = config::Schema<O>()
-      .field("runs_dir", &O::runs_dir, "run store folder (results.json and report.html land here)")
-      .field("tasks", &O::tasks, "task specs (built-in names or files)")
-      .field("models", &O::models, "HF checkpoint folders, weakest first")
-      .field("model_names", &O::model_names, "display names (default: folder names)")
-      .field("model_lrs", &O::model_lrs, "finetuning learning rate per model (empty = finetune.lr)")
-      .field("seeds", &O::seeds, "seeds (split, init and order)")
-      .field("losses", &O::losses, "student losses (empty: only the ground-truth runs, see `w2s results --gt`)")
-      .field("same_size", &O::same_size, "also train students with weak == strong")
-      .field("bootstrap", &O::bootstrap, "also bootstrap through intermediate sizes")
-      .field("bootstrap_steps", &O::bootstrap_steps, "intermediate sizes per bootstrap chain (0 = every one)")
-      .field("bootstrap_data", &O::bootstrap_data,
-             "data of each bootstrap link: shared (all of train half 2, relabelled in-sample) | "
-             "disjoint (one slice of half 2 per link, labelled by the link before, which never saw it)",
-             {"shared", "disjoint"})
-      .field("generative_finetune", &O::generative_finetune, "finetune every model on the task's text first")
-      .section("data", &O::data, methods::DataOptions::schema())
-      .section("finetune", &O::finetune, train::FinetuneOptions::schema())
-      .section("genft", &O::genft, methods::GenftOptions::schema());
+  static const auto s =
+      config::Schema<O>()
+          .field("runs_dir", &O::runs_dir, "run store folder (results.json and report.html land here)")
+          .field("tasks", &O::tasks, "task specs (built-in names or files)")
+          .field("models", &O::models, "HF checkpoint folders, weakest first")
+          .field("model_names", &O::model_names, "display names (default: folder names)")
+          .field("model_lrs", &O::model_lrs, "finetuning learning rate per model (empty = finetune.lr)")
+          .field("seeds", &O::seeds, "seeds (split, init and order)")
+          .field("losses", &O::losses, "student losses (empty: only the ground-truth runs, see `w2s results --gt`)")
+          .field("same_size", &O::same_size, "also train students with weak == strong")
+          .field("bootstrap", &O::bootstrap, "also bootstrap through intermediate sizes")
+          .field("bootstrap_steps", &O::bootstrap_steps, "intermediate sizes per bootstrap chain (0 = every one)")
+          .field("bootstrap_data", &O::bootstrap_data,
+                 "data of each bootstrap link: shared (all of train half 2, relabelled in-sample) | "
+                 "disjoint (one slice of half 2 per link, labelled by the link before, which never saw it)",
+                 {"shared", "disjoint"})
+          .field("generative_finetune", &O::generative_finetune, "finetune every model on the task's text first")
+          .section("data", &O::data, methods::DataOptions::schema())
+          .section("finetune", &O::finetune, train::FinetuneOptions::schema())
+          .section("genft", &O::genft, methods::GenftOptions::schema());
   return s;
 }
 
 std::vector<methods::ModelRef> family_of(const SweepOptions& o) {
   check(!o.models.empty(), "no models: set `models` to checkpoint folders, weakest first");
-  check(o.model_names.empty() || o.model_names.size() == o.models.size(),
-        "model_names has {} entries for {} models", o.model_names.size(), o.models.size());
-  check(o.model_lrs.empty() || o.model_lrs.size() == o.models.size(),
-        "model_lrs has {} entries for {} models", o.model_lrs.size(), o.models.size());
+  check(o.model_names.empty() || o.model_names.size() == o.models.size(), "model_names has {} entries for {} models",
+        o.model_names.size(), o.models.size());
+  check(o.model_lrs.empty() || o.model_lrs.size() == o.models.size(), "model_lrs has {} entries for {} models",
+        o.model_lrs.size(), o.models.size());
   std::vector<methods::ModelRef> out;
   for (size_t i = 0; i < o.models.size(); ++i) {
     methods::ModelRef m;

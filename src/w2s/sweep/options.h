@@ -13,26 +13,26 @@
 namespace w2s::sweep {
 
 struct SweepOptions {
-  std::string runs_dir = "runs/sweep";           // run store and results.json / report.html
-  std::vector<std::string> tasks = {"reviews"};  // task specs (built-in names or files)
-  std::vector<std::string> models;               // model specs (HF checkpoint folders), weakest first
-  std::vector<std::string> model_names;          // display names (default: folder names)
-  std::vector<double> model_lrs;                 // finetuning lr per model (empty = finetune.lr)
-  std::vector<int64_t> seeds = {0, 1, 2};        // each seed: its own split, init and order
+  std::string runs_dir = "runs/sweep";                    // run store and results.json / report.html
+  std::vector<std::string> tasks = {"reviews"};           // task specs (built-in names or files)
+  std::vector<std::string> models;                        // model specs (HF checkpoint folders), weakest first
+  std::vector<std::string> model_names;                   // display names (default: folder names)
+  std::vector<double> model_lrs;                          // finetuning lr per model (empty = finetune.lr)
+  std::vector<int64_t> seeds = {0, 1, 2};                 // each seed: its own split, init and order
   std::vector<std::string> losses = {"xent", "logconf"};  // student losses (losses/)
-  bool same_size = false;                        // also pairs with weak == strong
-  bool bootstrap = false;                        // also w → intermediate sizes → s chains
-  int64_t bootstrap_steps = 0;                   // intermediate sizes per chain (0 = every one;
-                                                 // k = k sizes spread evenly between w and s)
-  std::string bootstrap_data = "shared";         // which data each link trains on and labels:
-                                                 // shared = all of train half 2 (each link labels
-                                                 // the examples it was trained on); disjoint = one
-                                                 // slice of half 2 per link (labels are always
-                                                 // predictions on unseen examples)
-  bool generative_finetune = false;              // finetune every model on task text first
-  methods::DataOptions data;                     // [data]
-  train::FinetuneOptions finetune;               // [finetune] (and [finetune.loss] defaults)
-  methods::GenftOptions genft;                   // [genft]
+  bool same_size = false;                                 // also pairs with weak == strong
+  bool bootstrap = false;                                 // also w → intermediate sizes → s chains
+  int64_t bootstrap_steps = 0;                            // intermediate sizes per chain (0 = every one;
+                                                          // k = k sizes spread evenly between w and s)
+  std::string bootstrap_data = "shared";                  // which data each link trains on and labels:
+                                                          // shared = all of train half 2 (each link labels
+                                                          // the examples it was trained on); disjoint = one
+                                                          // slice of half 2 per link (labels are always
+                                                          // predictions on unseen examples)
+  bool generative_finetune = false;                       // finetune every model on task text first
+  methods::DataOptions data;                              // [data]
+  train::FinetuneOptions finetune;                        // [finetune] (and [finetune.loss] defaults)
+  methods::GenftOptions genft;                            // [genft]
   static const config::Schema<SweepOptions>& schema();
 };
 

@@ -49,8 +49,8 @@ std::vector<PlannedStage> plan_sweep(const SweepOptions& o) {
         for (const Method method : {Method::finetune, Method::bootstrap})
           for (const auto& p : pairs) {
             if (p.weak != w || p.method != method) continue;
-            const auto chain = method == Method::bootstrap ? bootstrap_chain(w, p.strong, o.bootstrap_steps)
-                                                           : std::vector<int>{w};
+            const auto chain =
+                method == Method::bootstrap ? bootstrap_chain(w, p.strong, o.bootstrap_steps) : std::vector<int>{w};
             for (const auto& loss : o.losses)
               plan.push_back({StageKind::student, task, seed, p.strong, chain, loss, method, unit});
           }

@@ -31,11 +31,11 @@ struct PlannedStage {
   methods::StageKind kind = methods::StageKind::gt;  // gt | student
   std::string task;
   int64_t seed = 0;
-  int model = 0;            // index into the family (the trained model)
-  std::vector<int> chain;   // student: supervisors, first = the weak gt model (bootstrapping: more)
-  std::string loss;         // student: loss name
+  int model = 0;           // index into the family (the trained model)
+  std::vector<int> chain;  // student: supervisors, first = the weak gt model (bootstrapping: more)
+  std::string loss;        // student: loss name
   methods::Method method = methods::Method::finetune;  // student: direct or bootstrapped
-  int unit = 0;             // unit index (sharding)
+  int unit = 0;                                        // unit index (sharding)
 };
 
 /// Supervisors of a bootstrapping chain from model w to model s (indices, weakest first): w, then

@@ -32,7 +32,8 @@ report::Results run_sweep(const SweepOptions& o, const SweepRunOptions& run) {
   const auto t0 = std::chrono::steady_clock::now();
   std::unique_ptr<Progress> bar;
   Progress::set_enabled(run.output == Output::bar);
-  if (run.output == Output::bar) bar = std::make_unique<Progress>("sweep", static_cast<int64_t>(mine.size()), "stages", 30.0);
+  if (run.output == Output::bar)
+    bar = std::make_unique<Progress>("sweep", static_cast<int64_t>(mine.size()), "stages", 30.0);
   std::string current;
   methods::PipelineObserver obs;
   obs.started = [&](const std::string& key, const std::string& what) {
@@ -49,8 +50,13 @@ report::Results run_sweep(const SweepOptions& o, const SweepRunOptions& run) {
     if (!reported.insert(key).second) return;
     auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
     if (run.output == Output::jsonl) {
-      std::cout << nlohmann::json{{"event", "done"}, {"key", key}, {"stage", what}, {"reused", reused},
-                                  {"test_accuracy", num(m.test_accuracy)}, {"agreement", num(m.agreement)}}.dump()
+      std::cout << nlohmann::json{{"event", "done"},
+                                  {"key", key},
+                                  {"stage", what},
+                                  {"reused", reused},
+                                  {"test_accuracy", num(m.test_accuracy)},
+                                  {"agreement", num(m.agreement)}}
+                       .dump()
                 << std::endl;
     } else if (bar && !key.starts_with(methods::to_string(methods::StageKind::genft))) {
       bar->note(fmt::format("{:<48} acc {:.3f}{}{}", what, m.test_accuracy,

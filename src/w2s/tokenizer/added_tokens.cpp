@@ -7,9 +7,7 @@
 namespace w2s::tokenizer {
 namespace {
 
-bool is_ascii_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
+bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
 }  // namespace
 
@@ -31,8 +29,7 @@ AddedTokenMatcher::AddedTokenMatcher(const std::vector<AddedToken>& tokens) {
   first_byte_[256] = static_cast<uint32_t>(k);
 }
 
-void AddedTokenMatcher::split(std::string_view text, bool match_special,
-                              std::vector<TextSegment>& out) const {
+void AddedTokenMatcher::split(std::string_view text, bool match_special, std::vector<TextSegment>& out) const {
   if (tokens_.empty()) {
     if (!text.empty()) out.push_back({text, -1});
     return;
@@ -46,8 +43,7 @@ void AddedTokenMatcher::split(std::string_view text, bool match_special,
     for (uint32_t k = first_byte_[b]; k < first_byte_[b + 1]; ++k) {
       const AddedToken& t = tokens_[k];
       if (t.special && !match_special) continue;
-      if (t.content.size() <= n - i &&
-          std::memcmp(text.data() + i, t.content.data(), t.content.size()) == 0) {
+      if (t.content.size() <= n - i && std::memcmp(text.data() + i, t.content.data(), t.content.size()) == 0) {
         found = &t;
         break;
       }

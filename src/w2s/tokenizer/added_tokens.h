@@ -39,9 +39,8 @@ class AddedTokenMatcher {
   bool empty() const { return tokens_.empty(); }
 
  private:
-  std::vector<AddedToken> tokens_;  // sorted by first byte, then longest first
-  std::array<uint32_t, 257>
-      first_byte_{};  // tokens_[first_byte_[b] .. first_byte_[b+1]) start with b
+  std::vector<AddedToken> tokens_;          // sorted by first byte, then longest first
+  std::array<uint32_t, 257> first_byte_{};  // tokens_[first_byte_[b] .. first_byte_[b+1]) start with b
 };
 
 }  // namespace w2s::tokenizer

@@ -152,29 +152,23 @@ BpeModel::BpeModel(const std::vector<std::pair<std::string, int64_t>>& vocab,
     unk_id_ = it->second;
   }
 
-  const std::string where =
-      options_.merges_where.empty() ? src + ": model.merges" : options_.merges_where;
+  const std::string where = options_.merges_where.empty() ? src + ": model.merges" : options_.merges_where;
   merges_ = std::make_unique<MergeTable>(merges.size());
   std::string joined;
   for (size_t rank = 0; rank < merges.size(); ++rank) {
     const auto& [a, b] = merges[rank];
     auto ia = index_->by_piece.find(a);
     auto ib = index_->by_piece.find(b);
-    const char* missing = ia == index_->by_piece.end()   ? a.c_str()
-                          : ib == index_->by_piece.end() ? b.c_str()
-                                                         : nullptr;
+    const char* missing = ia == index_->by_piece.end() ? a.c_str() : ib == index_->by_piece.end() ? b.c_str() : nullptr;
     if (missing) {
-      fail("{}[{}] (\"{}\" \"{}\"): token \"{}\" is not in the vocabulary", where, rank, a, b,
-           missing);
+      fail("{}[{}] (\"{}\" \"{}\"): token \"{}\" is not in the vocabulary", where, rank, a, b, missing);
     }
     joined.assign(a).append(b);
     auto iab = index_->by_piece.find(joined);
     if (iab == index_->by_piece.end()) {
-      fail("{}[{}] (\"{}\" \"{}\"): merged token \"{}\" is not in the vocabulary", where, rank, a,
-           b, joined);
+      fail("{}[{}] (\"{}\" \"{}\"): merged token \"{}\" is not in the vocabulary", where, rank, a, b, joined);
     }
-    if (merges_->insert(MergeTable::key(ia->second, ib->second), static_cast<int32_t>(rank),
-                        iab->second)) {
+    if (merges_->insert(MergeTable::key(ia->second, ib->second), static_cast<int32_t>(rank), iab->second)) {
       ++n_merges_;
     }
   }

@@ -19,8 +19,8 @@ namespace w2s::tokenizer {
 class BpeModel {
  public:
   struct Options {
-    std::string source = "<memory>";  // file named in error messages
-    std::string merges_where;         // prefix for merge errors ("" = "<source>: model.merges")
+    std::string source = "<memory>";       // file named in error messages
+    std::string merges_where;              // prefix for merge errors ("" = "<source>: model.merges")
     std::optional<std::string> unk_token;  // piece for bytes missing from the vocab (else dropped)
     bool ignore_merges = false;            // a word that is itself a vocab piece maps directly
     size_t cache_capacity = 1 << 17;       // cached words in all (0 = no cache)

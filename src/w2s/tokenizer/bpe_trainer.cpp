@@ -38,8 +38,7 @@ size_t cut_point(std::string_view chunk) {
   const size_t nl = chunk.rfind('\n');
   if (nl != std::string_view::npos) return nl + 1;
   size_t cut = chunk.size();
-  for (int k = 0; k < 3 && cut > 0 && (static_cast<unsigned char>(chunk[cut - 1]) & 0xC0) == 0x80;
-       ++k) {
+  for (int k = 0; k < 3 && cut > 0 && (static_cast<unsigned char>(chunk[cut - 1]) & 0xC0) == 0x80; ++k) {
     --cut;
   }
   if (cut > 0 && static_cast<unsigned char>(chunk[cut - 1]) >= 0xC0) --cut;  // a lead byte
@@ -72,8 +71,7 @@ struct BpeTrainer::State {
   int64_t n_bytes = 0;
   int64_t n_words = 0;
 
-  explicit State(TrainerOptions o)
-      : options(std::move(o)), pre(options.splits), specials(make_specials(options)) {}
+  explicit State(TrainerOptions o) : options(std::move(o)), pre(options.splits), specials(make_specials(options)) {}
 
   static AddedTokenMatcher make_specials(const TrainerOptions& o) {
     std::vector<AddedToken> tokens;
@@ -140,8 +138,7 @@ struct BpeTrainer::State {
   }
 };
 
-BpeTrainer::BpeTrainer(TrainerOptions options)
-    : state_(std::make_unique<State>(std::move(options))) {}
+BpeTrainer::BpeTrainer(TrainerOptions options) : state_(std::make_unique<State>(std::move(options))) {}
 
 BpeTrainer::~BpeTrainer() = default;
 
@@ -186,8 +183,7 @@ void BpeTrainer::add_file(const std::filesystem::path& file) {
     }
     if (!batch.empty()) state_->count_batch(batch);
   }
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double mb = static_cast<double>(state_->n_bytes - bytes_before) / 1e6;
   log::info("bpe: counted {} ({:.1f} MB, {:.1f} MB/s); {} distinct words so far", file.string(), mb,
             mb / std::max(secs, 1e-9), state_->counts.size());
@@ -196,9 +192,8 @@ void BpeTrainer::add_file(const std::filesystem::path& file) {
 Tokenizer BpeTrainer::train() {
   const TrainerOptions& opt = state_->options;
   const auto n_special = static_cast<int64_t>(opt.special_tokens.size());
-  check(opt.vocab_size >= 256 + n_special,
-        "BPE trainer: vocab_size {} is smaller than 256 bytes + {} special tokens", opt.vocab_size,
-        n_special);
+  check(opt.vocab_size >= 256 + n_special, "BPE trainer: vocab_size {} is smaller than 256 bytes + {} special tokens",
+        opt.vocab_size, n_special);
   const int64_t target_merges = opt.vocab_size - 256 - n_special;
   const auto start = std::chrono::steady_clock::now();
 
@@ -208,8 +203,7 @@ Tokenizer BpeTrainer::train() {
   auto cp_of = [](int b) {
     std::string_view c = byte_char(static_cast<uint8_t>(b));
     return c.size() == 1 ? static_cast<unsigned char>(c[0])
-                         : ((static_cast<unsigned char>(c[0]) & 0x1F) << 6) |
-                               (static_cast<unsigned char>(c[1]) & 0x3F);
+                         : ((static_cast<unsigned char>(c[0]) & 0x1F) << 6) | (static_cast<unsigned char>(c[1]) & 0x3F);
   };
   std::sort(order.begin(), order.end(), [&](int x, int y) { return cp_of(x) < cp_of(y); });
   std::array<int32_t, 256> byte_id{};
@@ -247,8 +241,7 @@ Tokenizer BpeTrainer::train() {
   }
   std::priority_queue<HeapEntry, std::vector<HeapEntry>, HeapLess> heap;
   for (const auto& [key, s] : stats) heap.push({s.count, key});
-  log::info("bpe: {} distinct words, {} distinct pairs; learning {} merges", words.size(),
-            stats.size(), target_merges);
+  log::info("bpe: {} distinct words, {} distinct pairs; learning {} merges", words.size(), stats.size(), target_merges);
 
   std::vector<std::pair<std::string, std::string>> merges;
   std::vector<int64_t> seen(words.size(), -1);  // last merge that visited each word
@@ -326,10 +319,9 @@ Tokenizer BpeTrainer::train() {
       if (g != stats.end() && g->second.count > 0) heap.push({g->second.count, key});
     }
     if (opt.log_every > 0 && static_cast<int64_t>(merges.size()) % opt.log_every == 0) {
-      const double secs =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      log::info("bpe: {}/{} merges, last \"{}\" (count {}), {:.1f} s", merges.size(), target_merges,
-                pieces.back(), actual, secs);
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      log::info("bpe: {}/{} merges, last \"{}\" (count {}), {:.1f} s", merges.size(), target_merges, pieces.back(),
+                actual, secs);
     }
   }
 
@@ -350,8 +342,7 @@ Tokenizer BpeTrainer::train() {
     if (!taken.count(s)) spec.vocab.emplace_back(s, id);
     spec.added_tokens.push_back(AddedToken{id, s, true, false, false, false});
   }
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   log::info("bpe: learned {} merges in {:.1f} s; vocabulary {} tokens", spec.merges.size(), secs,
             pieces.size() + opt.special_tokens.size());
   return Tokenizer::from_spec(std::move(spec));

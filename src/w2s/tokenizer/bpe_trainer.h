@@ -24,13 +24,13 @@
 namespace w2s::tokenizer {
 
 struct TrainerOptions {
-  int64_t vocab_size = 8192;  // final size: 256 bytes + merges + special tokens
-  int64_t min_frequency = 2;  // stop once the best pair occurs fewer times than this
+  int64_t vocab_size = 8192;                                    // final size: 256 bytes + merges + special tokens
+  int64_t min_frequency = 2;                                    // stop once the best pair occurs fewer times than this
   std::vector<std::string> special_tokens = {"<|endoftext|>"};  // ids after the merges; cut out
                                                                 // of the training text
-  std::vector<SplitRule> splits = {SplitRule{}};  // pre-tokenizer (default: the GPT-2 regex)
-  int n_threads = 0;                              // threads for word counting; <= 0 = all cores
-  int64_t log_every = 1000;  // merges between progress lines; 0 = no progress lines
+  std::vector<SplitRule> splits = {SplitRule{}};                // pre-tokenizer (default: the GPT-2 regex)
+  int n_threads = 0;                                            // threads for word counting; <= 0 = all cores
+  int64_t log_every = 1000;                                     // merges between progress lines; 0 = no progress lines
 };
 
 /// What to train on: files (read in 4 MiB chunks cut at line ends) and in-memory texts.

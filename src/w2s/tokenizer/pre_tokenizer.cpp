@@ -53,8 +53,8 @@ Regex::Regex(std::string_view pattern, bool literal) : pattern_(pattern) {
   PCRE2_SIZE offset = 0;
   // PCRE2_LITERAL refuses PCRE2_UCP (it has no character classes to apply it to).
   const uint32_t options = PCRE2_UTF | (literal ? PCRE2_LITERAL : PCRE2_UCP);
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern_.data()), pattern_.size(),
-                                   options, &error, &offset, nullptr);
+  pcre2_code* code =
+      pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern_.data()), pattern_.size(), options, &error, &offset, nullptr);
   if (!code) {
     fail("pre-tokenizer regex '{}': {} at offset {}", pattern_, pcre2_message(error), offset);
   }
@@ -74,8 +74,7 @@ bool Regex::find(std::string_view text, size_t offset, size_t& begin, size_t& en
   int rc = pcre2_match(code, subject, text.size(), offset, PCRE2_NO_UTF_CHECK, state.data, nullptr);
   if (rc == PCRE2_ERROR_JIT_STACKLIMIT) {
     // Long matches (megabyte-long whitespace runs, say) outgrow the default 32 KiB JIT stack.
-    rc = pcre2_match(code, subject, text.size(), offset, PCRE2_NO_UTF_CHECK, state.data,
-                     state.big_stack_context());
+    rc = pcre2_match(code, subject, text.size(), offset, PCRE2_NO_UTF_CHECK, state.data, state.big_stack_context());
   }
   if (rc == PCRE2_ERROR_NOMATCH) return false;
   if (rc < 0) fail("pre-tokenizer regex '{}': matching failed: {}", pattern_, pcre2_message(rc));
@@ -100,8 +99,7 @@ void PreTokenizer::split(std::string_view text, std::vector<std::string_view>& w
 
 namespace {
 
-void split_one(const Regex& regex, SplitBehavior behavior, std::string_view text,
-               std::vector<std::string_view>& out) {
+void split_one(const Regex& regex, SplitBehavior behavior, std::string_view text, std::vector<std::string_view>& out) {
   size_t pos = 0;   // where the next search starts
   size_t last = 0;  // end of the last word emitted
   size_t begin = 0, end = 0;

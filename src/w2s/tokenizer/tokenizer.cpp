@@ -43,23 +43,19 @@ struct Tokenizer::Impl {
 
   explicit Impl(TokenizerSpec s)
       : spec(std::move(s)),
-        model(
-            spec.vocab, spec.merges,
-            BpeModel::Options{spec.source, spec.merges_where, spec.unk_token, spec.ignore_merges}),
+        model(spec.vocab, spec.merges,
+              BpeModel::Options{spec.source, spec.merges_where, spec.unk_token, spec.ignore_merges}),
         pre(make_pre_tokenizer(spec)),
         added(spec.added_tokens) {
     vocab_size = model.max_id() + 1;
     for (size_t i = 0; i < spec.added_tokens.size(); ++i) {
       const AddedToken& t = spec.added_tokens[i];
       check(!t.content.empty(), "{}: added_tokens[{}]: empty content", spec.source, i);
-      check(t.id >= 0 && t.id < (int64_t{1} << 24), "{}: added_tokens[{}]: id {} out of range",
-            spec.source, i, t.id);
-      check(is_valid_utf8(t.content), "{}: added_tokens[{}]: content is not valid UTF-8",
-            spec.source, i);
-      check(added_by_content.emplace(t.content, t.id).second,
-            "{}: added_tokens[{}]: \"{}\" is listed twice", spec.source, i, t.content);
-      check(added_by_id.emplace(t.id, &t).second, "{}: added_tokens[{}]: id {} is used twice",
-            spec.source, i, t.id);
+      check(t.id >= 0 && t.id < (int64_t{1} << 24), "{}: added_tokens[{}]: id {} out of range", spec.source, i, t.id);
+      check(is_valid_utf8(t.content), "{}: added_tokens[{}]: content is not valid UTF-8", spec.source, i);
+      check(added_by_content.emplace(t.content, t.id).second, "{}: added_tokens[{}]: \"{}\" is listed twice",
+            spec.source, i, t.content);
+      check(added_by_id.emplace(t.id, &t).second, "{}: added_tokens[{}]: id {} is used twice", spec.source, i, t.id);
       vocab_size = std::max(vocab_size, t.id + 1);
     }
     for (const auto* ids : {&spec.prefix_ids, &spec.suffix_ids}) {
@@ -81,8 +77,7 @@ struct Tokenizer::Impl {
     }
   }
 
-  void encode_into(std::string_view text, const EncodeOptions& options,
-                   std::vector<int64_t>& out) const {
+  void encode_into(std::string_view text, const EncodeOptions& options, std::vector<int64_t>& out) const {
     std::string fixed;
     if (!is_valid_utf8(text)) text = fixed = to_valid_utf8(text);
     if (options.add_special_tokens) {
@@ -124,9 +119,7 @@ Tokenizer::Tokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) 
   pad_id_ = first({"<|pad|>", "<pad>"});
 }
 
-Tokenizer Tokenizer::from_spec(TokenizerSpec spec) {
-  return Tokenizer(std::make_shared<const Impl>(std::move(spec)));
-}
+Tokenizer Tokenizer::from_spec(TokenizerSpec spec) { return Tokenizer(std::make_shared<const Impl>(std::move(spec))); }
 
 Tokenizer Tokenizer::from_file(const fs::path& tokenizer_json) {
   return from_spec(load_tokenizer_json(tokenizer_json));
@@ -214,8 +207,7 @@ Tokenizer Tokenizer::from_dir(const fs::path& dir) {
       }
       auto id = tok.token_to_id(**value);
       if (!id) {
-        log::warn("{}: {} \"{}\" is not in the vocabulary; ignored", config_path.string(), key,
-                  **value);
+        log::warn("{}: {} \"{}\" is not in the vocabulary; ignored", config_path.string(), key, **value);
         return;
       }
       (tok.*set)(id);
@@ -234,10 +226,8 @@ std::vector<int64_t> Tokenizer::encode(std::string_view text, const EncodeOption
   return out;
 }
 
-EncodedBatch Tokenizer::encode_batch(const std::vector<std::string>& texts,
-                                     const BatchOptions& options) const {
-  check(options.max_length >= 0, "encode_batch: max_length must be >= 0, got {}",
-        options.max_length);
+EncodedBatch Tokenizer::encode_batch(const std::vector<std::string>& texts, const BatchOptions& options) const {
+  check(options.max_length >= 0, "encode_batch: max_length must be >= 0, got {}", options.max_length);
   const auto n = static_cast<int64_t>(texts.size());
   std::vector<std::vector<int64_t>> rows(texts.size());
   at::parallel_for(0, n, 16, [&](int64_t begin, int64_t end) {
@@ -282,8 +272,7 @@ std::string Tokenizer::decode(const std::vector<int64_t>& ids, bool skip_special
       continue;
     }
     const std::string* bytes = impl_->model.id_to_bytes(id);
-    check(bytes != nullptr, "decode: token id {} is not in the vocabulary (size {})", id,
-          impl_->vocab_size);
+    check(bytes != nullptr, "decode: token id {} is not in the vocabulary (size {})", id, impl_->vocab_size);
     out += *bytes;
   }
   return out;
@@ -293,8 +282,7 @@ std::string Tokenizer::id_to_token(int64_t id) const {
   auto it = impl_->added_by_id.find(id);
   if (it != impl_->added_by_id.end()) return it->second->content;
   const std::string* piece = impl_->model.id_to_piece(id);
-  check(piece != nullptr, "id_to_token: token id {} is not in the vocabulary (size {})", id,
-        impl_->vocab_size);
+  check(piece != nullptr, "id_to_token: token id {} is not in the vocabulary (size {})", id, impl_->vocab_size);
   return *piece;
 }
 

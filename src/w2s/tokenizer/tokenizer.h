@@ -41,15 +41,15 @@ struct TokenizerSpec {
   std::vector<std::pair<std::string, std::string>> merges;  // byte-level pieces, rank order
   std::vector<AddedToken> added_tokens;                     // matched in raw text before BPE
   std::vector<SplitRule> splits = {SplitRule{}};            // pre-tokenizer regexes, in order
-  bool add_prefix_space = false;         // ByteLevel: prepend ' ' to text not starting with one
-  bool ignore_merges = false;            // BPE: a word that is itself a piece maps straight to it
-  std::optional<std::string> unk_token;  // BPE: piece for bytes missing from the vocab
-  bool nfc = false;                      // normalizer NFC requested (passed through, see above)
-  std::vector<int64_t> prefix_ids;       // post-processor template: ids put before the text (BOS)
-  std::vector<int64_t> suffix_ids;       // post-processor template: ids put after the text
-  std::string source = "<memory>";       // file the spec came from, named in error messages
-  std::string merges_where;              // where merges came from, for messages ("" = source's
-                                         // model.merges)
+  bool add_prefix_space = false;                            // ByteLevel: prepend ' ' to text not starting with one
+  bool ignore_merges = false;                               // BPE: a word that is itself a piece maps straight to it
+  std::optional<std::string> unk_token;                     // BPE: piece for bytes missing from the vocab
+  bool nfc = false;                                         // normalizer NFC requested (passed through, see above)
+  std::vector<int64_t> prefix_ids;                          // post-processor template: ids put before the text (BOS)
+  std::vector<int64_t> suffix_ids;                          // post-processor template: ids put after the text
+  std::string source = "<memory>";                          // file the spec came from, named in error messages
+  std::string merges_where;                                 // where merges came from, for messages ("" = source's
+                                                            // model.merges)
 };
 
 struct EncodeOptions {
@@ -84,8 +84,7 @@ class Tokenizer {
   static Tokenizer from_file(const std::filesystem::path& tokenizer_json);
   /// vocab.json + merges.txt (also GPT-2's encoder.json + vocab.bpe). Pre-tokenizer: the GPT-2
   /// regex. "<|endoftext|>", when in the vocabulary, becomes a special added token.
-  static Tokenizer from_vocab_merges(const std::filesystem::path& vocab_json,
-                                     const std::filesystem::path& merges_txt);
+  static Tokenizer from_vocab_merges(const std::filesystem::path& vocab_json, const std::filesystem::path& merges_txt);
   /// A model folder: tokenizer.json, else vocab.json + merges.txt, else encoder.json + vocab.bpe.
   /// tokenizer_config.json, when present, sets bos/eos/pad (and, for the vocab.json form, adds the
   /// tokens of its added_tokens_decoder).
@@ -93,8 +92,7 @@ class Tokenizer {
 
   std::vector<int64_t> encode(std::string_view text, const EncodeOptions& options = {}) const;
   /// Encodes texts (in parallel) into a padded batch.
-  EncodedBatch encode_batch(const std::vector<std::string>& texts,
-                            const BatchOptions& options = {}) const;
+  EncodedBatch encode_batch(const std::vector<std::string>& texts, const BatchOptions& options = {}) const;
   /// Concatenated raw bytes of the tokens (added tokens as their content). Throws w2s::Error for an
   /// id that is not in the vocabulary.
   std::string decode(const std::vector<int64_t>& ids, bool skip_special_tokens = false) const;

@@ -42,8 +42,7 @@ struct Reader {
     check(v->is_boolean(), "{}: {}.{} must be true or false", source, path, key);
     return v->get<bool>();
   }
-  std::optional<std::string> string(const json& obj, const char* key,
-                                    const std::string& path) const {
+  std::optional<std::string> string(const json& obj, const char* key, const std::string& path) const {
     const json* v = get(obj, key);
     if (!v || v->is_null()) return std::nullopt;
     check(v->is_string(), "{}: {}.{} must be a string", source, path, key);
@@ -73,8 +72,7 @@ void parse_added_tokens(const Reader& r, const json& root, TokenizerSpec& spec) 
     check(id != nullptr, "{}: {}.id is missing", r.source, path);
     tok.id = r.id(*id, path + ".id");
     auto content = r.string(t, "content", path);
-    check(content.has_value() && !content->empty(), "{}: {}.content is missing or empty", r.source,
-          path);
+    check(content.has_value() && !content->empty(), "{}: {}.content is missing or empty", r.source, path);
     check(is_valid_utf8(*content), "{}: {}.content is not valid UTF-8", r.source, path);
     tok.content = *content;
     tok.special = r.flag(t, "special", path, false);
@@ -137,8 +135,7 @@ void parse_split(const Reader& r, const json& s, const std::string& path, Tokeni
   spec.splits.push_back(std::move(rule));
 }
 
-void parse_byte_level(const Reader& r, const json& b, const std::string& path,
-                      TokenizerSpec& spec) {
+void parse_byte_level(const Reader& r, const json& b, const std::string& path, TokenizerSpec& spec) {
   // Hugging Face defaults: add_prefix_space and use_regex are true when absent.
   spec.add_prefix_space = r.flag(b, "add_prefix_space", path, true);
   if (r.flag(b, "use_regex", path, true)) spec.splits.push_back(SplitRule{});
@@ -206,8 +203,7 @@ void parse_template(const Reader& r, const json& t, const std::string& path, Tok
       auto name = r.string(r.object(*s, key + ".SpecialToken"), "id", key + ".SpecialToken");
       check(name.has_value(), "{}: {}.SpecialToken.id is missing", r.source, key);
       auto it = specials.find(*name);
-      check(it != specials.end(), "{}: {}: \"{}\" is not in {}.special_tokens", r.source, key,
-            *name, path);
+      check(it != specials.end(), "{}: {}: \"{}\" is not in {}.special_tokens", r.source, key, *name, path);
       auto& dst = seen_sequence ? spec.suffix_ids : spec.prefix_ids;
       dst.insert(dst.end(), it->second.begin(), it->second.end());
     } else if (const json* s = r.get(item, "Sequence")) {
@@ -223,8 +219,7 @@ void parse_template(const Reader& r, const json& t, const std::string& path, Tok
   }
 }
 
-void parse_post_processor(const Reader& r, const json* p, const std::string& path,
-                          TokenizerSpec& spec) {
+void parse_post_processor(const Reader& r, const json* p, const std::string& path, TokenizerSpec& spec) {
   if (!p || p->is_null()) return;
   const std::string type = r.type(*p, path);
   if (type == "ByteLevel") return;  // only adjusts offsets
@@ -240,8 +235,7 @@ void parse_post_processor(const Reader& r, const json* p, const std::string& pat
     }
     return;
   }
-  fail("{}: {}.type \"{}\" is not supported (ByteLevel or TemplateProcessing)", r.source, path,
-       type);
+  fail("{}: {}.type \"{}\" is not supported (ByteLevel or TemplateProcessing)", r.source, path, type);
 }
 
 void parse_decoder(const Reader& r, const json* d, const std::string& path) {
@@ -266,16 +260,14 @@ void parse_model(const Reader& r, const json& root, TokenizerSpec& spec) {
   const std::string type = r.string(*m, "type", "model").value_or("BPE");
   check(type == "BPE", "{}: model.type \"{}\" is not supported (only BPE)", r.source, type);
   if (const json* d = r.get(*m, "dropout"); d && !d->is_null()) {
-    check(d->is_number() && d->get<double>() == 0.0,
-          "{}: model.dropout is not supported (must be null)", r.source);
+    check(d->is_number() && d->get<double>() == 0.0, "{}: model.dropout is not supported (must be null)", r.source);
   }
   for (const char* key : {"continuing_subword_prefix", "end_of_word_suffix"}) {
     auto v = r.string(*m, key, "model");
-    check(!v || v->empty(), "{}: model.{} \"{}\" is not supported (must be null or empty)",
-          r.source, key, v.value_or(""));
+    check(!v || v->empty(), "{}: model.{} \"{}\" is not supported (must be null or empty)", r.source, key,
+          v.value_or(""));
   }
-  check(!r.flag(*m, "byte_fallback", "model", false),
-        "{}: model.byte_fallback = true is not supported", r.source);
+  check(!r.flag(*m, "byte_fallback", "model", false), "{}: model.byte_fallback = true is not supported", r.source);
   spec.ignore_merges = r.flag(*m, "ignore_merges", "model", false);
   spec.unk_token = r.string(*m, "unk_token", "model");
 
@@ -295,10 +287,8 @@ void parse_model(const Reader& r, const json& root, TokenizerSpec& spec) {
     if (e.is_string()) {  // "a b" (tokenizers < 0.20)
       const std::string& s = e.get_ref<const std::string&>();
       const size_t sp = s.find(' ');
-      check(sp != std::string::npos && sp > 0 && sp + 1 < s.size() &&
-                s.find(' ', sp + 1) == std::string::npos,
-            "{}: model.merges[{}] \"{}\" must be two tokens separated by one space", r.source, i,
-            s);
+      check(sp != std::string::npos && sp > 0 && sp + 1 < s.size() && s.find(' ', sp + 1) == std::string::npos,
+            "{}: model.merges[{}] \"{}\" must be two tokens separated by one space", r.source, i, s);
       spec.merges.emplace_back(s.substr(0, sp), s.substr(sp + 1));
     } else if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_string()) {
       spec.merges.emplace_back(e[0].get<std::string>(), e[1].get<std::string>());
@@ -338,8 +328,7 @@ TokenizerSpec load_tokenizer_json(const std::filesystem::path& path) {
   return parse_tokenizer_json(read_file(path), path.string());
 }
 
-TokenizerSpec load_vocab_merges(const std::filesystem::path& vocab_json,
-                                const std::filesystem::path& merges_txt) {
+TokenizerSpec load_vocab_merges(const std::filesystem::path& vocab_json, const std::filesystem::path& merges_txt) {
   const std::string vsrc = vocab_json.string();
   const std::string msrc = merges_txt.string();
   const json vocab = parse_json(read_file(vocab_json), vsrc);
@@ -368,8 +357,7 @@ TokenizerSpec load_vocab_merges(const std::filesystem::path& vocab_json,
     const size_t sp = line.find(' ');
     check(sp != std::string_view::npos && sp > 0 && sp + 1 < line.size() &&
               line.find(' ', sp + 1) == std::string_view::npos,
-          "{}: line {}: expected two tokens separated by one space, got \"{}\"", msrc, line_no,
-          line);
+          "{}: line {}: expected two tokens separated by one space, got \"{}\"", msrc, line_no, line);
     spec.merges.emplace_back(std::string(line.substr(0, sp)), std::string(line.substr(sp + 1)));
   }
   add_endoftext_if_present(spec);
@@ -387,8 +375,7 @@ std::string to_tokenizer_json(const TokenizerSpec& spec) {
   root["truncation"] = nullptr;
   root["padding"] = nullptr;
   std::vector<AddedToken> added = spec.added_tokens;
-  std::stable_sort(added.begin(), added.end(),
-                   [](const AddedToken& a, const AddedToken& b) { return a.id < b.id; });
+  std::stable_sort(added.begin(), added.end(), [](const AddedToken& a, const AddedToken& b) { return a.id < b.id; });
   ojson added_json = ojson::array();
   for (const AddedToken& t : added) {
     added_json.push_back({{"id", t.id},
@@ -403,8 +390,7 @@ std::string to_tokenizer_json(const TokenizerSpec& spec) {
   root["normalizer"] = spec.nfc ? ojson{{"type", "NFC"}} : ojson(nullptr);
 
   const bool gpt2_regex = spec.splits.size() == 1 && !spec.splits[0].literal &&
-                          spec.splits[0].pattern == kGpt2Pattern &&
-                          spec.splits[0].behavior == SplitBehavior::isolated;
+                          spec.splits[0].pattern == kGpt2Pattern && spec.splits[0].behavior == SplitBehavior::isolated;
   ojson byte_level = {{"type", "ByteLevel"},
                       {"add_prefix_space", spec.add_prefix_space},
                       {"trim_offsets", true},
@@ -414,21 +400,18 @@ std::string to_tokenizer_json(const TokenizerSpec& spec) {
   } else {
     ojson steps = ojson::array();
     for (const SplitRule& rule : spec.splits) {
-      steps.push_back(
-          {{"type", "Split"},
-           {"pattern", {{rule.literal ? "String" : "Regex", rule.pattern}}},
-           {"behavior", rule.behavior == SplitBehavior::isolated ? "Isolated" : "Removed"},
-           {"invert", false}});
+      steps.push_back({{"type", "Split"},
+                       {"pattern", {{rule.literal ? "String" : "Regex", rule.pattern}}},
+                       {"behavior", rule.behavior == SplitBehavior::isolated ? "Isolated" : "Removed"},
+                       {"invert", false}});
     }
     byte_level["trim_offsets"] = false;
     steps.push_back(byte_level);
     root["pre_tokenizer"] = {{"type", "Sequence"}, {"pretokenizers", std::move(steps)}};
   }
 
-  ojson byte_level_pp = {{"type", "ByteLevel"},
-                         {"add_prefix_space", true},
-                         {"trim_offsets", false},
-                         {"use_regex", true}};
+  ojson byte_level_pp = {
+      {"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", false}, {"use_regex", true}};
   if (spec.prefix_ids.empty() && spec.suffix_ids.empty()) {
     root["post_processor"] = byte_level_pp;
   } else {
@@ -451,10 +434,7 @@ std::string to_tokenizer_json(const TokenizerSpec& spec) {
                 {"special_tokens", std::move(specials)}};
     root["post_processor"] = {{"type", "Sequence"}, {"processors", {byte_level_pp, tp}}};
   }
-  root["decoder"] = {{"type", "ByteLevel"},
-                     {"add_prefix_space", true},
-                     {"trim_offsets", true},
-                     {"use_regex", true}};
+  root["decoder"] = {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true}, {"use_regex", true}};
 
   ojson model;
   model["type"] = "BPE";
@@ -466,8 +446,7 @@ std::string to_tokenizer_json(const TokenizerSpec& spec) {
   model["byte_fallback"] = false;
   if (spec.ignore_merges) model["ignore_merges"] = true;  // older readers do not know the key
   std::vector<std::pair<std::string, int64_t>> vocab = spec.vocab;
-  std::stable_sort(vocab.begin(), vocab.end(),
-                   [](const auto& a, const auto& b) { return a.second < b.second; });
+  std::stable_sort(vocab.begin(), vocab.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
   // ordered_json's operator[] searches linearly; the pieces are distinct (BpeModel checked), so
   // append to the underlying vector directly.
   ojson vocab_json = ojson::object();

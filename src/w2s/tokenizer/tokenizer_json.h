@@ -22,7 +22,6 @@ std::string to_tokenizer_json(const TokenizerSpec& spec);
 
 /// vocab.json ({piece: id}) + merges.txt (one "a b" per line; a first "#version" line is skipped).
 /// Pre-tokenizer: the GPT-2 regex. "<|endoftext|>", if in the vocabulary, becomes special.
-TokenizerSpec load_vocab_merges(const std::filesystem::path& vocab_json,
-                                const std::filesystem::path& merges_txt);
+TokenizerSpec load_vocab_merges(const std::filesystem::path& vocab_json, const std::filesystem::path& merges_txt);
 
 }  // namespace w2s::tokenizer

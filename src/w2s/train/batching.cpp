@@ -6,8 +6,8 @@
 
 namespace w2s::train {
 
-TokenRows encode_texts(const tokenizer::Tokenizer& tok, const std::vector<std::string>& texts,
-                       int64_t max_length, int64_t filler) {
+TokenRows encode_texts(const tokenizer::Tokenizer& tok, const std::vector<std::string>& texts, int64_t max_length,
+                       int64_t filler) {
   TokenRows out(texts.size());
   for (size_t i = 0; i < texts.size(); ++i) {
     out[i] = tok.encode(texts[i]);
@@ -17,8 +17,7 @@ TokenRows encode_texts(const tokenizer::Tokenizer& tok, const std::vector<std::s
   return out;
 }
 
-std::pair<torch::Tensor, torch::Tensor> pad_batch(const TokenRows& ids, const std::vector<int64_t>& rows,
-                                                  int64_t pad) {
+std::pair<torch::Tensor, torch::Tensor> pad_batch(const TokenRows& ids, const std::vector<int64_t>& rows, int64_t pad) {
   int64_t T = 1;
   for (int64_t r : rows) T = std::max<int64_t>(T, static_cast<int64_t>(ids[r].size()));
   const int64_t B = static_cast<int64_t>(rows.size());

@@ -19,13 +19,12 @@ using TokenRows = std::vector<std::vector<int64_t>>;
 
 /// Token ids of every text, truncated to `max_length` (> 0: longer texts lose their end); an
 /// empty text becomes one `filler` token so that every row has a last real token.
-TokenRows encode_texts(const tokenizer::Tokenizer& tok, const std::vector<std::string>& texts,
-                       int64_t max_length, int64_t filler);
+TokenRows encode_texts(const tokenizer::Tokenizer& tok, const std::vector<std::string>& texts, int64_t max_length,
+                       int64_t filler);
 
 /// Right-padded (ids, mask) of the given rows, both (B, T) int64 with T = the longest row (≥ 1);
 /// mask 1 = real token.
-std::pair<torch::Tensor, torch::Tensor> pad_batch(const TokenRows& ids, const std::vector<int64_t>& rows,
-                                                  int64_t pad);
+std::pair<torch::Tensor, torch::Tensor> pad_batch(const TokenRows& ids, const std::vector<int64_t>& rows, int64_t pad);
 
 /// Row indices ordered by length (stable: equal lengths keep their order).
 std::vector<int64_t> by_length(const TokenRows& ids);

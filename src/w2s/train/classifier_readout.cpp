@@ -20,10 +20,11 @@ std::vector<double> class_probability(Readout& readout, int set, int64_t k) {
   return {p.data_ptr<double>(), p.data_ptr<double>() + p.numel()};
 }
 
-
 TextClassifierReadout::TextClassifierReadout(models::Transformer model, const tokenizer::Tokenizer& tok,
                                              ClassifierReadoutOptions options)
-    : model_(std::move(model)), tok_(tok), options_(options),
+    : model_(std::move(model)),
+      tok_(tok),
+      options_(options),
       head_(model_->config().d_model, models::HeadOptions{options.n_classes, false, options.pooling, "score"}),
       pad_(tok.pad_id().value_or(tok.eos_id().value_or(0))) {
   head_->to(options_.compute.device);
@@ -105,7 +106,7 @@ torch::Tensor ProbeReadout::features_of(const std::vector<std::string>& texts) {
     auto [x, m] = pad_batch(ids, rows, pad_);
     compat::AutocastGuard ac(options_.compute.device.type(), at::kBFloat16, options_.compute.bf16);
     m = m.to(options_.compute.device);
-    auto h = model_->hidden_states(x.to(options_.compute.device), m);                   // (B, T, C)
+    auto h = model_->hidden_states(x.to(options_.compute.device), m);            // (B, T, C)
     auto pooled = models::pool(h, m, options_.pooling).to(torch::kFloat).cpu();  // (B, C)
     feats.index_copy_(0, torch::tensor(rows, torch::kLong), pooled);
   });

@@ -22,11 +22,11 @@
 namespace w2s::train {
 
 struct ClassifierReadoutOptions {
-  int64_t max_length = 128;                      // tokens per text (≤ the model's n_ctx)
+  int64_t max_length = 128;                               // tokens per text (≤ the model's n_ctx)
   models::Pooling pooling = models::Pooling::last_token;  // hidden state the head reads
-  int64_t eval_batch = 64;                       // texts per inference forward
-  int64_t n_classes = 2;                         // head outputs
-  Compute compute;                               // device and bf16 autocast
+  int64_t eval_batch = 64;                                // texts per inference forward
+  int64_t n_classes = 2;                                  // head outputs
+  Compute compute;                                        // device and bf16 autocast
 };
 
 /// A probe's on-disk feature cache: <dir>/<key>.safetensors, key = the texts mixed into

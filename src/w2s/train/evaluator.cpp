@@ -19,8 +19,11 @@ std::vector<int64_t> evaluation_steps(int64_t total_steps, int64_t every, int64_
 
 Evaluator::Evaluator(Readout& readout, std::vector<EvalTarget> targets, std::vector<torch::Tensor> parameters,
                      EvaluatorOptions options, ProgressFn progress)
-    : readout_(readout), targets_(std::move(targets)), parameters_(std::move(parameters)),
-      options_(std::move(options)), progress_(std::move(progress)) {}
+    : readout_(readout),
+      targets_(std::move(targets)),
+      parameters_(std::move(parameters)),
+      options_(std::move(options)),
+      progress_(std::move(progress)) {}
 
 void Evaluator::on_start(int64_t step, int64_t total_steps) {
   if (!options_.eval_steps.empty() || options_.early_stopping) evaluate(step, total_steps);

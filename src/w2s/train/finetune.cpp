@@ -28,31 +28,32 @@ namespace w2s::train {
 
 const config::Schema<FinetuneOptions>& FinetuneOptions::schema() {
   using O = FinetuneOptions;
-  static const auto s = config::Schema<O>()
-      .field("mode", &O::mode, "full finetuning, a linear probe on frozen features, or LoRA adapters",
-             {"full", "probe", "lora"})
-      .field("epochs", &O::epochs, "passes over the training set")
-      .field("batch_size", &O::batch_size, "examples per optimizer step")
-      .field("micro_batch", &O::micro_batch, "examples per forward/backward (gradient accumulation)")
-      .field("lr", &O::lr, "peak learning rate")
-      .field("optimizer", &O::optimizer, "optimizer", {"adam", "adamw"})
-      .field("weight_decay", &O::weight_decay, "AdamW weight decay")
-      .field("warmup_fraction", &O::warmup_fraction, "share of steps with linear lr warmup")
-      .field("min_lr_ratio", &O::min_lr_ratio, "cosine decays to lr · min_lr_ratio")
-      .field("grad_clip", &O::grad_clip, "global grad-norm clip (0 = off)")
-      .field("max_length", &O::max_length, "tokens per text (longer texts lose their end)")
-      .field("pooling", &O::pooling, "hidden state the head reads", {"last", "mean"})
-      .field("eval_every", &O::eval_every, "steps between evaluations (0 = eval_points evenly)")
-      .field("eval_points", &O::eval_points, "evaluations during training when eval_every = 0")
-      .field("early_stopping", &O::early_stopping, "keep the weights with the best validation accuracy")
-      .field("eval_batch", &O::eval_batch, "texts per inference forward")
-      .field("probe_epochs", &O::probe_epochs, "probe mode: epochs over the cached features")
-      .field("lora_rank", &O::lora_rank, "lora mode: adapter rank")
-      .field("lora_alpha", &O::lora_alpha, "lora mode: update scale alpha / rank")
-      .field("lora_targets", &O::lora_targets, "lora mode: adapt Linear modules whose name contains one of these")
-      .field("precision", &O::precision, "compute precision", {"auto", "float32", "bfloat16"})
-      .field("device", &O::device, "device", {"cpu", "cuda"})
-      .section("loss", &O::loss, losses::LossOptions::schema());
+  static const auto s =
+      config::Schema<O>()
+          .field("mode", &O::mode, "full finetuning, a linear probe on frozen features, or LoRA adapters",
+                 {"full", "probe", "lora"})
+          .field("epochs", &O::epochs, "passes over the training set")
+          .field("batch_size", &O::batch_size, "examples per optimizer step")
+          .field("micro_batch", &O::micro_batch, "examples per forward/backward (gradient accumulation)")
+          .field("lr", &O::lr, "peak learning rate")
+          .field("optimizer", &O::optimizer, "optimizer", {"adam", "adamw"})
+          .field("weight_decay", &O::weight_decay, "AdamW weight decay")
+          .field("warmup_fraction", &O::warmup_fraction, "share of steps with linear lr warmup")
+          .field("min_lr_ratio", &O::min_lr_ratio, "cosine decays to lr · min_lr_ratio")
+          .field("grad_clip", &O::grad_clip, "global grad-norm clip (0 = off)")
+          .field("max_length", &O::max_length, "tokens per text (longer texts lose their end)")
+          .field("pooling", &O::pooling, "hidden state the head reads", {"last", "mean"})
+          .field("eval_every", &O::eval_every, "steps between evaluations (0 = eval_points evenly)")
+          .field("eval_points", &O::eval_points, "evaluations during training when eval_every = 0")
+          .field("early_stopping", &O::early_stopping, "keep the weights with the best validation accuracy")
+          .field("eval_batch", &O::eval_batch, "texts per inference forward")
+          .field("probe_epochs", &O::probe_epochs, "probe mode: epochs over the cached features")
+          .field("lora_rank", &O::lora_rank, "lora mode: adapter rank")
+          .field("lora_alpha", &O::lora_alpha, "lora mode: update scale alpha / rank")
+          .field("lora_targets", &O::lora_targets, "lora mode: adapt Linear modules whose name contains one of these")
+          .field("precision", &O::precision, "compute precision", {"auto", "float32", "bfloat16"})
+          .field("device", &O::device, "device", {"cpu", "cuda"})
+          .section("loss", &O::loss, losses::LossOptions::schema());
   return s;
 }
 
@@ -69,8 +70,8 @@ models::Pooling parse_pooling(const std::string& name) {
 /// What a probe's cached features depend on besides the texts: the backbone (its path and the
 /// names and sizes of its weight files) and how texts are cut and pooled.
 uint64_t feature_identity(const std::string& model_dir, const FinetuneOptions& o) {
-  uint64_t h = hash_bytes(models::is_scratch(model_dir) ? model_dir
-                                                        : fs::absolute(model_dir).lexically_normal().string());
+  uint64_t h =
+      hash_bytes(models::is_scratch(model_dir) ? model_dir : fs::absolute(model_dir).lexically_normal().string());
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(models::backbone_dir(model_dir), ec)) {
     if (e.path().extension() == ".safetensors" || e.path().filename() == "config.json")
@@ -94,7 +95,8 @@ FinetuneResult finetune_classifier(const FinetuneOptions& o, const FinetuneInput
   const auto t0 = Clock::now();
   check(o.mode == "full" || o.mode == "probe" || o.mode == "lora",
         "finetune mode must be full, probe or lora, not \"{}\"", o.mode);
-  check(o.epochs >= 1 && o.batch_size >= 1 && o.micro_batch >= 1, "epochs, batch_size and micro_batch must be positive");
+  check(o.epochs >= 1 && o.batch_size >= 1 && o.micro_batch >= 1,
+        "epochs, batch_size and micro_batch must be positive");
   const int64_t N = static_cast<int64_t>(in.train.texts.size());
   check(N > 0, "finetuning needs at least one training example");
   check(in.train.targets.defined() && in.train.targets.dim() == 2 && in.train.targets.size(0) == N &&
@@ -111,8 +113,10 @@ FinetuneResult finetune_classifier(const FinetuneOptions& o, const FinetuneInput
   const auto tok = tokenizer::Tokenizer::from_dir(models::backbone_dir(in.model_dir));
   const int64_t n_ctx = model->config().n_ctx;
   const ClassifierReadoutOptions ro{.max_length = o.max_length > 0 ? std::min(o.max_length, n_ctx) : n_ctx,
-                                    .pooling = parse_pooling(o.pooling), .eval_batch = o.eval_batch,
-                                    .n_classes = 2, .compute = compute};
+                                    .pooling = parse_pooling(o.pooling),
+                                    .eval_batch = o.eval_batch,
+                                    .n_classes = 2,
+                                    .compute = compute};
   std::unique_ptr<TextClassifierReadout> readout;
   if (probe) {
     const FeatureCache cache{in.feature_cache, in.feature_cache.empty() ? 0 : feature_identity(in.model_dir, o)};
@@ -142,12 +146,16 @@ FinetuneResult finetune_classifier(const FinetuneOptions& o, const FinetuneInput
   SoftLabelObjective objective(*readout, train_set, in.train.targets.to(torch::kFloat).to(compute.device), *loss_fn,
                                {.batch_size = o.batch_size, .micro_batch = o.micro_batch, .seed = in.seed},
                                total_steps);
-  const ScheduleOptions sched{.lr_peak = o.lr, .min_lr_ratio = o.min_lr_ratio,
+  const ScheduleOptions sched{.lr_peak = o.lr,
+                              .min_lr_ratio = o.min_lr_ratio,
                               .warmup_steps = static_cast<int64_t>(std::llround(o.warmup_fraction * total_steps)),
-                              .total_steps = total_steps, .cosine = true};
+                              .total_steps = total_steps,
+                              .cosine = true};
   Evaluator evaluator(*readout, targets, params,
                       {.eval_steps = evaluation_steps(total_steps, o.eval_every, o.eval_points),
-                       .val_target = val_target, .early_stopping = o.early_stopping, .report_loss = !probe},
+                       .val_target = val_target,
+                       .early_stopping = o.early_stopping,
+                       .report_loss = !probe},
                       observer);
   Trainer trainer(params, *opt, {.schedule = sched, .grad_clip = o.grad_clip, .what = "finetuning " + in.model_dir});
   trainer.observe(evaluator);

@@ -21,31 +21,31 @@
 namespace w2s::train {
 
 struct FinetuneOptions {
-  std::string mode = "full";        // full (whole model) | probe (frozen backbone, head only) |
-                                    // lora (frozen backbone + low-rank adapters + head)
-  int64_t epochs = 2;               // passes over the training set
-  int64_t batch_size = 32;          // examples per optimizer step
-  int64_t micro_batch = 32;         // examples per forward/backward (gradient accumulation)
-  double lr = 1e-3;                 // peak learning rate
-  std::string optimizer = "adam";   // adam | adamw
-  double weight_decay = 0.0;        // AdamW decoupled weight decay (adamw only)
-  double warmup_fraction = 0.0;     // share of steps with a linear lr warmup
-  double min_lr_ratio = 0.0;        // cosine decays to lr · min_lr_ratio
-  double grad_clip = 1.0;           // global grad-norm clip (0 = off)
-  int64_t max_length = 128;         // tokens per text (longer ones lose their end)
-  std::string pooling = "last";     // last (last real token, as the paper) | mean
-  int64_t eval_every = 0;           // steps between evaluations (0 = eval_points spread evenly)
-  int64_t eval_points = 4;          // evaluations during training when eval_every = 0
-  bool early_stopping = false;      // keep the weights with the best validation accuracy
-  int64_t eval_batch = 64;          // texts per inference forward
-  int64_t probe_epochs = 200;       // probe mode: epochs over the cached features (cheap)
-  int64_t lora_rank = 8;            // lora mode: adapter rank r
-  double lora_alpha = 16.0;         // lora mode: update scale alpha / r
+  std::string mode = "full";                                // full (whole model) | probe (frozen backbone, head only) |
+                                                            // lora (frozen backbone + low-rank adapters + head)
+  int64_t epochs = 2;                                       // passes over the training set
+  int64_t batch_size = 32;                                  // examples per optimizer step
+  int64_t micro_batch = 32;                                 // examples per forward/backward (gradient accumulation)
+  double lr = 1e-3;                                         // peak learning rate
+  std::string optimizer = "adam";                           // adam | adamw
+  double weight_decay = 0.0;                                // AdamW decoupled weight decay (adamw only)
+  double warmup_fraction = 0.0;                             // share of steps with a linear lr warmup
+  double min_lr_ratio = 0.0;                                // cosine decays to lr · min_lr_ratio
+  double grad_clip = 1.0;                                   // global grad-norm clip (0 = off)
+  int64_t max_length = 128;                                 // tokens per text (longer ones lose their end)
+  std::string pooling = "last";                             // last (last real token, as the paper) | mean
+  int64_t eval_every = 0;                                   // steps between evaluations (0 = eval_points spread evenly)
+  int64_t eval_points = 4;                                  // evaluations during training when eval_every = 0
+  bool early_stopping = false;                              // keep the weights with the best validation accuracy
+  int64_t eval_batch = 64;                                  // texts per inference forward
+  int64_t probe_epochs = 200;                               // probe mode: epochs over the cached features (cheap)
+  int64_t lora_rank = 8;                                    // lora mode: adapter rank r
+  double lora_alpha = 16.0;                                 // lora mode: update scale alpha / r
   std::vector<std::string> lora_targets = {"attn", "mlp"};  // lora mode: Linear modules whose name
                                                             // contains one of these
-  std::string precision = "auto";   // auto | float32 | bfloat16 (autocast)
-  std::string device = "cpu";       // cpu | cuda
-  losses::LossOptions loss;        // [loss] table: name and loss-specific options
+  std::string precision = "auto";                           // auto | float32 | bfloat16 (autocast)
+  std::string device = "cpu";                               // cpu | cuda
+  losses::LossOptions loss;                                 // [loss] table: name and loss-specific options
   static const config::Schema<FinetuneOptions>& schema();
 };
 
@@ -58,31 +58,31 @@ struct TrainSet {
 /// A set to predict on. `labels` (0/1) are optional (empty = predict only); `weak_p1` (the
 /// supervisor's P(class 1) on the same texts) enables agreement tracking in the dynamics.
 struct EvalSet {
-  std::string name;                // "test", "train2", "val", ...
+  std::string name;  // "test", "train2", "val", ...
   std::vector<std::string> texts;
-  std::vector<int> labels;         // ground truth, or empty
-  std::vector<double> weak_p1;     // supervisor's predictions, or empty
-  bool track = true;               // also evaluated during training (dynamics); false = end only
+  std::vector<int> labels;      // ground truth, or empty
+  std::vector<double> weak_p1;  // supervisor's predictions, or empty
+  bool track = true;            // also evaluated during training (dynamics); false = end only
 };
 
 struct FinetuneResult {
   std::map<std::string, std::vector<double>> p1;  // final P(class 1) per EvalSet name
-  std::vector<DynamicsRow> dynamics;               // evaluations during training (and the end)
-  int64_t steps = 0;                               // optimizer steps
-  int64_t best_step = -1;                          // early stopping: step of the kept weights
-  double train_loss = 0.0;                         // mean loss of the last epoch
+  std::vector<DynamicsRow> dynamics;              // evaluations during training (and the end)
+  int64_t steps = 0;                              // optimizer steps
+  int64_t best_step = -1;                         // early stopping: step of the kept weights
+  double train_loss = 0.0;                        // mean loss of the last epoch
   double wall_seconds = 0.0;
 };
 
 /// Where the backbone comes from and what it sees.
 struct FinetuneInputs {
-  std::string model_dir;              // model spec (models/model_spec.h): an HF checkpoint folder,
-                                      // or "scratch:DIR" for DIR's architecture with random weights
+  std::string model_dir;  // model spec (models/model_spec.h): an HF checkpoint folder,
+                          // or "scratch:DIR" for DIR's architecture with random weights
   TrainSet train;
-  std::vector<EvalSet> evals;         // predicted at the end (and during training: dynamics)
-  std::string val_set;                // name of the EvalSet used for early stopping ("" = none)
-  uint64_t seed = 0;                  // head init, batch order
-  std::string feature_cache;          // probe mode: folder caching backbone features ("" = none)
+  std::vector<EvalSet> evals;  // predicted at the end (and during training: dynamics)
+  std::string val_set;         // name of the EvalSet used for early stopping ("" = none)
+  uint64_t seed = 0;           // head init, batch order
+  std::string feature_cache;   // probe mode: folder caching backbone features ("" = none)
 };
 
 /// Called after each evaluation and at the end (progress display).

@@ -20,10 +20,10 @@ torch::Tensor sample_windows(const std::vector<int32_t>& ids, int64_t seq_len, i
                              int64_t step, int64_t micro);
 
 struct LmObjectiveOptions {
-  int64_t seq_len = 256;    // tokens per sequence
-  int64_t batch_size = 32;  // sequences per optimizer step (a multiple of micro_batch)
-  int64_t micro_batch = 16; // sequences per forward/backward
-  uint64_t seed = 0;        // window positions
+  int64_t seq_len = 256;     // tokens per sequence
+  int64_t batch_size = 32;   // sequences per optimizer step (a multiple of micro_batch)
+  int64_t micro_batch = 16;  // sequences per forward/backward
+  uint64_t seed = 0;         // window positions
 };
 
 class LmObjective : public Objective {

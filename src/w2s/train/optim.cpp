@@ -5,8 +5,7 @@
 
 namespace w2s::train {
 
-std::unique_ptr<torch::optim::AdamW> make_adamw(const std::vector<torch::Tensor>& params,
-                                                const AdamWOptions& o) {
+std::unique_ptr<torch::optim::AdamW> make_adamw(const std::vector<torch::Tensor>& params, const AdamWOptions& o) {
   std::vector<torch::Tensor> decay, no_decay;
   for (const auto& p : params) {
     if (!p.requires_grad()) continue;

@@ -3,8 +3,8 @@
 #include "w2s/train/pretrain.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -19,59 +19,61 @@
 #include "w2s/core/torch_compat.h"
 #include "w2s/core/version.h"
 #include "w2s/eval/lm_eval.h"
-#include "w2s/models/checkpoint.h"
 #include "w2s/io/atomic_dir.h"
+#include "w2s/models/checkpoint.h"
 #include "w2s/train/compute.h"
 #include "w2s/train/lm_objective.h"
 #include "w2s/train/optim.h"
-#include "w2s/train/trainer.h"
 #include "w2s/train/token_stream.h"
+#include "w2s/train/trainer.h"
 
 namespace fs = std::filesystem;
 
 namespace w2s::train {
 
 const config::Schema<ModelShape>& ModelShape::schema() {
-  static const auto s = config::Schema<ModelShape>()
-      .field("model_type", &ModelShape::model_type, "architecture", {"gpt2", "llama", "qwen2"})
-      .field("d_model", &ModelShape::d_model, "residual width")
-      .field("n_layer", &ModelShape::n_layer, "transformer blocks")
-      .field("n_head", &ModelShape::n_head, "attention heads")
-      .field("n_head_kv", &ModelShape::n_head_kv, "key/value heads (0 = n_head)")
-      .field("d_ff", &ModelShape::d_ff, "MLP width (0 = 4·d_model for gpt2, 8/3·d_model for llama)")
-      .field("n_ctx", &ModelShape::n_ctx, "max positions");
+  static const auto s =
+      config::Schema<ModelShape>()
+          .field("model_type", &ModelShape::model_type, "architecture", {"gpt2", "llama", "qwen2"})
+          .field("d_model", &ModelShape::d_model, "residual width")
+          .field("n_layer", &ModelShape::n_layer, "transformer blocks")
+          .field("n_head", &ModelShape::n_head, "attention heads")
+          .field("n_head_kv", &ModelShape::n_head_kv, "key/value heads (0 = n_head)")
+          .field("d_ff", &ModelShape::d_ff, "MLP width (0 = 4·d_model for gpt2, 8/3·d_model for llama)")
+          .field("n_ctx", &ModelShape::n_ctx, "max positions");
   return s;
 }
 
 const config::Schema<PretrainOptions>& PretrainOptions::schema() {
   using O = PretrainOptions;
-  static const auto s = config::Schema<O>()
-      .field("out", &O::out, "output folder")
-      .field("init", &O::init, "start from this HF checkpoint (generative finetuning); empty = from scratch")
-      .field("tokenizer", &O::tokenizer, "tokenizer.json or a folder with one")
-      .field("corpus", &O::corpus, "training text file")
-      .field("heldout", &O::heldout, "held-out text file")
-      .field("cache_dir", &O::cache_dir, "token cache folder (empty = no cache)")
-      .field("corpus_max_bytes", &O::corpus_max_bytes, "read only this prefix of the corpus (0 = all)")
-      .section("model", &O::model, ModelShape::schema())
-      .field("tokens", &O::tokens, "training tokens in total")
-      .field("seq_len", &O::seq_len, "tokens per sequence")
-      .field("batch_size", &O::batch_size, "sequences per optimizer step")
-      .field("micro_batch", &O::micro_batch, "sequences per forward/backward (gradient accumulation)")
-      .field("lr", &O::lr, "peak learning rate")
-      .field("min_lr_ratio", &O::min_lr_ratio, "final / peak learning rate")
-      .field("warmup_steps", &O::warmup_steps, "linear warmup steps")
-      .field("weight_decay", &O::weight_decay, "AdamW weight decay (matrices only)")
-      .field("beta1", &O::beta1, "AdamW beta1")
-      .field("beta2", &O::beta2, "AdamW beta2")
-      .field("grad_clip", &O::grad_clip, "global gradient-norm clip (0 = off)")
-      .field("precision", &O::precision, "compute precision", {"auto", "float32", "bfloat16"})
-      .field("device", &O::device, "device", {"cpu", "cuda"})
-      .field("eval_every", &O::eval_every, "steps between held-out evaluations")
-      .field("eval_tokens", &O::eval_tokens, "held-out tokens per evaluation")
-      .field("checkpoint_every", &O::checkpoint_every, "steps between resumable checkpoints")
-      .field("seed", &O::seed, "seed for init and batch order")
-      .field("save_dtype", &O::save_dtype, "dtype of the exported model", {"float32", "bfloat16", "float16"});
+  static const auto s =
+      config::Schema<O>()
+          .field("out", &O::out, "output folder")
+          .field("init", &O::init, "start from this HF checkpoint (generative finetuning); empty = from scratch")
+          .field("tokenizer", &O::tokenizer, "tokenizer.json or a folder with one")
+          .field("corpus", &O::corpus, "training text file")
+          .field("heldout", &O::heldout, "held-out text file")
+          .field("cache_dir", &O::cache_dir, "token cache folder (empty = no cache)")
+          .field("corpus_max_bytes", &O::corpus_max_bytes, "read only this prefix of the corpus (0 = all)")
+          .section("model", &O::model, ModelShape::schema())
+          .field("tokens", &O::tokens, "training tokens in total")
+          .field("seq_len", &O::seq_len, "tokens per sequence")
+          .field("batch_size", &O::batch_size, "sequences per optimizer step")
+          .field("micro_batch", &O::micro_batch, "sequences per forward/backward (gradient accumulation)")
+          .field("lr", &O::lr, "peak learning rate")
+          .field("min_lr_ratio", &O::min_lr_ratio, "final / peak learning rate")
+          .field("warmup_steps", &O::warmup_steps, "linear warmup steps")
+          .field("weight_decay", &O::weight_decay, "AdamW weight decay (matrices only)")
+          .field("beta1", &O::beta1, "AdamW beta1")
+          .field("beta2", &O::beta2, "AdamW beta2")
+          .field("grad_clip", &O::grad_clip, "global gradient-norm clip (0 = off)")
+          .field("precision", &O::precision, "compute precision", {"auto", "float32", "bfloat16"})
+          .field("device", &O::device, "device", {"cpu", "cuda"})
+          .field("eval_every", &O::eval_every, "steps between held-out evaluations")
+          .field("eval_tokens", &O::eval_tokens, "held-out tokens per evaluation")
+          .field("checkpoint_every", &O::checkpoint_every, "steps between resumable checkpoints")
+          .field("seed", &O::seed, "seed for init and batch order")
+          .field("save_dtype", &O::save_dtype, "dtype of the exported model", {"float32", "bfloat16", "float16"});
   return s;
 }
 
@@ -79,8 +81,10 @@ namespace {
 
 tokenizer::Tokenizer load_tokenizer(const std::string& path) {
   const fs::path p(path);
-  check(fs::exists(p), "tokenizer '{}' not found (train one with `w2s tokenizer train`, or run "
-        "scripts/setup.sh)", path);
+  check(fs::exists(p),
+        "tokenizer '{}' not found (train one with `w2s tokenizer train`, or run "
+        "scripts/setup.sh)",
+        path);
   return fs::is_directory(p) ? tokenizer::Tokenizer::from_dir(p) : tokenizer::Tokenizer::from_file(p);
 }
 
@@ -97,9 +101,12 @@ std::string tokenizer_bytes(const std::string& path) {
 models::ModelConfig shape_to_config(const ModelShape& m, const tokenizer::Tokenizer& tok) {
   auto c = models::tiny_config(m.model_type, tok.vocab_size(), m.d_model, m.n_layer, m.n_head,
                                m.n_head_kv > 0 ? m.n_head_kv : m.n_head, m.n_ctx);
-  if (m.d_ff > 0) c.d_ff = m.d_ff;
-  else if (m.model_type == "gpt2") c.d_ff = 4 * m.d_model;
-  else c.d_ff = ((8 * m.d_model / 3) + 63) / 64 * 64;
+  if (m.d_ff > 0)
+    c.d_ff = m.d_ff;
+  else if (m.model_type == "gpt2")
+    c.d_ff = 4 * m.d_model;
+  else
+    c.d_ff = ((8 * m.d_model / 3) + 63) / 64 * 64;
   c.eos_token_id = tok.eos_id();
   c.bos_token_id = tok.bos_id() ? tok.bos_id() : tok.eos_id();
   c.validate("[model] section");
@@ -111,8 +118,8 @@ struct State {
   int64_t tokens_seen = 0;
 };
 
-void save_checkpoint(models::TransformerImpl& model, torch::optim::Optimizer& opt, const State& st,
-                     const fs::path& out, const std::string& config_toml) {
+void save_checkpoint(models::TransformerImpl& model, torch::optim::Optimizer& opt, const State& st, const fs::path& out,
+                     const std::string& config_toml) {
   const fs::path tmp = out / ".checkpoint.tmp";
   fs::remove_all(tmp);
   fs::create_directories(tmp);
@@ -130,7 +137,12 @@ class PretrainLog : public TrainObserver {
  public:
   PretrainLog(const PretrainOptions& o, State& st, PretrainResult& res, Progress& bar, std::ofstream& metrics,
               std::function<double(double*)> evaluate, int64_t tokens_per_step)
-      : o_(o), st_(st), res_(res), bar_(bar), metrics_(metrics), evaluate_(std::move(evaluate)),
+      : o_(o),
+        st_(st),
+        res_(res),
+        bar_(bar),
+        metrics_(metrics),
+        evaluate_(std::move(evaluate)),
         tokens_per_step_(tokens_per_step) {}
 
   void on_start(int64_t step, int64_t) override {
@@ -148,9 +160,13 @@ class PretrainLog : public TrainObserver {
       double bpb = 0.0;
       const double hl = evaluate_(&bpb);
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
-      nlohmann::json j{{"step", r.step}, {"tokens_seen", st_.tokens_seen}, {"lr", r.lr},
-                       {"train_loss", window_loss_ / window_n_}, {"heldout_loss", hl},
-                       {"heldout_bits_per_byte", bpb}, {"grad_norm", r.grad_norm},
+      nlohmann::json j{{"step", r.step},
+                       {"tokens_seen", st_.tokens_seen},
+                       {"lr", r.lr},
+                       {"train_loss", window_loss_ / window_n_},
+                       {"heldout_loss", hl},
+                       {"heldout_bits_per_byte", bpb},
+                       {"grad_norm", r.grad_norm},
                        {"tokens_per_second", (r.step - start_step_) * tokens_per_step_ / std::max(1e-9, secs)}};
       metrics_ << j.dump() << "\n" << std::flush;
       bar_.note(fmt::format("step {}: train {:.4f}, held-out {:.4f} nats/token, {:.4f} bits/byte", r.step,
@@ -182,8 +198,13 @@ class Checkpointer : public TrainObserver {
  public:
   Checkpointer(models::TransformerImpl& model, torch::optim::Optimizer& opt, const State& st, fs::path out,
                std::string config_toml, int64_t every, int64_t end_step)
-      : model_(model), opt_(opt), st_(st), out_(std::move(out)), config_toml_(std::move(config_toml)),
-        every_(every), end_step_(end_step) {}
+      : model_(model),
+        opt_(opt),
+        st_(st),
+        out_(std::move(out)),
+        config_toml_(std::move(config_toml)),
+        every_(every),
+        end_step_(end_step) {}
 
   void on_step(const StepReport& r) override {
     if ((every_ > 0 && r.step % every_ == 0) || r.step == end_step_)
@@ -204,8 +225,8 @@ class Checkpointer : public TrainObserver {
 PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
   check(o.seq_len >= 2, "seq_len must be at least 2");
   check(o.batch_size >= 1 && o.micro_batch >= 1, "batch_size and micro_batch must be positive");
-  check(o.batch_size % o.micro_batch == 0, "batch_size ({}) must be a multiple of micro_batch ({})",
-        o.batch_size, o.micro_batch);
+  check(o.batch_size % o.micro_batch == 0, "batch_size ({}) must be a multiple of micro_batch ({})", o.batch_size,
+        o.micro_batch);
   check(o.tokens > 0, "tokens must be positive");
   const Compute compute = resolve_compute(o.device, o.precision);
   const torch::Device device = compute.device;
@@ -251,14 +272,14 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
   const auto count = model->count_parameters();
   const int64_t tokens_per_step = o.batch_size * o.seq_len;
   const int64_t total_steps = (o.tokens + tokens_per_step - 1) / tokens_per_step;
-  log::info("model: {} params ({} non-embedding), {} steps × {} tokens, {}", count.total,
-            count.non_embedding, total_steps, tokens_per_step, bf16 ? "bf16 autocast" : "float32");
+  log::info("model: {} params ({} non-embedding), {} steps × {} tokens, {}", count.total, count.non_embedding,
+            total_steps, tokens_per_step, bf16 ? "bf16 autocast" : "float32");
 
   auto params = model->parameters();
   auto opt = make_adamw(params, {.lr = o.lr, .beta1 = o.beta1, .beta2 = o.beta2, .weight_decay = o.weight_decay});
   if (resumed) torch::load(*opt, (ckpt / "optimizer.pt").string());
-  const ScheduleOptions sched{.lr_peak = o.lr, .min_lr_ratio = o.min_lr_ratio,
-                              .warmup_steps = o.warmup_steps, .total_steps = total_steps};
+  const ScheduleOptions sched{
+      .lr_peak = o.lr, .min_lr_ratio = o.min_lr_ratio, .warmup_steps = o.warmup_steps, .total_steps = total_steps};
 
   // Metrics: drop lines written after the checkpoint we resume from.
   const fs::path metrics_path = out / "metrics.jsonl";
@@ -283,8 +304,9 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
     const size_t n = std::min(held.ids.size(), static_cast<size_t>(std::max<int64_t>(o.eval_tokens, o.seq_len)));
     eval_ids.assign(held.ids.begin(), held.ids.begin() + n);
   }
-  const int64_t eval_bytes = held.ids.empty() ? 0 : held.n_bytes * static_cast<int64_t>(eval_ids.size()) /
-                                                        static_cast<int64_t>(held.ids.size());
+  const int64_t eval_bytes =
+      held.ids.empty() ? 0
+                       : held.n_bytes * static_cast<int64_t>(eval_ids.size()) / static_cast<int64_t>(held.ids.size());
   auto evaluate = [&](double* bpb) {
     compat::AutocastGuard autocast(device.type(), at::kBFloat16, bf16);
     return eval::stream_loss(*model, eval_ids, o.seq_len, o.micro_batch, eval_bytes, bpb);
@@ -296,13 +318,18 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
   const int64_t start_step = st.step;
   const int64_t end_step = stop_after_steps > 0 ? std::min(total_steps, st.step + stop_after_steps) : total_steps;
   LmObjective objective(*model, train.ids,
-                        {.seq_len = o.seq_len, .batch_size = o.batch_size, .micro_batch = o.micro_batch,
+                        {.seq_len = o.seq_len,
+                         .batch_size = o.batch_size,
+                         .micro_batch = o.micro_batch,
                          .seed = static_cast<uint64_t>(o.seed)},
                         compute);
   Trainer trainer(params, *opt,
-                  {.schedule = sched, .grad_clip = o.grad_clip, .what = "pretraining " + out.string(),
+                  {.schedule = sched,
+                   .grad_clip = o.grad_clip,
+                   .what = "pretraining " + out.string(),
                    .on_nonfinite = fmt::format("the last checkpoint ({}) is intact: lower lr or raise warmup_steps "
-                                               "and rerun to resume", (out / "checkpoint").string())});
+                                               "and rerun to resume",
+                                               (out / "checkpoint").string())});
   PretrainLog log_observer(o, st, res, bar, metrics, evaluate, tokens_per_step);
   Checkpointer checkpointer(*model, *opt, st, out, config_toml, o.checkpoint_every, end_step);
   trainer.observe(log_observer);
@@ -322,11 +349,16 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
     models::save_model(*model, tmp, {.dtype = models::parse_float_dtype(o.save_dtype, "save_dtype")});
     tok.save(tmp / "tokenizer.json");
     const auto c = model->count_parameters();
-    nlohmann::json card{{"tokens_seen", st.tokens_seen}, {"steps", st.step},
-                        {"parameters", c.total}, {"non_embedding_parameters", c.non_embedding},
-                        {"heldout_loss", res.heldout_loss}, {"heldout_bits_per_byte", res.heldout_bits_per_byte},
-                        {"train_loss", res.train_loss}, {"tokens_per_second", res.tokens_per_second},
-                        {"device", o.device}, {"precision", bf16 ? "bfloat16" : "float32"},
+    nlohmann::json card{{"tokens_seen", st.tokens_seen},
+                        {"steps", st.step},
+                        {"parameters", c.total},
+                        {"non_embedding_parameters", c.non_embedding},
+                        {"heldout_loss", res.heldout_loss},
+                        {"heldout_bits_per_byte", res.heldout_bits_per_byte},
+                        {"train_loss", res.train_loss},
+                        {"tokens_per_second", res.tokens_per_second},
+                        {"device", o.device},
+                        {"precision", bf16 ? "bfloat16" : "float32"},
                         {"git_commit", git_commit()}};
     write_file_atomic(tmp / "training.json", card.dump(2));
     io::replace_dir(tmp, out / "model");

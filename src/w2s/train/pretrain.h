@@ -24,40 +24,40 @@ struct ModelShape {
 };
 
 struct PretrainOptions {
-  std::string out = "runs/pretrain";               // output folder (checkpoint/, model/, logs)
-  std::string init;                                // start from this HF checkpoint (generative finetuning)
+  std::string out = "runs/pretrain";                        // output folder (checkpoint/, model/, logs)
+  std::string init;                                         // start from this HF checkpoint (generative finetuning)
   std::string tokenizer = "data/tokenizer/tokenizer.json";  // tokenizer.json (or a folder with one)
-  std::string corpus = "data/corpus/corpus.txt";   // training text
-  std::string heldout = "data/corpus/heldout.txt"; // held-out text for loss / bits per byte
-  std::string cache_dir = "data/cache";            // token cache ("" = none)
-  int64_t corpus_max_bytes = 0;                    // read only this prefix of the corpus (0 = all)
-  ModelShape model;                                // shape when training from scratch
-  int64_t tokens = 10'000'000;                     // training tokens in total
-  int64_t seq_len = 256;                           // tokens per sequence (≤ n_ctx)
-  int64_t batch_size = 32;                         // sequences per optimizer step
-  int64_t micro_batch = 16;                        // sequences per forward/backward (accumulation)
-  double lr = 1e-3;                                // peak learning rate
-  double min_lr_ratio = 0.1;                       // final lr / peak lr (cosine)
-  int64_t warmup_steps = 100;                      // linear warmup steps
-  double weight_decay = 0.1;                       // AdamW decoupled decay (matrices only)
-  double beta1 = 0.9;                              // AdamW β1
-  double beta2 = 0.95;                             // AdamW β2
-  double grad_clip = 1.0;                          // global grad-norm clip (0 = off)
-  std::string precision = "auto";                  // auto | float32 | bfloat16 (autocast)
-  std::string device = "cpu";                      // cpu | cuda
-  int64_t eval_every = 200;                        // steps between held-out evaluations
-  int64_t eval_tokens = 131072;                    // held-out tokens per evaluation
-  int64_t checkpoint_every = 200;                  // steps between resumable checkpoints
-  int64_t seed = 0;                                // init and batch order
-  std::string save_dtype = "bfloat16";             // dtype of the exported model/ (f32 checkpoint/ always)
+  std::string corpus = "data/corpus/corpus.txt";            // training text
+  std::string heldout = "data/corpus/heldout.txt";          // held-out text for loss / bits per byte
+  std::string cache_dir = "data/cache";                     // token cache ("" = none)
+  int64_t corpus_max_bytes = 0;                             // read only this prefix of the corpus (0 = all)
+  ModelShape model;                                         // shape when training from scratch
+  int64_t tokens = 10'000'000;                              // training tokens in total
+  int64_t seq_len = 256;                                    // tokens per sequence (≤ n_ctx)
+  int64_t batch_size = 32;                                  // sequences per optimizer step
+  int64_t micro_batch = 16;                                 // sequences per forward/backward (accumulation)
+  double lr = 1e-3;                                         // peak learning rate
+  double min_lr_ratio = 0.1;                                // final lr / peak lr (cosine)
+  int64_t warmup_steps = 100;                               // linear warmup steps
+  double weight_decay = 0.1;                                // AdamW decoupled decay (matrices only)
+  double beta1 = 0.9;                                       // AdamW β1
+  double beta2 = 0.95;                                      // AdamW β2
+  double grad_clip = 1.0;                                   // global grad-norm clip (0 = off)
+  std::string precision = "auto";                           // auto | float32 | bfloat16 (autocast)
+  std::string device = "cpu";                               // cpu | cuda
+  int64_t eval_every = 200;                                 // steps between held-out evaluations
+  int64_t eval_tokens = 131072;                             // held-out tokens per evaluation
+  int64_t checkpoint_every = 200;                           // steps between resumable checkpoints
+  int64_t seed = 0;                                         // init and batch order
+  std::string save_dtype = "bfloat16";                      // dtype of the exported model/ (f32 checkpoint/ always)
   static const config::Schema<PretrainOptions>& schema();
 };
 
 struct PretrainResult {
-  int64_t steps = 0;               // optimizer steps done
-  int64_t tokens_seen = 0;         // training tokens consumed
-  double train_loss = 0.0;         // mean loss over the last logging window (nats/token)
-  double heldout_loss = 0.0;       // final held-out nats/token
+  int64_t steps = 0;          // optimizer steps done
+  int64_t tokens_seen = 0;    // training tokens consumed
+  double train_loss = 0.0;    // mean loss over the last logging window (nats/token)
+  double heldout_loss = 0.0;  // final held-out nats/token
   double heldout_bits_per_byte = 0.0;
   double wall_seconds = 0.0;       // this process's training time
   double tokens_per_second = 0.0;  // this process's throughput

@@ -10,8 +10,13 @@ namespace w2s::train {
 
 SoftLabelObjective::SoftLabelObjective(Readout& readout, int set, torch::Tensor targets, const losses::Loss& loss,
                                        SoftLabelOptions options, int64_t total_steps)
-    : readout_(readout), set_(set), targets_(std::move(targets)), loss_(loss), options_(options),
-      total_steps_(total_steps), n_(readout.size(set)) {
+    : readout_(readout),
+      set_(set),
+      targets_(std::move(targets)),
+      loss_(loss),
+      options_(options),
+      total_steps_(total_steps),
+      n_(readout.size(set)) {
   check(options_.batch_size >= 1 && options_.micro_batch >= 1, "batch_size and micro_batch must be positive");
   check(n_ > 0, "training needs at least one example");
   check(targets_.dim() == 2 && targets_.size(0) == n_, "training targets must have {} rows, got {}", n_,

@@ -39,8 +39,8 @@ std::vector<int32_t> tokenize_parallel(const std::string& text, const tokenizer:
 }
 
 TokenStream load_token_stream(const std::filesystem::path& path, const tokenizer::Tokenizer& tok,
-                              const std::filesystem::path& cache_dir,
-                              std::string_view tokenizer_key, int64_t max_bytes) {
+                              const std::filesystem::path& cache_dir, std::string_view tokenizer_key,
+                              int64_t max_bytes) {
   std::string text = read_file(path);
   if (max_bytes > 0 && static_cast<int64_t>(text.size()) > max_bytes) {
     size_t cut = text.rfind("\n\n", static_cast<size_t>(max_bytes));
@@ -75,8 +75,8 @@ TokenStream load_token_stream(const std::filesystem::path& path, const tokenizer
   log::info("{}: {} tokens ({:.2f} bytes/token)", path.string(), out.ids.size(),
             static_cast<double>(text.size()) / std::max<size_t>(1, out.ids.size()));
   if (!cache.empty()) {
-    write_file_atomic(cache, std::string_view(reinterpret_cast<const char*>(out.ids.data()),
-                                              out.ids.size() * sizeof(int32_t)));
+    write_file_atomic(
+        cache, std::string_view(reinterpret_cast<const char*>(out.ids.data()), out.ids.size() * sizeof(int32_t)));
   }
   return out;
 }

@@ -21,8 +21,8 @@ struct TokenStream {
 /// Tokenize `path` (cached under cache_dir when not empty; `tokenizer_key` identifies the
 /// tokenizer, e.g. its tokenizer.json bytes). `max_bytes` > 0 reads only a prefix.
 TokenStream load_token_stream(const std::filesystem::path& path, const tokenizer::Tokenizer& tok,
-                              const std::filesystem::path& cache_dir,
-                              std::string_view tokenizer_key, int64_t max_bytes = 0);
+                              const std::filesystem::path& cache_dir, std::string_view tokenizer_key,
+                              int64_t max_bytes = 0);
 
 /// Tokenize text in parallel chunks split after blank lines (so chunk edges fall between
 /// paragraphs).

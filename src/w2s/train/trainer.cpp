@@ -7,8 +7,7 @@
 
 namespace w2s::train {
 
-Trainer::Trainer(std::vector<torch::Tensor> parameters, torch::optim::Optimizer& optimizer,
-                 TrainerOptions options)
+Trainer::Trainer(std::vector<torch::Tensor> parameters, torch::optim::Optimizer& optimizer, TrainerOptions options)
     : parameters_(std::move(parameters)), optimizer_(optimizer), options_(std::move(options)) {
   check(options_.schedule.total_steps >= 1, "{}: the run has no steps", options_.what);
 }
@@ -26,8 +25,8 @@ int64_t Trainer::run(Objective& objective, int64_t from, int64_t to) {
     check(std::isfinite(sl.loss), "{}: loss is {} at step {} (lr {:.3g}); {}", options_.what, sl.loss, step, lr,
           options_.on_nonfinite);
     const double grad_norm = clip_grad_norm(parameters_, options_.grad_clip);
-    check(std::isfinite(grad_norm), "{}: gradient norm is {} at step {} (loss {:.4g}, lr {:.3g}); {}",
-          options_.what, grad_norm, step, sl.loss, lr, options_.on_nonfinite);
+    check(std::isfinite(grad_norm), "{}: gradient norm is {} at step {} (loss {:.4g}, lr {:.3g}); {}", options_.what,
+          grad_norm, step, sl.loss, lr, options_.on_nonfinite);
     optimizer_.step();
     const StepReport report{step + 1, total, sl.loss, lr, grad_norm, sl.examples};
     for (auto* o : observers_) o->on_step(report);

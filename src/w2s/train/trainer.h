@@ -56,17 +56,16 @@ class TrainObserver {
 };
 
 struct TrainerOptions {
-  ScheduleOptions schedule;                               // lr by step; total_steps = run length
-  double grad_clip = 1.0;                                 // global grad-norm clip (0 = off)
-  std::string what = "training";                          // named in errors ("finetuning DIR")
+  ScheduleOptions schedule;                              // lr by step; total_steps = run length
+  double grad_clip = 1.0;                                // global grad-norm clip (0 = off)
+  std::string what = "training";                         // named in errors ("finetuning DIR")
   std::string on_nonfinite = "lower the learning rate";  // advice in the non-finite error
 };
 
 class Trainer {
  public:
   /// `parameters`: what the optimizer updates (clipped and checked together).
-  Trainer(std::vector<torch::Tensor> parameters, torch::optim::Optimizer& optimizer,
-          TrainerOptions options);
+  Trainer(std::vector<torch::Tensor> parameters, torch::optim::Optimizer& optimizer, TrainerOptions options);
 
   /// Tell `observer` about the run (it must outlive the run).
   void observe(TrainObserver& observer);

@@ -9,8 +9,8 @@
 
 #include "test_support.h"
 #include "w2s/core/file.h"
-#include "w2s/data/builtin_tasks.h"
 #include "w2s/data/builtin/definitions.h"
+#include "w2s/data/builtin_tasks.h"
 #include "w2s/data/manifest.h"
 #include "w2s/data/registry.h"
 

@@ -61,8 +61,7 @@ TEST(Definitions, NegativesAreNeverATrueSenseAndWordsStayTogether) {
         ASSERT_EQ(e.text.rfind("Word: " + word + " (", 0), 0u) << e.text;
         const auto def = definitions_definition(e.text);
         ASSERT_TRUE(def.has_value()) << e.text;
-        EXPECT_EQ(definitions_of[word].count(*def) > 0, e.label == 1)
-            << "seed " << seed << ": " << e.text;
+        EXPECT_EQ(definitions_of[word].count(*def) > 0, e.label == 1) << "seed " << seed << ": " << e.text;
         auto [it, inserted] = part_of_group.emplace(e.group, name);
         EXPECT_EQ(it->second, name) << e.group << " is in both parts";
       }
@@ -94,8 +93,8 @@ TEST(Definitions, DeterministicAndSenseCountFilter) {
     EXPECT_NE(def.rfind("a flight maneuver", 0), 0u) << e.text;
     saw_sloping |= def == "sloping land (especially the slope beside a body of water)";
     const std::string word = e.group.substr(12);
-    EXPECT_TRUE(word == "bank" || word == "steep" || word == "quickly" || word == "river" ||
-                word == "money" || word == "swim" || word == "slowly" || word == "happy")
+    EXPECT_TRUE(word == "bank" || word == "steep" || word == "quickly" || word == "river" || word == "money" ||
+                word == "swim" || word == "slowly" || word == "happy")
         << word;
   }
   EXPECT_TRUE(saw_sloping);

@@ -19,8 +19,8 @@ using w2s::test::read_data_fixture;
 
 TEST(Reviews, BuildsFromExportAndDropsTestOverlap) {
   nlohmann::json notes;
-  const Task t = build_reviews(data_fixture("reviews/training_data.jsonl"),
-                               data_fixture("reviews/testing_data.jsonl"), &notes);
+  const Task t =
+      build_reviews(data_fixture("reviews/training_data.jsonl"), data_fixture("reviews/testing_data.jsonl"), &notes);
   ASSERT_EQ(t.test.size(), 3u);
   EXPECT_EQ(t.test[0].text, "Caf\u00e9 quality at home.");
   EXPECT_EQ(t.test[0].label, 1);

@@ -60,8 +60,7 @@ TEST(Mail, PastedHeaderBlockOfAForwardedMailIsDropped) {
       "Subject: Hello\n\nMake money fast.\n";
   EXPECT_EQ(mail_body(mail).text, "Make money fast.");
   // One header-like line, or no transport header, is ordinary text.
-  EXPECT_EQ(mail_body("Subject: s\n\nNote: bring snacks.\n\nSee you.\n").text,
-            "Note: bring snacks.\n\nSee you.");
+  EXPECT_EQ(mail_body("Subject: s\n\nNote: bring snacks.\n\nSee you.\n").text, "Note: bring snacks.\n\nSee you.");
   EXPECT_EQ(mail_body("Subject: s\n\nTo: all\nFrom: me\n\nHi.\n").text, "To: all\nFrom: me\n\nHi.");
 }
 
@@ -83,8 +82,8 @@ TEST(Mail, DecodersHandleEdgeCases) {
 }
 
 TEST(Mail, TruncationKeepsCodePointsWhole) {
-  EXPECT_EQ(truncate_text("abcdefg\u00e9", 8), "abcdefg");  // 'é' is 2 bytes: not split
-  EXPECT_EQ(truncate_text("hello world again", 14), "hello world");  // cut at a space
+  EXPECT_EQ(truncate_text("abcdefg\u00e9", 8), "abcdefg");                         // 'é' is 2 bytes: not split
+  EXPECT_EQ(truncate_text("hello world again", 14), "hello world");                // cut at a space
   EXPECT_EQ(truncate_text("abcdefghijkl mnopqrstu", 20), "abcdefghijkl mnopqrs");  // no space near the end
   EXPECT_EQ(truncate_text("short", 100), "short");
   MailBodyOptions o;
@@ -93,4 +92,3 @@ TEST(Mail, TruncationKeepsCodePointsWhole) {
   EXPECT_TRUE(b.truncated);
   EXPECT_LE(b.text.size(), 20u);
 }
-

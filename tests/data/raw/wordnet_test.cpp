@@ -20,8 +20,7 @@ using w2s::test::read_data_fixture;
 TEST(WordNet, ParsesDataLinesGlossesAndMarkers) {
   const auto synsets = read_wordnet(data_fixture("wordnet"));
   ASSERT_EQ(synsets.size(), 16u + 11u + 6u + 5u);
-  const auto it = std::find_if(synsets.begin(), synsets.end(),
-                               [](const Synset& s) { return s.id == "n/09213565"; });
+  const auto it = std::find_if(synsets.begin(), synsets.end(), [](const Synset& s) { return s.id == "n/09213565"; });
   ASSERT_NE(it, synsets.end());
   EXPECT_EQ(it->pos, 'n');
   EXPECT_EQ(it->lex_filenum, 17);
@@ -61,4 +60,3 @@ TEST(WordNet, SenseCounts) {
   EXPECT_EQ(counts.at("bank%1:17:01"), 25);
   EXPECT_EQ(counts.at("happy%5:00:00"), 1 + 2 + 7);  // satellites summed over head words
 }
-

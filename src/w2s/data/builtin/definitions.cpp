@@ -34,10 +34,8 @@ size_t count_words(std::string_view s) {
 
 }  // namespace
 
-std::string definitions_text(std::string_view word, std::string_view pos,
-                             std::string_view definition) {
-  return fmt::format("{}{} ({}){}{}{}", kWordPrefix, word, pos, kDefinitionPrefix, definition,
-                     kQuestion);
+std::string definitions_text(std::string_view word, std::string_view pos, std::string_view definition) {
+  return fmt::format("{}{} ({}){}{}{}", kWordPrefix, word, pos, kDefinitionPrefix, definition, kQuestion);
 }
 
 std::optional<std::string> definitions_definition(std::string_view text) {
@@ -69,8 +67,7 @@ bool is_task_word(std::string_view lemma) {
   return letters >= 3;
 }
 
-Task build_definitions(const std::vector<Synset>& synsets,
-                       const std::unordered_map<std::string, int>& sense_counts,
+Task build_definitions(const std::vector<Synset>& synsets, const std::unordered_map<std::string, int>& sense_counts,
                        const DefinitionsOptions& options, nlohmann::json* notes) {
   check(options.max_senses_per_word > 0, "definitions: max_senses_per_word must be > 0");
   // Every sense of every (lowercased) lemma, and every definition text of each lemma, so that a
@@ -166,8 +163,10 @@ Task build_definitions(const std::vector<Synset>& synsets,
     (*notes)["n_senses_without_negative"] = n_skipped_senses;
     (*notes)["max_senses_per_word"] = options.max_senses_per_word;
     (*notes)["min_sense_count"] = by_count ? options.min_sense_count : 0;
-    (*notes)["negative_pool"] = {{"noun", pool['n'].size()}, {"verb", pool['v'].size()},
-                                 {"adjective", pool['a'].size()}, {"adverb", pool['r'].size()}};
+    (*notes)["negative_pool"] = {{"noun", pool['n'].size()},
+                                 {"verb", pool['v'].size()},
+                                 {"adjective", pool['a'].size()},
+                                 {"adverb", pool['r'].size()}};
     (*notes)["template"] = definitions_text("WORD", "POS", "DEFINITION");
   }
   return task;

@@ -37,12 +37,12 @@ namespace w2s::data {
 
 /// How the definitions task is drawn.
 struct DefinitionsOptions {
-  uint64_t seed = 0;                // word order, sense choice and negatives derive from this
-  size_t n_test = 2000;             // test examples: whole words are added until at least this many
-  size_t n_train = 20000;           // train pool cap: whole words are added while they fit
-  size_t max_senses_per_word = 2;   // senses (each a positive + a negative) per word
-  size_t min_gloss_words = 2;       // definitions with fewer words are not used
-  int min_sense_count = 1;          // tag count a sense needs (when counts are given); 0 = any
+  uint64_t seed = 0;               // word order, sense choice and negatives derive from this
+  size_t n_test = 2000;            // test examples: whole words are added until at least this many
+  size_t n_train = 20000;          // train pool cap: whole words are added while they fit
+  size_t max_senses_per_word = 2;  // senses (each a positive + a negative) per word
+  size_t min_gloss_words = 2;      // definitions with fewer words are not used
+  int min_sense_count = 1;         // tag count a sense needs (when counts are given); 0 = any
 };
 
 /// The example text for `word` (display form), part of speech ("noun", ...) and definition.
@@ -56,8 +56,7 @@ bool is_task_word(std::string_view lemma);
 
 /// Build the task from parsed synsets and (optionally; empty = no frequency filter) the sense
 /// counts of read_sense_counts(). `notes` (if given) receives counts for the manifest.
-Task build_definitions(const std::vector<Synset>& synsets,
-                       const std::unordered_map<std::string, int>& sense_counts,
+Task build_definitions(const std::vector<Synset>& synsets, const std::unordered_map<std::string, int>& sense_counts,
                        const DefinitionsOptions& options, nlohmann::json* notes = nullptr);
 
 }  // namespace w2s::data

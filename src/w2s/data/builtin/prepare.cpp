@@ -18,8 +18,7 @@ BuiltTask build_builtin_task(const std::string& name, const fs::path& raw_dir, u
   check(info != nullptr, "unknown built-in task '{}'", name);
   const fs::path root = raw_dir.parent_path();
   auto need = [&](const fs::path& p) {
-    check(fs::exists(p), "{}: not found: run scripts/fetch_data.sh (or scripts/setup.sh)",
-          p.string());
+    check(fs::exists(p), "{}: not found: run scripts/fetch_data.sh (or scripts/setup.sh)", p.string());
     return p;
   };
   BuiltTask out;
@@ -71,8 +70,7 @@ std::vector<PrepareResult> prepare_builtin_tasks(const PrepareOptions& options) 
         // Package versions as fetched now (raw/ may be gone: then the prepared folder stands).
         bool same_packages = true;
         if (fs::exists(options.data_root / "raw" / "packages.tsv")) {
-          const auto now = select_packages(read_packages(options.data_root / "raw"),
-                                           find_builtin_task(name)->packages);
+          const auto now = select_packages(read_packages(options.data_root / "raw"), find_builtin_task(name)->packages);
           same_packages = now.size() == m.packages.size();
           for (size_t i = 0; same_packages && i < now.size(); ++i) {
             same_packages = now[i].name == m.packages[i].name && now[i].version == m.packages[i].version;
@@ -81,8 +79,8 @@ std::vector<PrepareResult> prepare_builtin_tasks(const PrepareOptions& options) 
         if (m.seed == options.seed && m.format_version == kPreparedFormatVersion && same_packages) {
           r.skipped = true;
           r.manifest = std::move(m);
-          log::info("data: {} already prepared ({} train, {} test); --force rebuilds", name,
-                    r.manifest.train.n, r.manifest.test.n);
+          log::info("data: {} already prepared ({} train, {} test); --force rebuilds", name, r.manifest.train.n,
+                    r.manifest.test.n);
           results.push_back(std::move(r));
           continue;
         }
@@ -94,8 +92,8 @@ std::vector<PrepareResult> prepare_builtin_tasks(const PrepareOptions& options) 
     BuiltTask built = build_builtin_task(name, options.data_root / "raw", options.seed);
     r.manifest = write_prepared_task(dir, built.task, std::move(built.manifest));
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    log::info("data: prepared {}: {} train ({:.1f} % label 1), {} test ({:.1f} % label 1) in {:.1f} s",
-              name, r.manifest.train.n, 100 * r.manifest.train.frac_label1(), r.manifest.test.n,
+    log::info("data: prepared {}: {} train ({:.1f} % label 1), {} test ({:.1f} % label 1) in {:.1f} s", name,
+              r.manifest.train.n, 100 * r.manifest.train.frac_label1(), r.manifest.test.n,
               100 * r.manifest.test.frac_label1(), r.seconds);
     results.push_back(std::move(r));
   }

@@ -28,10 +28,10 @@ BuiltTask build_builtin_task(const std::string& name, const std::filesystem::pat
 
 /// Options of prepare_builtin_tasks().
 struct PrepareOptions {
-  std::filesystem::path data_root;  // reads <root>/raw, writes <root>/tasks/<task>
+  std::filesystem::path data_root;      // reads <root>/raw, writes <root>/tasks/<task>
   uint64_t seed = kDefaultPrepareSeed;  // builder seed (test selection, negatives)
-  bool force = false;                // rebuild even when an up-to-date manifest exists
-  std::vector<std::string> tasks;    // which built-ins; empty = all
+  bool force = false;                   // rebuild even when an up-to-date manifest exists
+  std::vector<std::string> tasks;       // which built-ins; empty = all
 };
 
 /// What prepare did for one task.

@@ -6,25 +6,23 @@
 #include <unordered_set>
 
 #include "w2s/core/error.h"
+#include "w2s/core/text.h"
 #include "w2s/data/raw/html_text.h"
 #include "w2s/io/jsonl.h"
-#include "w2s/core/text.h"
 
 namespace w2s::data {
 namespace {
 
-std::vector<Example> read_reviews(const std::filesystem::path& path, const std::string& split,
-                                  size_t& n_empty) {
+std::vector<Example> read_reviews(const std::filesystem::path& path, const std::string& split, size_t& n_empty) {
   std::vector<Example> out;
   io::for_each_jsonl(path, [&](const nlohmann::json& row, size_t line) {
     const std::string where = fmt::format("{}:{}", path.string(), line);
     for (const char* field : {"product", "review", "score"}) {
-      check(row.is_object() && row.contains(field) && row[field].is_string(),
-            "{}: missing string field '{}'", where, field);
+      check(row.is_object() && row.contains(field) && row[field].is_string(), "{}: missing string field '{}'", where,
+            field);
     }
     const std::string score = row["score"].get<std::string>();
-    check(score == "great" || score == "other", "{}: score '{}' is not \"great\" or \"other\"",
-          where, score);
+    check(score == "great" || score == "other", "{}: score '{}' is not \"great\" or \"other\"", where, score);
     Example e;
     e.id = fmt::format("reviews/{}/{}", split, line);
     e.text = clean_review(row["review"].get<std::string>());
@@ -41,12 +39,10 @@ std::vector<Example> read_reviews(const std::filesystem::path& path, const std::
 
 }  // namespace
 
-std::string clean_review(std::string_view raw) {
-  return normalize_text(html_to_text(to_valid_utf8(raw)));
-}
+std::string clean_review(std::string_view raw) { return normalize_text(html_to_text(to_valid_utf8(raw))); }
 
-Task build_reviews(const std::filesystem::path& training_jsonl,
-                   const std::filesystem::path& testing_jsonl, nlohmann::json* notes) {
+Task build_reviews(const std::filesystem::path& training_jsonl, const std::filesystem::path& testing_jsonl,
+                   nlohmann::json* notes) {
   size_t n_empty = 0;
   Task task;
   task.name = "reviews";

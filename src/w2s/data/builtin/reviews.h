@@ -21,7 +21,7 @@ std::string clean_review(std::string_view raw);
 
 /// Build the task from the exported files (rows {"product","review","score"}).
 /// Throws FILE:LINE on a row with a missing field or a score other than "great"/"other".
-Task build_reviews(const std::filesystem::path& training_jsonl,
-                   const std::filesystem::path& testing_jsonl, nlohmann::json* notes = nullptr);
+Task build_reviews(const std::filesystem::path& training_jsonl, const std::filesystem::path& testing_jsonl,
+                   nlohmann::json* notes = nullptr);
 
 }  // namespace w2s::data

@@ -6,8 +6,8 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
-#include "w2s/data/raw/mail.h"
 #include "w2s/core/rng.h"
+#include "w2s/data/raw/mail.h"
 
 namespace w2s::data {
 namespace fs = std::filesystem;
@@ -79,8 +79,8 @@ Task build_spam(const fs::path& data_dir, const SpamOptions& options, nlohmann::
       unique.push_back(std::move(kept[i]));
     }
   }
-  check(unique.size() > options.n_test, "{}: only {} usable mails for a test set of {}",
-        data_dir.string(), unique.size(), options.n_test);
+  check(unique.size() > options.n_test, "{}: only {} usable mails for a test set of {}", data_dir.string(),
+        unique.size(), options.n_test);
   // Test = the n_test ids with the smallest seeded hash; both parts keep file order.
   const uint64_t key = mix_seed(options.seed, hash_bytes("spam/test"));
   std::vector<std::pair<uint64_t, size_t>> ranked;

@@ -33,9 +33,9 @@ const std::vector<SpamFolder>& spam_folders();
 
 /// A mail file of the package.
 struct SpamMail {
-  std::string id;                  // "spam/<folder>/<number>", e.g. "spam/spam-1/00001"
-  std::filesystem::path path;      // the .txt file
-  int label = 0;                   // folder label
+  std::string id;              // "spam/<folder>/<number>", e.g. "spam/spam-1/00001"
+  std::filesystem::path path;  // the .txt file
+  int label = 0;               // folder label
 };
 
 /// Mail files under `data_dir` (the package's data/ folder), folders in spam_folders() order and
@@ -50,7 +50,6 @@ struct SpamOptions {
 };
 
 /// Build the task from the package's data/ folder.
-Task build_spam(const std::filesystem::path& data_dir, const SpamOptions& options,
-                nlohmann::json* notes = nullptr);
+Task build_spam(const std::filesystem::path& data_dir, const SpamOptions& options, nlohmann::json* notes = nullptr);
 
 }  // namespace w2s::data

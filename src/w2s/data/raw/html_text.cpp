@@ -18,25 +18,19 @@ struct Entity {
 
 // Named references seen in mails and reviews (and the Latin-1 letters); others are kept verbatim.
 constexpr Entity kEntities[] = {
-    {"amp", '&'},       {"lt", '<'},         {"gt", '>'},         {"quot", '"'},
-    {"apos", '\''},     {"nbsp", ' '},       {"copy", 0xA9},      {"reg", 0xAE},
-    {"trade", 0x2122},  {"hellip", 0x2026},  {"mdash", 0x2014},   {"ndash", 0x2013},
-    {"lsquo", 0x2018},  {"rsquo", 0x2019},   {"ldquo", 0x201C},   {"rdquo", 0x201D},
-    {"bull", 0x2022},   {"middot", 0xB7},    {"deg", 0xB0},       {"pound", 0xA3},
-    {"euro", 0x20AC},   {"cent", 0xA2},      {"yen", 0xA5},       {"sect", 0xA7},
-    {"para", 0xB6},     {"laquo", 0xAB},     {"raquo", 0xBB},     {"times", 0xD7},
-    {"divide", 0xF7},   {"frac12", 0xBD},    {"frac14", 0xBC},    {"frac34", 0xBE},
-    {"iexcl", 0xA1},    {"iquest", 0xBF},    {"shy", 0xAD},       {"szlig", 0xDF},
-    {"agrave", 0xE0},   {"aacute", 0xE1},    {"acirc", 0xE2},     {"atilde", 0xE3},
-    {"auml", 0xE4},     {"aring", 0xE5},     {"aelig", 0xE6},     {"ccedil", 0xE7},
-    {"egrave", 0xE8},   {"eacute", 0xE9},    {"ecirc", 0xEA},     {"euml", 0xEB},
-    {"igrave", 0xEC},   {"iacute", 0xED},    {"icirc", 0xEE},     {"iuml", 0xEF},
-    {"ntilde", 0xF1},   {"ograve", 0xF2},    {"oacute", 0xF3},    {"ocirc", 0xF4},
-    {"otilde", 0xF5},   {"ouml", 0xF6},      {"oslash", 0xF8},    {"ugrave", 0xF9},
-    {"uacute", 0xFA},   {"ucirc", 0xFB},     {"uuml", 0xFC},      {"yacute", 0xFD},
-    {"yuml", 0xFF},     {"Agrave", 0xC0},    {"Aacute", 0xC1},    {"Acirc", 0xC2},
-    {"Auml", 0xC4},     {"Aring", 0xC5},     {"Ccedil", 0xC7},    {"Egrave", 0xC8},
-    {"Eacute", 0xC9},   {"Ntilde", 0xD1},    {"Ouml", 0xD6},      {"Uuml", 0xDC},
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},      {"apos", '\''},    {"nbsp", ' '},
+    {"copy", 0xA9},    {"reg", 0xAE},     {"trade", 0x2122}, {"hellip", 0x2026}, {"mdash", 0x2014}, {"ndash", 0x2013},
+    {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D},  {"bull", 0x2022},  {"middot", 0xB7},
+    {"deg", 0xB0},     {"pound", 0xA3},   {"euro", 0x20AC},  {"cent", 0xA2},     {"yen", 0xA5},     {"sect", 0xA7},
+    {"para", 0xB6},    {"laquo", 0xAB},   {"raquo", 0xBB},   {"times", 0xD7},    {"divide", 0xF7},  {"frac12", 0xBD},
+    {"frac14", 0xBC},  {"frac34", 0xBE},  {"iexcl", 0xA1},   {"iquest", 0xBF},   {"shy", 0xAD},     {"szlig", 0xDF},
+    {"agrave", 0xE0},  {"aacute", 0xE1},  {"acirc", 0xE2},   {"atilde", 0xE3},   {"auml", 0xE4},    {"aring", 0xE5},
+    {"aelig", 0xE6},   {"ccedil", 0xE7},  {"egrave", 0xE8},  {"eacute", 0xE9},   {"ecirc", 0xEA},   {"euml", 0xEB},
+    {"igrave", 0xEC},  {"iacute", 0xED},  {"icirc", 0xEE},   {"iuml", 0xEF},     {"ntilde", 0xF1},  {"ograve", 0xF2},
+    {"oacute", 0xF3},  {"ocirc", 0xF4},   {"otilde", 0xF5},  {"ouml", 0xF6},     {"oslash", 0xF8},  {"ugrave", 0xF9},
+    {"uacute", 0xFA},  {"ucirc", 0xFB},   {"uuml", 0xFC},    {"yacute", 0xFD},   {"yuml", 0xFF},    {"Agrave", 0xC0},
+    {"Aacute", 0xC1},  {"Acirc", 0xC2},   {"Auml", 0xC4},    {"Aring", 0xC5},    {"Ccedil", 0xC7},  {"Egrave", 0xC8},
+    {"Eacute", 0xC9},  {"Ntilde", 0xD1},  {"Ouml", 0xD6},    {"Uuml", 0xDC},
 };
 
 bool valid_scalar(uint64_t cp) { return cp > 0 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF); }
@@ -46,8 +40,7 @@ size_t ifind(std::string_view hay, std::string_view needle, size_t from) {
   if (needle.empty()) return from;
   for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
     size_t k = 0;
-    while (k < needle.size() &&
-           std::tolower(static_cast<unsigned char>(hay[i + k])) == needle[k]) {
+    while (k < needle.size() && std::tolower(static_cast<unsigned char>(hay[i + k])) == needle[k]) {
       ++k;
     }
     if (k == needle.size()) return i;
@@ -57,8 +50,8 @@ size_t ifind(std::string_view hay, std::string_view needle, size_t from) {
 
 bool is_block_tag(std::string_view name) {
   static constexpr std::string_view kBlock[] = {
-      "br", "p", "div", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-      "blockquote", "pre", "hr", "center", "dl", "dt", "dd", "title", "form", "body", "html"};
+      "br", "p",          "div", "tr", "li",     "ul", "ol", "table", "h1",    "h2",   "h3",   "h4",  "h5",
+      "h6", "blockquote", "pre", "hr", "center", "dl", "dt", "dd",    "title", "form", "body", "html"};
   return std::find(std::begin(kBlock), std::end(kBlock), name) != std::end(kBlock);
 }
 
@@ -140,8 +133,7 @@ std::string html_to_text(std::string_view html) {
     }
     // A tag needs a letter, '/', or '!' after '<'; otherwise the '<' is text ("a < b").
     const char next = i + 1 < html.size() ? html[i + 1] : '\0';
-    if (!(std::isalpha(static_cast<unsigned char>(next)) || next == '/' || next == '!' ||
-          next == '?')) {
+    if (!(std::isalpha(static_cast<unsigned char>(next)) || next == '/' || next == '!' || next == '?')) {
       text += c;
       ++i;
       continue;

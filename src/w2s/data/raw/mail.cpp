@@ -6,8 +6,8 @@
 #include <cctype>
 #include <cstdint>
 
-#include "w2s/data/raw/html_text.h"
 #include "w2s/core/text.h"
+#include "w2s/data/raw/html_text.h"
 
 namespace w2s::data {
 namespace {
@@ -17,8 +17,7 @@ constexpr int kMaxDepth = 8;  // nested multiparts deeper than this are dropped
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
       return false;
     }
   }
@@ -26,10 +25,10 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 // Windows-1252 bytes 0x80..0x9F (0 = undefined: dropped); other bytes map to U+00xx.
-constexpr char16_t kCp1252High[32] = {
-    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+constexpr char16_t kCp1252High[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                      0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+                                      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                      0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
 void append_cp1252(std::string& out, unsigned char b) {
   if (b < 0x80) {
@@ -78,8 +77,8 @@ std::string strip_embedded_headers(std::string text) {
       if (!is_header_line(line)) return text;
       ++n_headers;
       const std::string name = lower_ascii(line.substr(0, line.find(':')));
-      transport |= name == "received" || name == "return-path" || name == "message-id" ||
-                   name == "delivered-to" || name == "mime-version";
+      transport |= name == "received" || name == "return-path" || name == "message-id" || name == "delivered-to" ||
+                   name == "mime-version";
       pos = nl + 1;
     }
     if (n_headers < 2 || !transport || pos >= t.size()) return text;
@@ -299,13 +298,20 @@ std::string decode_base64(std::string_view s) {
   int n_bits = 0;
   for (char c : s) {
     int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+') v = 62;
-    else if (c == '/') v = 63;
-    else if (c == '=') break;
-    else continue;
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '+')
+      v = 62;
+    else if (c == '/')
+      v = 63;
+    else if (c == '=')
+      break;
+    else
+      continue;
     acc = (acc << 6) | uint32_t(v);
     n_bits += 6;
     if (n_bits >= 8) {
@@ -319,12 +325,10 @@ std::string decode_base64(std::string_view s) {
 bool charset_to_utf8(std::string_view bytes, std::string_view charset_in, std::string& out) {
   out.clear();
   const std::string charset = lower_ascii(strip(charset_in));
-  const bool unicode = charset.empty() || charset == "utf-8" || charset == "utf8" ||
-                       charset == "us-ascii" || charset == "ascii" || charset == "default" ||
-                       charset == "default_charset";
-  const bool western = charset == "iso-8859-1" || charset == "iso8859-1" ||
-                       charset == "iso-8859-15" || charset == "latin1" ||
-                       charset == "latin-1" || charset == "windows-1252" || charset == "cp1252";
+  const bool unicode = charset.empty() || charset == "utf-8" || charset == "utf8" || charset == "us-ascii" ||
+                       charset == "ascii" || charset == "default" || charset == "default_charset";
+  const bool western = charset == "iso-8859-1" || charset == "iso8859-1" || charset == "iso-8859-15" ||
+                       charset == "latin1" || charset == "latin-1" || charset == "windows-1252" || charset == "cp1252";
   if (!unicode && !western) return false;
   out.reserve(bytes.size());
   if (western) {

@@ -33,7 +33,7 @@ std::string header_value(const MailHeaders& headers, std::string_view name);
 /// A structured header value `type/subtype; key=value; key="quoted value"`: the main value
 /// lowercased and the parameters (keys lowercased, quotes removed).
 struct HeaderParams {
-  std::string value;                                         // e.g. "text/plain"
+  std::string value;                                        // e.g. "text/plain"
   std::vector<std::pair<std::string, std::string>> params;  // e.g. {"charset", "iso-8859-1"}
   std::string get(std::string_view key) const;              // "" when absent
 };
@@ -58,12 +58,12 @@ struct MailBodyOptions {
 
 /// The plain text of a mail's body.
 struct MailBody {
-  std::string text;          // normalized body text (valid UTF-8, LF line ends, stripped)
-  std::string subject;       // the Subject header, decoded where it is plain (kept for callers)
-  size_t n_text_parts = 0;   // parts that contributed text
-  size_t n_dropped = 0;      // parts dropped (attachments, other types, unknown charsets)
-  bool from_html = false;    // some text came from HTML
-  bool truncated = false;    // max_bytes cut the text
+  std::string text;         // normalized body text (valid UTF-8, LF line ends, stripped)
+  std::string subject;      // the Subject header, decoded where it is plain (kept for callers)
+  size_t n_text_parts = 0;  // parts that contributed text
+  size_t n_dropped = 0;     // parts dropped (attachments, other types, unknown charsets)
+  bool from_html = false;   // some text came from HTML
+  bool truncated = false;   // max_bytes cut the text
 };
 
 /// Headers stripped, MIME decoded, HTML removed, text normalized (see the file comment).

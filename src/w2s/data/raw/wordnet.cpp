@@ -34,16 +34,20 @@ bool parse_int(std::string_view s, int base, long& out) {
 
 std::string_view pos_name(char pos) {
   switch (pos) {
-    case 'n': return "noun";
-    case 'v': return "verb";
-    case 'a': return "adjective";
-    case 'r': return "adverb";
-    default: return "?";
+    case 'n':
+      return "noun";
+    case 'v':
+      return "verb";
+    case 'a':
+      return "adjective";
+    case 'r':
+      return "adverb";
+    default:
+      return "?";
   }
 }
 
-void split_gloss(std::string_view gloss, std::string& definition,
-                 std::vector<std::string>& examples) {
+void split_gloss(std::string_view gloss, std::string& definition, std::vector<std::string>& examples) {
   examples.clear();
   size_t cut = std::string_view::npos;
   for (size_t i = 0; i < gloss.size(); ++i) {
@@ -97,9 +101,7 @@ std::vector<Synset> parse_wordnet_data(std::string_view text, char pos, std::str
     const size_t bar = line.find(" | ");
     const std::string_view head = line.substr(0, bar);
     const std::vector<std::string_view> t = tokens(head);
-    auto bad = [&](std::string_view what) {
-      fail("{}:{}: malformed WordNet synset line: {}", where, line_no, what);
-    };
+    auto bad = [&](std::string_view what) { fail("{}:{}: malformed WordNet synset line: {}", where, line_no, what); };
     if (t.size() < 4) bad("fewer than 4 fields");
     Synset s;
     long lex = 0, w_cnt = 0;
@@ -165,8 +167,8 @@ std::unordered_map<std::string, int> read_sense_counts(const std::filesystem::pa
     if (strip_view(line).empty()) continue;
     const std::vector<std::string_view> t = tokens(line);
     long count = 0;
-    check(t.size() == 3 && parse_int(t[2], 10, count),
-          "{}:{}: expected 'sense_key sense_number tag_cnt'", cntlist.string(), line_no);
+    check(t.size() == 3 && parse_int(t[2], 10, count), "{}:{}: expected 'sense_key sense_number tag_cnt'",
+          cntlist.string(), line_no);
     // Keep "lemma%ss:ff:ii" (drop ":head_word:head_id").
     const std::string_view key = t[0];
     size_t colons = 0, cut = key.size();
@@ -184,11 +186,21 @@ std::unordered_map<std::string, int> read_sense_counts(const std::filesystem::pa
 std::string sense_key_prefix(const Synset& s, size_t i) {
   int ss = 1;
   switch (s.ss_type) {
-    case 'n': ss = 1; break;
-    case 'v': ss = 2; break;
-    case 'a': ss = 3; break;
-    case 'r': ss = 4; break;
-    case 's': ss = 5; break;
+    case 'n':
+      ss = 1;
+      break;
+    case 'v':
+      ss = 2;
+      break;
+    case 'a':
+      ss = 3;
+      break;
+    case 'r':
+      ss = 4;
+      break;
+    case 's':
+      ss = 5;
+      break;
   }
   const std::string lemma = lower_ascii(s.lemmas.at(i));
   return fmt::format("{}%{}:{:02d}:{:02d}", lemma, ss, s.lex_filenum, s.lex_ids.at(i));

@@ -17,14 +17,14 @@ namespace w2s::data {
 
 /// One WordNet synset.
 struct Synset {
-  std::string id;                    // "<pos>/<offset>", e.g. "n/08420278" (unique)
-  char pos = 'n';                    // 'n', 'v', 'a' (adjectives and satellites), 'r' (adverbs)
-  char ss_type = 'n';                // as in the file: 'n', 'v', 'a', 's' (satellite), 'r'
-  int lex_filenum = 0;               // lexicographer file number (noun.animal = 05, ...)
-  std::vector<std::string> lemmas;   // as in the file, markers removed: "bank", "physical_entity"
-  std::vector<int> lex_ids;          // lex_id of each lemma (sense keys use it)
-  std::string definition;            // gloss text before the examples, e.g. "sloping land ..."
-  std::vector<std::string> examples; // the quoted usage examples, quotes removed
+  std::string id;                     // "<pos>/<offset>", e.g. "n/08420278" (unique)
+  char pos = 'n';                     // 'n', 'v', 'a' (adjectives and satellites), 'r' (adverbs)
+  char ss_type = 'n';                 // as in the file: 'n', 'v', 'a', 's' (satellite), 'r'
+  int lex_filenum = 0;                // lexicographer file number (noun.animal = 05, ...)
+  std::vector<std::string> lemmas;    // as in the file, markers removed: "bank", "physical_entity"
+  std::vector<int> lex_ids;           // lex_id of each lemma (sense keys use it)
+  std::string definition;             // gloss text before the examples, e.g. "sloping land ..."
+  std::vector<std::string> examples;  // the quoted usage examples, quotes removed
 };
 
 /// "noun", "verb", "adjective", "adverb" for 'n', 'v', 'a', 'r'.
