@@ -63,6 +63,7 @@ w2s="$bdir/w2s"
 data="${W2S_DATA:-$root/data}"
 "$w2s" data prepare
 [ -s "$data/corpus/corpus.txt" ] || "$w2s" corpus build
+"$w2s" data prepare  # the comparison tasks built from the corpus's held-out documents
 [ -s "$data/tokenizer/tokenizer.json" ] ||
   "$w2s" tokenizer train --input "$data/corpus/corpus.txt" --vocab-size 8192 \
     --out "$data/tokenizer/tokenizer.json"

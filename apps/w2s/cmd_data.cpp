@@ -126,7 +126,12 @@ void register_data(CLI::App& app) {
     po.force = o.force;
     po.tasks = o.tasks;
     for (const auto& r : data::prepare_builtin_tasks(po)) {
-      fmt::print("{:<12} {:<8} train {:>6} ({:.1f}% label 1)  test {:>5} ({:.1f}% label 1)  {:.1f} s\n", r.task,
+      if (r.manifest.kind == data::TaskKind::comparison) {  // preferred completion first; order is drawn per seed
+        fmt::print("{:<16} {:<8} train {:>6} pairs  test {:>5} pairs  {:.1f} s\n", r.task,
+                   r.skipped ? "kept" : "prepared", r.manifest.train.n, r.manifest.test.n, r.seconds);
+        continue;
+      }
+      fmt::print("{:<16} {:<8} train {:>6} ({:.1f}% label 1)  test {:>5} ({:.1f}% label 1)  {:.1f} s\n", r.task,
                  r.skipped ? "kept" : "prepared", r.manifest.train.n, 100 * r.manifest.train.frac_label1(),
                  r.manifest.test.n, 100 * r.manifest.test.frac_label1(), r.seconds);
     }

@@ -228,6 +228,32 @@ TEST(FormatHhRlhf, ChosenAndRejectedShareAGroupAndFormAPair) {
   EXPECT_EQ(format_hf_file("anthropic_hh", fixture("hh_rlhf"), 0).examples.size(), 10u);  // alias
 }
 
+TEST(FormatHhRlhf, PairsFormIsAComparisonTaskWithTheSharedDialogueAsPrompt) {
+  const auto rows = rows_of("hh_rlhf");
+  const Task t = format_hf("hh_rlhf_pairs", fixture("hh_rlhf"), 0);
+  EXPECT_EQ(t.kind, TaskKind::comparison);
+  ASSERT_EQ(t.train.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Example& e = t.train[i];
+    ASSERT_EQ(e.completions.size(), 2u);
+    EXPECT_EQ(e.label, 0);
+    EXPECT_EQ(e.text + e.completions[0], rows[i]["chosen"]);
+    EXPECT_EQ(e.text + e.completions[1], rows[i]["rejected"]);
+  }
+  // A dialogue whose prompt is shared up to the last turn keeps every earlier turn in the prompt.
+  EXPECT_EQ(t.train[1].text,
+            "\n\nHuman: What is the capital of France?\n\nAssistant: Paris.\n\nHuman: And of Italy?\n\nAssistant:");
+  EXPECT_EQ(t.train[1].completions[1], " I don't know.");
+  // Identical replies cannot be compared: the row is skipped.
+  test::TempDir dir;
+  w2s::io::write_jsonl(dir / "same.jsonl", {{{"chosen", "\n\nHuman: Hi\n\nAssistant: Hello."},
+                                             {"rejected", "\n\nHuman: Hi\n\nAssistant: Hello."}},
+                                            rows[0]});
+  const HfRows out = format_hf_file("hh_rlhf_pairs", dir / "same.jsonl", 0);
+  EXPECT_EQ(out.examples.size(), 1u);
+  EXPECT_EQ(out.n_skipped, 1u);
+}
+
 TEST(FormatHf, TaskFromTrainAndTestFiles) {
   const Task t = format_hf("sciq", fixture("sciq"), 5, fixture("sciq"));
   EXPECT_EQ(t.name, "sciq");
@@ -243,10 +269,11 @@ TEST(FormatHf, TaskFromTrainAndTestFiles) {
 TEST(FormatHf, UnknownNameListsKnownFormats) {
   const std::string err = error_of([] { format_hf_file("squad", fixture("sciq"), 0); });
   EXPECT_NE(err.find("unknown Hugging Face dataset format 'squad'"), std::string::npos) << err;
-  EXPECT_NE(err.find("amazon_polarity, anli, boolq, cosmos_qa, hh_rlhf, sciq"), std::string::npos) << err;
-  EXPECT_EQ(hf_format_names(),
-            (std::vector<std::string>{"amazon_polarity", "anli", "boolq", "cosmos_qa", "hh_rlhf", "sciq"}));
-  EXPECT_EQ(hf_formats().size(), 6u);
+  EXPECT_NE(err.find("amazon_polarity, anli, boolq, cosmos_qa, hh_rlhf, hh_rlhf_pairs, sciq"), std::string::npos)
+      << err;
+  EXPECT_EQ(hf_format_names(), (std::vector<std::string>{"amazon_polarity", "anli", "boolq", "cosmos_qa", "hh_rlhf",
+                                                         "hh_rlhf_pairs", "sciq"}));
+  EXPECT_EQ(hf_formats().size(), 7u);
 }
 
 TEST(FormatHf, WrongFileOrBadValuesNameFileLineAndField) {

@@ -123,6 +123,82 @@ TEST(SourcesJsonl, InvalidUtf8IsReplacedAndCounted) {
   EXPECT_EQ(st.n_invalid_utf8, 3u);
 }
 
+TEST(SourcesComparisons, ThreeLayoutsGiveThePromptCompletionsAndThePreferredIndex) {
+  test::TempDir dir;
+  const auto path = dir / "prefs.jsonl";
+  write_file_atomic(path,
+                    "{\"q\": \"Sky?\", \"good\": \" blue\", \"bad\": \" green\", \"x\": \"A\", \"y\": \"B\", "
+                    "\"w\": \"b\", \"c\": [\" one\", \" two\"], \"i\": 1}\n");
+  SourceOptions o;
+  o.prompt_field = "q";
+  o.chosen_field = "good";
+  o.rejected_field = "bad";
+  auto xs = load_jsonl_examples(path, o);
+  ASSERT_EQ(xs.size(), 1u);
+  EXPECT_EQ(xs[0].text, "Sky?");
+  EXPECT_EQ(xs[0].completions, (std::vector<std::string>{" blue", " green"}));
+  EXPECT_EQ(xs[0].label, 0);  // the chosen completion is first
+  o = {};
+  o.a_field = "x";
+  o.b_field = "y";
+  o.label_field = "w";  // "b": the second one is preferred
+  xs = load_jsonl_examples(path, o);
+  EXPECT_EQ(xs[0].text, "");  // no prompt field: an empty prompt
+  EXPECT_EQ(xs[0].completions, (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(xs[0].label, 1);
+  o = {};
+  o.completions_field = "c";
+  o.label_field = "i";
+  xs = load_jsonl_examples(path, o);
+  EXPECT_EQ(xs[0].completions, (std::vector<std::string>{" one", " two"}));
+  EXPECT_EQ(xs[0].label, 1);
+  // CSV: a/b columns with an a/b preference.
+  const auto csv = dir / "prefs.csv";
+  write_file_atomic(csv, "prompt,a,b,winner\nWhich?,yes,no,A\n");
+  o = {};
+  o.prompt_field = "prompt";
+  o.a_field = "a";
+  o.b_field = "b";
+  o.label_field = "winner";
+  xs = load_csv_examples(csv, o);
+  ASSERT_EQ(xs.size(), 1u);
+  EXPECT_EQ(xs[0].text, "Which?");
+  EXPECT_EQ(xs[0].label, 0);
+}
+
+TEST(SourcesComparisons, BadRowsNameFileLineAndField) {
+  test::TempDir dir;
+  SourceOptions o;
+  o.chosen_field = "good";
+  o.rejected_field = "bad";
+  auto err = [&](const std::string& body) {
+    const auto path = dir / "p.jsonl";
+    write_file_atomic(path, "{\"good\": \"fine\", \"bad\": \"poor\"}\n" + body);
+    return error_of([&] { load_jsonl_examples(path, o); });
+  };
+  std::string e = err("{\"good\": \"only one\"}\n");
+  EXPECT_NE(e.find("p.jsonl:2: missing field 'bad'"), std::string::npos) << e;
+  e = err("{\"good\": \"same\", \"bad\": \"same\"}\n");
+  EXPECT_NE(e.find("p.jsonl:2: the two completions are identical"), std::string::npos) << e;
+  e = err("{\"good\": \"  \", \"bad\": \"x\"}\n");
+  EXPECT_NE(e.find("p.jsonl:2: empty completion in field 'good'"), std::string::npos) << e;
+  o = {};
+  o.a_field = "good";
+  o.b_field = "bad";
+  o.label_field = "pref";
+  e = err("{\"good\": \"x\", \"bad\": \"y\", \"pref\": \"c\"}\n");
+  EXPECT_NE(e.find("p.jsonl:1: missing field 'pref'"), std::string::npos) << e;  // the first row lacks it
+  const auto path = dir / "q.jsonl";
+  write_file_atomic(path, "{\"good\": \"x\", \"bad\": \"y\", \"pref\": \"c\"}\n");
+  e = error_of([&] { load_jsonl_examples(path, o); });
+  EXPECT_NE(e.find("q.jsonl:1: preference 'c' in field 'pref' is not a/b or 0/1"), std::string::npos) << e;
+  // Layouts that cannot go together.
+  o.chosen_field = "good";
+  o.rejected_field = "bad";
+  e = error_of([&] { load_jsonl_examples(path, o); });
+  EXPECT_NE(e.find("give one comparison layout"), std::string::npos) << e;
+}
+
 TEST(SourcesCsv, QuotedDelimitersQuotesAndNewlinesWithCorrectLineNumbers) {
   test::TempDir dir;
   const auto path = dir / "c.csv";

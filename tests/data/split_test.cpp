@@ -263,6 +263,50 @@ TEST(Split, DropVersusTruncateWithAFakeTokenCounter) {
   EXPECT_THROW(make_split(t, o, nullptr), Error);  // max_tokens without a counter
 }
 
+TEST(Split, ComparisonOrderIsDrawnPerSeedAndDuplicatesIncludeTheCompletions) {
+  Task t;
+  t.name = "prefs";
+  t.kind = TaskKind::comparison;
+  for (int i = 0; i < 400; ++i)  // every source row lists the preferred completion first
+    t.train.push_back(
+        {fmt::format("p/{}", i), fmt::format("prompt {}", i % 200), 0, "", {fmt::format(" good {}", i), " bad"}});
+  SplitOptions o;
+  o.seed = 3;
+  const Split s = make_split(t, o);
+  size_t n = 0, first_preferred = 0;
+  for (const auto* part : parts(s))
+    for (const auto& e : *part) {
+      ++n;
+      ASSERT_EQ(e.completions.size(), 2u);
+      EXPECT_EQ(e.completions[e.label].substr(0, 5), " good") << e.id;  // the label follows the swap
+      first_preferred += e.label == 0;
+    }
+  EXPECT_EQ(n, 400u);  // same prompts, other completions: not duplicates
+  EXPECT_GT(first_preferred, 160u);
+  EXPECT_LT(first_preferred, 240u);
+  // Another seed draws other orders; the same seed the same.
+  o.seed = 4;
+  const Split s4 = make_split(t, o);
+  o.seed = 3;
+  EXPECT_EQ(make_split(t, o).test.front().label, s.test.front().label);
+  size_t differ = 0;
+  for (const auto& a : s.test)
+    for (const auto* part : parts(s4))
+      for (const auto& b : *part) differ += a.id == b.id && a.label != b.label;
+  EXPECT_GT(differ, 0u);
+  // Identical content (prompt and both completions) across parts is a duplicate.
+  Task d = t;
+  d.train.clear();
+  for (int i = 0; i < 50; ++i) d.train.push_back({fmt::format("d/{}", i), "same", 0, "", {" a", " b"}});
+  EXPECT_EQ(make_split(d, o).report.n_duplicates + make_split(d, o).report.n_duplicates_within, 49u);
+  // A comparison needs two completions; a classification none.
+  d.train.front().completions = {" only"};
+  EXPECT_THROW(make_split(d, o), Error);
+  Task c = make_task(10);
+  c.train.front().completions = {" x", " y"};
+  EXPECT_THROW(make_split(c, o), Error);
+}
+
 TEST(Split, BadInputsAreErrors) {
   Task t = make_task(10);
   SplitOptions o;

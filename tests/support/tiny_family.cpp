@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "w2s/core/rng.h"
 #include "w2s/io/jsonl.h"
 #include "w2s/models/checkpoint.h"
@@ -41,6 +43,25 @@ std::string make_toy_task(const fs::path& path, int n, uint64_t seed) {
   fs::create_directories(path.parent_path());
   io::write_jsonl(path, rows);
   return "jsonl:" + path.string();
+}
+
+std::string make_toy_comparisons(const fs::path& path, int n, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<std::string> negative;
+  for (const auto& w : kWords)
+    if (std::find(kPositive.begin(), kPositive.end(), w) == kPositive.end()) negative.push_back(w);
+  std::vector<nlohmann::json> rows;
+  for (int i = 0; i < n; ++i) {
+    std::string prompt = std::to_string(i);
+    const int len = 2 + static_cast<int>(rng.below(4));
+    for (int k = 0; k < len; ++k) prompt += " " + kWords[rng.below(kWords.size())];
+    rows.push_back({{"prompt", prompt},
+                    {"chosen", " " + kPositive[rng.below(kPositive.size())]},
+                    {"rejected", " " + negative[rng.below(negative.size())]}});
+  }
+  fs::create_directories(path.parent_path());
+  io::write_jsonl(path, rows);
+  return "jsonl:" + path.string() + "?prompt=prompt&chosen=chosen&rejected=rejected";
 }
 
 std::vector<fs::path> make_tiny_family(const fs::path& dir, const std::vector<int64_t>& widths) {

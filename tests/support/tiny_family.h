@@ -17,4 +17,9 @@ std::vector<std::filesystem::path> make_tiny_family(const std::filesystem::path&
 /// word is one of a fixed set. Deterministic in `seed`. Returns the task spec "jsonl:PATH".
 std::string make_toy_task(const std::filesystem::path& path, int n, uint64_t seed = 1);
 
+/// A JSONL comparison task of `n` rows ({"prompt", "chosen", "rejected"}) in `path`: a prompt of
+/// random words, and one word after it; the chosen word is one of the toy task's label-1 words,
+/// the rejected one is not. Returns "jsonl:PATH?prompt=prompt&chosen=chosen&rejected=rejected".
+std::string make_toy_comparisons(const std::filesystem::path& path, int n, uint64_t seed = 1);
+
 }  // namespace w2s::test

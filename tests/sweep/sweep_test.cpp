@@ -16,6 +16,8 @@
 #include "w2s/io/jsonl.h"
 #include "w2s/methods/pipeline.h"
 #include "w2s/methods/weak_labels.h"
+#include "w2s/report/figures.h"
+#include "w2s/report/tables.h"
 #include "w2s/store/run_store.h"
 #include "w2s/sweep/pair.h"
 
@@ -392,4 +394,75 @@ TEST(SweepPair, NarrowsTheConfigToTwoModels) {
   EXPECT_NE(test::error_of([&] { sweep::pair_sweep(o, "m/c", ""); }).find("two different models"), std::string::npos);
   o.models.clear();
   EXPECT_NE(test::error_of([&] { sweep::pair_sweep(o, "", ""); }).find("needs a strong model"), std::string::npos);
+}
+
+TEST_F(TinySweep, ComparisonTasksRunWithEachRewardReadoutAndZeroShotBaselines) {
+  const auto prefs = test::make_toy_comparisons(tmp_ / "prefs.jsonl", 300);
+  for (const char* readout : {"scalar", "likelihood"}) {
+    auto o = options(tmp_ / (std::string("prefs-") + readout));
+    o.tasks = {prefs};
+    o.models = {o.models[0], o.models[2]};
+    o.seeds = {0};
+    o.losses = {"xent"};
+    o.zero_shot = true;
+    o.finetune.readout.name = readout;
+    sweep::SweepRunOptions run;
+    run.output = sweep::Output::quiet;
+    const auto res = sweep::run_sweep(o, run);
+    // gt and zero-shot for both models, one student.
+    int gt = 0, zs = 0, st = 0;
+    for (const auto& s : res.stages) {
+      gt += s.kind == methods::StageKind::gt;
+      zs += s.kind == methods::StageKind::zeroshot;
+      st += s.kind == methods::StageKind::student;
+      EXPECT_GE(s.test_accuracy, 0.0);
+    }
+    EXPECT_EQ(gt, 2);
+    EXPECT_EQ(zs, 2);
+    EXPECT_EQ(st, 1);
+    for (const auto& s : res.stages) EXPECT_EQ(s.margins.size(), 5u) << s.key;  // comparisons: margin bins
+    EXPECT_NE(report::reward_margin_figure(res, res.stages.front().task), "");
+    ASSERT_EQ(res.pgr.size(), 1u);
+    EXPECT_TRUE(std::isfinite(res.pgr[0].zeroshot_acc)) << readout;
+    // The scalar head starts at zero: its zero-shot predictions are all 0.5, so accuracy is the
+    // share of label 0 (ties predict class 0).
+    const auto gt_table = report::format_gt_table(res, report::TableFormat::text);
+    EXPECT_NE(gt_table.find("zero-shot %"), std::string::npos) << gt_table;
+    EXPECT_NE(report::format_pgr_table(res, report::TableFormat::text).find("strong 0-shot"), std::string::npos);
+    // The readout is part of the keys: a comparison stage records it.
+    store::RunStore store(o.runs_dir);
+    for (const auto& k : store.keys())
+      if (k.rfind("gt-", 0) == 0) EXPECT_EQ(store.meta(k)["spec"]["finetune"]["readout"]["name"], readout);
+  }
+}
+
+TEST_F(TinySweep, ClassificationKeysLeaveTheDefaultReadoutOut) {
+  // Keys made before readouts existed stay valid: the head readout of a classification task adds
+  // nothing to a stage's spec; another readout does.
+  auto o = options(tmp_ / "keys");
+  store::RunStore store(o.runs_dir);
+  methods::Pipeline p(store, o.data, o.finetune);
+  const auto fam = sweep::family_of(o);
+  const auto k = p.gt_key(task_, fam[0], 0);
+  o.finetune.readout.name = "head";
+  EXPECT_EQ(methods::Pipeline(store, o.data, o.finetune).gt_key(task_, fam[0], 0), k);
+  o.finetune.readout.likelihood_beta = 3.0;  // not the head readout's option
+  EXPECT_EQ(methods::Pipeline(store, o.data, o.finetune).gt_key(task_, fam[0], 0), k);
+  o.finetune.readout.name = "verbalizer";
+  EXPECT_NE(methods::Pipeline(store, o.data, o.finetune).gt_key(task_, fam[0], 0), k);
+}
+
+TEST(SweepCollect, MarginBinsAreEqualCountQuintilesOfTheMargin) {
+  test::TempDir dir;
+  std::vector<nlohmann::json> rows;
+  for (int i = 0; i < 10; ++i)  // margins 0.05 … 0.5; the two least sure are wrong
+    rows.push_back(
+        {{"id", std::to_string(i)}, {"gt_label", 1}, {"p1", i < 2 ? 0.5 - 0.05 * (i + 1) : 0.5 + 0.05 * (i + 1)}});
+  io::write_jsonl(dir / "p.jsonl", rows);
+  const auto bins = sweep::margin_bins(dir / "p.jsonl", 5);
+  ASSERT_EQ(bins.size(), 5u);
+  EXPECT_NEAR(bins[0].margin, 0.075, 1e-12);
+  EXPECT_DOUBLE_EQ(bins[0].accuracy, 0.0);
+  EXPECT_DOUBLE_EQ(bins[4].accuracy, 1.0);
+  EXPECT_EQ(bins[2].n, 2);
 }

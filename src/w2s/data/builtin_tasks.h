@@ -1,4 +1,5 @@
-// The built-in tasks, prepared from packaged real data: `reviews`, `spam`, `definitions` — their
+// The built-in tasks, prepared from packaged real data: `reviews`, `spam`, `definitions`, and the
+// comparisons `continuations`, `minimal_pairs`, `definition_pairs` (data/builtin/preferences.h) — their
 // names, descriptions and source packages, and where a prepared task lives
 // (<data root>/tasks/<task>/{train,test}.jsonl + manifest.json, manifest.h). Building and
 // preparing them (`w2s data prepare`) is data/builtin/prepare.h.
@@ -9,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "w2s/data/example.h"
+
 namespace w2s::data {
 
 /// A built-in task's description.
@@ -16,6 +19,10 @@ struct BuiltinTaskInfo {
   std::string name;                   // registry name
   std::string description;            // one line
   std::vector<std::string> packages;  // source packages (names as in raw/packages.tsv)
+  TaskKind kind = TaskKind::classification;
+  bool from_heldout = false;  // built from the corpus's held-out documents (data/corpus/heldout.txt):
+                              // prepared after `w2s corpus build`, and its test texts need no
+                              // removal from the corpus (they were never in it)
 };
 
 /// The built-in tasks, in listing order.

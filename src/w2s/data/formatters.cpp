@@ -11,6 +11,7 @@
 #include "w2s/core/error.h"
 #include "w2s/core/log.h"
 #include "w2s/core/rng.h"
+#include "w2s/core/text.h"
 #include "w2s/data/sources.h"
 #include "w2s/io/jsonl.h"
 
@@ -131,11 +132,9 @@ void format_anli(RowContext& r) {
 
 // hh-rlhf rows hold two whole conversations that share every turn but the last assistant reply.
 // The pair's prompt is the longest shared prefix that ends with "\n\nAssistant:".
-void format_hh_rlhf(RowContext& r) {
+PairExample hh_pair(const RowContext& r) {
   const std::string& chosen = r.str("chosen");
   const std::string& rejected = r.str("rejected");
-  r.add(chosen, 1, "chosen");
-  r.add(rejected, 0, "rejected");
   static constexpr std::string_view kTurn = "\n\nAssistant:";
   size_t common = 0;
   while (common < chosen.size() && common < rejected.size() && chosen[common] == rejected[common]) {
@@ -152,7 +151,27 @@ void format_hh_rlhf(RowContext& r) {
   p.chosen = chosen.substr(cut);
   p.rejected = rejected.substr(cut);
   p.group = r.key;
-  r.out.pairs.push_back(std::move(p));
+  return p;
+}
+
+void format_hh_rlhf(RowContext& r) {
+  r.add(r.str("chosen"), 1, "chosen");
+  r.add(r.str("rejected"), 0, "rejected");
+  r.out.pairs.push_back(hh_pair(r));
+}
+
+// The same rows as comparisons: the shared prompt, the chosen and the rejected reply.
+void format_hh_rlhf_pairs(RowContext& r) {
+  PairExample p = hh_pair(r);
+  if (strip_view(p.chosen).empty() || strip_view(p.rejected).empty()) return r.skip("an empty reply");
+  if (p.chosen == p.rejected) return r.skip("identical replies");
+  Example e;
+  e.id = p.id;
+  e.text = std::move(p.prompt);
+  e.completions = {std::move(p.chosen), std::move(p.rejected)};
+  e.label = 0;  // the chosen one (the split draws each pair's order)
+  e.group = p.group;
+  r.out.examples.push_back(std::move(e));
 }
 
 const std::vector<Formatter>& registry() {
@@ -171,6 +190,10 @@ const std::vector<Formatter>& registry() {
       {{"hh_rlhf", "Anthropic/hh-rlhf", "train", "test",
         "Anthropic HH-RLHF: chosen (1) and rejected (0) conversations, one group per pair"},
        format_hh_rlhf},
+      {{"hh_rlhf_pairs", "Anthropic/hh-rlhf", "train", "test",
+        "Anthropic HH-RLHF as comparisons: the shared dialogue prompt, the chosen and the rejected reply",
+        TaskKind::comparison},
+       format_hh_rlhf_pairs},
       {{"sciq", "allenai/sciq", "train", "test",
         "SciQ: \"Q: {question} A: {answer}\", 1 iff the shown answer is correct"},
        format_sciq},
@@ -236,6 +259,7 @@ Task format_hf(const std::string& name, const std::filesystem::path& train_path,
   Task task;
   task.name = f.info.name;
   task.description = f.info.description;
+  task.kind = f.info.kind;
   HfRows train = format_hf_file(f.info.name, train_path, seed, "train");
   task.train = std::move(train.examples);
   if (!test_path.empty()) task.test = format_hf_file(f.info.name, test_path, seed, "test").examples;

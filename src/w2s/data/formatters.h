@@ -20,6 +20,8 @@
 //     rejected 0, sharing one group (the reference keeps one of the two at random), plus one
 //     PairExample per row whose prompt is the shared prefix ending at the last shared
 //     "\n\nAssistant:".
+//   hh_rlhf_pairs (the same export) → a comparison task: per row the shared prompt and the two
+//     replies (the chosen one preferred); rows with an empty or identical reply are skipped.
 //
 // Randomness: each row draws from its own Rng seeded by (seed, name, split, row index), so row i
 // is formatted the same whatever rows follow it, and the same seed gives the same examples on
@@ -39,11 +41,12 @@ namespace w2s::data {
 
 /// A registered formatter's description.
 struct HfFormatInfo {
-  std::string name;         // registry name, e.g. "sciq"
-  std::string hf_dataset;   // the Hugging Face dataset it reads, e.g. "allenai/sciq"
-  std::string train_split;  // HF split to export as the training file
-  std::string test_split;   // HF split the reference uses as test
-  std::string description;  // one line
+  std::string name;                          // registry name, e.g. "sciq"
+  std::string hf_dataset;                    // the Hugging Face dataset it reads, e.g. "allenai/sciq"
+  std::string train_split;                   // HF split to export as the training file
+  std::string test_split;                    // HF split the reference uses as test
+  std::string description;                   // one line
+  TaskKind kind = TaskKind::classification;  // what its examples are
 };
 
 /// All registered formatters, in name order.

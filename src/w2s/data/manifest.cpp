@@ -150,6 +150,7 @@ nlohmann::json TaskManifest::to_json() const {
   nlohmann::json j;
   j["task"] = task;
   j["description"] = description;
+  if (kind != TaskKind::classification) j["kind"] = to_string(kind);
   j["format_version"] = format_version;
   j["seed"] = seed;
   j["w2s_commit"] = w2s_commit;
@@ -171,6 +172,7 @@ TaskManifest TaskManifest::from_json(const nlohmann::json& j, const std::string&
     TaskManifest m;
     m.task = j.at("task").get<std::string>();
     m.description = j.value("description", "");
+    m.kind = parse_task_kind(j.value("kind", "classification"), where);
     m.format_version = j.at("format_version").get<int>();
     m.seed = j.value("seed", uint64_t{0});
     m.w2s_commit = j.value("w2s_commit", "");
@@ -182,7 +184,7 @@ TaskManifest TaskManifest::from_json(const nlohmann::json& j, const std::string&
     for (const auto& d : j.at("outputs")) m.outputs.push_back(digest_from_json(d));
     m.train = counts_from_json(j.at("counts").at("train"));
     m.test = counts_from_json(j.at("counts").at("test"));
-    m.notes = j.value("notes", nlohmann::json::object());
+    m.notes = j.contains("notes") ? j.at("notes") : nlohmann::json::object();
     return m;
   } catch (const nlohmann::json::exception& e) {
     fail("{}: malformed manifest: {}", where, e.what());
@@ -202,7 +204,9 @@ TaskManifest read_task_manifest(const fs::path& task_dir) {
 }
 
 std::string example_jsonl_line(const Example& e) {
-  return io::to_jsonl_line(nlohmann::json{{"id", e.id}, {"text", e.text}, {"label", e.label}, {"group", e.group}});
+  nlohmann::json row{{"id", e.id}, {"text", e.text}, {"label", e.label}, {"group", e.group}};
+  if (!e.completions.empty()) row["completions"] = e.completions;
+  return io::to_jsonl_line(row);
 }
 
 TaskManifest write_prepared_task(const fs::path& task_dir, const Task& task, TaskManifest manifest) {
@@ -215,6 +219,7 @@ TaskManifest write_prepared_task(const fs::path& task_dir, const Task& task, Tas
 
   manifest.task = task.name;
   manifest.description = task.description;
+  manifest.kind = task.kind;
   manifest.format_version = kPreparedFormatVersion;
   manifest.w2s_commit = w2s::git_commit();
   manifest.outputs.clear();
@@ -243,6 +248,7 @@ Task read_prepared_task(const fs::path& task_dir, bool verify_digests) {
   Task task;
   task.name = m.task;
   task.description = m.description;
+  task.kind = m.kind;
   SourceOptions opts;
   opts.text_field = "text";
   opts.label_field = "label";
@@ -281,6 +287,14 @@ Task read_prepared_task(const fs::path& task_dir, bool verify_digests) {
           check(row.contains("label"), "{}: missing field 'label'", where);
           e.label = parse_label(row["label"], "label", where);
           if (row.contains("group") && row["group"].is_string()) e.group = row["group"].get<std::string>();
+          if (m.kind == TaskKind::comparison) {
+            check(row.contains("completions") && row["completions"].is_array() && row["completions"].size() == 2,
+                  "{}: a comparison needs 'completions', an array of two strings", where);
+            for (const auto& c : row["completions"]) {
+              check(c.is_string(), "{}: 'completions' must hold strings", where);
+              e.completions.push_back(c.get<std::string>());
+            }
+          }
           examples.push_back(std::move(e));
         },
         ro);

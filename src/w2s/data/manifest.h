@@ -68,8 +68,9 @@ SplitCounts count_split(const std::vector<Example>& examples);
 
 /// manifest.json of a prepared task.
 struct TaskManifest {
-  std::string task;         // registry name
-  std::string description;  // one line
+  std::string task;                          // registry name
+  std::string description;                   // one line
+  TaskKind kind = TaskKind::classification;  // "kind" (written for comparisons only)
   int format_version = kPreparedFormatVersion;
   uint64_t seed = 0;                                // seed the builder used
   std::string w2s_commit;                           // git commit of the w2s that wrote it
@@ -86,7 +87,8 @@ struct TaskManifest {
 /// Read data/tasks/<task>/manifest.json; throws naming the file when absent or malformed.
 TaskManifest read_task_manifest(const std::filesystem::path& task_dir);
 
-/// One example as a JSONL row {"id","text","label","group"} (with the trailing newline).
+/// One example as a JSONL row {"id","text","label","group"} (+ "completions" for a comparison), with
+/// the trailing newline.
 std::string example_jsonl_line(const Example& e);
 
 /// Write task.train and task.test as train.jsonl / test.jsonl plus manifest.json (outputs, counts

@@ -23,7 +23,8 @@ const std::vector<std::string>& file_kinds() {
 }
 
 const std::vector<std::string>& file_options() {
-  static const std::vector<std::string> kOptions = {"text", "label", "group", "id", "test", "name"};
+  static const std::vector<std::string> kOptions = {"text",   "label",  "group",    "id", "test", "name",
+                                                    "prompt", "chosen", "rejected", "a",  "b",    "completions"};
   return kOptions;
 }
 
@@ -102,6 +103,12 @@ Task load_file_task(const TaskSpec& spec) {
   if (!spec.option("label").empty()) o.label_field = spec.option("label");
   o.group_field = spec.option("group");
   o.id_field = spec.option("id");
+  o.prompt_field = spec.option("prompt");
+  o.chosen_field = spec.option("chosen");
+  o.rejected_field = spec.option("rejected");
+  o.a_field = spec.option("a");
+  o.b_field = spec.option("b");
+  o.completions_field = spec.option("completions");
   if (spec.kind == "tsv") o.delimiter = '\t';
   auto load = [&](const fs::path& path, const std::string& prefix) {
     check(fs::exists(path), "{}: not found (task '{}')", path.string(), spec.name);
@@ -111,7 +118,8 @@ Task load_file_task(const TaskSpec& spec) {
   };
   Task task;
   task.name = spec.name;
-  task.description = fmt::format("{} file {}", spec.kind, spec.path.string());
+  task.kind = o.comparison() ? TaskKind::comparison : TaskKind::classification;
+  task.description = fmt::format("{} file {}{}", spec.kind, spec.path.string(), o.comparison() ? " (comparisons)" : "");
   task.train = load(spec.path, spec.name + "/train");
   if (!spec.option("test").empty()) task.test = load(spec.option("test"), spec.name + "/test");
   return task;

@@ -12,7 +12,9 @@
 // OPTIONS for files: text=FIELD, label=FIELD, group=FIELD, id=FIELD (field names; defaults text,
 // label, none, none), test=PATH (a fixed test file with the same fields; else the split carves
 // one), name=NAME (task name; default the file stem). Several options join with '&':
-// "jsonl:qa.jsonl?text=question&label=correct&group=qid".
+// "jsonl:qa.jsonl?text=question&label=correct&group=qid". Comparisons (reward modeling; see
+// sources.h): prompt=FIELD with chosen=FIELD&rejected=FIELD, or a=FIELD&b=FIELD (label = a/b), or
+// completions=FIELD (JSONL array; label = index): "jsonl:prefs.jsonl?prompt=q&chosen=good&rejected=bad".
 //
 // The data root is, in order: an explicit option (--data), $W2S_DATA, the data/ folder of the
 // w2s repository found upward from the working directory or from the executable (the folder

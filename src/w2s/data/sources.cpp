@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <unordered_map>
 
 #include "w2s/core/error.h"
@@ -41,7 +42,8 @@ class ExampleBuilder {
  public:
   ExampleBuilder(std::string file, std::string prefix) : file_(std::move(file)), prefix_(std::move(prefix)) {}
 
-  void add(std::string text, int label, std::string group, std::string id, size_t line) {
+  void add(std::string text, int label, std::string group, std::string id, size_t line,
+           std::vector<std::string> completions = {}) {
     Example e;
     e.id = id.empty() ? fmt::format("{}/{}", prefix_, out_.size()) : std::move(id);
     auto [it, inserted] = id_line_.emplace(e.id, line);
@@ -49,6 +51,7 @@ class ExampleBuilder {
     e.text = std::move(text);
     e.label = label;
     e.group = std::move(group);
+    e.completions = std::move(completions);
     out_.push_back(std::move(e));
   }
   std::vector<Example>& examples() { return out_; }
@@ -68,7 +71,81 @@ void fill_stats(const std::vector<Example>& examples, size_t n_invalid, SourceSt
   stats->n_invalid_utf8 = n_invalid;
 }
 
+/// One row's field by name (JSONL: the value; CSV: the field as a string); a missing field throws
+/// naming it and the fields the row has.
+using FieldFn = std::function<nlohmann::json(const std::string& name)>;
+
+std::string string_field(const FieldFn& field, const std::string& name, const std::string& where) {
+  const nlohmann::json v = field(name);
+  check(v.is_string(), "{}: field '{}' must be a string, got {}", where, name, v.type_name());
+  return v.get<std::string>();
+}
+
+void check_options(const SourceOptions& o, const std::string& file) {
+  const int layouts = !o.chosen_field.empty() + !o.a_field.empty() + !o.completions_field.empty();
+  check(layouts <= 1, "{}: give one comparison layout: chosen/rejected, a/b, or completions", file);
+  check(o.chosen_field.empty() == o.rejected_field.empty(), "{}: chosen and rejected go together", file);
+  check(o.a_field.empty() == o.b_field.empty(), "{}: a and b go together", file);
+  check(o.comparison() || o.prompt_field.empty(),
+        "{}: prompt is for comparisons (give chosen/rejected, a/b or "
+        "completions)",
+        file);
+}
+
+/// The example of one row.
+void add_row(ExampleBuilder& builder, const SourceOptions& o, const FieldFn& field, const std::string& where,
+             size_t line) {
+  std::string text;
+  int label = 0;
+  std::vector<std::string> completions;
+  if (!o.comparison()) {
+    text = string_field(field, o.text_field, where);
+    label = parse_label(field(o.label_field), o.label_field, where);
+  } else {
+    if (!o.prompt_field.empty()) text = string_field(field, o.prompt_field, where);
+    std::vector<std::string> names;
+    if (!o.chosen_field.empty()) {
+      names = {o.chosen_field, o.rejected_field};
+      for (const auto& n : names) completions.push_back(string_field(field, n, where));
+    } else if (!o.a_field.empty()) {
+      names = {o.a_field, o.b_field};
+      for (const auto& n : names) completions.push_back(string_field(field, n, where));
+      label = parse_preference(field(o.label_field), o.label_field, where);
+    } else {
+      const nlohmann::json v = field(o.completions_field);
+      check(v.is_array() && v.size() == 2, "{}: field '{}' must be an array of two completions", where,
+            o.completions_field);
+      for (const auto& c : v) {
+        check(c.is_string(), "{}: field '{}' must hold strings, got {}", where, o.completions_field, c.type_name());
+        completions.push_back(c.get<std::string>());
+        names.push_back(o.completions_field);
+      }
+      label = parse_label(field(o.label_field), o.label_field, where);
+    }
+    for (size_t k = 0; k < 2; ++k)
+      check(!strip_view(completions[k]).empty(), "{}: empty completion in field '{}'", where, names[k]);
+    check(completions[0] != completions[1], "{}: the two completions are identical", where);
+  }
+  std::string group = o.group_field.empty() ? "" : key_string(field(o.group_field));
+  std::string id = o.id_field.empty() ? "" : key_string(field(o.id_field));
+  check(o.id_field.empty() || !id.empty(), "{}: empty id in field '{}'", where, o.id_field);
+  builder.add(std::move(text), label, std::move(group), std::move(id), line, std::move(completions));
+}
+
 }  // namespace
+
+int parse_preference(const nlohmann::json& value, std::string_view field, std::string_view where) {
+  if (value.is_string()) {
+    const std::string s = lower_ascii(strip_view(value.get<std::string>()));
+    if (s == "a" || s == "0") return 0;
+    if (s == "b" || s == "1") return 1;
+  } else if (value.is_number_integer() || value.is_number_unsigned()) {
+    const auto v = value.get<int64_t>();
+    if (v == 0 || v == 1) return static_cast<int>(v);
+  }
+  fail("{}: preference '{}' in field '{}' is not a/b or 0/1", where,
+       value.is_string() ? value.get<std::string>() : value.dump(), field);
+}
 
 int parse_label(const nlohmann::json& value, std::string_view field, std::string_view where) {
   if (value.is_boolean()) return value.get<bool>() ? 1 : 0;
@@ -90,6 +167,7 @@ int parse_label(const nlohmann::json& value, std::string_view field, std::string
 std::vector<Example> load_jsonl_examples(const std::filesystem::path& path, const SourceOptions& options,
                                          SourceStats* stats) {
   const std::string file = path.string();
+  check_options(options, file);
   ExampleBuilder builder(file, default_prefix(path, options));
   io::JsonlReadOptions read;
   read.max_rows = options.max_rows;
@@ -98,7 +176,7 @@ std::vector<Example> load_jsonl_examples(const std::filesystem::path& path, cons
       [&](const nlohmann::json& row, size_t line) {
         const std::string where = fmt::format("{}:{}", file, line);
         check(row.is_object(), "{}: expected a JSON object, got {}", where, row.type_name());
-        auto field = [&](const std::string& name) -> const nlohmann::json& {
+        auto field = [&](const std::string& name) -> nlohmann::json {
           auto it = row.find(name);
           if (it == row.end()) {
             std::vector<std::string> keys;
@@ -107,13 +185,7 @@ std::vector<Example> load_jsonl_examples(const std::filesystem::path& path, cons
           }
           return *it;
         };
-        const nlohmann::json& text = field(options.text_field);
-        check(text.is_string(), "{}: field '{}' must be a string, got {}", where, options.text_field, text.type_name());
-        const int label = parse_label(field(options.label_field), options.label_field, where);
-        std::string group = options.group_field.empty() ? "" : key_string(field(options.group_field));
-        std::string id = options.id_field.empty() ? "" : key_string(field(options.id_field));
-        check(options.id_field.empty() || !id.empty(), "{}: empty id in field '{}'", where, options.id_field);
-        builder.add(text.get<std::string>(), label, std::move(group), std::move(id), line);
+        add_row(builder, options, field, where, line);
       },
       read);
   fill_stats(builder.examples(), js.n_invalid_utf8, stats);
@@ -219,25 +291,31 @@ size_t for_each_csv_record(const std::filesystem::path& path, char delimiter, co
 std::vector<Example> load_csv_examples(const std::filesystem::path& path, const SourceOptions& options,
                                        SourceStats* stats) {
   const std::string file = path.string();
+  check_options(options, file);
+  check(options.completions_field.empty(),
+        "{}: completions (an array) is for JSONL; in CSV give a/b or "
+        "chosen/rejected columns",
+        file);
   ExampleBuilder builder(file, default_prefix(path, options));
   std::vector<std::string> columns;
-  int text_col = -1, label_col = -1, group_col = -1, id_col = -1;
+  std::unordered_map<std::string, size_t> column_of;  // the fields the rows need → column
   bool have_columns = false;
   size_t n_rows = 0;
   struct Stop {};  // max_rows reached
 
+  // Every field the options name must be a column (checked at the header).
   auto resolve = [&](size_t line) {
-    auto find = [&](const std::string& name) -> int {
+    std::vector<std::string> needed;
+    if (!options.comparison()) needed = {options.text_field, options.label_field};
+    for (const auto* f : {&options.prompt_field, &options.chosen_field, &options.rejected_field, &options.a_field,
+                          &options.b_field, &options.group_field, &options.id_field})
+      if (!f->empty()) needed.push_back(*f);
+    if (!options.a_field.empty()) needed.push_back(options.label_field);
+    for (const auto& name : needed) {
       auto it = std::find(columns.begin(), columns.end(), name);
-      if (it == columns.end()) {
-        fail("{}:{}: missing field '{}' (columns: {})", file, line, name, join(columns));
-      }
-      return static_cast<int>(it - columns.begin());
-    };
-    text_col = find(options.text_field);
-    label_col = find(options.label_field);
-    if (!options.group_field.empty()) group_col = find(options.group_field);
-    if (!options.id_field.empty()) id_col = find(options.id_field);
+      if (it == columns.end()) fail("{}:{}: missing field '{}' (columns: {})", file, line, name, join(columns));
+      column_of[name] = static_cast<size_t>(it - columns.begin());
+    }
     have_columns = true;
   };
 
@@ -255,10 +333,9 @@ std::vector<Example> load_csv_examples(const std::filesystem::path& path, const 
         resolve(line);
       }
       const std::string where = fmt::format("{}:{}", file, line);
-      const int label = parse_label(nlohmann::json(f[label_col]), options.label_field, where);
-      std::string id = id_col >= 0 ? f[id_col] : "";
-      check(id_col < 0 || !id.empty(), "{}: empty id in field '{}'", where, options.id_field);
-      builder.add(f[text_col], label, group_col >= 0 ? f[group_col] : "", std::move(id), line);
+      add_row(
+          builder, options, [&](const std::string& name) { return nlohmann::json(f[column_of.at(name)]); }, where,
+          line);
       if (options.max_rows > 0 && ++n_rows >= options.max_rows) throw Stop{};
     });
   } catch (const Stop&) {

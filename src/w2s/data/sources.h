@@ -1,5 +1,11 @@
 // Generic example sources: JSONL and CSV/TSV files with configurable field names, turned into
-// labelled binary Examples with errors that name FILE:LINE and the field at fault.
+// labelled Examples with errors that name FILE:LINE and the field at fault. A file holds either
+// classification rows (a text and a 0/1 label) or comparisons (a prompt, two completions and which
+// one is preferred), the latter in one of three layouts:
+//   chosen=FIELD&rejected=FIELD        the preferred and the other completion
+//   a=FIELD&b=FIELD&label=FIELD        two completions; the label says which is preferred: a/b, 0/1
+//   completions=FIELD&label=FIELD      JSONL: an array of two completions; the label is an index
+// each with an optional prompt=FIELD (a shared context; none = empty).
 #pragma once
 
 #include <cstddef>
@@ -16,8 +22,14 @@ namespace w2s::data {
 
 /// How to read examples from a JSONL or CSV file.
 struct SourceOptions {
-  std::string text_field = "text";    // field holding the model input text
-  std::string label_field = "label";  // field holding the 0/1 label (0/1, true/false, "0"/"1")
+  std::string text_field = "text";    // field holding the model input text (classification)
+  std::string label_field = "label";  // field holding the 0/1 label (0/1, true/false, "0"/"1"); for
+                                      // comparisons with a/b or completions: the preferred one
+  std::string prompt_field;           // comparison: the prompt ("" = none: an empty prompt)
+  std::string chosen_field;           // comparison: the preferred completion (with rejected_field)
+  std::string rejected_field;         // comparison: the other completion
+  std::string a_field, b_field;       // comparison: two completions; label_field says which wins
+  std::string completions_field;      // comparison (JSONL): an array of the two completions
   std::string group_field = "";       // field whose value groups rows; "" = each row alone
   std::string id_field = "";          // field holding a unique row id; "" = "<prefix>/<row number>"
   std::string id_prefix = "";         // prefix of generated ids and groups; "" = the file's stem
@@ -25,6 +37,9 @@ struct SourceOptions {
   bool header = true;                 // CSV: the first record names the columns; false = the
                                       // columns are named "0", "1", ... by position
   size_t max_rows = 0;                // stop after this many rows; 0 = all
+
+  /// True when the fields name comparisons (chosen, a or completions set).
+  bool comparison() const { return !chosen_field.empty() || !a_field.empty() || !completions_field.empty(); }
 };
 
 /// What a load saw.
@@ -38,6 +53,10 @@ struct SourceStats {
 /// "false" (case-insensitive, surrounding spaces ignored). Anything else throws
 /// "WHERE: label 'x' in field 'FIELD' is not 0/1" (`where` is "FILE:LINE").
 int parse_label(const nlohmann::json& value, std::string_view field, std::string_view where);
+
+/// Parse which completion of a comparison is preferred: "a"/"b" (case-insensitive) or 0/1 (an
+/// index). Anything else throws "WHERE: preference 'x' in field 'FIELD' is not a/b or 0/1".
+int parse_preference(const nlohmann::json& value, std::string_view field, std::string_view where);
 
 /// Load examples from a JSONL file (one JSON object per line).
 std::vector<Example> load_jsonl_examples(const std::filesystem::path& path, const SourceOptions& options = {},

@@ -103,6 +103,13 @@ void validate(const Task& task, const SplitOptions& o, const TokenFns* tokens) {
     for (const auto& e : *part) {
       check(e.label == 0 || e.label == 1, "task {}: {} example '{}' has label {} (expected 0 or 1)", task.name, where,
             e.id, e.label);
+      if (task.kind == TaskKind::comparison) {
+        check(e.completions.size() == 2, "task {}: {} comparison '{}' has {} completions (expected 2)", task.name,
+              where, e.id, e.completions.size());
+      } else {
+        check(e.completions.empty(), "task {}: {} example '{}' has completions, but the task is a classification",
+              task.name, where, e.id);
+      }
       auto [it, inserted] = ids.emplace(e.id, where);
       check(inserted, "task {}: duplicate example id '{}' (in {} and {})", task.name, e.id, it->second, where);
     }
@@ -275,22 +282,22 @@ Split make_split(const Task& task, const SplitOptions& o, const TokenFns* tokens
       std::vector<bool> keep;
     };
     std::vector<Part> parts = {{&split.test, {}}, {&split.train1, {}}, {&split.train2, {}}, {&split.val, {}}};
-    std::unordered_set<std::string_view> seen;  // texts of earlier parts
+    std::unordered_set<std::string> seen;  // contents of earlier parts
     for (auto& p : parts) {
-      std::unordered_set<std::string_view> mine;
+      std::unordered_set<std::string> mine;
       p.keep.assign(p.v->size(), true);
       for (size_t i = 0; i < p.v->size(); ++i) {
-        const std::string_view text = (*p.v)[i].text;
+        std::string text = content_key((*p.v)[i]);
         if (seen.count(text)) {
           p.keep[i] = false;
           ++report.n_duplicates;
-        } else if (!mine.insert(text).second) {
+        } else if (!mine.insert(std::move(text)).second) {
           ++report.n_duplicates_within;
         }
       }
       seen.insert(mine.begin(), mine.end());
     }
-    for (auto& p : parts) {  // remove only now: `seen` points into the parts' strings
+    for (auto& p : parts) {
       std::vector<Example> kept;
       kept.reserve(p.v->size());
       for (size_t i = 0; i < p.v->size(); ++i) {
@@ -298,6 +305,18 @@ Split make_split(const Task& task, const SplitOptions& o, const TokenFns* tokens
       }
       *p.v = std::move(kept);
     }
+  }
+
+  // Comparisons: which completion comes first is drawn per example from the seed, so the labels
+  // (index of the preferred completion) are balanced whatever order the source uses.
+  if (task.kind == TaskKind::comparison) {
+    const uint64_t stage = stage_seed(o.seed, "completion order");
+    for (auto* part : {&split.test, &split.train1, &split.train2, &split.val})
+      for (Example& e : *part)
+        if (rank(stage, e.id) & 1) {
+          std::swap(e.completions[0], e.completions[1]);
+          e.label = 1 - e.label;
+        }
   }
 
   struct Named {

@@ -7,9 +7,11 @@
 //    the order of the task's rows. Each stage uses its own derived seed, so e.g. changing
 //    val_fraction does not move examples between half 1 and half 2.
 //  - Group-aware: every group (Example::group, else its id) lies entirely in one part.
-//  - No text in two parts: exact duplicate texts across parts are removed from the later part in
-//    the order test, train1, train2, val (a fixed test set is never altered by training data),
-//    and counted in SplitReport::n_duplicates.
+//  - No text in two parts: exact duplicate contents (the text, and a comparison's completions)
+//    across parts are removed from the later part in the order test, train1, train2, val (a fixed
+//    test set is never altered by training data), and counted in SplitReport::n_duplicates.
+//  - Comparisons: the order of each example's two completions is drawn from the seed (and its id),
+//    so labels are balanced in every part whatever order the source used.
 //  - Half 1 and half 2 differ in size by at most one group before dedup, balance and caps.
 //  - Validation comes from half 2 only. Its examples keep their ground-truth label; the caller
 //    decides what labels it gets (by default the weak model's, never ground truth).

@@ -47,7 +47,11 @@ std::string format_task_table(const std::vector<TaskListing>& tasks) {
   std::string out = fmt::format("{:<20} {:<9} {:>7} {:>6} {:>8} {:>8}  {}\n", "task", "prepared", "train", "test",
                                 "train %1", "test %1", "description");
   for (const TaskListing& t : tasks) {
-    if (t.manifest) {
+    if (t.manifest && t.manifest->kind == TaskKind::comparison) {  // labels: balanced per seed by the split
+      const TaskManifest& m = *t.manifest;
+      out += fmt::format("{:<20} {:<9} {:>7} {:>6} {:>8} {:>8}  {}\n", t.name, "yes", m.train.n,
+                         m.test.n == 0 ? "carved" : std::to_string(m.test.n), "pairs", "pairs", t.description);
+    } else if (t.manifest) {
       const TaskManifest& m = *t.manifest;
       out += fmt::format("{:<20} {:<9} {:>7} {:>6} {:>7.1f}% {:>7.1f}%  {}\n", t.name, "yes", m.train.n, m.test.n,
                          100 * m.train.frac_label1(), 100 * m.test.frac_label1(), t.description);
@@ -73,9 +77,19 @@ std::string format_examples(const std::vector<Example>& examples, size_t n, size
   std::string out;
   for (size_t i = 0; i < std::min(n, examples.size()); ++i) {
     const Example& e = examples[i];
-    std::string text(utf8_prefix(e.text, max_chars));
-    if (text.size() < e.text.size()) text += "\u2026";
-    out += fmt::format("--- {} (label {}, group {})\n{}\n", e.id, e.label, group_of(e), text);
+    auto cut = [&](const std::string& s) {
+      std::string t(utf8_prefix(s, max_chars));
+      return t.size() < s.size() ? t + "\u2026" : t;
+    };
+    if (e.completions.empty()) {
+      out += fmt::format("--- {} (label {}, group {})\n{}\n", e.id, e.label, group_of(e), cut(e.text));
+    } else {
+      out += fmt::format("--- {} (preferred: completion {}, group {})\nprompt: {}\n", e.id, e.label, group_of(e),
+                         cut(e.text));
+      for (size_t k = 0; k < e.completions.size(); ++k)
+        out += fmt::format("completion {}{}: {}\n", k, static_cast<int>(k) == e.label ? " (preferred)" : "",
+                           cut(e.completions[k]));
+    }
   }
   return out;
 }

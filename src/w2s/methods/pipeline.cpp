@@ -40,6 +40,19 @@ std::vector<int> labels_of(const std::vector<data::Example>& xs) {
   for (const auto& x : xs) t.push_back(x.label);
   return t;
 }
+std::vector<std::vector<std::string>> completions_of(const std::vector<data::Example>& xs) {
+  std::vector<std::vector<std::string>> c;
+  for (const auto& x : xs)
+    if (!x.completions.empty()) c.push_back(x.completions);
+  check(c.empty() || c.size() == xs.size(), "internal: a part mixes comparisons and texts");
+  return c;
+}
+/// An evaluation set of examples (texts, comparisons' completions) with labels and the
+/// supervisor's predictions (empty = none).
+train::EvalSet eval_set(std::string name, const std::vector<data::Example>& xs, std::vector<int> labels,
+                        std::vector<double> weak_p1, bool track) {
+  return {std::move(name), texts_of(xs), std::move(labels), std::move(weak_p1), track, completions_of(xs)};
+}
 std::vector<int> hard(const std::vector<double>& p1) {
   std::vector<int> t;
   for (double p : p1) t.push_back(p > 0.5 ? 1 : 0);
@@ -77,6 +90,26 @@ nlohmann::json Pipeline::common_json(const std::string& task, int64_t seed) {
             {"balance", d.balance}}}};
 }
 
+nlohmann::json Pipeline::finetune_json(const std::string& task, const train::FinetuneOptions& o) {
+  auto j = options_json(o, train::FinetuneOptions::schema());
+  const bool comparisons = tasks_.task(task).kind == data::TaskKind::comparison;
+  const train::ReadoutOptions defaults;
+  train::ReadoutOptions r = o.readout;
+  r.name = train::resolved_readout(o.readout, comparisons);
+  if (r.name != "likelihood") {
+    r.likelihood_norm = defaults.likelihood_norm;
+    r.likelihood_baseline = defaults.likelihood_baseline;
+    r.likelihood_beta = defaults.likelihood_beta;
+  }
+  if (r.name != "verbalizer") {
+    r.verbalizer_template = defaults.verbalizer_template;
+    r.verbalizer_words = defaults.verbalizer_words;
+  }
+  j.erase("readout");
+  if (comparisons || r.name != "head") j["readout"] = options_json(r, train::ReadoutOptions::schema());
+  return j;
+}
+
 train::FinetuneOptions Pipeline::options_for(const ModelRef& m, const losses::LossOptions& loss) const {
   auto o = finetune_;
   if (m.lr > 0) o.lr = m.lr;
@@ -94,7 +127,7 @@ std::string Pipeline::reuse(const std::string& key, const std::string& what) {
 nlohmann::json Pipeline::gt_spec(const std::string& task, const ModelRef& model, int64_t seed) {
   auto spec = common_json(task, seed);
   spec["model"] = model_json(model);
-  spec["finetune"] = options_json(options_for(model, {}), train::FinetuneOptions::schema());  // xent
+  spec["finetune"] = finetune_json(task, options_for(model, {}));  // xent
   return spec;
 }
 
@@ -115,12 +148,13 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
     train::FinetuneInputs in;
     in.model_dir = model.path;
     in.train.texts = texts_of(s.train1);
+    in.train.completions = completions_of(s.train1);
     std::vector<double> gt1;
     for (const auto& x : s.train1) gt1.push_back(x.label);
     in.train.targets = train::binary_soft_targets(gt1);
-    in.evals.push_back({"test", texts_of(s.test), labels_of(s.test), {}, true});
-    in.evals.push_back({"train2", texts_of(s.train2), labels_of(s.train2), {}, false});
-    if (!s.val.empty()) in.evals.push_back({"val", texts_of(s.val), labels_of(s.val), {}, false});
+    in.evals.push_back(eval_set("test", s.test, labels_of(s.test), {}, true));
+    in.evals.push_back(eval_set("train2", s.train2, labels_of(s.train2), {}, false));
+    if (!s.val.empty()) in.evals.push_back(eval_set("val", s.val, labels_of(s.val), {}, false));
     in.val_set = s.val.empty() ? "" : "val";
     in.seed = mix_seed(static_cast<uint64_t>(seed), 0x67ULL);
     in.feature_cache = fo.mode == "probe" ? (store_.root() / "features").string() : "";
@@ -139,13 +173,60 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
   return key;
 }
 
+// ---- zeroshot ------------------------------------------------------------------------------------
+
+nlohmann::json Pipeline::zeroshot_spec(const std::string& task, const ModelRef& model, int64_t seed) {
+  auto o = options_for(model, {});
+  o.epochs = o.probe_epochs = 0;
+  auto spec = common_json(task, seed);
+  spec["model"] = model_json(model);
+  spec["finetune"] = finetune_json(task, o);
+  return spec;
+}
+
+std::string Pipeline::zeroshot_key(const std::string& task, const ModelRef& model, int64_t seed) {
+  return store::spec_key(to_string(StageKind::zeroshot), zeroshot_spec(task, model, seed));
+}
+
+std::string Pipeline::zeroshot(const std::string& task, const ModelRef& model, int64_t seed) {
+  const auto spec = zeroshot_spec(task, model, seed);
+  auto fo = options_for(model, {});
+  fo.epochs = fo.probe_epochs = 0;
+  const std::string key = store::spec_key(to_string(StageKind::zeroshot), spec);
+  const std::string what = fmt::format("{} seed {}: {} zero-shot", task, seed, model.name);
+  if (store_.has(key)) return reuse(key, what);
+  if (observer_.started) observer_.started(key, what);
+  const auto& s = split(task, seed);
+  StageMetrics metrics;
+  store_.produce(key, spec, [&](const fs::path& tmp) {
+    train::FinetuneInputs in;
+    in.model_dir = model.path;
+    in.evals.push_back(eval_set("test", s.test, labels_of(s.test), {}, true));
+    in.evals.push_back(eval_set("train2", s.train2, labels_of(s.train2), {}, false));
+    if (!s.val.empty()) in.evals.push_back(eval_set("val", s.val, labels_of(s.val), {}, false));
+    in.seed = mix_seed(static_cast<uint64_t>(seed), 0x67ULL);
+    auto r = train::finetune_classifier(fo, in, observer_.progress);
+    metrics = write_stage_outputs(tmp, s, r, 0, nullptr);
+    return nlohmann::json{{"kind", to_string(StageKind::zeroshot)},
+                          {"task", task},
+                          {"model", model.name},
+                          {"model_path", model.path},
+                          {"model_params", parameter_count(model.path)},
+                          {"seed", seed},
+                          {"readout", r.readout},
+                          {"finetune_seconds", r.wall_seconds}};
+  });
+  if (observer_.finished) observer_.finished(key, what, false, metrics);
+  return key;
+}
+
 // ---- student -------------------------------------------------------------------------------------
 
 nlohmann::json Pipeline::student_spec(const std::string& task, const ModelRef& model, const std::string& labels_key,
                                       const losses::LossOptions& loss, int64_t seed, Method method, TrainSlice slice) {
   auto spec = common_json(task, seed);
   spec["model"] = model_json(model);
-  spec["finetune"] = options_json(options_for(model, loss), train::FinetuneOptions::schema());
+  spec["finetune"] = finetune_json(task, options_for(model, loss));
   spec["labels"] = labels_key;
   spec["method"] = to_string(method);
   spec["early_stopping_labels"] = tasks_.options().early_stopping_labels;
@@ -197,6 +278,11 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
   check(hi > lo, "student of {}: train half 2 has {} examples, too few for {} slices", model.name, n2, slice.count);
   const auto half2_texts = texts_of(s.train2);
   const std::vector<std::string> train_texts(half2_texts.begin() + lo, half2_texts.begin() + hi);
+  const auto half2_completions = completions_of(s.train2);
+  const std::vector<std::vector<std::string>> train_completions =
+      half2_completions.empty()
+          ? half2_completions
+          : std::vector<std::vector<std::string>>(half2_completions.begin() + lo, half2_completions.begin() + hi);
   const std::vector<double> train_p1(wp.begin() + lo, wp.begin() + hi);
   // The paper's logconf hardens each batch to 50/50: on skewed weak labels it pulls the student
   // toward balanced predictions, away from both the supervisor and the truth.
@@ -214,14 +300,15 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
     train::FinetuneInputs in;
     in.model_dir = model.path;
     in.train.texts = train_texts;
+    in.train.completions = train_completions;
     in.train.targets = train::binary_soft_targets(train_p1);
-    in.evals.push_back({"test", texts_of(s.test), labels_of(s.test), weak_test, true});
-    in.evals.push_back({"train2", half2_texts, labels_of(s.train2), {}, false});
+    in.evals.push_back(eval_set("test", s.test, labels_of(s.test), weak_test, true));
+    in.evals.push_back(eval_set("train2", s.train2, labels_of(s.train2), {}, false));
     if (!s.val.empty()) {
       std::vector<int> val_labels = labels_of(s.val);
       if (tasks_.options().early_stopping_labels == "weak")
         val_labels = hard(read_predictions(lab / "val_predictions.jsonl", s.val));
-      in.evals.push_back({"val", texts_of(s.val), val_labels, {}, false});
+      in.evals.push_back(eval_set("val", s.val, val_labels, {}, false));
       in.val_set = "val";
     }
     in.seed = mix_seed(static_cast<uint64_t>(seed), 0x73ULL);
@@ -294,6 +381,8 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
                          {"genft", options_json(g, GenftOptions::schema())},
                          {"data", common["data"]},
                          {"task_digest", common["task_digest"]}};
+  const bool comparisons = tasks_.task(task).kind == data::TaskKind::comparison;
+  if (comparisons) spec["text"] = "train";  // prompts and completions of the train pool only
   const std::string key = store::spec_key(to_string(StageKind::genft), spec);
   const std::string what = fmt::format("{}: generative finetuning of {}", task, model.name);
   ModelRef out = model;
@@ -302,15 +391,25 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
   if (store_.has(key) || !run) return out;
   if (observer_.started) observer_.started(key, what);
   store_.produce(key, spec, [&](const fs::path& tmp) {
-    // Unlabeled task text: every train example (both halves) and the test inputs, never labels.
+    // Unlabeled task text, never labels: for classification every train example (both halves)
+    // and the test inputs; for comparisons the train pool's prompts with each completion (the
+    // test set is never read).
     const auto& t = tasks_.task(task);
     std::string text;
     int64_t bytes = 0;
-    for (const auto* part : {&t.train, &t.test})
+    for (const auto* part : {&t.train, &t.test}) {
+      if (comparisons && part == &t.test) continue;
       for (const auto& x : *part) {
-        text += x.text + "\n<|endoftext|>\n";
-        bytes += static_cast<int64_t>(x.text.size());
+        if (x.completions.empty()) {
+          text += x.text + "\n<|endoftext|>\n";
+          bytes += static_cast<int64_t>(x.text.size());
+        }
+        for (const auto& c : x.completions) {
+          text += x.text + c + "\n<|endoftext|>\n";
+          bytes += static_cast<int64_t>(x.text.size() + c.size());
+        }
       }
+    }
     write_file_atomic(tmp / "task_text.txt", text);
     train::PretrainOptions p;
     p.out = (tmp / "pretrain").string();

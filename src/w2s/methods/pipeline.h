@@ -7,6 +7,10 @@
 //   genft    generative finetuning: a model's pretraining continued on the task's unlabeled text
 //            (train halves and test inputs, never labels), used in place of the model afterwards.
 //   labels   weak labels imported from a file (a student's supervisor).
+//   zeroshot a model's readout evaluated without training: the zero-shot baseline (its train-half-2
+//            predictions can supervise like a gt stage's).
+// Classification and comparison tasks run alike: a comparison's prompt and completions go to the
+// readout ([finetune.readout]; auto = the scalar reward head for comparisons).
 // Stage files: methods/stage_files.h; keys: spec_key(kind, spec) over a JSON spec of the task
 // (name, content digest, seed, [data]), the model (name, checkpoint identity), the finetuning
 // options and the input stages' keys (docs/formats.md).
@@ -53,15 +57,20 @@ class Pipeline {
   /// Student on an external weak-label file (rows matched to train half 2 by text).
   std::string student_from_file(const std::string& task, const ModelRef& model, const std::string& labels_file,
                                 const losses::LossOptions& loss, int64_t seed);
+  /// Zero-shot stage: the readout's predictions without training; returns its key.
+  std::string zeroshot(const std::string& task, const ModelRef& model, int64_t seed);
   /// Generative finetuning of `model` on `task`'s unlabeled text; returns the finetuned model.
   /// run = false: only name it (its folder may not exist yet).
   ModelRef genft(const std::string& task, const ModelRef& model, const GenftOptions& options, bool run = true);
 
   /// Keys a stage would have, without running it (results collection, planning).
   std::string gt_key(const std::string& task, const ModelRef& model, int64_t seed);
+  std::string zeroshot_key(const std::string& task, const ModelRef& model, int64_t seed);
   std::string student_key(const std::string& task, const ModelRef& model, const std::string& labels_key,
                           const losses::LossOptions& loss, int64_t seed, Method method, TrainSlice slice = {});
 
+  /// The task named by `task` (loaded once).
+  const data::Task& task(const std::string& task) { return tasks_.task(task); }
   /// The split of (task, seed) (loaded once).
   const data::Split& split(const std::string& task, int64_t seed) { return tasks_.split(task, seed); }
   store::RunStore& store() { return store_; }
@@ -70,7 +79,12 @@ class Pipeline {
   nlohmann::json model_json(const ModelRef& m);
   nlohmann::json common_json(const std::string& task, int64_t seed);
   train::FinetuneOptions options_for(const ModelRef& m, const losses::LossOptions& loss) const;
+  /// The finetuning options of a stage's key: the readout resolved and cut to the fields it
+  /// uses, and left out when it is the classification default (keys made before readouts existed
+  /// stay valid).
+  nlohmann::json finetune_json(const std::string& task, const train::FinetuneOptions& o);
   nlohmann::json gt_spec(const std::string& task, const ModelRef& model, int64_t seed);
+  nlohmann::json zeroshot_spec(const std::string& task, const ModelRef& model, int64_t seed);
   nlohmann::json student_spec(const std::string& task, const ModelRef& model, const std::string& labels_key,
                               const losses::LossOptions& loss, int64_t seed, Method method, TrainSlice slice);
   /// Report a stage that exists (reused) and return its key.

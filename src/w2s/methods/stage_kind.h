@@ -8,10 +8,11 @@
 namespace w2s::methods {
 
 enum class StageKind {
-  gt,       // "gt": finetuned on ground truth (a weak supervisor, a strong ceiling)
-  student,  // "student": finetuned on another stage's predictions (weak labels)
-  genft,    // "genft": generative finetuning on a task's unlabeled text
-  labels,   // "labels": weak labels imported from a file
+  gt,        // "gt": finetuned on ground truth (a weak supervisor, a strong ceiling)
+  student,   // "student": finetuned on another stage's predictions (weak labels)
+  genft,     // "genft": generative finetuning on a task's unlabeled text
+  labels,    // "labels": weak labels imported from a file
+  zeroshot,  // "zeroshot": a model's readout evaluated without training (a zero-shot baseline)
 };
 
 enum class Method {

@@ -132,6 +132,20 @@ std::string loss_label(const LossKey& k, const std::vector<LossKey>& all) {
   return k.loss;
 }
 
+std::vector<ModelPoint> zeroshot_curve(const Results& r, const std::string& task) {
+  std::map<std::string, std::vector<double>> accs;
+  std::map<std::string, int64_t> params;
+  for (const StageRecord& s : r.stages) {
+    if (s.task != task || s.kind != methods::StageKind::zeroshot) continue;
+    accs[s.model].push_back(s.test_accuracy);
+    params[s.model] = s.model_params;
+  }
+  std::vector<ModelPoint> out;
+  for (auto& [model, xs] : accs) out.push_back({model, params[model], mean_se(xs)});
+  std::sort(out.begin(), out.end(), [](const ModelPoint& a, const ModelPoint& b) { return a.params < b.params; });
+  return out;
+}
+
 std::vector<ModelPoint> ceiling_curve(const Results& r, const std::string& task) {
   std::map<std::string, std::vector<double>> accs;
   std::map<std::string, int64_t> params;

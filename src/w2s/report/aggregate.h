@@ -52,6 +52,8 @@ struct ModelPoint {
 /// gt stages of the task, one point per model, sorted by params. Without gt stages the curve is
 /// rebuilt from the PGR rows' weak and ceiling accuracies.
 std::vector<ModelPoint> ceiling_curve(const Results& r, const std::string& task);
+/// Each model's zero-shot accuracy on a task (zero-shot stages), sorted by params; empty when none.
+std::vector<ModelPoint> zeroshot_curve(const Results& r, const std::string& task);
 
 /// Weak models and strong models of a task's PGR rows / student stages, sorted by params.
 struct ModelName {

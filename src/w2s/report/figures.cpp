@@ -342,4 +342,49 @@ std::vector<std::string> agreement_charts(const Results& r, const std::string& t
   return out;
 }
 
+std::string reward_margin_figure(const Results& r, const std::string& task) {
+  // (label, is a student) → per bin: accuracies over seeds; in first-seen order by model size.
+  std::vector<std::pair<std::string, bool>> order;
+  std::map<std::string, std::vector<std::vector<double>>> acc;
+  std::map<std::string, int64_t> size_of;
+  std::vector<const StageRecord*> stages;
+  for (const StageRecord& s : r.stages)
+    if (s.task == task && !s.margins.empty() && s.kind != methods::StageKind::zeroshot) stages.push_back(&s);
+  std::stable_sort(stages.begin(), stages.end(), [](const StageRecord* a, const StageRecord* b) {
+    return std::tuple(a->kind != methods::StageKind::gt, a->model_params) <
+           std::tuple(b->kind != methods::StageKind::gt, b->model_params);
+  });
+  for (const StageRecord* s : stages) {
+    const bool student = s->kind == methods::StageKind::student;
+    const std::string label = student ? fmt::format("{} ← {} ({})", s->model, s->supervisor, s->loss) : s->model;
+    auto [it, fresh] = acc.try_emplace(label);
+    if (fresh) order.emplace_back(label, student), size_of[label] = s->model_params;
+    if (it->second.size() < s->margins.size()) it->second.resize(s->margins.size());
+    for (size_t b = 0; b < s->margins.size(); ++b) it->second[b].push_back(s->margins[b].accuracy);
+  }
+  if (order.empty()) return "";
+  svg::LinePlot p;
+  p.id = "margins-" + slug(task);
+  p.title = "Accuracy by reward margin";
+  p.x_label = "margin quintile (|r₁ − r₀|, low → high)";
+  p.y_label = "test accuracy";
+  for (int b = 1; b <= 5; ++b) p.x_ticks.push_back({double(b), std::to_string(b)});
+  size_t color = 0;
+  for (const auto& [label, student] : order) {
+    svg::Series series;
+    series.label = label;
+    series.color = svg::palette(color++);
+    series.dash = student ? "6 3" : "";
+    const auto& bins = acc[label];
+    for (size_t b = 0; b < bins.size(); ++b) {
+      const auto st = mean_se(bins[b]);
+      series.points.push_back(
+          {double(b + 1), st.mean, st.se, true,
+           fmt::format("{}, margin quintile {}: accuracy {}", label, b + 1, format_mean_se(st.mean, st.se, 3))});
+    }
+    p.series.push_back(std::move(series));
+  }
+  return svg::line_plot(p);
+}
+
 }  // namespace w2s::report

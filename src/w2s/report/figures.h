@@ -32,4 +32,9 @@ std::vector<std::string> dynamics_panels(const Results& r, const std::string& ta
 /// bar chart per loss; charts without any number are left out.
 std::vector<std::string> agreement_charts(const Results& r, const std::string& task);
 
+/// Comparison tasks: test accuracy by margin quintile (|p1 − 0.5|, i.e. of the reward difference)
+/// for each model on ground truth (solid) and each student (dashed), mean over seeds; "" when no
+/// stage recorded margins.
+std::string reward_margin_figure(const Results& r, const std::string& task);
+
 }  // namespace w2s::report

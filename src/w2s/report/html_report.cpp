@@ -210,6 +210,18 @@ std::string task_section(const Results& r, const std::string& task) {
                 "is weak-to-strong generalization; high agreement there is imitation.");
   }
 
+  // (5) Comparisons: accuracy by reward margin.
+  const auto margins = reward_margin_figure(r, task);
+  if (!margins.empty()) {
+    s += "<h3>Reward margins</h3>\n";
+    s += figure({margins},
+                "Test accuracy in each fifth of the test pairs ordered by the model's margin "
+                "|p₁ − ½| (the size of its reward difference), mean ± SE over seeds: models on "
+                "ground truth solid, students dashed. A reward model that knows where it is sure "
+                "rises to the right; a student that copied its supervisor's confident mistakes "
+                "does not.");
+  }
+
   s += "<h3>PGR table</h3>\n" + pgr_table_html(r, task);
   return s + "</section>\n";
 }

@@ -48,6 +48,7 @@ class Reader {
     return v.get<int64_t>();
   }
   const std::string& where() const { return where_; }
+  bool has(const char* field) const { return j_.contains(field); }
   double real(const char* field) const {  // null → NaN
     const json& v = at(field);
     if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
@@ -75,26 +76,32 @@ json stage_to_json(const StageRecord& s) {
   for (const DynamicsPoint& p : s.dynamics)
     dyn.push_back(
         {{"step", p.step}, {"test_accuracy", num(p.test_accuracy)}, {"weak_agreement", num(p.weak_agreement)}});
-  return {{"key", s.key},
-          {"kind", methods::to_string(s.kind)},
-          {"task", s.task},
-          {"model", s.model},
-          {"model_params", s.model_params},
-          {"supervisor", s.supervisor},
-          {"loss", s.loss},
-          {"method", s.method},
-          {"seed", s.seed},
-          {"test_accuracy", num(s.test_accuracy)},
-          {"test_auroc", num(s.test_auroc)},
-          {"test_ece", num(s.test_ece)},
-          {"agree_when_weak_right", num(s.agree_when_weak_right)},
-          {"agree_when_weak_wrong", num(s.agree_when_weak_wrong)},
-          {"n_weak_right", s.n_weak_right},
-          {"n_weak_wrong", s.n_weak_wrong},
-          {"dynamics", std::move(dyn)},
-          {"commit", s.commit},
-          {"wall_seconds", num(s.wall_seconds)},
-          {"peak_rss_mb", num(s.peak_rss_mb)}};
+  json j = {{"key", s.key},
+            {"kind", methods::to_string(s.kind)},
+            {"task", s.task},
+            {"model", s.model},
+            {"model_params", s.model_params},
+            {"supervisor", s.supervisor},
+            {"loss", s.loss},
+            {"method", s.method},
+            {"seed", s.seed},
+            {"test_accuracy", num(s.test_accuracy)},
+            {"test_auroc", num(s.test_auroc)},
+            {"test_ece", num(s.test_ece)},
+            {"agree_when_weak_right", num(s.agree_when_weak_right)},
+            {"agree_when_weak_wrong", num(s.agree_when_weak_wrong)},
+            {"n_weak_right", s.n_weak_right},
+            {"n_weak_wrong", s.n_weak_wrong},
+            {"dynamics", std::move(dyn)},
+            {"commit", s.commit},
+            {"wall_seconds", num(s.wall_seconds)},
+            {"peak_rss_mb", num(s.peak_rss_mb)}};
+  if (!s.margins.empty()) {
+    j["margins"] = json::array();
+    for (const MarginBin& b : s.margins)
+      j["margins"].push_back({{"margin", num(b.margin)}, {"accuracy", num(b.accuracy)}, {"n", b.n}});
+  }
+  return j;
 }
 
 StageRecord stage_from_json(const Reader& r) {
@@ -120,6 +127,13 @@ StageRecord stage_from_json(const Reader& r) {
     const Reader d = r.element("dynamics", i);
     s.dynamics.push_back({d.integer("step"), d.real("test_accuracy"), d.real("weak_agreement")});
   }
+  if (r.has("margins")) {
+    const json& ms = r.array("margins");
+    for (size_t i = 0; i < ms.size(); ++i) {
+      const Reader m = r.element("margins", i);
+      s.margins.push_back({m.real("margin"), m.real("accuracy"), m.integer("n")});
+    }
+  }
   s.commit = r.str("commit");
   s.wall_seconds = r.real("wall_seconds");
   s.peak_rss_mb = r.real("peak_rss_mb");
@@ -127,23 +141,25 @@ StageRecord stage_from_json(const Reader& r) {
 }
 
 json pgr_to_json(const PgrRow& p) {
-  return {{"task", p.task},
-          {"weak", p.weak},
-          {"strong", p.strong},
-          {"loss", p.loss},
-          {"method", p.method},
-          {"weak_params", p.weak_params},
-          {"strong_params", p.strong_params},
-          {"n_seeds", p.n_seeds},
-          {"weak_acc", num(p.weak_acc)},
-          {"weak_se", num(p.weak_se)},
-          {"ceiling_acc", num(p.ceiling_acc)},
-          {"ceiling_se", num(p.ceiling_se)},
-          {"student_acc", num(p.student_acc)},
-          {"student_se", num(p.student_se)},
-          {"pgr", num(p.pgr)},
-          {"pgr_se", num(p.pgr_se)},
-          {"status", p.status}};
+  json j = {{"task", p.task},
+            {"weak", p.weak},
+            {"strong", p.strong},
+            {"loss", p.loss},
+            {"method", p.method},
+            {"weak_params", p.weak_params},
+            {"strong_params", p.strong_params},
+            {"n_seeds", p.n_seeds},
+            {"weak_acc", num(p.weak_acc)},
+            {"weak_se", num(p.weak_se)},
+            {"ceiling_acc", num(p.ceiling_acc)},
+            {"ceiling_se", num(p.ceiling_se)},
+            {"student_acc", num(p.student_acc)},
+            {"student_se", num(p.student_se)},
+            {"pgr", num(p.pgr)},
+            {"pgr_se", num(p.pgr_se)},
+            {"status", p.status}};
+  if (std::isfinite(p.zeroshot_acc)) j["zeroshot_acc"] = p.zeroshot_acc, j["zeroshot_se"] = num(p.zeroshot_se);
+  return j;
 }
 
 PgrRow pgr_from_json(const Reader& r) {
@@ -165,6 +181,7 @@ PgrRow pgr_from_json(const Reader& r) {
   p.pgr = r.real("pgr");
   p.pgr_se = r.real("pgr_se");
   p.status = r.str("status");
+  if (r.has("zeroshot_acc")) p.zeroshot_acc = r.real("zeroshot_acc"), p.zeroshot_se = r.real("zeroshot_se");
   return p;
 }
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -20,6 +21,14 @@ struct DynamicsPoint {
   double test_accuracy = 0.0;   // accuracy on the test set (ground truth)
   double weak_agreement = 0.0;  // student: agreement with the supervisor's test predictions
                                 // (NaN for ground-truth runs)
+};
+
+/// Test accuracy among the examples in one quintile of the model's margin |p1 − 0.5| (for a
+/// reward model, of the reward difference |r_1 − r_0|): how accuracy grows with confidence.
+struct MarginBin {
+  double margin = 0.0;    // mean |p1 − 0.5| in the bin
+  double accuracy = 0.0;  // test accuracy in the bin
+  int64_t n = 0;          // examples
 };
 
 /// One finished stage.
@@ -45,7 +54,8 @@ struct StageRecord {
   int64_t n_weak_right = 0;
   int64_t n_weak_wrong = 0;
   std::vector<DynamicsPoint> dynamics;
-  std::string commit;  // git commit of the w2s that ran the stage
+  std::vector<MarginBin> margins;  // comparison tasks: accuracy by margin quintile (else empty)
+  std::string commit;              // git commit of the w2s that ran the stage
   double wall_seconds = 0.0;
   double peak_rss_mb = 0.0;  // peak resident memory of the process when the stage ended
 };
@@ -58,8 +68,9 @@ struct PgrRow {
   double weak_acc = 0.0, weak_se = 0.0;  // mean ± standard error over seeds
   double ceiling_acc = 0.0, ceiling_se = 0.0;
   double student_acc = 0.0, student_se = 0.0;
-  double pgr = 0.0, pgr_se = 0.0;  // mean and standard error of the per-seed PGRs (NaN unless ok)
-  std::string status;              // "ok" | "ceiling_not_above_weak" | "incomplete"
+  double pgr = 0.0, pgr_se = 0.0;                // mean and standard error of the per-seed PGRs (NaN unless ok)
+  double zeroshot_acc = NAN, zeroshot_se = NAN;  // the strong model's zero-shot accuracy (NaN = not run)
+  std::string status;                            // "ok" | "ceiling_not_above_weak" | "incomplete"
 };
 
 struct Results {

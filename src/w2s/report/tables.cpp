@@ -189,6 +189,8 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
                      {"pgr", ok ? num(p->pgr) : json(nullptr)},
                      {"pgr_se", ok ? num(p->pgr_se) : json(nullptr)},
                      {"status", p->status}});
+      if (std::isfinite(p->zeroshot_acc))
+        out.back()["zeroshot_acc"] = num(p->zeroshot_acc), out.back()["zeroshot_se"] = num(p->zeroshot_se);
     }
     return out.dump(1) + "\n";
   }
@@ -207,11 +209,14 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
     return render_table(t, format);
   }
   const bool method = many_methods(r);
+  bool zeroshot = false;  // the strong model's zero-shot accuracy beside each PGR, when measured
+  for (const PgrRow* p : rows) zeroshot |= std::isfinite(p->zeroshot_acc);
   t.headers = {"task", "weak", "strong", "loss"};
   if (method) t.headers.push_back("method");
   for (const char* h : {"seeds", "weak acc", "ceiling acc", "student acc", "PGR"}) t.headers.push_back(h);
+  if (zeroshot) t.headers.push_back("strong 0-shot");
   t.right.assign(t.headers.size(), false);
-  for (size_t i = t.headers.size() - 5; i < t.headers.size(); ++i) t.right[i] = true;
+  for (size_t i = t.headers.size() - 5 - zeroshot; i < t.headers.size(); ++i) t.right[i] = true;
   for (const PgrRow* p : rows) {
     std::vector<std::string> row = {p->task, p->weak, p->strong, p->loss};
     if (method) row.push_back(p->method);
@@ -220,6 +225,7 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
     row.push_back(format_mean_se(p->ceiling_acc, p->ceiling_se, 3));
     row.push_back(format_mean_se(p->student_acc, p->student_se, 3));
     row.push_back(format_pgr_cell(*p));
+    if (zeroshot) row.push_back(format_mean_se(p->zeroshot_acc, p->zeroshot_se, 3));
     t.rows.push_back(std::move(row));
   }
   return render_table(t, format);
@@ -229,27 +235,44 @@ std::string format_gt_table(const Results& r, TableFormat format) {
   json out = json::array();
   Table t;
   const bool typed = format == TableFormat::csv || format == TableFormat::json;
+  // A zero-shot column when the sweep evaluated readouts without training.
+  bool zeroshot = false;
+  for (const std::string& task : task_names(r)) zeroshot |= !zeroshot_curve(r, task).empty();
   t.headers = {"task", "model", "params", "seeds", typed ? "accuracy" : "accuracy %"};
   if (typed) t.headers.push_back("accuracy_se");
-  t.right = {false, false, true, true, true, true};
-  for (const std::string& task : task_names(r))
+  if (zeroshot) t.headers.push_back(typed ? "zeroshot" : "zero-shot %");
+  if (zeroshot && typed) t.headers.push_back("zeroshot_se");
+  t.right = {false, false, true, true, true, true, true, true};
+  for (const std::string& task : task_names(r)) {
+    const auto zs = zeroshot_curve(r, task);
+    auto zs_of = [&](const std::string& model) {
+      for (const ModelPoint& z : zs)
+        if (z.model == model) return z.acc;
+      return Stat{NAN, NAN, 0};
+    };
     for (const ModelPoint& m : ceiling_curve(r, task)) {
       if (m.acc.n == 0) continue;
+      const Stat z = zs_of(m.model);
       if (format == TableFormat::json) {
-        out.push_back({{"task", task},
-                       {"model", m.model},
-                       {"params", m.params},
-                       {"n_seeds", m.acc.n},
-                       {"accuracy", num(m.acc.mean)},
-                       {"accuracy_se", num(m.acc.se)}});
+        json row = {{"task", task},
+                    {"model", m.model},
+                    {"params", m.params},
+                    {"n_seeds", m.acc.n},
+                    {"accuracy", num(m.acc.mean)},
+                    {"accuracy_se", num(m.acc.se)}};
+        if (zeroshot) row["zeroshot"] = num(z.mean), row["zeroshot_se"] = num(z.se);
+        out.push_back(std::move(row));
       } else if (typed) {
         t.rows.push_back(
             {task, m.model, std::to_string(m.params), std::to_string(m.acc.n), csv_num(m.acc.mean), csv_num(m.acc.se)});
+        if (zeroshot) t.rows.back().push_back(csv_num(z.mean)), t.rows.back().push_back(csv_num(z.se));
       } else {
         t.rows.push_back({task, m.model, std::to_string(m.params), std::to_string(m.acc.n),
                           format_mean_se(100 * m.acc.mean, 100 * m.acc.se, 1)});
+        if (zeroshot) t.rows.back().push_back(format_mean_se(100 * z.mean, 100 * z.se, 1));
       }
     }
+  }
   if (format == TableFormat::json) return out.dump(1) + "\n";
   return render_table(t, format);
 }

@@ -13,7 +13,7 @@ namespace w2s::store {
 /// name, size and the SHA-256 of its first 4 KiB. A missing folder → w2s::Error naming it.
 std::string checkpoint_identity(const std::string& spec);
 
-/// 16 hex digits: a hash of every example (id, text, label) of the task's train pool, then its
+/// 16 hex digits: a hash of every example (id, content_key, label) of the task's train pool, then its
 /// fixed test set, in order.
 std::string task_digest(const data::Task& task);
 

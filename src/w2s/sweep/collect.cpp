@@ -20,7 +20,29 @@ namespace fs = std::filesystem;
 
 namespace w2s::sweep {
 
-report::StageRecord read_stage_record(store::RunStore& store, const std::string& key) {
+std::vector<report::MarginBin> margin_bins(const fs::path& predictions, int n_bins) {
+  std::vector<std::pair<double, bool>> rows;  // (|p1 − 0.5|, right)
+  io::for_each_jsonl(predictions, [&](const nlohmann::json& row, size_t) {
+    const double p1 = row.at("p1").is_null() ? std::nan("") : row.at("p1").get<double>();
+    rows.emplace_back(std::abs(p1 - 0.5), (p1 > 0.5) == (row.at("gt_label").get<int>() == 1));
+  });
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<report::MarginBin> out;
+  const size_t n = rows.size();
+  for (int b = 0; b < n_bins && n > 0; ++b) {
+    const size_t lo = n * b / n_bins, hi = n * (b + 1) / n_bins;
+    if (hi <= lo) continue;
+    report::MarginBin bin;
+    for (size_t i = lo; i < hi; ++i) bin.margin += rows[i].first, bin.accuracy += rows[i].second;
+    bin.n = static_cast<int64_t>(hi - lo);
+    bin.margin /= static_cast<double>(bin.n);
+    bin.accuracy /= static_cast<double>(bin.n);
+    out.push_back(bin);
+  }
+  return out;
+}
+
+report::StageRecord read_stage_record(store::RunStore& store, const std::string& key, bool margins) {
   const auto meta = store.meta(key);
   const auto m = methods::read_stage_metrics(store.path(key));
   report::StageRecord r;
@@ -44,6 +66,8 @@ report::StageRecord read_stage_record(store::RunStore& store, const std::string&
   r.commit = meta.value("commit", "");
   r.wall_seconds = meta.value("wall_seconds", 0.0);
   r.peak_rss_mb = meta.value("peak_rss_mb", 0.0);
+  if (margins && fs::exists(store.path(key) / "test_predictions.jsonl"))
+    r.margins = margin_bins(store.path(key) / "test_predictions.jsonl", 5);
   const fs::path dyn = store.path(key) / "dynamics.jsonl";
   if (fs::exists(dyn)) {
     io::JsonlReadOptions ro;
@@ -74,6 +98,7 @@ struct Collector {
       std::tuple<std::string, std::string, std::string, std::string, std::string>;  // task, weak, strong, loss, method
   std::map<std::string, size_t> stage_of;                                           // key → index in res.stages
   std::map<std::tuple<std::string, int64_t, std::string>, double> gt_acc;           // (task, seed, model) → accuracy
+  std::map<std::tuple<std::string, int64_t, std::string>, double> zs_acc;           // the same, zero-shot
   std::map<RowId, std::map<int64_t, double>> st_acc;                                // row → seed → student accuracy
   std::map<std::string, int64_t> params;                                            // model → non-embedding params
   std::vector<RowId> rows;                                                          // first planned first
@@ -88,12 +113,15 @@ struct Collector {
       if (!key || !p.store().has(*key)) continue;
       // A stage another config of the folder planned too is read once.
       auto [at, fresh] = stage_of.try_emplace(*key, res.stages.size());
-      if (fresh) res.stages.push_back(read_stage_record(p.store(), *key));
+      if (fresh)
+        res.stages.push_back(read_stage_record(p.store(), *key, p.task(s.task).kind == data::TaskKind::comparison));
       const auto& rec = res.stages[at->second];
       const auto& model = family[s.model].name;
       params[model] = rec.model_params;
       if (s.kind == methods::StageKind::gt)
         gt_acc[{s.task, s.seed, model}] = rec.test_accuracy;
+      else if (s.kind == methods::StageKind::zeroshot)
+        zs_acc[{s.task, s.seed, model}] = rec.test_accuracy;
       else
         st_acc[{s.task, family[s.chain[0]].name, model, s.loss, methods::to_string(s.method)}][s.seed] =
             rec.test_accuracy;
@@ -118,7 +146,7 @@ struct Collector {
       row.method = method;
       row.weak_params = params.count(weak) ? params[weak] : 0;
       row.strong_params = params.count(strong) ? params[strong] : 0;
-      std::vector<double> wv, sv, cv;
+      std::vector<double> wv, sv, cv, zv;
       const auto& students = st_acc[id];
       for (int64_t seed : row_seeds[id]) {
         auto get = [&](const std::string& m) {
@@ -129,6 +157,8 @@ struct Collector {
         cv.push_back(get(strong));
         auto it = students.find(seed);
         sv.push_back(it == students.end() ? std::nan("") : it->second);
+        auto z = zs_acc.find({task, seed, strong});
+        if (z != zs_acc.end()) zv.push_back(z->second);
       }
       const auto ws = eval::mean_se(wv), cs = eval::mean_se(cv), ss = eval::mean_se(sv);
       const auto g = eval::pgr(wv, sv, cv);
@@ -137,6 +167,10 @@ struct Collector {
       row.student_acc = ss.mean, row.student_se = ss.se;
       row.pgr = g.value, row.pgr_se = g.se, row.n_seeds = g.n;
       row.status = g.status;
+      if (!zv.empty()) {
+        const auto zs = eval::mean_se(zv);
+        row.zeroshot_acc = zs.mean, row.zeroshot_se = zs.se;
+      }
       res.pgr.push_back(row);
     }
     return std::move(res);

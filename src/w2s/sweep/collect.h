@@ -12,8 +12,12 @@
 
 namespace w2s::sweep {
 
-/// The record of finished stage `key` (meta.json, metrics.json and dynamics.jsonl).
-report::StageRecord read_stage_record(store::RunStore& store, const std::string& key);
+/// The record of finished stage `key` (meta.json, metrics.json and dynamics.jsonl; with
+/// `margins`, test accuracy by margin quintile from test_predictions.jsonl).
+report::StageRecord read_stage_record(store::RunStore& store, const std::string& key, bool margins = false);
+
+/// Test accuracy in `n_bins` equal-count bins of |p1 − 0.5|, from a predictions file.
+std::vector<report::MarginBin> margin_bins(const std::filesystem::path& predictions, int n_bins);
 
 /// Results of the plan's finished stages (no training), with PGR rows.
 report::Results collect_results(const SweepOptions& options);

@@ -37,8 +37,21 @@ std::optional<std::string> Executor::student(const PlannedStage& s) {
   return link(s, s.model, *labels, s.chain.size() == 1 ? s.method : Method::bootstrap, slice(links - 1));
 }
 
+std::optional<std::string> Executor::zeroshot(const std::string& task, int64_t seed, int i) {
+  auto m = model(task, i);
+  if (!m) return std::nullopt;
+  return run_ ? p_.zeroshot(task, *m, seed) : p_.zeroshot_key(task, *m, seed);
+}
+
 std::optional<std::string> Executor::stage(const PlannedStage& s) {
-  return s.kind == methods::StageKind::gt ? gt(s.task, s.seed, s.model) : student(s);
+  switch (s.kind) {
+    case methods::StageKind::gt:
+      return gt(s.task, s.seed, s.model);
+    case methods::StageKind::zeroshot:
+      return zeroshot(s.task, s.seed, s.model);
+    default:
+      return student(s);
+  }
 }
 
 std::optional<std::string> Executor::link(const PlannedStage& s, int model_index, const std::string& labels,

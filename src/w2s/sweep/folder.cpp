@@ -52,6 +52,7 @@ std::string experiment_fingerprint(const SweepOptions& o) {
   c.bootstrap = defaults.bootstrap;
   c.bootstrap_steps = defaults.bootstrap_steps;
   c.bootstrap_data = defaults.bootstrap_data;
+  c.zero_shot = defaults.zero_shot;
   return dump(c);
 }
 

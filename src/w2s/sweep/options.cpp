@@ -29,6 +29,7 @@ const config::Schema<SweepOptions>& SweepOptions::schema() {
                  "disjoint (one slice of half 2 per link, labelled by the link before, which never saw it)",
                  {"shared", "disjoint"})
           .field("generative_finetune", &O::generative_finetune, "finetune every model on the task's text first")
+          .field("zero_shot", &O::zero_shot, "also evaluate every model's readout without training (zero-shot)")
           .section("data", &O::data, methods::DataOptions::schema())
           .section("finetune", &O::finetune, train::FinetuneOptions::schema())
           .section("genft", &O::genft, methods::GenftOptions::schema());

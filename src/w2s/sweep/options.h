@@ -30,6 +30,8 @@ struct SweepOptions {
                                                           // slice of half 2 per link (labels are always
                                                           // predictions on unseen examples)
   bool generative_finetune = false;                       // finetune every model on task text first
+  bool zero_shot = false;                                 // also each model's readout without training
+                                                          // (a zero-shot baseline beside each PGR)
   methods::DataOptions data;                              // [data]
   train::FinetuneOptions finetune;                        // [finetune] (and [finetune.loss] defaults)
   methods::GenftOptions genft;                            // [genft]

@@ -46,6 +46,7 @@ std::vector<PlannedStage> plan_sweep(const SweepOptions& o) {
     for (int64_t seed : o.seeds)
       for (int w = 0; w < n; ++w, ++unit) {
         plan.push_back({StageKind::gt, task, seed, w, {}, "", Method::finetune, unit});
+        if (o.zero_shot) plan.push_back({StageKind::zeroshot, task, seed, w, {}, "", Method::finetune, unit});
         for (const Method method : {Method::finetune, Method::bootstrap})
           for (const auto& p : pairs) {
             if (p.weak != w || p.method != method) continue;

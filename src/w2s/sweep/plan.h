@@ -28,7 +28,7 @@ std::vector<Pair> pairs_of(const SweepOptions& options);
 
 /// One stage of the plan.
 struct PlannedStage {
-  methods::StageKind kind = methods::StageKind::gt;  // gt | student
+  methods::StageKind kind = methods::StageKind::gt;  // gt | zeroshot | student
   std::string task;
   int64_t seed = 0;
   int model = 0;           // index into the family (the trained model)
@@ -43,8 +43,8 @@ struct PlannedStage {
 ///   bootstrap_chain(0, 4, 0) = {0, 1, 2, 3};  bootstrap_chain(0, 4, 1) = {0, 2}
 std::vector<int> bootstrap_chain(int w, int s, int64_t steps);
 
-/// Every stage of the sweep in execution order: per unit its gt stage, then its direct students,
-/// then its bootstrapped ones.
+/// Every stage of the sweep in execution order: per unit its gt stage (and zero-shot stage), then
+/// its direct students, then its bootstrapped ones.
 std::vector<PlannedStage> plan_sweep(const SweepOptions& options);
 /// "i/n" → {i, n} with 1 ≤ i ≤ n; else w2s::Error.
 std::pair<int, int> parse_shard(const std::string& text);

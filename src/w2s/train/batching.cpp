@@ -17,6 +17,19 @@ TokenRows encode_texts(const tokenizer::Tokenizer& tok, const std::vector<std::s
   return out;
 }
 
+JoinedSequence join_prompt(const std::vector<int64_t>& prompt, const std::vector<int64_t>& completion,
+                           int64_t max_length, int64_t bos) {
+  const int64_t limit = std::max<int64_t>(2, max_length);
+  std::vector<int64_t> context = prompt.empty() ? std::vector<int64_t>{bos} : prompt;
+  const auto n_completion = std::min<int64_t>(static_cast<int64_t>(completion.size()), limit - 1);
+  const auto n_context = std::min<int64_t>(static_cast<int64_t>(context.size()), limit - n_completion);
+  JoinedSequence out;
+  out.ids.assign(context.end() - n_context, context.end());  // the prompt's end
+  out.start = n_context;
+  out.ids.insert(out.ids.end(), completion.begin(), completion.begin() + n_completion);
+  return out;
+}
+
 std::pair<torch::Tensor, torch::Tensor> pad_batch(const TokenRows& ids, const std::vector<int64_t>& rows, int64_t pad) {
   int64_t T = 1;
   for (int64_t r : rows) T = std::max<int64_t>(T, static_cast<int64_t>(ids[r].size()));

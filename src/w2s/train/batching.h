@@ -22,6 +22,17 @@ using TokenRows = std::vector<std::vector<int64_t>>;
 TokenRows encode_texts(const tokenizer::Tokenizer& tok, const std::vector<std::string>& texts, int64_t max_length,
                        int64_t filler);
 
+/// A prompt joined with one completion: ids = prompt ++ completion, cut to `max_length` by
+/// dropping the prompt's start first (then the completion's end), with at least one context token
+/// before the completion (an empty prompt gets `bos`). `start` = index of the completion's first
+/// token in ids (≥ 1): ids[start .. end) are the completion's tokens.
+struct JoinedSequence {
+  std::vector<int64_t> ids;
+  int64_t start = 1;
+};
+JoinedSequence join_prompt(const std::vector<int64_t>& prompt, const std::vector<int64_t>& completion,
+                           int64_t max_length, int64_t bos);
+
 /// Right-padded (ids, mask) of the given rows, both (B, T) int64 with T = the longest row (≥ 1);
 /// mask 1 = real token.
 std::pair<torch::Tensor, torch::Tensor> pad_batch(const TokenRows& ids, const std::vector<int64_t>& rows, int64_t pad);

@@ -15,29 +15,22 @@ namespace fs = std::filesystem;
 
 namespace w2s::train {
 
-std::vector<double> class_probability(Readout& readout, int set, int64_t k) {
-  const auto p = readout.probabilities(set).select(1, k).to(torch::kDouble).contiguous();  // (N)
-  return {p.data_ptr<double>(), p.data_ptr<double>() + p.numel()};
-}
-
 TextClassifierReadout::TextClassifierReadout(models::Transformer model, const tokenizer::Tokenizer& tok,
-                                             ClassifierReadoutOptions options)
-    : model_(std::move(model)),
-      tok_(tok),
-      options_(options),
-      head_(model_->config().d_model, models::HeadOptions{options.n_classes, false, options.pooling, "score"}),
-      pad_(tok.pad_id().value_or(tok.eos_id().value_or(0))) {
+                                             ModelReadoutOptions options)
+    : ModelReadout(std::move(model), tok, options),
+      head_(model_->config().d_model, models::HeadOptions{options.n_classes, false, options.pooling, "score"}) {
   head_->to(options_.compute.device);
 }
 
 // ---- HeadReadout ---------------------------------------------------------------------------------
 
-HeadReadout::HeadReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ClassifierReadoutOptions options,
+HeadReadout::HeadReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options,
                          std::unique_ptr<models::Lora> lora)
     : TextClassifierReadout(std::move(model), tok, options), lora_(std::move(lora)) {}
 
-int HeadReadout::add_texts(const std::vector<std::string>& texts) {
-  sets_.push_back(encode_texts(tok_, texts, options_.max_length, pad_));
+int HeadReadout::add(const InputSet& set) {
+  expect(set, false, "head");
+  sets_.push_back(encode_texts(tok_, set.texts, options_.max_length, pad_));
   return static_cast<int>(sets_.size()) - 1;
 }
 
@@ -80,14 +73,15 @@ std::vector<torch::Tensor> HeadReadout::parameters() {
 
 // ---- ProbeReadout --------------------------------------------------------------------------------
 
-ProbeReadout::ProbeReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ClassifierReadoutOptions options,
+ProbeReadout::ProbeReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options,
                            FeatureCache cache)
     : TextClassifierReadout(std::move(model), tok, options), cache_(std::move(cache)) {
   for (auto& p : model_->parameters()) p.set_requires_grad(false);
 }
 
-int ProbeReadout::add_texts(const std::vector<std::string>& texts) {
-  sets_.push_back(features_of(texts));
+int ProbeReadout::add(const InputSet& set) {
+  expect(set, false, "probe (head)");
+  sets_.push_back(features_of(set.texts));
   return static_cast<int>(sets_.size()) - 1;
 }
 

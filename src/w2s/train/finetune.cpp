@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <numeric>
+#include <optional>
 
 #include "w2s/core/error.h"
 #include "w2s/core/log.h"
@@ -19,12 +20,32 @@
 #include "w2s/train/classifier_readout.h"
 #include "w2s/train/compute.h"
 #include "w2s/train/optim.h"
+#include "w2s/train/reward_readout.h"
 #include "w2s/train/soft_label_objective.h"
 #include "w2s/train/trainer.h"
+#include "w2s/train/verbalizer_readout.h"
 
 namespace fs = std::filesystem;
 
 namespace w2s::train {
+
+const config::Schema<ReadoutOptions>& ReadoutOptions::schema() {
+  using O = ReadoutOptions;
+  static const auto s =
+      config::Schema<O>()
+          .field("name", &O::name, "how examples become logits: auto = head for texts, scalar for comparisons",
+                 {"auto", "head", "scalar", "likelihood", "verbalizer"})
+          .field("likelihood_norm", &O::likelihood_norm, "likelihood: mean or sum of the completion's log-probs",
+                 {"mean", "sum"})
+          .field("likelihood_baseline", &O::likelihood_baseline,
+                 "likelihood: subtract nothing, the completion's score without the prompt (pmi), or with it "
+                 "under the initial weights (reference, DPO-style)",
+                 {"none", "pmi", "reference"})
+          .field("likelihood_beta", &O::likelihood_beta, "likelihood: reward scale beta")
+          .field("verbalizer_template", &O::verbalizer_template, "verbalizer: the prompt around {text}")
+          .field("verbalizer_words", &O::verbalizer_words, "verbalizer: the words of label 0 and label 1");
+  return s;
+}
 
 const config::Schema<FinetuneOptions>& FinetuneOptions::schema() {
   using O = FinetuneOptions;
@@ -32,7 +53,7 @@ const config::Schema<FinetuneOptions>& FinetuneOptions::schema() {
       config::Schema<O>()
           .field("mode", &O::mode, "full finetuning, a linear probe on frozen features, or LoRA adapters",
                  {"full", "probe", "lora"})
-          .field("epochs", &O::epochs, "passes over the training set")
+          .field("epochs", &O::epochs, "passes over the training set (0 = no training: zero-shot)")
           .field("batch_size", &O::batch_size, "examples per optimizer step")
           .field("micro_batch", &O::micro_batch, "examples per forward/backward (gradient accumulation)")
           .field("lr", &O::lr, "peak learning rate")
@@ -53,7 +74,8 @@ const config::Schema<FinetuneOptions>& FinetuneOptions::schema() {
           .field("lora_targets", &O::lora_targets, "lora mode: adapt Linear modules whose name contains one of these")
           .field("precision", &O::precision, "compute precision", {"auto", "float32", "bfloat16"})
           .field("device", &O::device, "device", {"cpu", "cuda"})
-          .section("loss", &O::loss, losses::LossOptions::schema());
+          .section("loss", &O::loss, losses::LossOptions::schema())
+          .section("readout", &O::readout, ReadoutOptions::schema());
   return s;
 }
 
@@ -90,34 +112,47 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const FinetuneOptions& o
 
 }  // namespace
 
+std::string resolved_readout(const ReadoutOptions& r, bool comparisons) {
+  if (r.name != "auto") return r.name;
+  return comparisons ? "scalar" : "head";
+}
+
 FinetuneResult finetune_classifier(const FinetuneOptions& o, const FinetuneInputs& in,
                                    const FinetuneObserver& observer) {
   const auto t0 = Clock::now();
   check(o.mode == "full" || o.mode == "probe" || o.mode == "lora",
         "finetune mode must be full, probe or lora, not \"{}\"", o.mode);
-  check(o.epochs >= 1 && o.batch_size >= 1 && o.micro_batch >= 1,
-        "epochs, batch_size and micro_batch must be positive");
+  const bool probe = o.mode == "probe";
+  const int64_t epochs = probe ? o.probe_epochs : o.epochs;
+  check(epochs >= 0 && o.batch_size >= 1 && o.micro_batch >= 1,
+        "epochs must be 0 (no training) or more, batch_size and micro_batch positive");
   const int64_t N = static_cast<int64_t>(in.train.texts.size());
-  check(N > 0, "finetuning needs at least one training example");
-  check(in.train.targets.defined() && in.train.targets.dim() == 2 && in.train.targets.size(0) == N &&
-            in.train.targets.size(1) == 2,
+  check(N > 0 || epochs == 0, "finetuning needs at least one training example");
+  check(epochs == 0 || (in.train.targets.defined() && in.train.targets.dim() == 2 && in.train.targets.size(0) == N &&
+                        in.train.targets.size(1) == 2),
         "training targets must be ({}, 2), got {}", N,
         in.train.targets.defined() ? fmt::format("{}", fmt::join(in.train.targets.sizes(), "×")) : "none");
+  bool comparisons = !in.train.completions.empty();
+  for (const auto& e : in.evals) comparisons |= !e.completions.empty();
+  const std::string readout_name = resolved_readout(o.readout, comparisons);
+  check(!probe || readout_name == "head",
+        "mode = \"probe\" trains a head on frozen features: it needs the head "
+        "readout, not \"{}\"",
+        readout_name);
   const Compute compute = resolve_compute(o.device, o.precision);
-  const bool probe = o.mode == "probe";
   const auto loss_fn = losses::make_loss(o.loss);
 
-  // The readout: the model with a head, its training set (set 0) and the evaluation sets (1...).
+  // The readout: the model read out as logits, its training set (set 0) and the evaluation sets.
   auto model = models::load_backbone(in.model_dir, in.seed, compute.device);
   model->eval();  // dropout off, as the reference implementation
   const auto tok = tokenizer::Tokenizer::from_dir(models::backbone_dir(in.model_dir));
   const int64_t n_ctx = model->config().n_ctx;
-  const ClassifierReadoutOptions ro{.max_length = o.max_length > 0 ? std::min(o.max_length, n_ctx) : n_ctx,
-                                    .pooling = parse_pooling(o.pooling),
-                                    .eval_batch = o.eval_batch,
-                                    .n_classes = 2,
-                                    .compute = compute};
-  std::unique_ptr<TextClassifierReadout> readout;
+  const ModelReadoutOptions ro{.max_length = o.max_length > 0 ? std::min(o.max_length, n_ctx) : n_ctx,
+                               .pooling = parse_pooling(o.pooling),
+                               .eval_batch = o.eval_batch,
+                               .n_classes = 2,
+                               .compute = compute};
+  std::unique_ptr<ModelReadout> readout;
   if (probe) {
     const FeatureCache cache{in.feature_cache, in.feature_cache.empty() ? 0 : feature_identity(in.model_dir, o)};
     readout = std::make_unique<ProbeReadout>(model, tok, ro, cache);
@@ -128,47 +163,70 @@ FinetuneResult finetune_classifier(const FinetuneOptions& o, const FinetuneInput
                                             mix_seed(in.seed, 0x10AAULL));
       log::debug("lora: {} adapted modules, {} trainable parameters", lora->targets().size(), lora->n_parameters());
     }
-    readout = std::make_unique<HeadReadout>(model, tok, ro, std::move(lora));
+    const auto& r = o.readout;
+    if (readout_name == "head") {
+      readout = std::make_unique<HeadReadout>(model, tok, ro, std::move(lora));
+    } else if (readout_name == "scalar") {
+      readout = std::make_unique<ScalarRewardReadout>(model, tok, ro, std::move(lora));
+    } else if (readout_name == "likelihood") {
+      check(r.likelihood_norm == "mean" || r.likelihood_norm == "sum",
+            "readout.likelihood_norm must be mean or sum, not \"{}\"", r.likelihood_norm);
+      readout = std::make_unique<LikelihoodReadout>(
+          model, tok, ro,
+          LikelihoodOptions{
+              .mean = r.likelihood_norm == "mean", .baseline = r.likelihood_baseline, .beta = r.likelihood_beta},
+          std::move(lora));
+    } else if (readout_name == "verbalizer") {
+      readout = std::make_unique<VerbalizerReadout>(
+          model, tok, ro, VerbalizerOptions{r.verbalizer_template, r.verbalizer_words}, std::move(lora));
+    } else {
+      fail("readout must be auto, head, scalar, likelihood or verbalizer, not \"{}\"", readout_name);
+    }
   }
-  const int train_set = readout->add_texts(in.train.texts);
+  const int train_set = readout->add({in.train.texts, in.train.completions});
   std::vector<EvalTarget> targets;
   int val_target = -1;
   for (const auto& e : in.evals) {
     if (!in.val_set.empty() && e.name == in.val_set) val_target = static_cast<int>(targets.size());
-    targets.push_back({readout->add_texts(e.texts), e.name, e.labels, e.weak_p1, e.track});
+    targets.push_back({readout->add({e.texts, e.completions}), e.name, e.labels, e.weak_p1, e.track});
   }
   check(!o.early_stopping || val_target >= 0, "early stopping needs a validation set (none named \"{}\")", in.val_set);
 
-  // The run: epochs over the training set, warmup + cosine, evaluations along the way.
-  const auto params = readout->parameters();
-  const auto opt = make_optimizer(o, params);
-  const int64_t total_steps = (probe ? o.probe_epochs : o.epochs) * ((N + o.batch_size - 1) / o.batch_size);
-  SoftLabelObjective objective(*readout, train_set, in.train.targets.to(torch::kFloat).to(compute.device), *loss_fn,
-                               {.batch_size = o.batch_size, .micro_batch = o.micro_batch, .seed = in.seed},
-                               total_steps);
-  const ScheduleOptions sched{.lr_peak = o.lr,
-                              .min_lr_ratio = o.min_lr_ratio,
-                              .warmup_steps = static_cast<int64_t>(std::llround(o.warmup_fraction * total_steps)),
-                              .total_steps = total_steps,
-                              .cosine = true};
-  Evaluator evaluator(*readout, targets, params,
-                      {.eval_steps = evaluation_steps(total_steps, o.eval_every, o.eval_points),
-                       .val_target = val_target,
-                       .early_stopping = o.early_stopping,
-                       .report_loss = !probe},
-                      observer);
-  Trainer trainer(params, *opt, {.schedule = sched, .grad_clip = o.grad_clip, .what = "finetuning " + in.model_dir});
-  trainer.observe(evaluator);
-  trainer.run(objective, 0, total_steps);
-
   FinetuneResult result;
+  result.readout = readout_name;
+  const auto params = readout->parameters();
+  const int64_t total_steps = epochs * ((N + o.batch_size - 1) / o.batch_size);
+  std::optional<Evaluator> evaluator;
+  if (total_steps > 0) {
+    // The run: epochs over the training set, warmup + cosine, evaluations along the way.
+    const auto opt = make_optimizer(o, params);
+    SoftLabelObjective objective(*readout, train_set, in.train.targets.to(torch::kFloat).to(compute.device), *loss_fn,
+                                 {.batch_size = o.batch_size, .micro_batch = o.micro_batch, .seed = in.seed},
+                                 total_steps);
+    const ScheduleOptions sched{.lr_peak = o.lr,
+                                .min_lr_ratio = o.min_lr_ratio,
+                                .warmup_steps = static_cast<int64_t>(std::llround(o.warmup_fraction * total_steps)),
+                                .total_steps = total_steps,
+                                .cosine = true};
+    evaluator.emplace(*readout, targets, params,
+                      EvaluatorOptions{.eval_steps = evaluation_steps(total_steps, o.eval_every, o.eval_points),
+                                       .val_target = val_target,
+                                       .early_stopping = o.early_stopping,
+                                       .report_loss = !probe},
+                      observer);
+    Trainer trainer(params, *opt, {.schedule = sched, .grad_clip = o.grad_clip, .what = "finetuning " + in.model_dir});
+    trainer.observe(*evaluator);
+    trainer.run(objective, 0, total_steps);
+    result.train_loss = objective.epoch_loss();
+    result.best_step = evaluator->best_step();
+    result.dynamics = evaluator->dynamics();
+  } else {
+    evaluator.emplace(*readout, targets, params, EvaluatorOptions{}, observer);  // scores the end only
+  }
   result.steps = total_steps;
-  result.train_loss = objective.epoch_loss();
-  result.best_step = evaluator.best_step();
   for (const auto& t : targets) result.p1[t.name] = class_probability(*readout, t.set);
-  result.dynamics = evaluator.dynamics();
   // The final point of the dynamics, from the final predictions.
-  if (!o.early_stopping) result.dynamics.push_back(evaluator.final_row(total_steps, result.p1));
+  if (!o.early_stopping || total_steps == 0) result.dynamics.push_back(evaluator->final_row(total_steps, result.p1));
   result.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return result;
 }

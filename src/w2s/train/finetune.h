@@ -1,9 +1,11 @@
-// Finetuning a binary classifier on (soft) labels: a pretrained transformer plus a classification
-// head at the last real token (train/classifier_readout.h), trained by the one Trainer on a
-// SoftLabelObjective. Full finetuning, LoRA, or a linear probe on frozen features (the backbone
-// runs once per text; only the head trains). Any loss of losses/; evaluation every N steps
-// (training dynamics); early stopping on a validation slice whose labels the caller chooses (the
-// weak model's, by default, so no ground truth leaks into a student's training).
+// Finetuning on (soft) labels: a pretrained transformer read out as class logits — a linear head
+// at the last real token (the default for classification), a scalar reward or the LM's own
+// likelihood of each completion (comparisons), or label words scored by the LM head (verbalizer;
+// train/model_readout.h) — trained by the one Trainer on a SoftLabelObjective. Full finetuning,
+// LoRA, or a linear probe on frozen features (head readout only). epochs = 0 trains nothing: the
+// readout's zero-shot predictions. Any loss of losses/; evaluation every N steps (training
+// dynamics); early stopping on a validation slice whose labels the caller chooses (the weak
+// model's, by default, so no ground truth leaks into a student's training).
 #pragma once
 
 #include <torch/torch.h>
@@ -19,6 +21,19 @@
 #include "w2s/train/evaluator.h"
 
 namespace w2s::train {
+
+/// How a model's examples become logits: the [finetune.readout] table.
+struct ReadoutOptions {
+  std::string name = "auto";                            // auto (head for classification texts, scalar for
+                                                        // comparisons) | head | scalar | likelihood | verbalizer
+  std::string likelihood_norm = "mean";                 // likelihood: mean | sum of the completion's token log-probs
+  std::string likelihood_baseline = "none";             // likelihood: none | pmi | reference (reward_readout.h)
+  double likelihood_beta = 1.0;                         // likelihood: reward scale β
+  std::string verbalizer_template = "{text}\nAnswer:";  // verbalizer: the prompt around {text}
+  std::vector<std::string> verbalizer_words = {" No", " Yes"};  // verbalizer: label 0 and label 1
+  bool operator==(const ReadoutOptions&) const = default;
+  static const config::Schema<ReadoutOptions>& schema();
+};
 
 struct FinetuneOptions {
   std::string mode = "full";                                // full (whole model) | probe (frozen backbone, head only) |
@@ -46,13 +61,15 @@ struct FinetuneOptions {
   std::string precision = "auto";                           // auto | float32 | bfloat16 (autocast)
   std::string device = "cpu";                               // cpu | cuda
   losses::LossOptions loss;                                 // [loss] table: name and loss-specific options
+  ReadoutOptions readout;                                   // [readout] table
   static const config::Schema<FinetuneOptions>& schema();
 };
 
-/// Texts with soft targets (rows of `targets` sum to 1). targets: (N, 2) float32.
+/// Texts (or prompts with completions) with soft targets (rows of `targets` sum to 1).
 struct TrainSet {
-  std::vector<std::string> texts;
-  torch::Tensor targets;  // (N, 2)
+  std::vector<std::string> texts;                     // classification inputs, or prompts
+  torch::Tensor targets;                              // (N, 2)
+  std::vector<std::vector<std::string>> completions;  // comparisons: each prompt's completions
 };
 
 /// A set to predict on. `labels` (0/1) are optional (empty = predict only); `weak_p1` (the
@@ -60,12 +77,14 @@ struct TrainSet {
 struct EvalSet {
   std::string name;  // "test", "train2", "val", ...
   std::vector<std::string> texts;
-  std::vector<int> labels;      // ground truth, or empty
-  std::vector<double> weak_p1;  // supervisor's predictions, or empty
-  bool track = true;            // also evaluated during training (dynamics); false = end only
+  std::vector<int> labels;                            // ground truth, or empty
+  std::vector<double> weak_p1;                        // supervisor's predictions, or empty
+  bool track = true;                                  // also evaluated during training (dynamics); false = end only
+  std::vector<std::vector<std::string>> completions;  // comparisons: each prompt's completions
 };
 
 struct FinetuneResult {
+  std::string readout;                            // the readout used (auto resolved)
   std::map<std::string, std::vector<double>> p1;  // final P(class 1) per EvalSet name
   std::vector<DynamicsRow> dynamics;              // evaluations during training (and the end)
   int64_t steps = 0;                              // optimizer steps
@@ -87,6 +106,9 @@ struct FinetuneInputs {
 
 /// Called after each evaluation and at the end (progress display).
 using FinetuneObserver = ProgressFn;
+
+/// The readout `options` name for texts (comparisons = false) or comparisons: "auto" resolved.
+std::string resolved_readout(const ReadoutOptions& options, bool comparisons);
 
 /// Finetune and predict. Deterministic on CPU for a fixed seed. A NaN/inf loss or gradient norm
 /// stops with a w2s::Error naming the step.

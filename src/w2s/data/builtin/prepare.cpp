@@ -1,17 +1,45 @@
 // Built-in tasks: one builder call per task, and `w2s data prepare`.
 #include "w2s/data/builtin/prepare.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "w2s/core/error.h"
+#include "w2s/core/file.h"
 #include "w2s/core/log.h"
 #include "w2s/data/builtin/definitions.h"
+#include "w2s/data/builtin/preferences.h"
 #include "w2s/data/builtin/reviews.h"
 #include "w2s/data/builtin/spam.h"
 #include "w2s/data/raw/wordnet.h"
 
 namespace w2s::data {
 namespace fs = std::filesystem;
+
+namespace {
+
+/// The source packages of a built corpus (its manifest's sources), each once.
+std::vector<PackageVersion> corpus_packages(const fs::path& corpus_dir) {
+  const fs::path path = corpus_dir / "manifest.json";
+  std::vector<PackageVersion> out;
+  try {
+    const nlohmann::json manifest = nlohmann::json::parse(read_file(path));
+    for (const auto& src : manifest.at("sources")) {
+      if (!src.contains("packages")) continue;
+      for (const auto& p : src.at("packages")) {
+        PackageVersion v{p.at("registry").get<std::string>(), p.at("name").get<std::string>(),
+                         p.at("version").get<std::string>()};
+        if (std::none_of(out.begin(), out.end(), [&](const PackageVersion& o) { return o.name == v.name; }))
+          out.push_back(std::move(v));
+      }
+    }
+  } catch (const nlohmann::json::exception& e) {
+    fail("{}: malformed corpus manifest: {}", path.string(), e.what());
+  }
+  return out;
+}
+
+}  // namespace
 
 BuiltTask build_builtin_task(const std::string& name, const fs::path& raw_dir, uint64_t seed) {
   const BuiltinTaskInfo* info = find_builtin_task(name);
@@ -23,7 +51,14 @@ BuiltTask build_builtin_task(const std::string& name, const fs::path& raw_dir, u
   };
   BuiltTask out;
   out.manifest.seed = seed;
-  out.manifest.packages = select_packages(read_packages(raw_dir), info->packages);
+  const fs::path heldout = root / "corpus" / "heldout.txt";
+  if (info->from_heldout)
+    check(fs::exists(heldout),
+          "{}: not found: task '{}' is built from the corpus's held-out documents; run "
+          "`w2s corpus build` first (scripts/setup.sh does)",
+          heldout.string(), name);
+  out.manifest.packages =
+      info->from_heldout ? corpus_packages(root / "corpus") : select_packages(read_packages(raw_dir), info->packages);
   nlohmann::json& notes = out.manifest.notes;
   if (name == "reviews") {
     const fs::path train = need(raw_dir / "modeldata" / "training_data.jsonl");
@@ -47,7 +82,21 @@ BuiltTask build_builtin_task(const std::string& name, const fs::path& raw_dir, u
     out.task = build_definitions(read_wordnet(dir), read_sense_counts(cntlist), o, &notes);
     for (const std::string& f : wordnet_files()) out.manifest.inputs.push_back(digest_file(dir / f, root));
     out.manifest.inputs.push_back(digest_file(cntlist, root));
+  } else if (name == "continuations" || name == "minimal_pairs") {
+    const std::string text = read_file(heldout);
+    const PreferenceOptions o{.seed = seed};
+    out.task = name == "continuations" ? build_continuations(text, o, &notes) : build_minimal_pairs(text, o, &notes);
+    out.manifest.inputs = {digest_file(heldout, root)};
+  } else if (name == "definition_pairs") {
+    // The definitions task's words, senses, negatives and test words, as comparisons.
+    BuiltTask defs = build_builtin_task("definitions", raw_dir, seed);
+    out.task = build_definition_pairs(defs.task);
+    out.manifest.inputs = defs.manifest.inputs;
+    notes = {{"definitions", defs.manifest.notes},
+             {"pairs_train", out.task.train.size()},
+             {"pairs_test", out.task.test.size()}};
   }
+  out.task.kind = info->kind;
   out.task.name = info->name;
   out.task.description = info->description;
   return out;
@@ -56,7 +105,15 @@ BuiltTask build_builtin_task(const std::string& name, const fs::path& raw_dir, u
 std::vector<PrepareResult> prepare_builtin_tasks(const PrepareOptions& options) {
   std::vector<std::string> names = options.tasks;
   if (names.empty()) {
-    for (const BuiltinTaskInfo& t : builtin_tasks()) names.push_back(t.name);
+    for (const BuiltinTaskInfo& t : builtin_tasks()) {
+      // Tasks made from the corpus's held-out split wait for `w2s corpus build` (which needs the
+      // other tasks prepared first, to keep their test texts out of the corpus).
+      if (t.from_heldout && !fs::exists(options.data_root / "corpus" / "heldout.txt")) {
+        log::info("data: {} waits for the corpus (w2s corpus build, then w2s data prepare)", t.name);
+        continue;
+      }
+      names.push_back(t.name);
+    }
   }
   std::vector<PrepareResult> results;
   for (const std::string& name : names) {
@@ -69,8 +126,13 @@ std::vector<PrepareResult> prepare_builtin_tasks(const PrepareOptions& options) 
         TaskManifest m = read_task_manifest(dir);
         // Package versions as fetched now (raw/ may be gone: then the prepared folder stands).
         bool same_packages = true;
-        if (fs::exists(options.data_root / "raw" / "packages.tsv")) {
-          const auto now = select_packages(read_packages(options.data_root / "raw"), find_builtin_task(name)->packages);
+        const BuiltinTaskInfo& info = *find_builtin_task(name);
+        if (info.from_heldout) {  // the held-out split as it is now
+          const fs::path heldout = options.data_root / "corpus" / "heldout.txt";
+          same_packages = !m.inputs.empty() && fs::exists(heldout) &&
+                          digest_file(heldout, options.data_root).sha256 == m.inputs.front().sha256;
+        } else if (fs::exists(options.data_root / "raw" / "packages.tsv")) {
+          const auto now = select_packages(read_packages(options.data_root / "raw"), info.packages);
           same_packages = now.size() == m.packages.size();
           for (size_t i = 0; same_packages && i < now.size(); ++i) {
             same_packages = now[i].name == m.packages[i].name && now[i].version == m.packages[i].version;
@@ -92,9 +154,13 @@ std::vector<PrepareResult> prepare_builtin_tasks(const PrepareOptions& options) 
     BuiltTask built = build_builtin_task(name, options.data_root / "raw", options.seed);
     r.manifest = write_prepared_task(dir, built.task, std::move(built.manifest));
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    log::info("data: prepared {}: {} train ({:.1f} % label 1), {} test ({:.1f} % label 1) in {:.1f} s", name,
-              r.manifest.train.n, 100 * r.manifest.train.frac_label1(), r.manifest.test.n,
-              100 * r.manifest.test.frac_label1(), r.seconds);
+    if (r.manifest.kind == TaskKind::comparison)
+      log::info("data: prepared {}: {} train pairs, {} test pairs in {:.1f} s", name, r.manifest.train.n,
+                r.manifest.test.n, r.seconds);
+    else
+      log::info("data: prepared {}: {} train ({:.1f} % label 1), {} test ({:.1f} % label 1) in {:.1f} s", name,
+                r.manifest.train.n, 100 * r.manifest.train.frac_label1(), r.manifest.test.n,
+                100 * r.manifest.test.frac_label1(), r.seconds);
     results.push_back(std::move(r));
   }
   return results;

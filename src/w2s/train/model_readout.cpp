@@ -1,0 +1,27 @@
+// The common part of readouts over a transformer.
+#include "w2s/train/model_readout.h"
+
+#include "w2s/core/error.h"
+
+namespace w2s::train {
+
+std::vector<double> class_probability(Readout& readout, int set, int64_t k) {
+  const auto p = readout.probabilities(set).select(1, k).to(torch::kDouble).contiguous();  // (N)
+  return {p.data_ptr<double>(), p.data_ptr<double>() + p.numel()};
+}
+
+ModelReadout::ModelReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options)
+    : model_(std::move(model)), tok_(tok), options_(options), pad_(tok.pad_id().value_or(tok.eos_id().value_or(0))) {}
+
+void ModelReadout::expect(const InputSet& set, bool comparisons, const char* who) {
+  if (set.texts.empty()) return;  // an empty set is either kind
+  if (comparisons) {
+    check(set.comparisons() && set.completions.size() == set.texts.size(),
+          "the {} readout reads comparisons (a prompt and its completions), not classification texts", who);
+  } else {
+    check(!set.comparisons(),
+          "the {} readout reads classification texts; for comparisons use the scalar or likelihood readout", who);
+  }
+}
+
+}  // namespace w2s::train

@@ -1,0 +1,56 @@
+// What every readout over a transformer shares: the model, its tokenizer, how texts are cut and
+// batched, and the sets of examples it has been given. An example is a text (classification) or a
+// prompt with K completions (comparisons: K = 2); a readout takes the kind it reads and names
+// the other in its error. The readouts:
+//   HeadReadout, ProbeReadout   a linear head on the pooled hidden state (classifier_readout.h)
+//   ScalarRewardReadout         a scalar reward per prompt + completion (reward_readout.h)
+//   LikelihoodReadout           the completion's log-likelihood under the LM head (reward_readout.h)
+//   VerbalizerReadout           the LM head's logits of two label words (verbalizer_readout.h)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "w2s/models/heads.h"
+#include "w2s/models/transformer.h"
+#include "w2s/tokenizer/tokenizer.h"
+#include "w2s/train/compute.h"
+#include "w2s/train/readout.h"
+
+namespace w2s::train {
+
+/// A set of examples as a readout takes them.
+struct InputSet {
+  std::vector<std::string> texts;                     // classification inputs, or prompts
+  std::vector<std::vector<std::string>> completions;  // comparisons: each prompt's completions; else empty
+  bool comparisons() const { return !completions.empty(); }
+};
+
+struct ModelReadoutOptions {
+  int64_t max_length = 128;                               // tokens per sequence (≤ the model's n_ctx)
+  models::Pooling pooling = models::Pooling::last_token;  // hidden state a head reads
+  int64_t eval_batch = 64;                                // sequences per inference forward
+  int64_t n_classes = 2;                                  // classification: outputs of a head
+  Compute compute;                                        // device and bf16 autocast
+};
+
+class ModelReadout : public Readout {
+ public:
+  /// Add a set of examples; returns its set number (0, 1, ... in order).
+  virtual int add(const InputSet& set) = 0;
+
+ protected:
+  /// `tok` must outlive the readout.
+  ModelReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options);
+
+  /// Throws unless `set` is of the kind this readout reads (`who` names the readout).
+  static void expect(const InputSet& set, bool comparisons, const char* who);
+
+  models::Transformer model_;
+  const tokenizer::Tokenizer& tok_;
+  ModelReadoutOptions options_;
+  int64_t pad_ = 0;  // pad id (else eos, else 0)
+};
+
+}  // namespace w2s::train

@@ -1,0 +1,72 @@
+// Verbalizer readout: label words scored by the LM head after a template.
+#include "w2s/train/verbalizer_readout.h"
+
+#include "w2s/core/error.h"
+#include "w2s/core/torch_compat.h"
+
+namespace w2s::train {
+
+VerbalizerReadout::VerbalizerReadout(models::Transformer model, const tokenizer::Tokenizer& tok,
+                                     ModelReadoutOptions options, VerbalizerOptions v,
+                                     std::unique_ptr<models::Lora> lora)
+    : ModelReadout(std::move(model), tok, options), lora_(std::move(lora)) {
+  check(options_.n_classes == 2 && v.words.size() == 2, "verbalizer: give two label words (label 0, label 1), got {}",
+        v.words.size());
+  const auto at = v.prompt_template.find("{text}");
+  check(at != std::string::npos && v.prompt_template.find("{text}", at + 1) == std::string::npos,
+        "verbalizer template must hold \"{{text}}\" exactly once: \"{}\"", v.prompt_template);
+  before_ = v.prompt_template.substr(0, at);
+  after_ = v.prompt_template.substr(at + 6);
+  after_ids_ = tok_.encode(after_);
+  for (const auto& w : v.words) {
+    const auto ids = tok_.encode(w);
+    check(!ids.empty(), "verbalizer word \"{}\" has no tokens", w);
+    word_ids_.push_back(ids.front());
+  }
+  check(word_ids_[0] != word_ids_[1], "verbalizer words \"{}\" and \"{}\" start with the same token {}", v.words[0],
+        v.words[1], word_ids_[0]);
+}
+
+int VerbalizerReadout::add(const InputSet& set) {
+  expect(set, false, "verbalizer");
+  TokenRows rows;
+  const auto budget = std::max<int64_t>(1, options_.max_length - static_cast<int64_t>(after_ids_.size()));
+  for (const auto& text : set.texts) {
+    auto ids = tok_.encode(before_ + text);
+    if (static_cast<int64_t>(ids.size()) > budget) ids.resize(budget);  // the text loses its end
+    ids.insert(ids.end(), after_ids_.begin(), after_ids_.end());
+    if (ids.empty()) ids.push_back(pad_);
+    rows.push_back(std::move(ids));
+  }
+  sets_.push_back(std::move(rows));
+  return static_cast<int>(sets_.size()) - 1;
+}
+
+int64_t VerbalizerReadout::size(int set) const { return static_cast<int64_t>(sets_.at(set).size()); }
+
+torch::Tensor VerbalizerReadout::logits(int set, const std::vector<int64_t>& rows) {
+  auto [x, m] = pad_batch(sets_.at(set), rows, pad_);  // (B, T)
+  if (lora_) lora_->apply();
+  const auto dev = options_.compute.device;
+  compat::AutocastGuard ac(dev.type(), at::kBFloat16, options_.compute.bf16);
+  x = x.to(dev);
+  m = m.to(dev);
+  auto last = models::pool_last_token(model_->hidden_states(x, m), m);                     // (B, C)
+  auto words = model_->lm_head_weight().index({torch::tensor(word_ids_, torch::kLong).to(dev)});  // (2, C)
+  return torch::linear(last, words).to(torch::kFloat);                                     // (B, 2)
+}
+
+torch::Tensor VerbalizerReadout::probabilities(int set) {
+  torch::NoGradGuard ng;
+  const auto& ids = sets_.at(set);
+  auto out = torch::empty({static_cast<int64_t>(ids.size()), 2});  // (N, 2)
+  if (lora_) lora_->apply();
+  for_each_chunk(by_length(ids), options_.eval_batch, [&](const std::vector<int64_t>& rows) {
+    out.index_copy_(0, torch::tensor(rows, torch::kLong), torch::softmax(logits(set, rows), -1).cpu());
+  });
+  return out;
+}
+
+std::vector<torch::Tensor> VerbalizerReadout::parameters() { return lora_ ? lora_->parameters() : model_->parameters(); }
+
+}  // namespace w2s::train

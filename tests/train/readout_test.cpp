@@ -1,0 +1,215 @@
+// Readouts of comparisons and the verbalizer on a tiny model: Bradley–Terry gradients against
+// finite differences, the likelihood readout against `w2s score`'s token losses, swapping the two
+// completions, baselines, label words scored by the LM head; and finetuning a comparison task.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "test_support.h"
+#include "tiny_family.h"
+#include "w2s/core/error.h"
+#include "w2s/losses/loss.h"
+#include "w2s/models/generate.h"
+#include "w2s/models/model_spec.h"
+#include "w2s/tokenizer/tokenizer.h"
+#include "w2s/train/finetune.h"
+#include "w2s/train/reward_readout.h"
+#include "w2s/train/soft_label_objective.h"
+#include "w2s/train/verbalizer_readout.h"
+
+namespace fs = std::filesystem;
+
+namespace w2s::train {
+namespace {
+
+class Readouts : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    family_ = test::make_tiny_family(tmp_ / "models", {16});
+    model_ = models::load_backbone(family_[0].string(), 0, torch::kCPU);
+    model_->eval();
+    tok_ = std::make_unique<tokenizer::Tokenizer>(tokenizer::Tokenizer::from_dir(family_[0]));
+  }
+  ModelReadoutOptions options() const { return {.max_length = 32, .eval_batch = 4, .compute = {}}; }
+  int64_t bos() const { return tok_->bos_id().value_or(tok_->eos_id().value_or(0)); }
+  InputSet pairs() const {
+    return {{"3 red cat", "", "7 sun moon dark"}, {{" apple", " dog"}, {" blue", " tree"}, {" pear", " stone"}}};
+  }
+  InputSet swapped() const {
+    InputSet s = pairs();
+    for (auto& c : s.completions) std::swap(c[0], c[1]);
+    return s;
+  }
+  test::TempDir tmp_;
+  std::vector<fs::path> family_;
+  models::Transformer model_;
+  std::unique_ptr<tokenizer::Tokenizer> tok_;
+};
+
+TEST_F(Readouts, LikelihoodScoreIsTheCompletionsLogLikelihoodAsWScoreComputesIt) {
+  LikelihoodReadout r(model_, *tok_, options(), {.mean = false});
+  for (const auto& [prompt, completion] : std::vector<std::pair<std::string, std::string>>{
+           {"3 red cat", " apple green"}, {"", "sun moon"}, {"12 house", " light"}}) {
+    const auto p = tok_->encode(prompt), c = tok_->encode(completion);
+    const auto seq = join_prompt(p, c, 32, bos());
+    torch::NoGradGuard ng;
+    const double ours = r.completion_scores({seq}).item<double>();
+    const auto losses = models::score_tokens(*model_, seq.ids);  // −log p(ids[t+1] | ids[..t])
+    double want = 0.0;
+    for (size_t t = static_cast<size_t>(seq.start) - 1; t < losses.size(); ++t) want -= losses[t];
+    EXPECT_NEAR(ours, want, 1e-4) << prompt << "|" << completion;
+    EXPECT_EQ(seq.ids.size() - static_cast<size_t>(seq.start), c.size());
+  }
+  // mean = sum / tokens.
+  LikelihoodReadout mean(model_, *tok_, options(), {.mean = true});
+  const auto seq = join_prompt(tok_->encode("3 red cat"), tok_->encode(" apple green"), 32, bos());
+  torch::NoGradGuard ng;
+  EXPECT_NEAR(mean.completion_scores({seq}).item<double>() * static_cast<double>(seq.ids.size() - seq.start),
+              r.completion_scores({seq}).item<double>(), 1e-4);
+}
+
+TEST_F(Readouts, SwappingTheCompletionsFlipsTheProbability) {
+  auto check_flip = [&](ModelReadout& r) {
+    const int a = r.add(pairs()), b = r.add(swapped());
+    const auto pa = r.probabilities(a), pb = r.probabilities(b);  // (3, 2)
+    EXPECT_TRUE(torch::allclose(pa.select(1, 1), pb.select(1, 0), 1e-5, 1e-6));
+    EXPECT_TRUE(torch::allclose(pa.sum(1), torch::ones({3}), 1e-5, 1e-6));
+  };
+  LikelihoodReadout like(model_, *tok_, options(), {});
+  check_flip(like);
+  ScalarRewardReadout scalar(model_, *tok_, options());
+  check_flip(scalar);
+  // The scalar head starts at zero: every pair at 0.5 until it trains.
+  EXPECT_TRUE(torch::allclose(scalar.probabilities(0), torch::full({3, 2}, 0.5)));
+  // The likelihood readout knows something from step 0: not all 0.5.
+  EXPECT_GT((like.probabilities(0) - 0.5).abs().max().item<double>(), 1e-3);
+}
+
+TEST_F(Readouts, BaselinesPmiAndReference) {
+  LikelihoodReadout none(model_, *tok_, options(), {.baseline = "none"});
+  LikelihoodReadout pmi(model_, *tok_, options(), {.baseline = "pmi"});
+  LikelihoodReadout ref(model_, *tok_, options(), {.baseline = "reference", .beta = 0.5});
+  for (auto* r : {&none, &pmi, &ref}) r->add(pairs());
+  torch::NoGradGuard ng;
+  const std::vector<int64_t> rows = {0, 1, 2};
+  // reference: the initial model is the reference, so every reward starts at 0.
+  EXPECT_LT(ref.logits(0, rows).abs().max().item<double>(), 1e-6);
+  // pmi: the conditional score minus the completion's score after bos alone.
+  const auto n = none.logits(0, rows), p = pmi.logits(0, rows);  // (3, 2)
+  const auto unconditional = none.completion_scores({join_prompt({}, tok_->encode(" pear"), 32, bos())});
+  EXPECT_NEAR((n[2][0] - p[2][0]).item<double>(), unconditional.item<double>(), 1e-5);
+  EXPECT_THROW(LikelihoodReadout(model_, *tok_, options(), {.baseline = "other"}), Error);
+  EXPECT_THROW(pmi.add({{"a text"}, {}}), Error);  // classification texts: not for this readout
+}
+
+TEST_F(Readouts, BradleyTerryGradientsMatchFiniteDifferences) {
+  // The xent loss on soft preferences through the scalar readout, as a function of the head's
+  // weight: autograd against central differences.
+  ScalarRewardReadout r(model_, *tok_, options());
+  const int set = r.add(pairs());
+  auto head = r.parameters().front();  // (1, C) score weight
+  {
+    torch::NoGradGuard ng;
+    head.copy_(torch::randn(head.sizes()) * 0.5);
+  }
+  for (auto& p : r.parameters()) p.mutable_grad() = torch::Tensor();
+  losses::LossOptions lo;
+  const auto loss = losses::make_loss(lo);
+  const auto targets = binary_soft_targets({0.8, 0.3, 0.6});
+  SoftLabelObjective obj(r, set, targets, *loss, {.batch_size = 3, .micro_batch = 3, .seed = 0}, 1);
+  auto value = [&] {
+    torch::NoGradGuard ng;
+    const auto logits = r.logits(set, {0, 1, 2});
+    return loss->forward(logits, targets, loss->batch_state(logits, targets, {0, 1}), {0, 1}).item<double>();
+  };
+  // The objective visits the rows in its own order; the mean loss is the same.
+  obj.backward(0);
+  const auto grad = head.grad().clone();
+  const double eps = 1e-2;
+  for (int64_t j : {0, 3, 7}) {
+    const float old = head[0][j].item<float>();
+    torch::NoGradGuard ng;
+    head[0][j] = old + eps;
+    const double up = value();
+    head[0][j] = old - eps;
+    const double down = value();
+    head[0][j] = old;
+    EXPECT_NEAR(grad[0][j].item<double>(), (up - down) / (2 * eps), 2e-3) << j;
+  }
+}
+
+TEST_F(Readouts, VerbalizerScoresTheLabelWordsWithTheLmHead) {
+  // (The tiny tokenizer splits " dark" into a space and letters: words without the space.)
+  VerbalizerReadout v(model_, *tok_, options(), {"{text} is", {"dark", "light"}});
+  const int set = v.add({{"3 red cat", "7 sun"}, {}});
+  torch::NoGradGuard ng;
+  const auto logits = v.logits(set, {0, 1});  // (2, 2)
+  for (int i = 0; i < 2; ++i) {
+    const std::string text = std::string(i ? "7 sun" : "3 red cat") + " is";
+    const auto ids = tok_->encode(text);
+    const auto full = model_->forward(torch::tensor(ids, torch::kLong).unsqueeze(0));  // (1, T, V)
+    for (int k = 0; k < 2; ++k)
+      EXPECT_NEAR(logits[i][k].item<double>(), full[0][-1][v.word_ids()[k]].item<double>(), 1e-4);
+  }
+  EXPECT_THROW(VerbalizerReadout(model_, *tok_, options(), {"no placeholder", {" a", " b"}}), Error);
+  EXPECT_THROW(VerbalizerReadout(model_, *tok_, options(), {"{text}", {" dark", " light"}}), Error);  // same token
+  EXPECT_THROW(v.add(pairs()), Error);  // comparisons: not for this readout
+}
+
+TEST_F(Readouts, FinetuningAComparisonTaskLearnsWhichCompletionIsPreferred) {
+  // The toy rule: the preferred completion is a "positive" word. Scalar and likelihood readouts.
+  std::vector<std::string> prompts;
+  std::vector<std::vector<std::string>> completions;
+  std::vector<int> labels;
+  const std::vector<std::string> pos = {" apple", " pear", " sun", " moon"}, neg = {" dog", " stone", " red", " dark"};
+  for (int i = 0; i < 160; ++i) {
+    prompts.push_back(std::to_string(i) + " red blue");
+    const bool first = i % 2 == 0;
+    const auto& good = pos[i % 4];
+    const auto& bad = neg[(i / 4) % 4];
+    completions.push_back(first ? std::vector<std::string>{good, bad} : std::vector<std::string>{bad, good});
+    labels.push_back(first ? 0 : 1);
+  }
+  std::vector<double> p1;
+  for (int y : labels) p1.push_back(y);
+  auto slice = [](auto v, size_t a, size_t b) { return decltype(v)(v.begin() + a, v.begin() + b); };
+  for (const char* readout : {"scalar", "likelihood"}) {
+    FinetuneOptions o;
+    o.readout.name = readout;
+    o.lr = 1e-2;
+    o.epochs = 4;
+    o.batch_size = 16;
+    o.micro_batch = 16;
+    o.eval_points = 2;
+    o.precision = "float32";
+    FinetuneInputs in;
+    in.model_dir = family_[0].string();
+    in.train = {slice(prompts, 0, 120), binary_soft_targets(slice(p1, 0, 120)), slice(completions, 0, 120)};
+    in.evals.push_back({"test", slice(prompts, 120, 160), slice(labels, 120, 160), {}, true,
+                        slice(completions, 120, 160)});
+    const auto r = finetune_classifier(o, in);
+    EXPECT_EQ(r.readout, readout);
+    int ok = 0;
+    for (size_t i = 0; i < 40; ++i) ok += (r.p1.at("test")[i] > 0.5) == (labels[120 + i] == 1);
+    EXPECT_GE(ok, 36) << readout;
+  }
+  // Zero-shot (epochs = 0) trains nothing and still predicts; auto picks the scalar readout.
+  FinetuneOptions z;
+  z.epochs = 0;
+  z.precision = "float32";
+  FinetuneInputs in;
+  in.model_dir = family_[0].string();
+  in.evals.push_back({"test", slice(prompts, 120, 160), slice(labels, 120, 160), {}, true, slice(completions, 120, 160)});
+  const auto r = finetune_classifier(z, in);
+  EXPECT_EQ(r.readout, "scalar");
+  EXPECT_EQ(r.steps, 0);
+  EXPECT_EQ(r.p1.at("test").size(), 40u);
+  EXPECT_EQ(r.dynamics.size(), 1u);
+  // A probe needs the head readout.
+  z.mode = "probe";
+  EXPECT_THROW(finetune_classifier(z, in), Error);
+}
+
+}  // namespace
+}  // namespace w2s::train
