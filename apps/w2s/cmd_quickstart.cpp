@@ -19,10 +19,10 @@ namespace w2s::app {
 namespace {
 
 struct QuickstartFlags {
-  bool full = false;  // the whole family on every built-in task
+  bool full = false;  // the whole family on every built-in classification task
   static const config::Schema<QuickstartFlags>& schema() {
     static const auto s = config::Schema<QuickstartFlags>().field(
-        "full", &QuickstartFlags::full, "the whole family on every built-in task (hours on 2 cores)");
+        "full", &QuickstartFlags::full, "the whole family on every built-in classification task (hours on 2 cores)");
     return s;
   }
 };

@@ -76,6 +76,21 @@ TEST(ShippedConfigs, FamilySweepsCoverEveryPairOfTheShippedFamily) {
             config::dump_toml(spam, sweep::SweepOptions::schema()));
 }
 
+TEST(ShippedConfigs, ContinuationsSweepReadsTheLanguageModelAndPrintsZeroShot) {
+  // configs/family/sweep_continuations.toml: issue #15's reward-modeling sweep. The likelihood readout
+  // with the PMI baseline, a zero-shot stage per model and seed, every pair, xent and logconf.
+  const auto o = load("family/sweep_continuations.toml");
+  expect_models_ship(o);
+  EXPECT_EQ(o.tasks, std::vector<std::string>{"continuations"});
+  EXPECT_EQ(o.finetune.readout.name, "likelihood");
+  EXPECT_EQ(o.finetune.readout.likelihood_baseline, "pmi");
+  EXPECT_TRUE(o.zero_shot);
+  EXPECT_EQ(count_students(o), 36u);
+  size_t zeroshot = 0;
+  for (const auto& s : sweep::plan_sweep(o)) zeroshot += s.kind == methods::StageKind::zeroshot;
+  EXPECT_EQ(zeroshot, o.models.size() * o.seeds.size());
+}
+
 TEST(ShippedConfigs, GroundTruthTablesPairEveryMemberWithItsScratchTwin) {
   for (const char* name : {"family/gt_table.toml", "family/gt_table_1000.toml"}) {
     SCOPED_TRACE(name);

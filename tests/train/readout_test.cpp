@@ -186,8 +186,8 @@ TEST_F(Readouts, FinetuningAComparisonTaskLearnsWhichCompletionIsPreferred) {
     FinetuneInputs in;
     in.model_dir = family_[0].string();
     in.train = {slice(prompts, 0, 120), binary_soft_targets(slice(p1, 0, 120)), slice(completions, 0, 120)};
-    in.evals.push_back({"test", slice(prompts, 120, 160), slice(labels, 120, 160), {}, true,
-                        slice(completions, 120, 160)});
+    in.evals.push_back(
+        {"test", slice(prompts, 120, 160), slice(labels, 120, 160), {}, true, slice(completions, 120, 160)});
     const auto r = finetune_classifier(o, in);
     EXPECT_EQ(r.readout, readout);
     int ok = 0;
@@ -200,7 +200,8 @@ TEST_F(Readouts, FinetuningAComparisonTaskLearnsWhichCompletionIsPreferred) {
   z.precision = "float32";
   FinetuneInputs in;
   in.model_dir = family_[0].string();
-  in.evals.push_back({"test", slice(prompts, 120, 160), slice(labels, 120, 160), {}, true, slice(completions, 120, 160)});
+  in.evals.push_back(
+      {"test", slice(prompts, 120, 160), slice(labels, 120, 160), {}, true, slice(completions, 120, 160)});
   const auto r = finetune_classifier(z, in);
   EXPECT_EQ(r.readout, "scalar");
   EXPECT_EQ(r.steps, 0);

@@ -392,9 +392,15 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
   if (observer_.started) observer_.started(key, what);
   store_.produce(key, spec, [&](const fs::path& tmp) {
     // Unlabeled task text, never labels: for classification every train example (both halves)
-    // and the test inputs; for comparisons the train pool's prompts with each completion (the
-    // test set is never read).
+    // and the test inputs; for comparisons the train pool's prompts with each completion (a fixed
+    // test split is never read; a test set carved from the pool by each seed's split is part of it).
     const auto& t = tasks_.task(task);
+    if (comparisons && t.test.empty())
+      log::warn(
+          "{}: no fixed test split: generative finetuning reads every pair of the pool, including the "
+          "pairs each seed's split sets aside for testing (text only, no labels); give the task a test "
+          "file (test=PATH) to keep them out",
+          task);
     std::string text;
     int64_t bytes = 0;
     for (const auto* part : {&t.train, &t.test}) {

@@ -61,7 +61,7 @@ struct FinetuneOptions {
   std::string precision = "auto";                           // auto | float32 | bfloat16 (autocast)
   std::string device = "cpu";                               // cpu | cuda
   losses::LossOptions loss;                                 // [loss] table: name and loss-specific options
-  ReadoutOptions readout;                                   // [readout] table
+  ReadoutOptions readout;                                   // [finetune.readout] table
   static const config::Schema<FinetuneOptions>& schema();
 };
 

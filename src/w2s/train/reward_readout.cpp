@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "w2s/core/error.h"
+#include "w2s/core/log.h"
 #include "w2s/core/torch_compat.h"
 
 namespace w2s::train {
@@ -125,8 +126,8 @@ torch::Tensor LikelihoodReadout::completion_scores(const std::vector<JoinedSeque
   torch::Tensor token_lp;  // (P)
   {
     compat::AutocastGuard ac(dev.type(), at::kBFloat16, options_.compute.bf16);
-    auto h = model_->hidden_states(x.to(dev), m.to(dev));                        // (S, T, C)
-    auto picked = h.index({rows_t, torch::tensor(pos_t, torch::kLong).to(dev)});  // (P, C)
+    auto h = model_->hidden_states(x.to(dev), m.to(dev));                           // (S, T, C)
+    auto picked = h.index({rows_t, torch::tensor(pos_t, torch::kLong).to(dev)});    // (P, C)
     auto lp = torch::log_softmax(model_->lm_logits(picked).to(torch::kFloat), -1);  // (P, V)
     token_lp = lp.gather(1, torch::tensor(target, torch::kLong).to(dev).unsqueeze(1)).squeeze(1);
   }
@@ -142,6 +143,14 @@ int LikelihoodReadout::add(const InputSet& set) {
   s.k = set.completions.empty() ? 2 : static_cast<int64_t>(set.completions.front().size());
   const int64_t bos = bos_of(tok_);
   std::vector<JoinedSequence> unconditional;  // pmi: each completion after `bos` alone
+  // With no prompt the PMI baseline is the completion's own score: every reward is 0 before
+  // training (chance), and the readout behaves as the reference baseline after.
+  if (likelihood_.baseline == "pmi" && !set.texts.empty() &&
+      std::all_of(set.texts.begin(), set.texts.end(), [](const std::string& t) { return t.empty(); }))
+    log::warn(
+        "likelihood readout: likelihood_baseline = \"pmi\" on comparisons without prompts scores every "
+        "completion 0 before training (chance) and acts as \"reference\" after; \"none\" reads such "
+        "tasks (e.g. minimal_pairs)");
   for (size_t i = 0; i < set.texts.size(); ++i) {
     check(static_cast<int64_t>(set.completions[i].size()) == s.k, "comparison {} has {} completions, not {}", i,
           set.completions[i].size(), s.k);
@@ -194,6 +203,8 @@ torch::Tensor LikelihoodReadout::probabilities(int set) {
                                [&](const std::vector<int64_t>& rows) { return logits(set, rows); });
 }
 
-std::vector<torch::Tensor> LikelihoodReadout::parameters() { return lora_ ? lora_->parameters() : model_->parameters(); }
+std::vector<torch::Tensor> LikelihoodReadout::parameters() {
+  return lora_ ? lora_->parameters() : model_->parameters();
+}
 
 }  // namespace w2s::train

@@ -51,9 +51,9 @@ torch::Tensor VerbalizerReadout::logits(int set, const std::vector<int64_t>& row
   compat::AutocastGuard ac(dev.type(), at::kBFloat16, options_.compute.bf16);
   x = x.to(dev);
   m = m.to(dev);
-  auto last = models::pool_last_token(model_->hidden_states(x, m), m);                     // (B, C)
+  auto last = models::pool_last_token(model_->hidden_states(x, m), m);                            // (B, C)
   auto words = model_->lm_head_weight().index({torch::tensor(word_ids_, torch::kLong).to(dev)});  // (2, C)
-  return torch::linear(last, words).to(torch::kFloat);                                     // (B, 2)
+  return torch::linear(last, words).to(torch::kFloat);                                            // (B, 2)
 }
 
 torch::Tensor VerbalizerReadout::probabilities(int set) {
@@ -67,6 +67,8 @@ torch::Tensor VerbalizerReadout::probabilities(int set) {
   return out;
 }
 
-std::vector<torch::Tensor> VerbalizerReadout::parameters() { return lora_ ? lora_->parameters() : model_->parameters(); }
+std::vector<torch::Tensor> VerbalizerReadout::parameters() {
+  return lora_ ? lora_->parameters() : model_->parameters();
+}
 
 }  // namespace w2s::train

@@ -17,8 +17,8 @@
 namespace w2s::train {
 
 struct VerbalizerOptions {
-  std::string prompt_template = "{text}\nAnswer:";       // holds "{text}" once
-  std::vector<std::string> words = {" No", " Yes"};     // label 0, label 1 (first token each)
+  std::string prompt_template = "{text}\nAnswer:";   // holds "{text}" once
+  std::vector<std::string> words = {" No", " Yes"};  // label 0, label 1 (first token each)
 };
 
 class VerbalizerReadout final : public ModelReadout {
@@ -38,7 +38,7 @@ class VerbalizerReadout final : public ModelReadout {
   const std::vector<int64_t>& word_ids() const { return word_ids_; }
 
  private:
-  std::string before_, after_;    // the template around "{text}"
+  std::string before_, after_;      // the template around "{text}"
   std::vector<int64_t> after_ids_;  // tokens of `after_`, kept whole when a text is cut
   std::vector<int64_t> word_ids_;
   std::unique_ptr<models::Lora> lora_;

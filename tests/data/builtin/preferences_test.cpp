@@ -85,10 +85,14 @@ TEST(Preferences, MinimalPairsSwapTwoAdjacentDifferentWords) {
 TEST(Preferences, DefinitionPairsPairEachSenseWithItsNegative) {
   Task defs;
   defs.train = {{"definitions/bank/n/1/1",
-                 definitions_text("bank", "noun", "sloping land beside water"), 1, "definitions/bank"},
-                {"definitions/bank/n/1/0", definitions_text("bank", "noun", "a small dog"), 0, "definitions/bank"}};
-  defs.test = {{"definitions/run/v/2/1", definitions_text("run", "verb", "move fast on foot"), 1, "definitions/run"},
-               {"definitions/run/v/2/0", definitions_text("run", "verb", "be asleep"), 0, "definitions/run"}};
+                 definitions_text("bank", "noun", "sloping land beside water"),
+                 1,
+                 "definitions/bank",
+                 {}},
+                {"definitions/bank/n/1/0", definitions_text("bank", "noun", "a small dog"), 0, "definitions/bank", {}}};
+  defs.test = {
+      {"definitions/run/v/2/1", definitions_text("run", "verb", "move fast on foot"), 1, "definitions/run", {}},
+      {"definitions/run/v/2/0", definitions_text("run", "verb", "be asleep"), 0, "definitions/run", {}}};
   const Task t = build_definition_pairs(defs);
   ASSERT_EQ(t.train.size(), 1u);
   ASSERT_EQ(t.test.size(), 1u);
@@ -99,8 +103,9 @@ TEST(Preferences, DefinitionPairsPairEachSenseWithItsNegative) {
 }
 
 TEST(Preferences, TitlesAndInitialsDoNotEndSentences) {
-  const auto paras = prose_paragraphs("Then Mr. Weston came in with J. Smith and the others. They sat down at once.\n"
-                                      "<|endoftext|>\n");
+  const auto paras = prose_paragraphs(
+      "Then Mr. Weston came in with J. Smith and the others. They sat down at once.\n"
+      "<|endoftext|>\n");
   ASSERT_EQ(paras.size(), 1u);
   ASSERT_EQ(paras[0].sentences.size(), 2u);
   EXPECT_EQ(paras[0].sentences[0], "Then Mr. Weston came in with J. Smith and the others.");

@@ -40,8 +40,8 @@ bool keep_line(std::string_view line) {
 /// that is dropped ends a run, so sentences of one run follow each other in the text.
 std::vector<std::vector<std::string>> sentence_runs(const std::string& para) {
   // Not sentence ends: titles and common abbreviations, and initials ("J. Smith").
-  static const std::vector<std::string_view> kAbbreviations = {"Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Col",
-                                                                "Gen", "Capt", "Rev", "Prof", "vs", "etc", "No", "Co"};
+  static const std::vector<std::string_view> kAbbreviations = {"Mr",  "Mrs",  "Ms",  "Dr",   "St", "Jr",  "Sr", "Col",
+                                                               "Gen", "Capt", "Rev", "Prof", "vs", "etc", "No", "Co"};
   auto abbreviation_before = [&](size_t dot) {
     size_t a = dot;
     while (a > 0 && std::isalpha(static_cast<unsigned char>(para[a - 1]))) --a;
@@ -153,8 +153,8 @@ Task build_continuations(std::string_view heldout_text, const PreferenceOptions&
         ++n_no_distractor;
         continue;
       }
-      task.train.push_back(comparison(fmt::format("{}/{}", group, i), std::move(prompt), " " + real, " " + *other,
-                                      group));
+      task.train.push_back(
+          comparison(fmt::format("{}/{}", group, i), std::move(prompt), " " + real, " " + *other, group));
     }
   }
   if (notes) {
@@ -216,8 +216,8 @@ Task build_definition_pairs(const Task& definitions) {
       const auto good = definitions_definition(pos.text), bad = definitions_definition(neg.text);
       const auto cut = pos.text.find("\nDefinition:");
       check(good && bad && cut != std::string::npos, "definition_pairs: unexpected definitions text '{}'", pos.text);
-      out.push_back(comparison(pos.id.substr(0, pos.id.size() - 2), pos.text.substr(0, cut) + "\nDefinition:",
-                               " " + *good, " " + *bad, pos.group));
+      out.push_back(comparison(pos.id.substr(0, pos.id.size() - 2),
+                               pos.text.substr(0, cut) + "\nDefinition:", " " + *good, " " + *bad, pos.group));
       ++i;
     }
   };

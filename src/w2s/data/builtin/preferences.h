@@ -33,14 +33,14 @@ struct Paragraph {
 
 /// Paragraphs of the documents of a corpus text (documents end with a line "<|endoftext|>",
 /// paragraphs with a blank line). Sentences end at . ! or ? followed by a space and a capital
-/// letter or quote (not after a title such as "Mr." or an initial); only sentences of 4–60 words and 20–300 bytes are kept, and lines that look
-/// like mail quotes, headers or URLs are dropped. A dropped sentence splits its paragraph, so the
-/// sentences of each Paragraph follow each other in the text; empty ones are dropped.
+/// letter or quote (not after a title such as "Mr." or an initial); only sentences of 4–60 words and 20–300 bytes are
+/// kept, and lines that look like mail quotes, headers or URLs are dropped. A dropped sentence splits its paragraph, so
+/// the sentences of each Paragraph follow each other in the text; empty ones are dropped.
 std::vector<Paragraph> prose_paragraphs(std::string_view corpus_text);
 
 struct PreferenceOptions {
-  uint64_t seed = 0;      // distractors, swap positions
-  size_t max_pairs = 0;   // cap on examples (0 = all), whole paragraphs kept in document order
+  uint64_t seed = 0;     // distractors, swap positions
+  size_t max_pairs = 0;  // cap on examples (0 = all), whole paragraphs kept in document order
 };
 
 /// The continuations task from the held-out documents' text. `notes` (if given) gets counts.
