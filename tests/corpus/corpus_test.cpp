@@ -92,10 +92,10 @@ TEST(LeakCheck, RemovalDropsLinesThenDocuments) {
 TEST(LeakCheck, ProbesFromTestSetsIncludeDefinitions) {
   Task defs;
   defs.name = "definitions";
-  defs.test = {{"d/1", definitions_text("bank", "noun", "sloping land"), 1, "d/bank"}};
+  defs.test = {{"d/1", definitions_text("bank", "noun", "sloping land"), 1, "d/bank", {}}};
   Task spam;
   spam.name = "spam";
-  spam.test = {{"s/1", "Buy now", 1, ""}};
+  spam.test = {{"s/1", "Buy now", 1, "", {}}};
   const auto probes = test_set_probes({defs, spam});
   ASSERT_EQ(probes.size(), 3u);
   EXPECT_EQ(probes[1].what, "definition");
@@ -253,15 +253,17 @@ TEST(Corpus, BuildExcludesTestSetsAndWritesManifest) {
     Task t;
     t.name = name;
     t.test = std::move(test);
-    t.train = {{name + "/train/1", "train text " + name, 0, ""}};
+    t.train = {{name + "/train/1", "train text " + name, 0, "", {}}};
     write_prepared_task(task_dir(root.path(), name), t, TaskManifest{});
   };
-  prepare("reviews", {{"reviews/test/1", "Arrived broken.", 0, ""}});
-  prepare("spam", {{"spam/spam-1/00001", test_body, 1, ""}});
+  prepare("reviews", {{"reviews/test/1", "Arrived broken.", 0, "", {}}});
+  prepare("spam", {{"spam/spam-1/00001", test_body, 1, "", {}}});
   prepare("definitions",
           {{"definitions/bank/n/1/1",
-            definitions_text("bank", "noun", "sloping land (especially the slope beside a body of water)"), 1,
-            "definitions/bank"}});
+            definitions_text("bank", "noun", "sloping land (especially the slope beside a body of water)"),
+            1,
+            "definitions/bank",
+            {}}});
 
   CorpusOptions o;
   o.data_root = root.path();

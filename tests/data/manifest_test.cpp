@@ -25,8 +25,8 @@ TEST(Manifest, WritesFolderAtomicallyWithDigestsAndReadsBack) {
   Task t;
   t.name = "toy";
   t.description = "a toy task";
-  t.train = {{"toy/1", "first \"quoted\"\ntext", 1, "g1"}, {"toy/2", "second", 0, ""}};
-  t.test = {{"toy/3", "third", 1, "g3"}};
+  t.train = {{"toy/1", "first \"quoted\"\ntext", 1, "g1", {}}, {"toy/2", "second", 0, "", {}}};
+  t.test = {{"toy/3", "third", 1, "g3", {}}};
   TaskManifest m;
   m.seed = 7;
   m.packages = select_packages(read_packages(root / "raw"), {"wordnet-base", "missing-pkg"});

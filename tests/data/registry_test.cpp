@@ -30,8 +30,8 @@ void write_toy_builtin(const fs::path& root, const std::string& name) {
   Task t;
   t.name = name;
   t.description = "toy " + name;
-  t.train = {{name + "/1", "alpha", 1, "g"}, {name + "/2", "beta", 0, "g"}, {name + "/3", "gamma", 0, ""}};
-  t.test = {{name + "/4", "delta", 1, ""}};
+  t.train = {{name + "/1", "alpha", 1, "g", {}}, {name + "/2", "beta", 0, "g", {}}, {name + "/3", "gamma", 0, "", {}}};
+  t.test = {{name + "/4", "delta", 1, "", {}}};
   write_prepared_task(task_dir(root, name), t, TaskManifest{});
 }
 
@@ -141,7 +141,7 @@ TEST(Registry, DataRootOptionThenEnvironment) {
 }
 
 TEST(TaskReport, PartStatsAndExamples) {
-  const std::vector<Example> ex = {{"a", "xx", 1, "g"}, {"b", "yyyy", 0, "g"}, {"c", "z\u00e9", 0, ""}};
+  const std::vector<Example> ex = {{"a", "xx", 1, "g", {}}, {"b", "yyyy", 0, "g", {}}, {"c", "z\u00e9", 0, "", {}}};
   const PartStats s = part_stats("test", ex);
   EXPECT_EQ(s.n, 3u);
   EXPECT_EQ(s.n_label1, 1u);

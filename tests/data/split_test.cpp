@@ -38,7 +38,7 @@ Task make_task(size_t n, double frac1 = 0.5, bool with_test = false) {
   }
   if (with_test) {
     for (size_t i = 0; i < n / 5; ++i)
-      t.test.push_back({fmt::format("t/{}", i), fmt::format("test {}", i), int(i % 2), ""});
+      t.test.push_back({fmt::format("t/{}", i), fmt::format("test {}", i), int(i % 2), "", {}});
   }
   return t;
 }
@@ -152,7 +152,7 @@ TEST(Split, NoTextInTwoPartsEvenWithInjectedDuplicates) {
     e.group = fmt::format("dupgroup{}", i);
     t.train.push_back(e);
   }
-  for (size_t i = 0; i < 10; ++i) t.train.push_back({fmt::format("tdup/{}", i), t.test[i].text, 1, ""});
+  for (size_t i = 0; i < 10; ++i) t.train.push_back({fmt::format("tdup/{}", i), t.test[i].text, 1, "", {}});
   SplitOptions o;
   o.seed = 9;
   o.val_fraction = 0.2;
