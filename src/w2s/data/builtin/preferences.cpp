@@ -86,6 +86,56 @@ Example comparison(std::string id, std::string prompt, std::string preferred, st
   return e;
 }
 
+/// `paras` without the sentences in `exclude` (each splits its run, as sentence_runs does).
+std::vector<Paragraph> without(std::vector<Paragraph> paras, const std::unordered_set<uint64_t>* exclude,
+                               size_t* n_excluded) {
+  *n_excluded = 0;
+  if (!exclude) return paras;
+  std::vector<Paragraph> out;
+  for (auto& p : paras) {
+    out.push_back(Paragraph{p.document, {}});
+    for (auto& s : p.sentences) {
+      if (exclude->count(hash_bytes(s))) {
+        ++*n_excluded;
+        if (!out.back().sentences.empty()) out.push_back(Paragraph{p.document, {}});
+      } else {
+        out.back().sentences.push_back(std::move(s));
+      }
+    }
+    if (out.back().sentences.empty()) out.pop_back();
+  }
+  return out;
+}
+
+/// Which documents form the fixed test split: documents in an order drawn from the seed, taken
+/// until they hold `fraction` of the kept sentences. Indexed by document.
+std::vector<bool> test_documents(const std::vector<Paragraph>& paras, uint64_t seed, double fraction) {
+  check(fraction >= 0.0 && fraction < 1.0, "preference tasks: test_fraction must be in [0, 1), not {}", fraction);
+  size_t n_docs = 0, total = 0;
+  std::vector<size_t> sentences;
+  for (const auto& p : paras) {
+    n_docs = std::max(n_docs, p.document + 1);
+    sentences.resize(n_docs);
+    sentences[p.document] += p.sentences.size();
+    total += p.sentences.size();
+  }
+  std::vector<size_t> order(n_docs);
+  for (size_t d = 0; d < n_docs; ++d) order[d] = d;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const uint64_t ha = mix_seed(seed, a), hb = mix_seed(seed, b);
+    return ha != hb ? ha < hb : a < b;
+  });
+  std::vector<bool> test(n_docs, false);
+  size_t taken = 0;
+  for (size_t d : order) {
+    if (static_cast<double>(taken) >= fraction * static_cast<double>(total)) break;
+    if (sentences[d] == 0) continue;
+    test[d] = true;
+    taken += sentences[d];
+  }
+  return test;
+}
+
 }  // namespace
 
 std::vector<Paragraph> prose_paragraphs(std::string_view text) {
@@ -122,27 +172,52 @@ std::vector<Paragraph> prose_paragraphs(std::string_view text) {
   return out;
 }
 
+std::unordered_set<uint64_t> sentence_hashes(std::string_view text) {
+  // Mail quotes ("> text") count too: without their markers, as text a reply repeats.
+  std::string unquoted;
+  unquoted.reserve(text.size());
+  for (size_t a = 0; a < text.size();) {
+    size_t b = text.find('\n', a);
+    if (b == std::string_view::npos) b = text.size();
+    size_t k = a;
+    while (k < b && (text[k] == '>' || text[k] == ' ' || text[k] == '\t')) ++k;
+    unquoted.append(text.substr(k, b - k));
+    unquoted += '\n';
+    a = b + 1;
+  }
+  std::unordered_set<uint64_t> out;
+  for (const auto& p : prose_paragraphs(unquoted))
+    for (const auto& s : p.sentences) out.insert(hash_bytes(s));
+  return out;
+}
+
 Task build_continuations(std::string_view heldout_text, const PreferenceOptions& o, nlohmann::json* notes) {
-  const auto paras = prose_paragraphs(heldout_text);
-  // Every kept sentence, for distractors (index → its document).
-  std::vector<std::pair<size_t, const std::string*>> pool;
+  size_t n_excluded = 0;
+  const auto paras = without(prose_paragraphs(heldout_text), o.exclude, &n_excluded);
+  const auto is_test = test_documents(paras, o.seed, o.test_fraction);
+  // Every kept sentence of each side (train, test), for distractors: (its document, the sentence).
+  std::vector<std::pair<size_t, const std::string*>> pools[2];
   for (const auto& p : paras)
-    for (const auto& s : p.sentences) pool.emplace_back(p.document, &s);
-  check(pool.size() >= 100, "continuations: only {} held-out sentences (is data/corpus/heldout.txt complete?)",
-        pool.size());
+    for (const auto& s : p.sentences) pools[is_test[p.document]].emplace_back(p.document, &s);
+  const size_t n_sentences = pools[0].size() + pools[1].size();
+  check(n_sentences >= 100, "continuations: only {} held-out sentences (is data/corpus/heldout.txt complete?)",
+        n_sentences);
   Task task;
   size_t n_no_distractor = 0;
   for (size_t pi = 0; pi < paras.size(); ++pi) {
     const auto& p = paras[pi];
-    const std::string group = fmt::format("continuations/{}/{}", p.document, pi);
+    const bool test = is_test[p.document];
+    const auto& pool = pools[test];
+    auto& out = test ? task.test : task.train;
+    const std::string group = fmt::format("continuations/{}", p.document);
     for (size_t i = 1; i < p.sentences.size(); ++i) {
-      if (o.max_pairs > 0 && task.train.size() >= o.max_pairs) break;
+      if (o.max_pairs > 0 && task.train.size() + task.test.size() >= o.max_pairs) break;
       std::string prompt = i >= 2 && p.sentences[i - 2].size() + p.sentences[i - 1].size() <= 300
                                ? p.sentences[i - 2] + " " + p.sentences[i - 1]
                                : p.sentences[i - 1];
       const std::string& real = p.sentences[i];
       // A sentence of another document within ±40 % of the real one's length.
-      Rng rng(mix_seed(o.seed, hash_bytes(group + "/" + std::to_string(i))));
+      Rng rng(mix_seed(o.seed, hash_bytes(fmt::format("{}/{}/{}", group, pi, i))));
       const std::string* other = nullptr;
       for (int tries = 0; tries < 200 && !other; ++tries) {
         const auto& [doc, s] = pool[rng.below(pool.size())];
@@ -153,28 +228,34 @@ Task build_continuations(std::string_view heldout_text, const PreferenceOptions&
         ++n_no_distractor;
         continue;
       }
-      task.train.push_back(
-          comparison(fmt::format("{}/{}", group, i), std::move(prompt), " " + real, " " + *other, group));
+      out.push_back(
+          comparison(fmt::format("{}/{}/{}", group, pi, i), std::move(prompt), " " + real, " " + *other, group));
     }
   }
   if (notes) {
     (*notes)["paragraphs"] = paras.size();
-    (*notes)["sentences"] = pool.size();
-    (*notes)["pairs"] = task.train.size();
+    (*notes)["sentences"] = n_sentences;
+    (*notes)["pairs_train"] = task.train.size();
+    (*notes)["pairs_test"] = task.test.size();
+    (*notes)["test_documents"] = std::count(is_test.begin(), is_test.end(), true);
     (*notes)["no_distractor"] = n_no_distractor;
+    (*notes)["excluded_sentences"] = n_excluded;
   }
   return task;
 }
 
 Task build_minimal_pairs(std::string_view heldout_text, const PreferenceOptions& o, nlohmann::json* notes) {
-  const auto paras = prose_paragraphs(heldout_text);
+  size_t n_excluded = 0;
+  const auto paras = without(prose_paragraphs(heldout_text), o.exclude, &n_excluded);
+  const auto is_test = test_documents(paras, o.seed, o.test_fraction);
   Task task;
   size_t n_skipped = 0;
   for (size_t pi = 0; pi < paras.size(); ++pi) {
     const auto& p = paras[pi];
-    const std::string group = fmt::format("minimal_pairs/{}/{}", p.document, pi);
+    auto& out = is_test[p.document] ? task.test : task.train;
+    const std::string group = fmt::format("minimal_pairs/{}", p.document);
     for (size_t i = 0; i < p.sentences.size(); ++i) {
-      if (o.max_pairs > 0 && task.train.size() >= o.max_pairs) break;
+      if (o.max_pairs > 0 && task.train.size() + task.test.size() >= o.max_pairs) break;
       const std::string& s = p.sentences[i];
       std::vector<std::string> words;
       for (size_t a = 0; a < s.size();) {
@@ -190,18 +271,21 @@ Task build_minimal_pairs(std::string_view heldout_text, const PreferenceOptions&
         ++n_skipped;
         continue;
       }
-      Rng rng(mix_seed(o.seed, hash_bytes(group + "/" + std::to_string(i))));
+      Rng rng(mix_seed(o.seed, hash_bytes(fmt::format("{}/{}/{}", group, pi, i))));
       const size_t k = spots[rng.below(spots.size())];
       std::swap(words[k], words[k + 1]);
       std::string swapped;
       for (const auto& w : words) swapped += (swapped.empty() ? "" : " ") + w;
-      task.train.push_back(comparison(fmt::format("{}/{}", group, i), "", s, swapped, group));
+      out.push_back(comparison(fmt::format("{}/{}/{}", group, pi, i), "", s, swapped, group));
     }
   }
   if (notes) {
     (*notes)["paragraphs"] = paras.size();
-    (*notes)["pairs"] = task.train.size();
+    (*notes)["pairs_train"] = task.train.size();
+    (*notes)["pairs_test"] = task.test.size();
+    (*notes)["test_documents"] = std::count(is_test.begin(), is_test.end(), true);
     (*notes)["no_swap"] = n_skipped;
+    (*notes)["excluded_sentences"] = n_excluded;
   }
   return task;
 }

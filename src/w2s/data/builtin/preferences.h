@@ -9,8 +9,11 @@
 //                     words, negatives and test words, paired).
 // Continuations and minimal pairs read the pretraining corpus's held-out documents
 // (<data root>/corpus/heldout.txt, written by `w2s corpus build`): whole documents that
-// corpus.txt, and so the built-in family, never saw. Examples of one paragraph share a group, so
-// a passage and its continuation never straddle the split.
+// corpus.txt, and so the built-in family, never saw. Both hold out a fixed test split of whole
+// documents (about a fifth of the sentences); a continuation's distractor comes from another
+// document of the same side, so no test sentence appears in a training pair. Examples of one
+// document share a group, so seeds' train halves split by document too; generative finetuning
+// reads the train split only. Sentences that also occur in the pretraining corpus are left out.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -18,6 +21,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "w2s/data/builtin/definitions.h"
@@ -38,9 +42,17 @@ struct Paragraph {
 /// the sentences of each Paragraph follow each other in the text; empty ones are dropped.
 std::vector<Paragraph> prose_paragraphs(std::string_view corpus_text);
 
+/// Hashes (core/rng hash_bytes) of the sentences prose_paragraphs keeps from `text`.
+std::unordered_set<uint64_t> sentence_hashes(std::string_view text);
+
 struct PreferenceOptions {
-  uint64_t seed = 0;     // distractors, swap positions
-  size_t max_pairs = 0;  // cap on examples (0 = all), whole paragraphs kept in document order
+  uint64_t seed = 0;           // distractors, swap positions
+  size_t max_pairs = 0;        // cap on examples, train and test together (0 = all), in document order
+  double test_fraction = 0.2;  // share of the kept sentences whose documents form the test split
+  // Sentences never to use, as sentence_hashes (e.g. of the pretraining corpus: a held-out
+  // document can quote text that other documents hold, such as a Bible verse repeated in two
+  // books); null = none. Such a sentence is dropped as a filtered one is (it splits its run).
+  const std::unordered_set<uint64_t>* exclude = nullptr;
 };
 
 /// The continuations task from the held-out documents' text. `notes` (if given) gets counts.

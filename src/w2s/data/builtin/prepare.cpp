@@ -83,10 +83,13 @@ BuiltTask build_builtin_task(const std::string& name, const fs::path& raw_dir, u
     for (const std::string& f : wordnet_files()) out.manifest.inputs.push_back(digest_file(dir / f, root));
     out.manifest.inputs.push_back(digest_file(cntlist, root));
   } else if (name == "continuations" || name == "minimal_pairs") {
+    // Sentences the pretraining corpus holds too (quoted or repeated text) are left out.
+    const fs::path corpus = need(root / "corpus" / "corpus.txt");
+    const auto seen = sentence_hashes(read_file(corpus));
     const std::string text = read_file(heldout);
-    const PreferenceOptions o{.seed = seed};
+    const PreferenceOptions o{.seed = seed, .exclude = &seen};
     out.task = name == "continuations" ? build_continuations(text, o, &notes) : build_minimal_pairs(text, o, &notes);
-    out.manifest.inputs = {digest_file(heldout, root)};
+    out.manifest.inputs = {digest_file(heldout, root), digest_file(corpus, root)};
   } else if (name == "definition_pairs") {
     // The definitions task's words, senses, negatives and test words, as comparisons.
     BuiltTask defs = build_builtin_task("definitions", raw_dir, seed);
