@@ -431,8 +431,11 @@ TEST_F(TinySweep, ComparisonTasksRunWithEachRewardReadoutAndZeroShotBaselines) {
     EXPECT_NE(report::format_pgr_table(res, report::TableFormat::text).find("strong 0-shot"), std::string::npos);
     // The readout is part of the keys: a comparison stage records it.
     store::RunStore store(o.runs_dir);
-    for (const auto& k : store.keys())
-      if (k.rfind("gt-", 0) == 0) EXPECT_EQ(store.meta(k)["spec"]["finetune"]["readout"]["name"], readout);
+    for (const auto& k : store.keys()) {
+      if (k.rfind("gt-", 0) == 0) {
+        EXPECT_EQ(store.meta(k)["spec"]["finetune"]["readout"]["name"], readout);
+      }
+    }
   }
 }
 

@@ -117,6 +117,22 @@ train::FinetuneOptions Pipeline::options_for(const ModelRef& m, const losses::Lo
   return o;
 }
 
+train::FinetuneOptions Pipeline::zeroshot_options(const ModelRef& m) const {
+  auto o = options_for(m, {});
+  o.epochs = o.probe_epochs = 0;
+  return o;
+}
+
+train::FinetuneInputs Pipeline::ground_truth_inputs(const data::Split& s, const ModelRef& model, int64_t seed) {
+  train::FinetuneInputs in;
+  in.model_dir = model.path;
+  in.evals.push_back(eval_set("test", s.test, labels_of(s.test), {}, true));
+  in.evals.push_back(eval_set("train2", s.train2, labels_of(s.train2), {}, false));
+  if (!s.val.empty()) in.evals.push_back(eval_set("val", s.val, labels_of(s.val), {}, false));
+  in.seed = mix_seed(static_cast<uint64_t>(seed), 0x67ULL);
+  return in;
+}
+
 std::string Pipeline::reuse(const std::string& key, const std::string& what) {
   if (observer_.finished) observer_.finished(key, what, true, read_stage_metrics(store_.path(key)));
   return key;
@@ -145,18 +161,13 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
   const auto& s = split(task, seed);
   StageMetrics metrics;
   store_.produce(key, spec, [&](const fs::path& tmp) {
-    train::FinetuneInputs in;
-    in.model_dir = model.path;
+    auto in = ground_truth_inputs(s, model, seed);
     in.train.texts = texts_of(s.train1);
     in.train.completions = completions_of(s.train1);
     std::vector<double> gt1;
     for (const auto& x : s.train1) gt1.push_back(x.label);
     in.train.targets = train::binary_soft_targets(gt1);
-    in.evals.push_back(eval_set("test", s.test, labels_of(s.test), {}, true));
-    in.evals.push_back(eval_set("train2", s.train2, labels_of(s.train2), {}, false));
-    if (!s.val.empty()) in.evals.push_back(eval_set("val", s.val, labels_of(s.val), {}, false));
     in.val_set = s.val.empty() ? "" : "val";
-    in.seed = mix_seed(static_cast<uint64_t>(seed), 0x67ULL);
     in.feature_cache = fo.mode == "probe" ? (store_.root() / "features").string() : "";
     auto r = train::finetune_classifier(fo, in, observer_.progress);
     metrics = write_stage_outputs(tmp, s, r, s.train1.size(), nullptr);
@@ -176,11 +187,9 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
 // ---- zeroshot ------------------------------------------------------------------------------------
 
 nlohmann::json Pipeline::zeroshot_spec(const std::string& task, const ModelRef& model, int64_t seed) {
-  auto o = options_for(model, {});
-  o.epochs = o.probe_epochs = 0;
   auto spec = common_json(task, seed);
   spec["model"] = model_json(model);
-  spec["finetune"] = finetune_json(task, o);
+  spec["finetune"] = finetune_json(task, zeroshot_options(model));
   return spec;
 }
 
@@ -190,8 +199,7 @@ std::string Pipeline::zeroshot_key(const std::string& task, const ModelRef& mode
 
 std::string Pipeline::zeroshot(const std::string& task, const ModelRef& model, int64_t seed) {
   const auto spec = zeroshot_spec(task, model, seed);
-  auto fo = options_for(model, {});
-  fo.epochs = fo.probe_epochs = 0;
+  const auto fo = zeroshot_options(model);
   const std::string key = store::spec_key(to_string(StageKind::zeroshot), spec);
   const std::string what = fmt::format("{} seed {}: {} zero-shot", task, seed, model.name);
   if (store_.has(key)) return reuse(key, what);
@@ -199,12 +207,7 @@ std::string Pipeline::zeroshot(const std::string& task, const ModelRef& model, i
   const auto& s = split(task, seed);
   StageMetrics metrics;
   store_.produce(key, spec, [&](const fs::path& tmp) {
-    train::FinetuneInputs in;
-    in.model_dir = model.path;
-    in.evals.push_back(eval_set("test", s.test, labels_of(s.test), {}, true));
-    in.evals.push_back(eval_set("train2", s.train2, labels_of(s.train2), {}, false));
-    if (!s.val.empty()) in.evals.push_back(eval_set("val", s.val, labels_of(s.val), {}, false));
-    in.seed = mix_seed(static_cast<uint64_t>(seed), 0x67ULL);
+    const auto in = ground_truth_inputs(s, model, seed);
     auto r = train::finetune_classifier(fo, in, observer_.progress);
     metrics = write_stage_outputs(tmp, s, r, 0, nullptr);
     return nlohmann::json{{"kind", to_string(StageKind::zeroshot)},

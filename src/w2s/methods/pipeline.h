@@ -79,6 +79,11 @@ class Pipeline {
   nlohmann::json model_json(const ModelRef& m);
   nlohmann::json common_json(const std::string& task, int64_t seed);
   train::FinetuneOptions options_for(const ModelRef& m, const losses::LossOptions& loss) const;
+  /// Options of a zero-shot stage: those of its gt stage with no training.
+  train::FinetuneOptions zeroshot_options(const ModelRef& m) const;
+  /// What gt and zero-shot stages evaluate: the model, and the test, train-half-2 and (if any)
+  /// validation sets of split `s` with their ground truth.
+  train::FinetuneInputs ground_truth_inputs(const data::Split& s, const ModelRef& model, int64_t seed);
   /// The finetuning options of a stage's key: the readout resolved and cut to the fields it
   /// uses, and left out when it is the classification default (keys made before readouts existed
   /// stay valid).

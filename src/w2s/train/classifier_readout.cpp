@@ -16,8 +16,8 @@ namespace fs = std::filesystem;
 namespace w2s::train {
 
 TextClassifierReadout::TextClassifierReadout(models::Transformer model, const tokenizer::Tokenizer& tok,
-                                             ModelReadoutOptions options)
-    : ModelReadout(std::move(model), tok, options),
+                                             ModelReadoutOptions options, std::unique_ptr<models::Lora> lora)
+    : ModelReadout(std::move(model), tok, options, std::move(lora)),
       head_(model_->config().d_model, models::HeadOptions{options.n_classes, false, options.pooling, "score"}) {
   head_->to(options_.compute.device);
 }
@@ -26,7 +26,7 @@ TextClassifierReadout::TextClassifierReadout(models::Transformer model, const to
 
 HeadReadout::HeadReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options,
                          std::unique_ptr<models::Lora> lora)
-    : TextClassifierReadout(std::move(model), tok, options), lora_(std::move(lora)) {}
+    : TextClassifierReadout(std::move(model), tok, options, std::move(lora)) {}
 
 int HeadReadout::add(const InputSet& set) {
   expect(set, false, "head");
@@ -38,7 +38,7 @@ int64_t HeadReadout::size(int set) const { return static_cast<int64_t>(sets_.at(
 
 torch::Tensor HeadReadout::logits(int set, const std::vector<int64_t>& rows) {
   auto [x, m] = pad_batch(sets_.at(set), rows, pad_);
-  if (lora_) lora_->apply();
+  adapt();
   compat::AutocastGuard ac(options_.compute.device.type(), at::kBFloat16, options_.compute.bf16);
   x = x.to(options_.compute.device);
   m = m.to(options_.compute.device);
@@ -49,7 +49,7 @@ torch::Tensor HeadReadout::probabilities(int set) {
   torch::NoGradGuard ng;
   const auto& ids = sets_.at(set);
   auto out = torch::empty({static_cast<int64_t>(ids.size()), options_.n_classes});  // (N, K)
-  if (lora_) lora_->apply();
+  adapt();
   for_each_chunk(by_length(ids), options_.eval_batch, [&](const std::vector<int64_t>& rows) {
     auto [x, m] = pad_batch(ids, rows, pad_);
     compat::AutocastGuard ac(options_.compute.device.type(), at::kBFloat16, options_.compute.bf16);
@@ -63,11 +63,7 @@ torch::Tensor HeadReadout::probabilities(int set) {
 
 std::vector<torch::Tensor> HeadReadout::parameters() {
   std::vector<torch::Tensor> params = head_->parameters();
-  if (lora_) {
-    for (auto& p : lora_->parameters()) params.push_back(p);
-  } else {
-    for (auto& p : model_->parameters()) params.push_back(p);
-  }
+  for (auto& p : model_parameters()) params.push_back(p);
   return params;
 }
 

@@ -28,7 +28,8 @@ struct FeatureCache {
 /// A linear head over a transformer's pooled hidden state, for classification texts.
 class TextClassifierReadout : public ModelReadout {
  protected:
-  TextClassifierReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options);
+  TextClassifierReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options,
+                        std::unique_ptr<models::Lora> lora = nullptr);
   models::ClassificationHead head_{nullptr};  // Linear(d_model, n_classes), zero init
 };
 
@@ -46,7 +47,6 @@ class HeadReadout final : public TextClassifierReadout {
   std::vector<torch::Tensor> parameters() override;
 
  private:
-  std::unique_ptr<models::Lora> lora_;
   std::vector<TokenRows> sets_;
 };
 

@@ -10,8 +10,21 @@ std::vector<double> class_probability(Readout& readout, int set, int64_t k) {
   return {p.data_ptr<double>(), p.data_ptr<double>() + p.numel()};
 }
 
-ModelReadout::ModelReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options)
-    : model_(std::move(model)), tok_(tok), options_(options), pad_(tok.pad_id().value_or(tok.eos_id().value_or(0))) {}
+ModelReadout::ModelReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options,
+                           std::unique_ptr<models::Lora> lora)
+    : model_(std::move(model)),
+      tok_(tok),
+      options_(options),
+      pad_(tok.pad_id().value_or(tok.eos_id().value_or(0))),
+      lora_(std::move(lora)) {}
+
+void ModelReadout::adapt() {
+  if (lora_) lora_->apply();
+}
+
+std::vector<torch::Tensor> ModelReadout::model_parameters() {
+  return lora_ ? lora_->parameters() : model_->parameters();
+}
 
 void ModelReadout::expect(const InputSet& set, bool comparisons, const char* who) {
   if (set.texts.empty()) return;  // an empty set is either kind

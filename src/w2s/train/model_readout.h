@@ -9,10 +9,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "w2s/models/heads.h"
+#include "w2s/models/lora.h"
 #include "w2s/models/transformer.h"
 #include "w2s/tokenizer/tokenizer.h"
 #include "w2s/train/compute.h"
@@ -41,16 +43,23 @@ class ModelReadout : public Readout {
   virtual int add(const InputSet& set) = 0;
 
  protected:
-  /// `tok` must outlive the readout.
-  ModelReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options);
+  /// `tok` must outlive the readout. `lora` adapts the model (nullptr: the model's own weights
+  /// train, or stay frozen where a readout freezes them).
+  ModelReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options,
+               std::unique_ptr<models::Lora> lora = nullptr);
 
   /// Throws unless `set` is of the kind this readout reads (`who` names the readout).
   static void expect(const InputSet& set, bool comparisons, const char* who);
+  /// Applies the LoRA adapters to the model's weights (before a forward); nothing without LoRA.
+  void adapt();
+  /// What finetuning trains of the model: the LoRA adapters, else every weight of it.
+  std::vector<torch::Tensor> model_parameters();
 
   models::Transformer model_;
   const tokenizer::Tokenizer& tok_;
   ModelReadoutOptions options_;
   int64_t pad_ = 0;  // pad id (else eos, else 0)
+  std::unique_ptr<models::Lora> lora_;
 };
 
 }  // namespace w2s::train

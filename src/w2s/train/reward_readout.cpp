@@ -37,57 +37,68 @@ torch::Tensor chunked_probabilities(int64_t n, int64_t k, int64_t batch, const F
 
 }  // namespace
 
+// ---- ComparisonReadout ---------------------------------------------------------------------------
+
+int64_t ComparisonReadout::size(int set) const { return shapes_.at(set).n; }
+
+torch::Tensor ComparisonReadout::probabilities(int set) {
+  adapt();
+  return chunked_probabilities(size(set), k_of(set), options_.eval_batch,
+                               [&](const std::vector<int64_t>& rows) { return logits(set, rows); });
+}
+
+std::vector<JoinedSequence> ComparisonReadout::join(const InputSet& set, const char* who, int64_t* k) const {
+  expect(set, true, who);
+  *k = set.completions.empty() ? 2 : static_cast<int64_t>(set.completions.front().size());
+  const int64_t bos = bos_of(tok_);
+  std::vector<JoinedSequence> out;
+  out.reserve(set.texts.size() * *k);
+  for (size_t i = 0; i < set.texts.size(); ++i) {
+    check(static_cast<int64_t>(set.completions[i].size()) == *k, "comparison {} has {} completions, not {}", i,
+          set.completions[i].size(), *k);
+    const auto prompt = tok_.encode(set.texts[i]);
+    for (const auto& c : set.completions[i])
+      out.push_back(join_prompt(prompt, tok_.encode(c), options_.max_length, bos));
+  }
+  return out;
+}
+
+int ComparisonReadout::added(int64_t n, int64_t k) {
+  shapes_.push_back({n, k});
+  return static_cast<int>(shapes_.size()) - 1;
+}
+
 // ---- ScalarRewardReadout -------------------------------------------------------------------------
 
 ScalarRewardReadout::ScalarRewardReadout(models::Transformer model, const tokenizer::Tokenizer& tok,
                                          ModelReadoutOptions options, std::unique_ptr<models::Lora> lora)
-    : ModelReadout(std::move(model), tok, options),
-      head_(model_->config().d_model, models::HeadOptions{1, false, options.pooling, "score"}),
-      lora_(std::move(lora)) {
+    : ComparisonReadout(std::move(model), tok, options, std::move(lora)),
+      head_(model_->config().d_model, models::HeadOptions{1, false, options.pooling, "score"}) {
   head_->to(options_.compute.device);
 }
 
 int ScalarRewardReadout::add(const InputSet& set) {
-  expect(set, true, "scalar");
-  Set s;
-  s.k = set.completions.empty() ? 2 : static_cast<int64_t>(set.completions.front().size());
-  const int64_t bos = bos_of(tok_);
-  for (size_t i = 0; i < set.texts.size(); ++i) {
-    check(static_cast<int64_t>(set.completions[i].size()) == s.k, "comparison {} has {} completions, not {}", i,
-          set.completions[i].size(), s.k);
-    const auto prompt = tok_.encode(set.texts[i]);
-    for (const auto& c : set.completions[i])
-      s.seqs.push_back(join_prompt(prompt, tok_.encode(c), options_.max_length, bos).ids);
-  }
-  sets_.push_back(std::move(s));
-  return static_cast<int>(sets_.size()) - 1;
-}
-
-int64_t ScalarRewardReadout::size(int set) const {
-  const auto& s = sets_.at(set);
-  return static_cast<int64_t>(s.seqs.size()) / s.k;
+  int64_t k = 2;
+  TokenRows seqs;
+  for (auto& s : join(set, "scalar", &k)) seqs.push_back(std::move(s.ids));
+  sets_.push_back(std::move(seqs));
+  return added(static_cast<int64_t>(set.texts.size()), k);
 }
 
 torch::Tensor ScalarRewardReadout::logits(int set, const std::vector<int64_t>& rows) {
-  const auto& s = sets_.at(set);
-  auto [x, m] = pad_batch(s.seqs, sequence_rows(rows, s.k), pad_);  // (B·K, T)
-  if (lora_) lora_->apply();
+  const int64_t k = k_of(set);
+  auto [x, m] = pad_batch(sets_.at(set), sequence_rows(rows, k), pad_);  // (B·K, T)
+  adapt();
   compat::AutocastGuard ac(options_.compute.device.type(), at::kBFloat16, options_.compute.bf16);
   x = x.to(options_.compute.device);
   m = m.to(options_.compute.device);
   auto r = head_->forward(model_->hidden_states(x, m), m).to(torch::kFloat);  // (B·K)
-  return r.reshape({static_cast<int64_t>(rows.size()), s.k});                 // (B, K)
-}
-
-torch::Tensor ScalarRewardReadout::probabilities(int set) {
-  if (lora_) lora_->apply();
-  return chunked_probabilities(size(set), sets_.at(set).k, options_.eval_batch,
-                               [&](const std::vector<int64_t>& rows) { return logits(set, rows); });
+  return r.reshape({static_cast<int64_t>(rows.size()), k});                   // (B, K)
 }
 
 std::vector<torch::Tensor> ScalarRewardReadout::parameters() {
   std::vector<torch::Tensor> params = head_->parameters();
-  const auto rest = lora_ ? lora_->parameters() : model_->parameters();
+  const auto rest = model_parameters();
   params.insert(params.end(), rest.begin(), rest.end());
   return params;
 }
@@ -97,7 +108,7 @@ std::vector<torch::Tensor> ScalarRewardReadout::parameters() {
 LikelihoodReadout::LikelihoodReadout(models::Transformer model, const tokenizer::Tokenizer& tok,
                                      ModelReadoutOptions options, LikelihoodOptions likelihood,
                                      std::unique_ptr<models::Lora> lora)
-    : ModelReadout(std::move(model), tok, options), likelihood_(std::move(likelihood)), lora_(std::move(lora)) {
+    : ComparisonReadout(std::move(model), tok, options, std::move(lora)), likelihood_(std::move(likelihood)) {
   check(likelihood_.baseline == "none" || likelihood_.baseline == "pmi" || likelihood_.baseline == "reference",
         "likelihood baseline must be none, pmi or reference, not \"{}\"", likelihood_.baseline);
   check(likelihood_.beta > 0, "likelihood beta must be positive, not {}", likelihood_.beta);
@@ -138,11 +149,9 @@ torch::Tensor LikelihoodReadout::completion_scores(const std::vector<JoinedSeque
 }
 
 int LikelihoodReadout::add(const InputSet& set) {
-  expect(set, true, "likelihood");
   Set s;
-  s.k = set.completions.empty() ? 2 : static_cast<int64_t>(set.completions.front().size());
-  const int64_t bos = bos_of(tok_);
-  std::vector<JoinedSequence> unconditional;  // pmi: each completion after `bos` alone
+  int64_t k = 2;
+  s.seqs = join(set, "likelihood", &k);
   // With no prompt the PMI baseline is the completion's own score: every reward is 0 before
   // training (chance), and the readout behaves as the reference baseline after.
   if (likelihood_.baseline == "pmi" && !set.texts.empty() &&
@@ -151,60 +160,44 @@ int LikelihoodReadout::add(const InputSet& set) {
         "likelihood readout: likelihood_baseline = \"pmi\" on comparisons without prompts scores every "
         "completion 0 before training (chance) and acts as \"reference\" after; \"none\" reads such "
         "tasks (e.g. minimal_pairs)");
-  for (size_t i = 0; i < set.texts.size(); ++i) {
-    check(static_cast<int64_t>(set.completions[i].size()) == s.k, "comparison {} has {} completions, not {}", i,
-          set.completions[i].size(), s.k);
-    const auto prompt = tok_.encode(set.texts[i]);
-    for (const auto& c : set.completions[i]) {
-      const auto ids = tok_.encode(c);
-      s.seqs.push_back(join_prompt(prompt, ids, options_.max_length, bos));
-      if (likelihood_.baseline == "pmi") unconditional.push_back(join_prompt({}, ids, options_.max_length, bos));
-    }
+  std::vector<JoinedSequence> unconditional;  // pmi: each completion after `bos` alone
+  if (likelihood_.baseline == "pmi") {
+    const int64_t bos = bos_of(tok_);
+    for (const auto& cs : set.completions)
+      for (const auto& c : cs) unconditional.push_back(join_prompt({}, tok_.encode(c), options_.max_length, bos));
   }
   // Baselines under the weights as they are now (before training), in chunks.
   const int64_t n = static_cast<int64_t>(set.texts.size());
-  s.baseline = torch::zeros({n, s.k});  // (N, K)
+  s.baseline = torch::zeros({n, k});  // (N, K)
   if (likelihood_.baseline != "none") {
     torch::NoGradGuard ng;
-    if (lora_) lora_->apply();
+    adapt();
     const auto& source = likelihood_.baseline == "pmi" ? unconditional : s.seqs;
     const auto per = std::max<int64_t>(1, options_.eval_batch);
     auto flat = s.baseline.view({-1});
-    for (int64_t a = 0; a < n * s.k; a += per) {
-      const int64_t b = std::min(n * s.k, a + per);
+    for (int64_t a = 0; a < n * k; a += per) {
+      const int64_t b = std::min(n * k, a + per);
       const std::vector<JoinedSequence> chunk(source.begin() + a, source.begin() + b);
       flat.slice(0, a, b).copy_(completion_scores(chunk).cpu());
     }
   }
   s.baseline = s.baseline.to(options_.compute.device);
   sets_.push_back(std::move(s));
-  return static_cast<int>(sets_.size()) - 1;
-}
-
-int64_t LikelihoodReadout::size(int set) const {
-  const auto& s = sets_.at(set);
-  return static_cast<int64_t>(s.seqs.size()) / s.k;
+  return added(n, k);
 }
 
 torch::Tensor LikelihoodReadout::logits(int set, const std::vector<int64_t>& rows) {
   const auto& s = sets_.at(set);
+  const int64_t k = k_of(set);
   std::vector<JoinedSequence> seqs;
-  for (int64_t r : sequence_rows(rows, s.k)) seqs.push_back(s.seqs[r]);
-  if (lora_) lora_->apply();
+  for (int64_t r : sequence_rows(rows, k)) seqs.push_back(s.seqs[r]);
+  adapt();
   const auto B = static_cast<int64_t>(rows.size());
-  auto scores = completion_scores(seqs).reshape({B, s.k});  // (B, K)
+  auto scores = completion_scores(seqs).reshape({B, k});  // (B, K)
   const auto base = s.baseline.index({torch::tensor(rows, torch::kLong).to(options_.compute.device)});
   return (scores - base) * likelihood_.beta;
 }
 
-torch::Tensor LikelihoodReadout::probabilities(int set) {
-  if (lora_) lora_->apply();
-  return chunked_probabilities(size(set), sets_.at(set).k, options_.eval_batch,
-                               [&](const std::vector<int64_t>& rows) { return logits(set, rows); });
-}
-
-std::vector<torch::Tensor> LikelihoodReadout::parameters() {
-  return lora_ ? lora_->parameters() : model_->parameters();
-}
+std::vector<torch::Tensor> LikelihoodReadout::parameters() { return model_parameters(); }
 
 }  // namespace w2s::train

@@ -25,26 +25,44 @@
 
 namespace w2s::train {
 
-class ScalarRewardReadout final : public ModelReadout {
+/// What both comparison readouts share: sets of N examples × K completions (read as N·K
+/// prompt ++ completion sequences, example-major), and probabilities as the softmax over each
+/// example's K logits, computed in chunks.
+class ComparisonReadout : public ModelReadout {
+ public:
+  int64_t size(int set) const override;
+  torch::Tensor probabilities(int set) override;
+
+ protected:
+  using ModelReadout::ModelReadout;
+  /// Each prompt joined with each of its completions (cut to max_length), example-major; checks
+  /// that `set` holds comparisons (`who` names the readout) with the same K each. *k = K.
+  std::vector<JoinedSequence> join(const InputSet& set, const char* who, int64_t* k) const;
+  /// Records a new set of n examples × k completions; returns its number.
+  int added(int64_t n, int64_t k);
+  int64_t k_of(int set) const { return shapes_.at(set).k; }
+
+ private:
+  struct Shape {
+    int64_t n = 0;  // examples
+    int64_t k = 2;  // completions per example
+  };
+  std::vector<Shape> shapes_;
+};
+
+class ScalarRewardReadout final : public ComparisonReadout {
  public:
   /// `lora` adapts the model (nullptr: the whole model trains).
   ScalarRewardReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options,
                       std::unique_ptr<models::Lora> lora = nullptr);
   int add(const InputSet& set) override;
 
-  int64_t size(int set) const override;
   torch::Tensor logits(int set, const std::vector<int64_t>& rows) override;
-  torch::Tensor probabilities(int set) override;
   std::vector<torch::Tensor> parameters() override;
 
  private:
-  struct Set {
-    TokenRows seqs;  // N·K sequences, example-major
-    int64_t k = 2;   // completions per example
-  };
   models::ScalarHead head_{nullptr};
-  std::unique_ptr<models::Lora> lora_;
-  std::vector<Set> sets_;
+  std::vector<TokenRows> sets_;  // N·K sequences per set, example-major
 };
 
 struct LikelihoodOptions {
@@ -53,15 +71,13 @@ struct LikelihoodOptions {
   double beta = 1.0;              // reward scale β (> 0)
 };
 
-class LikelihoodReadout final : public ModelReadout {
+class LikelihoodReadout final : public ComparisonReadout {
  public:
   LikelihoodReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options,
                     LikelihoodOptions likelihood, std::unique_ptr<models::Lora> lora = nullptr);
   int add(const InputSet& set) override;
 
-  int64_t size(int set) const override;
   torch::Tensor logits(int set, const std::vector<int64_t>& rows) override;
-  torch::Tensor probabilities(int set) override;
   std::vector<torch::Tensor> parameters() override;
 
   /// s(c | context) for every sequence (completion tokens from `start`), as the readout scores
@@ -72,10 +88,8 @@ class LikelihoodReadout final : public ModelReadout {
   struct Set {
     std::vector<JoinedSequence> seqs;  // N·K prompt ++ completion sequences, example-major
     torch::Tensor baseline;            // (N, K) float32 on the device: b_k
-    int64_t k = 2;
   };
   LikelihoodOptions likelihood_;
-  std::unique_ptr<models::Lora> lora_;
   std::vector<Set> sets_;
 };
 

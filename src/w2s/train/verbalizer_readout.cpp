@@ -9,7 +9,7 @@ namespace w2s::train {
 VerbalizerReadout::VerbalizerReadout(models::Transformer model, const tokenizer::Tokenizer& tok,
                                      ModelReadoutOptions options, VerbalizerOptions v,
                                      std::unique_ptr<models::Lora> lora)
-    : ModelReadout(std::move(model), tok, options), lora_(std::move(lora)) {
+    : ModelReadout(std::move(model), tok, options, std::move(lora)) {
   check(options_.n_classes == 2 && v.words.size() == 2, "verbalizer: give two label words (label 0, label 1), got {}",
         v.words.size());
   const auto at = v.prompt_template.find("{text}");
@@ -46,7 +46,7 @@ int64_t VerbalizerReadout::size(int set) const { return static_cast<int64_t>(set
 
 torch::Tensor VerbalizerReadout::logits(int set, const std::vector<int64_t>& rows) {
   auto [x, m] = pad_batch(sets_.at(set), rows, pad_);  // (B, T)
-  if (lora_) lora_->apply();
+  adapt();
   const auto dev = options_.compute.device;
   compat::AutocastGuard ac(dev.type(), at::kBFloat16, options_.compute.bf16);
   x = x.to(dev);
@@ -60,15 +60,13 @@ torch::Tensor VerbalizerReadout::probabilities(int set) {
   torch::NoGradGuard ng;
   const auto& ids = sets_.at(set);
   auto out = torch::empty({static_cast<int64_t>(ids.size()), 2});  // (N, 2)
-  if (lora_) lora_->apply();
+  adapt();
   for_each_chunk(by_length(ids), options_.eval_batch, [&](const std::vector<int64_t>& rows) {
     out.index_copy_(0, torch::tensor(rows, torch::kLong), torch::softmax(logits(set, rows), -1).cpu());
   });
   return out;
 }
 
-std::vector<torch::Tensor> VerbalizerReadout::parameters() {
-  return lora_ ? lora_->parameters() : model_->parameters();
-}
+std::vector<torch::Tensor> VerbalizerReadout::parameters() { return model_parameters(); }
 
 }  // namespace w2s::train

@@ -41,7 +41,6 @@ class VerbalizerReadout final : public ModelReadout {
   std::string before_, after_;      // the template around "{text}"
   std::vector<int64_t> after_ids_;  // tokens of `after_`, kept whole when a text is cut
   std::vector<int64_t> word_ids_;
-  std::unique_ptr<models::Lora> lora_;
   std::vector<TokenRows> sets_;
 };
 
