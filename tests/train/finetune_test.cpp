@@ -66,8 +66,8 @@ class Classifier : public ::testing::Test {
   train::FinetuneInputs inputs(const std::string& model) const {
     train::FinetuneInputs in;
     in.model_dir = model;
-    in.train = {toy_.train_texts, one_hot(toy_.train_labels)};
-    in.evals.push_back({"test", toy_.test_texts, toy_.test_labels, {}, true});
+    in.train = {toy_.train_texts, one_hot(toy_.train_labels), {}};
+    in.evals.push_back({"test", toy_.test_texts, toy_.test_labels, {}, true, {}});
     in.seed = 3;
     return in;
   }
@@ -154,7 +154,7 @@ TEST_F(Classifier, EarlyStoppingKeepsTheBestValidationStep) {
   auto o = options();
   o.early_stopping = true;
   auto in = inputs(family_[0].string());
-  in.evals.push_back({"val", toy_.test_texts, toy_.test_labels, {}, false});
+  in.evals.push_back({"val", toy_.test_texts, toy_.test_labels, {}, false, {}});
   in.val_set = "val";
   const auto r = train::finetune_classifier(o, in);
   ASSERT_GE(r.best_step, 0);
