@@ -72,6 +72,26 @@ TEST(SweepPlan, EveryPairLossAndSeed) {
   EXPECT_EQ(chains, 4);
 }
 
+TEST(SweepPlan, GenerativeFinetuningOfStrongModelsGivesSupervisorsAndCeilingsTheirOwnGtStages) {
+  auto o = three_models();
+  o.seeds = {0};
+  o.generative_finetune = true;  // genft_models = strong
+  std::vector<std::pair<int, sweep::Role>> gt;
+  for (const auto& s : sweep::plan_sweep(o))
+    if (s.kind == methods::StageKind::gt) gt.emplace_back(s.model, s.role);
+  // a supervises only, c is only a ceiling, b is both.
+  using R = sweep::Role;
+  EXPECT_EQ(gt, (std::vector<std::pair<int, R>>{{0, R::weak}, {1, R::weak}, {1, R::strong}, {2, R::strong}}));
+  o.genft_models = "all";
+  for (const auto& s : sweep::plan_sweep(o)) EXPECT_EQ(s.role, R::both);
+  o.generative_finetune = false;
+  o.genft_models = "strong";
+  for (const auto& s : sweep::plan_sweep(o)) EXPECT_EQ(s.role, R::both);
+  o.genft_models = "weak";
+  o.generative_finetune = true;
+  EXPECT_NE(test::error_of([&] { sweep::plan_sweep(o); }).find("genft_models"), std::string::npos);
+}
+
 TEST(SweepPlan, BootstrapStepsSpreadIntermediateSizesEvenly) {
   EXPECT_EQ(sweep::bootstrap_chain(0, 4, 0), (std::vector<int>{0, 1, 2, 3}));  // every size
   EXPECT_EQ(sweep::bootstrap_chain(0, 4, 1), (std::vector<int>{0, 2}));
@@ -260,13 +280,32 @@ TEST_F(TinySweep, BootstrappingAndGenerativeFinetuning) {
   g.generative_finetune = true;
   g.genft.epochs = 1;
   g.genft.batch_size = 4;
+  // genft_models = strong (the default, as the paper): the supervisor stays as it is, the
+  // ceiling and the student are generatively finetuned.
   const auto gr = sweep::run_sweep(g, run);
-  EXPECT_EQ(gr.stages.size(), 3u);
-  for (const auto& s : gr.stages) EXPECT_NE(s.model.find("+genft"), std::string::npos) << s.model;
-  store::RunStore store(g.runs_dir);
-  int genft = 0;
-  for (const auto& k : store.keys()) genft += k.rfind("genft-", 0) == 0;
-  EXPECT_EQ(genft, 2);
+  ASSERT_EQ(gr.stages.size(), 3u);
+  for (const auto& s : gr.stages) {
+    const bool supervisor = s.kind == methods::StageKind::gt && s.model.rfind("tiny-d8", 0) == 0;
+    EXPECT_EQ(s.model.find("+genft") == std::string::npos, supervisor) << s.model;
+  }
+  ASSERT_EQ(gr.pgr.size(), 1u);
+  for (const auto& s : gr.stages) {
+    if (s.kind != methods::StageKind::gt) continue;
+    EXPECT_DOUBLE_EQ(s.model == "tiny-d8" ? gr.pgr[0].weak_acc : gr.pgr[0].ceiling_acc, s.test_accuracy) << s.model;
+  }
+  auto genft_stages = [](const std::string& dir) {
+    int n = 0;
+    for (const auto& k : store::RunStore(dir).keys()) n += k.rfind("genft-", 0) == 0;
+    return n;
+  };
+  EXPECT_EQ(genft_stages(g.runs_dir), 1);
+  // genft_models = all: the supervisor too.
+  g.genft_models = "all";
+  g.runs_dir = (tmp_ / "genft-all").string();
+  const auto ga = sweep::run_sweep(g, run);
+  EXPECT_EQ(ga.stages.size(), 3u);
+  for (const auto& s : ga.stages) EXPECT_NE(s.model.find("+genft"), std::string::npos) << s.model;
+  EXPECT_EQ(genft_stages(g.runs_dir), 2);
 }
 
 TEST_F(TinySweep, DisjointBootstrappingTrainsEachLinkOnItsOwnSliceOfHalfTwo) {

@@ -384,8 +384,7 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
                          {"genft", options_json(g, GenftOptions::schema())},
                          {"data", common["data"]},
                          {"task_digest", common["task_digest"]}};
-  const bool comparisons = tasks_.task(task).kind == data::TaskKind::comparison;
-  if (comparisons) spec["text"] = "train";  // prompts and completions of the train pool only
+  spec["text"] = "train";  // the train pool's text only, never a fixed test split
   const std::string key = store::spec_key(to_string(StageKind::genft), spec);
   const std::string what = fmt::format("{}: generative finetuning of {}", task, model.name);
   ModelRef out = model;
@@ -394,29 +393,26 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
   if (store_.has(key) || !run) return out;
   if (observer_.started) observer_.started(key, what);
   store_.produce(key, spec, [&](const fs::path& tmp) {
-    // Unlabeled task text, never labels: for classification every train example (both halves)
-    // and the test inputs; for comparisons the train pool's prompts with each completion (a fixed
-    // test split is never read; a test set carved from the pool by each seed's split is part of it).
+    // Unlabeled text of the train pool (both halves), never labels and never a fixed test split:
+    // classification texts, or each prompt with each of its completions. A test set carved from
+    // the pool by each seed's split is part of the pool.
     const auto& t = tasks_.task(task);
-    if (comparisons && t.test.empty())
+    if (t.test.empty())
       log::warn(
-          "{}: no fixed test split: generative finetuning reads every pair of the pool, including the "
-          "pairs each seed's split sets aside for testing (text only, no labels); give the task a test "
+          "{}: no fixed test split: generative finetuning reads every example of the pool, including "
+          "those each seed's split sets aside for testing (text only, no labels); give the task a test "
           "file (test=PATH) to keep them out",
           task);
     std::string text;
     int64_t bytes = 0;
-    for (const auto* part : {&t.train, &t.test}) {
-      if (comparisons && part == &t.test) continue;
-      for (const auto& x : *part) {
-        if (x.completions.empty()) {
-          text += x.text + "\n<|endoftext|>\n";
-          bytes += static_cast<int64_t>(x.text.size());
-        }
-        for (const auto& c : x.completions) {
-          text += x.text + c + "\n<|endoftext|>\n";
-          bytes += static_cast<int64_t>(x.text.size() + c.size());
-        }
+    for (const auto& x : t.train) {
+      if (x.completions.empty()) {
+        text += x.text + "\n<|endoftext|>\n";
+        bytes += static_cast<int64_t>(x.text.size());
+      }
+      for (const auto& c : x.completions) {
+        text += x.text + c + "\n<|endoftext|>\n";
+        bytes += static_cast<int64_t>(x.text.size() + c.size());
       }
     }
     write_file_atomic(tmp / "task_text.txt", text);

@@ -97,7 +97,8 @@ struct Collector {
   using RowId =
       std::tuple<std::string, std::string, std::string, std::string, std::string>;  // task, weak, strong, loss, method
   std::map<std::string, size_t> stage_of;                                           // key → index in res.stages
-  std::map<std::tuple<std::string, int64_t, std::string>, double> gt_acc;           // (task, seed, model) → accuracy
+  std::map<std::tuple<std::string, int64_t, std::string>, double> weak_acc;         // (task, seed, model) → accuracy
+  std::map<std::tuple<std::string, int64_t, std::string>, double> ceiling_acc;      // the same, as a ceiling
   std::map<std::tuple<std::string, int64_t, std::string>, double> zs_acc;           // the same, zero-shot
   std::map<RowId, std::map<int64_t, double>> st_acc;                                // row → seed → student accuracy
   std::map<std::string, int64_t> params;                                            // model → non-embedding params
@@ -118,9 +119,10 @@ struct Collector {
       const auto& rec = res.stages[at->second];
       const auto& model = family[s.model].name;
       params[model] = rec.model_params;
-      if (s.kind == methods::StageKind::gt)
-        gt_acc[{s.task, s.seed, model}] = rec.test_accuracy;
-      else if (s.kind == methods::StageKind::zeroshot)
+      if (s.kind == methods::StageKind::gt) {
+        if (s.role != Role::strong) weak_acc[{s.task, s.seed, model}] = rec.test_accuracy;
+        if (s.role != Role::weak) ceiling_acc[{s.task, s.seed, model}] = rec.test_accuracy;
+      } else if (s.kind == methods::StageKind::zeroshot)
         zs_acc[{s.task, s.seed, model}] = rec.test_accuracy;
       else
         st_acc[{s.task, family[s.chain[0]].name, model, s.loss, methods::to_string(s.method)}][s.seed] =
@@ -149,12 +151,12 @@ struct Collector {
       std::vector<double> wv, sv, cv, zv;
       const auto& students = st_acc[id];
       for (int64_t seed : row_seeds[id]) {
-        auto get = [&](const std::string& m) {
-          auto it = gt_acc.find({task, seed, m});
-          return it == gt_acc.end() ? std::nan("") : it->second;
+        auto get = [&](const auto& acc, const std::string& m) {
+          auto it = acc.find({task, seed, m});
+          return it == acc.end() ? std::nan("") : it->second;
         };
-        wv.push_back(get(weak));
-        cv.push_back(get(strong));
+        wv.push_back(get(weak_acc, weak));
+        cv.push_back(get(ceiling_acc, strong));
         auto it = students.find(seed);
         sv.push_back(it == students.end() ? std::nan("") : it->second);
         auto z = zs_acc.find({task, seed, strong});

@@ -12,15 +12,15 @@ using methods::Method;
 Executor::Executor(const SweepOptions& o, methods::Pipeline& p, bool run)
     : o_(o), p_(p), run_(run), family_(family_of(o)) {}
 
-std::optional<methods::ModelRef> Executor::model(const std::string& task, int i) {
-  if (!o_.generative_finetune) return family_[i];
+std::optional<methods::ModelRef> Executor::model(const std::string& task, int i, bool supervisor) {
+  if (!o_.generative_finetune || (supervisor && o_.genft_models == "strong")) return family_[i];
   auto m = p_.genft(task, family_[i], o_.genft, run_);
   if (!fs::exists(m.path)) return std::nullopt;
   return m;
 }
 
-std::optional<std::string> Executor::gt(const std::string& task, int64_t seed, int i) {
-  auto m = model(task, i);
+std::optional<std::string> Executor::gt(const std::string& task, int64_t seed, int i, Role role) {
+  auto m = model(task, i, role == Role::weak);
   if (!m) return std::nullopt;
   return run_ ? p_.gt(task, *m, seed) : p_.gt_key(task, *m, seed);
 }
@@ -29,7 +29,7 @@ std::optional<std::string> Executor::student(const PlannedStage& s) {
   const bool disjoint = s.method == Method::bootstrap && o_.bootstrap_data == "disjoint";
   const auto links = static_cast<int64_t>(s.chain.size());  // students in the chain, final included
   auto slice = [&](int64_t k) { return disjoint ? methods::TrainSlice{k, links} : methods::TrainSlice{}; };
-  auto labels = gt(s.task, s.seed, s.chain[0]);
+  auto labels = gt(s.task, s.seed, s.chain[0], Role::weak);
   for (size_t k = 1; k < s.chain.size() && labels; ++k)
     labels =
         link(s, s.chain[k], *labels, k == 1 && !disjoint ? Method::finetune : Method::bootstrap, slice(int64_t(k) - 1));
@@ -46,7 +46,7 @@ std::optional<std::string> Executor::zeroshot(const std::string& task, int64_t s
 std::optional<std::string> Executor::stage(const PlannedStage& s) {
   switch (s.kind) {
     case methods::StageKind::gt:
-      return gt(s.task, s.seed, s.model);
+      return gt(s.task, s.seed, s.model, s.role);
     case methods::StageKind::zeroshot:
       return zeroshot(s.task, s.seed, s.model);
     default:

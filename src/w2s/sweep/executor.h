@@ -19,12 +19,13 @@ class Executor {
   /// run = false: compute keys only (a stage that needs a missing genft model has none).
   Executor(const SweepOptions& options, methods::Pipeline& pipeline, bool run);
 
-  /// The family's model `i` as used for `task` (after generative finetuning when enabled); nullopt
-  /// in key-only mode when its genft model does not exist.
-  std::optional<methods::ModelRef> model(const std::string& task, int i);
-  /// Key of the gt stage of model `i`.
-  std::optional<std::string> gt(const std::string& task, int64_t seed, int i);
-  /// Key of the zero-shot stage of model `i`.
+  /// The family's model `i` as used for `task` (after generative finetuning when enabled, unless
+  /// it is a `supervisor` and genft_models = strong); nullopt in key-only mode when its genft
+  /// model does not exist.
+  std::optional<methods::ModelRef> model(const std::string& task, int i, bool supervisor = false);
+  /// Key of the gt stage of model `i` in `role`.
+  std::optional<std::string> gt(const std::string& task, int64_t seed, int i, Role role = Role::both);
+  /// Key of the zero-shot stage of model `i` (as a strong model: after generative finetuning).
   std::optional<std::string> zeroshot(const std::string& task, int64_t seed, int i);
   /// Key of a planned student: a direct student, or the last link of a bootstrapping chain. With
   /// bootstrap_data = disjoint, link k of a chain of L students trains on slice k of L of train

@@ -28,7 +28,12 @@ const config::Schema<SweepOptions>& SweepOptions::schema() {
                  "data of each bootstrap link: shared (all of train half 2, relabelled in-sample) | "
                  "disjoint (one slice of half 2 per link, labelled by the link before, which never saw it)",
                  {"shared", "disjoint"})
-          .field("generative_finetune", &O::generative_finetune, "finetune every model on the task's text first")
+          .field("generative_finetune", &O::generative_finetune,
+                 "finetune models on the task's training text first (LM loss, no labels)")
+          .field("genft_models", &O::genft_models,
+                 "which models generative finetuning prepares: strong (students and ceilings, as the paper; "
+                 "the weak supervisors stay as they are) | all (the supervisors too)",
+                 {"strong", "all"})
           .field("zero_shot", &O::zero_shot, "also evaluate every model's readout without training (zero-shot)")
           .section("data", &O::data, methods::DataOptions::schema())
           .section("finetune", &O::finetune, train::FinetuneOptions::schema())

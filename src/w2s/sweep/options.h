@@ -29,7 +29,10 @@ struct SweepOptions {
                                                           // the examples it was trained on); disjoint = one
                                                           // slice of half 2 per link (labels are always
                                                           // predictions on unseen examples)
-  bool generative_finetune = false;                       // finetune every model on task text first
+  bool generative_finetune = false;                       // finetune models on the task's text first
+  std::string genft_models = "strong";                    // which: strong = students and ceilings (as
+                                                          // the paper; supervisors stay as they are);
+                                                          // all = the weak supervisors too
   bool zero_shot = false;                                 // also each model's readout without training
                                                           // (a zero-shot baseline beside each PGR)
   methods::DataOptions data;                              // [data]

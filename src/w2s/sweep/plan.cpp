@@ -38,14 +38,27 @@ std::vector<PlannedStage> plan_sweep(const SweepOptions& o) {
   check(o.bootstrap_data == "shared" || o.bootstrap_data == "disjoint",
         "bootstrap_data must be shared or disjoint, not \"{}\"", o.bootstrap_data);
   for (const auto& l : o.losses) losses::make_loss(loss_named(o, l));  // validates the name
+  check(o.genft_models == "strong" || o.genft_models == "all", "genft_models must be strong or all, not \"{}\"",
+        o.genft_models);
   const auto pairs = pairs_of(o);
   const int n = static_cast<int>(o.models.size());
+  // Generative finetuning of the strong models only: supervisors and ceilings are different models.
+  const bool split_roles = o.generative_finetune && o.genft_models == "strong";
+  std::vector<bool> is_weak(n, false), is_strong(n, false);
+  for (const auto& p : pairs) is_weak[p.weak] = is_strong[p.strong] = true;
   std::vector<PlannedStage> plan;
   int unit = 0;
   for (const auto& task : o.tasks)
     for (int64_t seed : o.seeds)
       for (int w = 0; w < n; ++w, ++unit) {
-        plan.push_back({StageKind::gt, task, seed, w, {}, "", Method::finetune, unit});
+        if (!split_roles) {
+          plan.push_back({StageKind::gt, task, seed, w, {}, "", Method::finetune, unit});
+        } else {
+          if (is_weak[w] || !is_strong[w])
+            plan.push_back({StageKind::gt, task, seed, w, {}, "", Method::finetune, unit, Role::weak});
+          if (is_strong[w])
+            plan.push_back({StageKind::gt, task, seed, w, {}, "", Method::finetune, unit, Role::strong});
+        }
         if (o.zero_shot) plan.push_back({StageKind::zeroshot, task, seed, w, {}, "", Method::finetune, unit});
         for (const Method method : {Method::finetune, Method::bootstrap})
           for (const auto& p : pairs) {

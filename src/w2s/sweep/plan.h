@@ -26,6 +26,11 @@ struct Pair {
 /// Every pair of the sweep, ordered by weak, then strong, direct before bootstrapped.
 std::vector<Pair> pairs_of(const SweepOptions& options);
 
+/// What a gt stage's model is used as. Both, unless generative finetuning prepares the strong
+/// models only: then a model that supervises and is a ceiling has two gt stages, as itself
+/// (weak) and after generative finetuning (strong).
+enum class Role { both, weak, strong };
+
 /// One stage of the plan.
 struct PlannedStage {
   methods::StageKind kind = methods::StageKind::gt;  // gt | zeroshot | student
@@ -36,6 +41,7 @@ struct PlannedStage {
   std::string loss;        // student: loss name
   methods::Method method = methods::Method::finetune;  // student: direct or bootstrapped
   int unit = 0;                                        // unit index (sharding)
+  Role role = Role::both;                              // gt: supervisor, ceiling or both
 };
 
 /// Supervisors of a bootstrapping chain from model w to model s (indices, weakest first): w, then
