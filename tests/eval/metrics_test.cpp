@@ -76,50 +76,6 @@ TEST(Metrics, AgreementSplitByWeakCorrectness) {
   EXPECT_THROW(agreement({0.9}, {0.8, 0.1}, {1}), Error);
 }
 
-TEST(Metrics, PgrNormalCaseMeanAndSe) {
-  // Per seed: 0.10/0.20 = 0.5, 0.09/0.18 = 0.5, 0.06/0.20 = 0.3. Mean 13/30; deviations
-  // 1/15, 1/15, −2/15 → variance (6/225)/2 = 1/75 → se = √(1/75 / 3) = 1/15.
-  const auto p = pgr({0.60, 0.62, 0.58}, {0.70, 0.71, 0.64}, {0.80, 0.80, 0.78});
-  EXPECT_EQ(p.status, "ok");
-  EXPECT_EQ(p.n, 3);
-  EXPECT_NEAR(p.value, 13.0 / 30.0, 1e-12);
-  EXPECT_NEAR(p.se, 1.0 / 15.0, 1e-12);
-  // A NaN in any of the three drops that seed only.
-  const auto q = pgr({0.60, 0.62, 0.58, 0.5}, {0.70, 0.71, 0.64, kNaN}, {0.80, 0.80, 0.78, 0.9});
-  EXPECT_EQ(q.status, "ok");
-  EXPECT_EQ(q.n, 3);
-  EXPECT_NEAR(q.value, 13.0 / 30.0, 1e-12);
-  EXPECT_NEAR(q.se, 1.0 / 15.0, 1e-12);
-  // One seed: se 0.
-  const auto one = pgr({0.5}, {0.8}, {0.9});
-  EXPECT_NEAR(one.value, 0.75, 1e-12);
-  EXPECT_EQ(one.se, 0.0);
-}
-
-TEST(Metrics, PgrDegenerateCases) {
-  const auto same = pgr({0.6, 0.6}, {0.7, 0.7}, {0.6, 0.6});  // ceiling == weak
-  EXPECT_EQ(same.status, "ceiling_not_above_weak");
-  EXPECT_TRUE(std::isnan(same.value));
-  EXPECT_TRUE(std::isnan(same.se));
-  EXPECT_EQ(same.n, 2);
-  const auto below = pgr({0.7}, {0.8}, {0.6});  // ceiling below weak: never a negative ratio
-  EXPECT_EQ(below.status, "ceiling_not_above_weak");
-  EXPECT_TRUE(std::isnan(below.value));
-  const auto tiny = pgr({0.6}, {0.7}, {0.604});  // gap 0.004 < min_gap 0.005
-  EXPECT_EQ(tiny.status, "ceiling_not_above_weak");
-  // Mean gap fine, but seed 2's own gap (0.002) is below min_gap: dropped from the mean.
-  const auto drop = pgr({0.6, 0.6}, {0.7, 0.9}, {0.8, 0.602});
-  EXPECT_EQ(drop.status, "ok");
-  EXPECT_EQ(drop.n, 1);
-  EXPECT_NEAR(drop.value, 0.5, 1e-12);
-  const auto empty = pgr({}, {}, {});
-  EXPECT_EQ(empty.status, "incomplete");
-  EXPECT_EQ(empty.n, 0);
-  EXPECT_TRUE(std::isnan(empty.value));
-  EXPECT_EQ(pgr({kNaN}, {0.7}, {0.9}).status, "incomplete");
-  EXPECT_THROW(pgr({0.6}, {0.7, 0.8}, {0.9}), Error);
-}
-
 TEST(Metrics, MeanSe) {
   const auto m = mean_se({1.0, 2.0, kNaN, 3.0});  // sd 1 → se 1/√3
   EXPECT_EQ(m.n, 3);

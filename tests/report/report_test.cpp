@@ -254,8 +254,8 @@ TEST(Tables, PgrMarkdownHasRowsAndStatuses) {
   const std::string md = format_pgr_table(fixture(), TableFormat::md);
   EXPECT_EQ(count(md, "\n"), 2u + 6u);  // header, rule, rows
   EXPECT_NE(md.find("| reviews | xs | s | xent | 3 |"), std::string::npos) << md;
-  EXPECT_NE(md.find("0.48 ± 0.02 |"), std::string::npos) << md;  // xs→s xent: 0.4794 ± 0.019
-  EXPECT_EQ(count(md, "ceiling_not_above_weak"), 2u);            // s→m, both losses
+  EXPECT_NE(md.find("| 0.48 |"), std::string::npos) << md;  // xs→s xent: 0.4794 (no interval in the fixture)
+  EXPECT_EQ(count(md, "ceiling_not_above_weak"), 2u);       // s→m, both losses
   // A row with a status never shows a ratio.
   for (size_t p = md.find("| s | m |"); p != std::string::npos; p = md.find("| s | m |", p + 1)) {
     const std::string row = md.substr(p, md.find('\n', p) - p);
@@ -268,11 +268,11 @@ TEST(Tables, PgrCsvAndJson) {
   const std::string csv = format_pgr_table(r, TableFormat::csv);
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
             "task,weak,strong,loss,method,weak_params,strong_params,n_seeds,weak_acc,weak_se,"
-            "ceiling_acc,ceiling_se,student_acc,student_se,pgr,pgr_se,status");
+            "ceiling_acc,ceiling_se,student_acc,student_se,pgr,pgr_se,pgr_lo,pgr_hi,status");
   EXPECT_EQ(count(csv, "\n"), 7u);
   EXPECT_NE(csv.find("reviews,xs,s,xent,finetune,812544,3211264,3,"), std::string::npos) << csv;
-  EXPECT_NE(csv.find(",,,ceiling_not_above_weak\n"), std::string::npos) << csv;
-  EXPECT_NE(csv.find(",0.4794,0.019,ok\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",,,,,ceiling_not_above_weak\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",0.4794,0.019,,,ok\n"), std::string::npos) << csv;
 
   const json j = json::parse(format_pgr_table(r, TableFormat::json));
   ASSERT_EQ(j.size(), 6u);
@@ -311,10 +311,44 @@ TEST(Tables, PairsByLossGridAndMedians) {
   EXPECT_NE(g.find("xent"), std::string::npos);
   EXPECT_LT(g.find("xent"), g.find("logconf"));  // xent column first
   EXPECT_NE(g.find("xs → s"), std::string::npos) << g;
-  EXPECT_NE(g.find("0.48 ± 0.02"), std::string::npos) << g;
+  EXPECT_NE(g.find("0.48"), std::string::npos) << g;
   EXPECT_EQ(count(g, "ceiling_not_above_weak"), 2u) << g;
-  // Medians over the ok pairs: xent (0.4794, 0.5178), logconf (0.5547, 0.6791).
-  EXPECT_NE(g.find("median PGR per loss: xent 0.50 · logconf 0.62"), std::string::npos) << g;
+  // Medians over the pairs with a PGR: xent (0.4794, 0.5178), logconf (0.5547, 0.6791).
+  EXPECT_NE(g.find("median PGR over pairs, per loss: xent 0.50 · logconf 0.62"), std::string::npos) << g;
+  EXPECT_EQ(g.find("median over tasks"), std::string::npos) << g;  // one task
+  // With a second task, the paper's summary too: the median over tasks of each task's median.
+  Results two = fixture();
+  for (PgrRow p : fixture().pgr) {
+    p.task = "spam";
+    p.pgr += 0.2;
+    two.pgr.push_back(p);
+  }
+  const std::string g2 = format_pgr_grid(two);
+  EXPECT_NE(g2.find("median over tasks of each task's median PGR, per loss: xent 0.60 · logconf 0.72"),
+            std::string::npos)
+      << g2;
+}
+
+TEST(Tables, PgrCellsShowTheIntervalAndAGapWithinNoise) {
+  PgrRow row;
+  row.pgr = 0.4321, row.pgr_lo = 0.25, row.pgr_hi = 0.61, row.status = "ok";
+  EXPECT_EQ(format_pgr_cell(row), "0.43 [0.25, 0.61]");
+  row.status = "gap_not_significant";
+  EXPECT_EQ(format_pgr_cell(row), "0.43 [0.25, 0.61] gap n.s.");
+  EXPECT_TRUE(has_pgr(row));
+  row.status = "ceiling_not_above_weak";
+  EXPECT_EQ(format_pgr_cell(row), "ceiling_not_above_weak");
+  EXPECT_FALSE(has_pgr(row));
+  // Interval fields round-trip through results.json; rows without them stay without.
+  Results r;
+  row.status = "ok", row.pgr_over_examples = true;
+  r.pgr.push_back(row);
+  const json j = to_json(r);
+  EXPECT_EQ(j["pgr"][0]["pgr_lo"], 0.25);
+  EXPECT_EQ(j["pgr"][0]["pgr_over_examples"], true);
+  const Results back = results_from_json(j, "mem");
+  EXPECT_EQ(back.pgr[0].pgr_hi, 0.61);
+  EXPECT_TRUE(back.pgr[0].pgr_over_examples);
 }
 
 TEST(Tables, GroundTruthTable) {

@@ -119,28 +119,4 @@ MeanSe mean_se(const std::vector<double>& xs) {
   return out;
 }
 
-Pgr pgr(const std::vector<double>& weak, const std::vector<double>& student, const std::vector<double>& ceiling,
-        double min_gap) {
-  check(weak.size() == student.size() && weak.size() == ceiling.size(),
-        "pgr: weak, student and ceiling have {}, {} and {} seeds", weak.size(), student.size(), ceiling.size());
-  std::vector<size_t> complete;
-  for (size_t i = 0; i < weak.size(); ++i)
-    if (!std::isnan(weak[i]) && !std::isnan(student[i]) && !std::isnan(ceiling[i])) complete.push_back(i);
-  Pgr out{kNaN, kNaN, 0, "incomplete"};
-  if (complete.empty()) return out;
-  double gap_sum = 0.0;
-  for (size_t i : complete) gap_sum += ceiling[i] - weak[i];
-  out.n = static_cast<int>(complete.size());
-  if (gap_sum / static_cast<double>(complete.size()) < min_gap) {
-    out.status = "ceiling_not_above_weak";
-    return out;
-  }
-  // The mean gap is ≥ min_gap, so at least one seed's own gap is too: per_seed is never empty.
-  std::vector<double> per_seed;
-  for (size_t i : complete)
-    if (ceiling[i] - weak[i] >= min_gap) per_seed.push_back((student[i] - weak[i]) / (ceiling[i] - weak[i]));
-  const auto ms = mean_se(per_seed);
-  return {ms.mean, ms.se, ms.n, "ok"};
-}
-
 }  // namespace w2s::eval

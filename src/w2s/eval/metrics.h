@@ -42,23 +42,6 @@ Agreement agreement(const std::vector<double>& student_p1, const std::vector<dou
 /// dynamics). Lengths must match (else w2s::Error); empty or any NaN → NaN.
 double agreement_rate(const std::vector<double>& a, const std::vector<double>& b);
 
-/// Performance gap recovered over seeds: per seed (student − weak) / (ceiling − weak).
-struct Pgr {
-  double value = 0.0;  // mean of per-seed PGRs (NaN unless status == "ok")
-  double se = 0.0;     // standard error of that mean (sd / √n, n − 1 in the sd; 0 with one seed)
-  int n = 0;           // ok: seeds in the mean; ceiling_not_above_weak: complete seeds;
-                       // incomplete: 0
-  std::string status;  // "ok" | "ceiling_not_above_weak" (mean ceiling − mean weak < min_gap)
-                       //      | "incomplete" (no seed has all three numbers)
-};
-/// Vectors are aligned by seed (different lengths → w2s::Error); a NaN in any of the three drops
-/// that seed. value and se are NaN unless status == "ok". min_gap guards the division: if
-/// mean(ceiling) − mean(weak) over the complete seeds is < min_gap the pair is reported as
-/// ceiling_not_above_weak (never divided by ~0); a single seed whose own gap is below min_gap is
-/// dropped from the per-seed mean.
-Pgr pgr(const std::vector<double>& weak, const std::vector<double>& student, const std::vector<double>& ceiling,
-        double min_gap = 0.005);
-
 /// Mean and standard error (sd / √n, n − 1 in the sd; se 0 for n = 1), NaNs skipped; nothing left
 /// → mean and se NaN, n 0.
 struct MeanSe {

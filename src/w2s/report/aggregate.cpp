@@ -84,9 +84,17 @@ std::string format_mean_se(double mean, double se, int digits) {
   return fmt::format("{:.{}f} ± {:.{}f}", mean, digits, se, digits);
 }
 
+bool has_pgr(const PgrRow& row) {
+  return std::isfinite(row.pgr) && (row.status == "ok" || row.status == "gap_not_significant");
+}
+
 std::string format_pgr_cell(const PgrRow& row, int digits) {
-  if (row.status != "ok") return row.status.empty() ? "n/a" : row.status;
-  return format_mean_se(row.pgr, row.pgr_se, digits);
+  if (!has_pgr(row)) return row.status.empty() ? "n/a" : row.status;
+  std::string s = fmt::format("{:.{}f}", row.pgr, digits);
+  if (std::isfinite(row.pgr_lo) && std::isfinite(row.pgr_hi))
+    s += fmt::format(" [{:.{}f}, {:.{}f}]", row.pgr_lo, digits, row.pgr_hi, digits);
+  if (row.status == "gap_not_significant") s += " gap n.s.";
+  return s;
 }
 
 std::string format_duration(double s) {
@@ -207,7 +215,13 @@ const PgrRow* find_pgr(const Results& r, const std::string& task, const std::str
 double median_pgr(const Results& r, const std::string& task, const LossKey& k) {
   std::vector<double> xs;
   for (const PgrRow& p : r.pgr)
-    if (p.task == task && p.loss == k.loss && p.method == k.method && p.status == "ok") xs.push_back(p.pgr);
+    if (p.task == task && p.loss == k.loss && p.method == k.method && has_pgr(p)) xs.push_back(p.pgr);
+  return median(std::move(xs));
+}
+
+double median_pgr_over_tasks(const Results& r, const LossKey& k) {
+  std::vector<double> xs;
+  for (const std::string& task : task_names(r)) xs.push_back(median_pgr(r, task, k));
   return median(std::move(xs));
 }
 

@@ -23,7 +23,11 @@ double median(std::vector<double> xs);
 /// "0.43 ± 0.05" (`digits` decimals); "n/a" for NaN.
 std::string format_mean_se(double mean, double se, int digits = 2);
 /// A PGR cell: mean ± SE when status == "ok", else the status (never a ratio of a ~0 gap).
+/// "0.42 [0.31, 0.55]" (the ratio of means and its bootstrap interval), "… gap n.s." when the
+/// ceiling−weak gap is within noise, else the status.
 std::string format_pgr_cell(const PgrRow& row, int digits = 2);
+/// Whether a row has a PGR to show (status ok or gap_not_significant).
+bool has_pgr(const PgrRow& row);
 
 /// "12.3 s", "4m05s", "1h02m"; "-" for NaN.
 std::string format_duration(double seconds);
@@ -66,8 +70,10 @@ std::vector<ModelName> strong_models(const Results& r, const std::string& task);
 /// The PGR row of a cell, or nullptr.
 const PgrRow* find_pgr(const Results& r, const std::string& task, const std::string& weak, const std::string& strong,
                        const LossKey& k);
-/// Median over pairs of the ok PGR means of one (task, loss, method); NaN when none is ok.
+/// Median over pairs of the PGRs of one (task, loss, method) (rows with has_pgr); NaN when none.
 double median_pgr(const Results& r, const std::string& task, const LossKey& k);
+/// The paper's summary: the median over tasks of each task's median_pgr; NaN when none.
+double median_pgr_over_tasks(const Results& r, const LossKey& k);
 
 /// Students of one (task, weak, strong, loss, method) aggregated over seeds.
 struct PairSummary {

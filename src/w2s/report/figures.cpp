@@ -151,8 +151,7 @@ std::vector<std::string> pgr_heatmaps(const Results& r, const std::string& task)
   const auto keys = loss_keys(r, task);
   double vmin = 0, vmax = 1;
   for (const PgrRow& row : r.pgr)
-    if (row.task == task && row.status == "ok" && std::isfinite(row.pgr))
-      vmin = std::min(vmin, row.pgr), vmax = std::max(vmax, row.pgr);
+    if (row.task == task && has_pgr(row)) vmin = std::min(vmin, row.pgr), vmax = std::max(vmax, row.pgr);
   vmin = std::floor(vmin * 10) / 10, vmax = std::ceil(vmax * 10) / 10;
 
   std::vector<std::string> out;
@@ -194,11 +193,12 @@ std::vector<std::string> pgr_heatmaps(const Results& r, const std::string& task)
         const PgrRow* row = find_pgr(r, task, rows[i].name, cols[j].name, k);
         if (!row) continue;
         h.present[i][j] = true;
-        const bool ok = row->status == "ok" && std::isfinite(row->pgr);
-        if (ok) {
+        if (has_pgr(*row)) {
           h.values[i][j] = row->pgr;
-          h.text[i][j] = {fmt::format("{:.2f}", row->pgr),
-                          std::isfinite(row->pgr_se) ? fmt::format("± {:.2f}", row->pgr_se) : ""};
+          h.text[i][j] = {fmt::format("{:.2f}{}", row->pgr, row->status == "ok" ? "" : " n.s."),
+                          std::isfinite(row->pgr_lo) && std::isfinite(row->pgr_hi)
+                              ? fmt::format("[{:.2f}, {:.2f}]", row->pgr_lo, row->pgr_hi)
+                              : ""};
         } else {
           h.text[i][j] = {status_text(row->status)};
         }
@@ -230,12 +230,12 @@ std::string median_pgr_chart(const Results& r, const std::string& task) {
   for (const LossKey& k : keys) {
     int n_ok = 0, n = 0;
     for (const PgrRow& row : r.pgr)
-      if (row.task == task && row.loss == k.loss && row.method == k.method) ++n, n_ok += row.status == "ok";
+      if (row.task == task && row.loss == k.loss && row.method == k.method) ++n, n_ok += has_pgr(row);
     any_rows = any_rows || n > 0;
     b.categories.push_back(loss_label(k, keys));
     const double m = median_pgr(r, task, k);
     se.values.push_back(m);
-    se.tips.push_back(fmt::format("{}: median PGR {} over {} of {} pairs (status ok)", loss_label(k, keys),
+    se.tips.push_back(fmt::format("{}: median PGR {} over the {} of {} pairs with a PGR", loss_label(k, keys),
                                   std::isfinite(m) ? fmt::format("{:.3f}", m) : "n/a", n_ok, n));
   }
   if (!any_rows) return "";

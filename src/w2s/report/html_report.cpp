@@ -102,7 +102,7 @@ std::string pgr_table_html(const Results& r, const std::string& task) {
          td(std::to_string(p->n_seeds), "num") + td(format_mean_se(p->weak_acc, p->weak_se, 3), "num") +
          td(format_mean_se(p->ceiling_acc, p->ceiling_se, 3), "num") +
          td(format_mean_se(p->student_acc, p->student_se, 3), "num") +
-         td(format_pgr_cell(*p), p->status == "ok" ? "num" : "status") + "</tr>\n";
+         td(format_pgr_cell(*p), has_pgr(*p) ? "num" : "status") + "</tr>\n";
   }
   return s + "</tbody></table></div>\n";
 }
@@ -173,9 +173,11 @@ std::string task_section(const Results& r, const std::string& task) {
     s += note("no PGR rows");
   } else {
     s += figure(pgr_figs,
-                "Performance gap recovered, PGR = (student − weak) / (ceiling − weak), mean ± SE "
-                "over seeds. Grey cells: the ceiling is not above the weak supervisor (PGR "
-                "undefined) or seeds are incomplete. Bars: median PGR over pairs per loss.",
+                "Performance gap recovered, PGR = (student − weak) / (ceiling − weak) of the mean "
+                "accuracies over seeds, with a 95 % paired bootstrap interval over seeds and test "
+                "examples; n.s.: the ceiling−weak gap is within noise. Grey cells: the ceiling is not "
+                "above the weak supervisor (PGR undefined) or seeds are incomplete. Bars: median PGR "
+                "over pairs per loss.",
                 "grow");
   }
   s += "</div>\n";

@@ -158,6 +158,9 @@ json pgr_to_json(const PgrRow& p) {
             {"pgr", num(p.pgr)},
             {"pgr_se", num(p.pgr_se)},
             {"status", p.status}};
+  // The bootstrap interval, where there was one (files from before it round-trip unchanged).
+  if (std::isfinite(p.pgr_lo) && std::isfinite(p.pgr_hi)) j["pgr_lo"] = p.pgr_lo, j["pgr_hi"] = p.pgr_hi;
+  if (p.pgr_over_examples) j["pgr_over_examples"] = true;
   if (std::isfinite(p.zeroshot_acc)) j["zeroshot_acc"] = p.zeroshot_acc, j["zeroshot_se"] = num(p.zeroshot_se);
   return j;
 }
@@ -180,6 +183,8 @@ PgrRow pgr_from_json(const Reader& r) {
   p.student_se = r.real("student_se");
   p.pgr = r.real("pgr");
   p.pgr_se = r.real("pgr_se");
+  if (r.has("pgr_lo")) p.pgr_lo = r.real("pgr_lo"), p.pgr_hi = r.real("pgr_hi");  // absent before session 9
+  if (r.has("pgr_over_examples")) p.pgr_over_examples = r.at("pgr_over_examples").get<bool>();
   p.status = r.str("status");
   if (r.has("zeroshot_acc")) p.zeroshot_acc = r.real("zeroshot_acc"), p.zeroshot_se = r.real("zeroshot_se");
   return p;

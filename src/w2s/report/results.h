@@ -68,9 +68,16 @@ struct PgrRow {
   double weak_acc = 0.0, weak_se = 0.0;  // mean ± standard error over seeds
   double ceiling_acc = 0.0, ceiling_se = 0.0;
   double student_acc = 0.0, student_se = 0.0;
-  double pgr = 0.0, pgr_se = 0.0;                // mean and standard error of the per-seed PGRs (NaN unless ok)
+  // PGR as the ratio of the mean accuracies (eval/pgr.h; NaN when the mean gap is not > 0), the
+  // standard deviation and 95 % percentile interval of a paired bootstrap over seeds and test
+  // examples (NaN when there was nothing to resample).
+  double pgr = 0.0, pgr_se = 0.0;
+  double pgr_lo = NAN, pgr_hi = NAN;
+  bool pgr_over_examples = false;                // the bootstrap resampled test examples too
   double zeroshot_acc = NAN, zeroshot_se = NAN;  // the strong model's zero-shot accuracy (NaN = not run)
-  std::string status;                            // "ok" | "ceiling_not_above_weak" | "incomplete"
+  // "ok" | "gap_not_significant" (the ceiling−weak gap's interval reaches 0: the PGR is shown and
+  // means little) | "ceiling_not_above_weak" (no PGR) | "incomplete"
+  std::string status;
 };
 
 struct Results {

@@ -171,7 +171,7 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
   if (format == TableFormat::json) {
     json out = json::array();
     for (const PgrRow* p : rows) {
-      const bool ok = p->status == "ok";
+      const bool ok = has_pgr(*p);
       out.push_back({{"task", p->task},
                      {"weak", p->weak},
                      {"strong", p->strong},
@@ -188,6 +188,8 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
                      {"student_se", num(p->student_se)},
                      {"pgr", ok ? num(p->pgr) : json(nullptr)},
                      {"pgr_se", ok ? num(p->pgr_se) : json(nullptr)},
+                     {"pgr_lo", ok ? num(p->pgr_lo) : json(nullptr)},
+                     {"pgr_hi", ok ? num(p->pgr_hi) : json(nullptr)},
                      {"status", p->status}});
       if (std::isfinite(p->zeroshot_acc))
         out.back()["zeroshot_acc"] = num(p->zeroshot_acc), out.back()["zeroshot_se"] = num(p->zeroshot_se);
@@ -196,15 +198,16 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
   }
   Table t;
   if (format == TableFormat::csv) {
-    t.headers = {"task",          "weak",       "strong",   "loss",    "method",      "weak_params",
-                 "strong_params", "n_seeds",    "weak_acc", "weak_se", "ceiling_acc", "ceiling_se",
-                 "student_acc",   "student_se", "pgr",      "pgr_se",  "status"};
+    t.headers = {"task",    "weak",     "strong",  "loss",        "method",     "weak_params", "strong_params",
+                 "n_seeds", "weak_acc", "weak_se", "ceiling_acc", "ceiling_se", "student_acc", "student_se",
+                 "pgr",     "pgr_se",   "pgr_lo",  "pgr_hi",      "status"};
     for (const PgrRow* p : rows) {
-      const bool ok = p->status == "ok";
+      const bool ok = has_pgr(*p);
       t.rows.push_back({p->task, p->weak, p->strong, p->loss, p->method, std::to_string(p->weak_params),
                         std::to_string(p->strong_params), std::to_string(p->n_seeds), csv_num(p->weak_acc),
                         csv_num(p->weak_se), csv_num(p->ceiling_acc), csv_num(p->ceiling_se), csv_num(p->student_acc),
-                        csv_num(p->student_se), ok ? csv_num(p->pgr) : "", ok ? csv_num(p->pgr_se) : "", p->status});
+                        csv_num(p->student_se), ok ? csv_num(p->pgr) : "", ok ? csv_num(p->pgr_se) : "",
+                        ok ? csv_num(p->pgr_lo) : "", ok ? csv_num(p->pgr_hi) : "", p->status});
     }
     return render_table(t, format);
   }
@@ -340,7 +343,7 @@ std::string format_pgr_grid(const Results& r) {
       }
     }
     if (!out.empty()) out += "\n";
-    out += fmt::format("task {}: PGR (mean ± SE over seeds)\n", task);
+    out += fmt::format("task {}: PGR (ratio of mean accuracies over seeds [95 % paired bootstrap interval])\n", task);
     if (t.rows.empty()) {
       out += "  no PGR rows\n";
       continue;
@@ -352,7 +355,20 @@ std::string format_pgr_grid(const Results& r) {
       med += fmt::format("{}{} {}", med.empty() ? "" : " · ", loss_label(k, keys),
                          std::isfinite(m) ? fmt::format("{:.2f}", m) : "n/a");
     }
-    out += "median PGR per loss: " + med + "\n";
+    out += "median PGR over pairs, per loss: " + med + "\n";
+  }
+  if (task_names(r).size() > 1) {
+    std::vector<LossKey> keys;  // over every task, in first-seen order
+    for (const std::string& task : task_names(r))
+      for (const LossKey& k : loss_keys(r, task))
+        if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+    std::string med;
+    for (const LossKey& k : keys) {
+      const double m = median_pgr_over_tasks(r, k);
+      med += fmt::format("{}{} {}", med.empty() ? "" : " · ", loss_label(k, keys),
+                         std::isfinite(m) ? fmt::format("{:.2f}", m) : "n/a");
+    }
+    out += "\nmedian over tasks of each task's median PGR, per loss: " + med + "\n";
   }
   return out.empty() ? "no results\n" : out;
 }

@@ -11,6 +11,7 @@
 
 #include "w2s/core/error.h"
 #include "w2s/eval/metrics.h"
+#include "w2s/eval/pgr.h"
 #include "w2s/io/jsonl.h"
 #include "w2s/methods/stage_files.h"
 #include "w2s/sweep/executor.h"
@@ -101,9 +102,13 @@ struct Collector {
   std::map<std::tuple<std::string, int64_t, std::string>, double> ceiling_acc;      // the same, as a ceiling
   std::map<std::tuple<std::string, int64_t, std::string>, double> zs_acc;           // the same, zero-shot
   std::map<RowId, std::map<int64_t, double>> st_acc;                                // row → seed → student accuracy
-  std::map<std::string, int64_t> params;                                            // model → non-embedding params
-  std::vector<RowId> rows;                                                          // first planned first
-  std::map<RowId, std::set<int64_t>> row_seeds;                                     // every seed any config planned
+  std::map<std::tuple<std::string, int64_t, std::string>, std::string> weak_key;    // (task, seed, model) → stage key
+  std::map<std::tuple<std::string, int64_t, std::string>, std::string> ceiling_key;  // the same, as a ceiling
+  std::map<RowId, std::map<int64_t, std::string>> st_key;                            // row → seed → student key
+  store::RunStore* store = nullptr;
+  std::map<std::string, int64_t> params;         // model → non-embedding params
+  std::vector<RowId> rows;                       // first planned first
+  std::map<RowId, std::set<int64_t>> row_seeds;  // every seed any config planned
   report::Results res;
 
   void add(const SweepOptions& o, methods::Pipeline& p) {
@@ -120,13 +125,17 @@ struct Collector {
       const auto& model = family[s.model].name;
       params[model] = rec.model_params;
       if (s.kind == methods::StageKind::gt) {
-        if (s.role != Role::strong) weak_acc[{s.task, s.seed, model}] = rec.test_accuracy;
-        if (s.role != Role::weak) ceiling_acc[{s.task, s.seed, model}] = rec.test_accuracy;
+        if (s.role != Role::strong)
+          weak_acc[{s.task, s.seed, model}] = rec.test_accuracy, weak_key[{s.task, s.seed, model}] = *key;
+        if (s.role != Role::weak)
+          ceiling_acc[{s.task, s.seed, model}] = rec.test_accuracy, ceiling_key[{s.task, s.seed, model}] = *key;
       } else if (s.kind == methods::StageKind::zeroshot)
         zs_acc[{s.task, s.seed, model}] = rec.test_accuracy;
-      else
-        st_acc[{s.task, family[s.chain[0]].name, model, s.loss, methods::to_string(s.method)}][s.seed] =
-            rec.test_accuracy;
+      else {
+        const RowId id{s.task, family[s.chain[0]].name, model, s.loss, methods::to_string(s.method)};
+        st_acc[id][s.seed] = rec.test_accuracy;
+        st_key[id][s.seed] = *key;
+      }
     }
     for (const auto& task : o.tasks)
       for (const auto& pair : pairs_of(o))
@@ -135,6 +144,35 @@ struct Collector {
           if (!row_seeds.count(id)) rows.push_back(id);
           row_seeds[id].insert(o.seeds.begin(), o.seeds.end());
         }
+  }
+
+  std::map<std::string, std::pair<std::vector<std::string>, std::vector<uint8_t>>> outcomes_;  // key → (ids, right)
+
+  /// Test example ids and which the stage got right, from its test_predictions.jsonl (empty when
+  /// the file is missing).
+  const std::pair<std::vector<std::string>, std::vector<uint8_t>>& outcomes(const std::string& key) {
+    auto [it, fresh] = outcomes_.try_emplace(key);
+    const fs::path f = store->path(key) / "test_predictions.jsonl";
+    if (fresh && fs::exists(f)) {
+      io::for_each_jsonl(f, [&](const nlohmann::json& row, size_t) {
+        const bool nan = row.at("p1").is_null();
+        const double p1 = nan ? 0.5 : row.at("p1").get<double>();
+        it->second.first.push_back(row.value("id", ""));
+        it->second.second.push_back(!nan && (p1 > 0.5) == (row.at("gt_label").get<int>() == 1));
+      });
+    }
+    return it->second;
+  }
+
+  /// The three stages' per-example outcomes into `seed`, when all three predicted the same test
+  /// examples in the same order (else the bootstrap resamples seeds only).
+  void paired_outcomes(const std::string& weak, const std::string& student, const std::string& ceiling,
+                       eval::PgrSeed& seed) {
+    const auto& w = outcomes(weak);
+    const auto& s = outcomes(student);
+    const auto& c = outcomes(ceiling);
+    if (w.second.empty() || w.first != s.first || w.first != c.first) return;
+    seed.weak_right = w.second, seed.student_right = s.second, seed.ceiling_right = c.second;
   }
 
   report::Results finish() {
@@ -149,6 +187,7 @@ struct Collector {
       row.weak_params = params.count(weak) ? params[weak] : 0;
       row.strong_params = params.count(strong) ? params[strong] : 0;
       std::vector<double> wv, sv, cv, zv;
+      std::vector<eval::PgrSeed> seeds;
       const auto& students = st_acc[id];
       for (int64_t seed : row_seeds[id]) {
         auto get = [&](const auto& acc, const std::string& m) {
@@ -161,13 +200,18 @@ struct Collector {
         sv.push_back(it == students.end() ? std::nan("") : it->second);
         auto z = zs_acc.find({task, seed, strong});
         if (z != zs_acc.end()) zv.push_back(z->second);
+        seeds.push_back({wv.back(), sv.back(), cv.back(), {}, {}, {}});
+        if (std::isfinite(wv.back()) && std::isfinite(sv.back()) && std::isfinite(cv.back()))
+          paired_outcomes(weak_key.at({task, seed, weak}), st_key[id].at(seed), ceiling_key.at({task, seed, strong}),
+                          seeds.back());
       }
       const auto ws = eval::mean_se(wv), cs = eval::mean_se(cv), ss = eval::mean_se(sv);
-      const auto g = eval::pgr(wv, sv, cv);
+      const auto g = eval::estimate_pgr(seeds);
       row.weak_acc = ws.mean, row.weak_se = ws.se;
       row.ceiling_acc = cs.mean, row.ceiling_se = cs.se;
       row.student_acc = ss.mean, row.student_se = ss.se;
       row.pgr = g.value, row.pgr_se = g.se, row.n_seeds = g.n;
+      row.pgr_lo = g.lo, row.pgr_hi = g.hi, row.pgr_over_examples = g.over_examples;
       row.status = g.status;
       if (!zv.empty()) {
         const auto zs = eval::mean_se(zv);
@@ -186,6 +230,7 @@ report::Results collect_results(const std::vector<SweepOptions>& configs) {
   store::RunStore store(configs.front().runs_dir);
   methods::Pipeline p(store, configs.front().data, configs.front().finetune);
   Collector c;
+  c.store = &store;
   for (const auto& o : configs) c.add(o, p);
   return c.finish();
 }
