@@ -2,6 +2,8 @@
 // depend on their inputs (and only on them), reuse, label files, and errors.
 #include <gtest/gtest.h>
 
+#include "w2s/train/compute.h"
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -61,6 +63,11 @@ TEST_F(PipelineTest, GtAndStudentStagesWriteTheirFilesAndAreReused) {
   for (const char* f : {"meta.json", "metrics.json", "test_predictions.jsonl", "weak_labels.jsonl", "dynamics.jsonl"})
     EXPECT_TRUE(fs::exists(store.path(gt) / f)) << f;
   EXPECT_EQ(store.meta(gt).at("kind"), "gt");
+  // The precision it ran in, resolved for this machine ("auto" never recorded).
+  const auto compute = store.meta(gt).at("compute");
+  EXPECT_EQ(compute.at("device"), "cpu");
+  EXPECT_EQ(compute.at("precision"),
+            ft_.precision == "auto" ? (w2s::train::cpu_has_bf16() ? "bfloat16" : "float32") : ft_.precision);
   EXPECT_EQ(read_weak_labels(store.path(gt) / "weak_labels.jsonl").size(), p.split(task_, 0).train2.size());
   const auto metrics = read_stage_metrics(store.path(gt));
   EXPECT_EQ(metrics.n_train, 60);
@@ -74,6 +81,7 @@ TEST_F(PipelineTest, GtAndStudentStagesWriteTheirFilesAndAreReused) {
   EXPECT_EQ(meta.at("method"), "finetune");
   EXPECT_EQ(meta.at("supervisor"), "w");
   EXPECT_EQ(meta.at("labels"), gt);
+  EXPECT_EQ(meta.at("compute"), compute);
   const auto sm = read_stage_metrics(store.path(st));
   EXPECT_EQ(sm.n_weak_right + sm.n_weak_wrong, 40);
   EXPECT_GE(sm.agreement, 0.0);

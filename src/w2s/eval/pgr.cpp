@@ -50,9 +50,9 @@ PgrEstimate estimate_pgr(const std::vector<PgrSeed>& seeds, const PgrOptions& o)
   }
   e.value = (s - w) / (c - w);
 
-  e.over_examples =
-      std::all_of(ok.begin(), ok.end(), [](const PgrSeed* x) { return !x->weak_right.empty(); }) &&
-      std::all_of(ok.begin(), ok.end(), [&](const PgrSeed* x) { return x->weak_right.size() == ok[0]->weak_right.size(); });
+  e.over_examples = std::all_of(ok.begin(), ok.end(), [](const PgrSeed* x) { return !x->weak_right.empty(); }) &&
+                    std::all_of(ok.begin(), ok.end(),
+                                [&](const PgrSeed* x) { return x->weak_right.size() == ok[0]->weak_right.size(); });
   if (ok.size() < 2 && !e.over_examples) {
     e.status = "ok";  // one seed and no predictions: no interval
     return e;

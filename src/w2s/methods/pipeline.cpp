@@ -16,6 +16,7 @@
 #include "w2s/models/config.h"
 #include "w2s/models/model_spec.h"
 #include "w2s/store/identity.h"
+#include "w2s/train/compute.h"
 #include "w2s/train/pretrain.h"
 #include "w2s/train/soft_label_objective.h"
 
@@ -57,6 +58,13 @@ std::vector<int> hard(const std::vector<double>& p1) {
   std::vector<int> t;
   for (double p : p1) t.push_back(p > 0.5 ? 1 : 0);
   return t;
+}
+
+/// Where and in what precision a stage ran, resolved ("auto" never appears): bf16 autocast
+/// depends on the machine (avx512_bf16 / AMX CPUs, CUDA), and numbers differ with it.
+nlohmann::json compute_json(const std::string& device, const std::string& precision) {
+  const auto c = train::resolve_compute(device, precision);
+  return {{"device", c.device.is_cuda() ? "cuda" : "cpu"}, {"precision", c.bf16 ? "bfloat16" : "float32"}};
 }
 
 }  // namespace
@@ -178,6 +186,7 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
                           {"model_params", parameter_count(model.path)},
                           {"seed", seed},
                           {"train_loss", r.train_loss},
+                          {"compute", compute_json(fo.device, fo.precision)},
                           {"finetune_seconds", r.wall_seconds}};
   });
   if (observer_.finished) observer_.finished(key, what, false, metrics);
@@ -217,6 +226,7 @@ std::string Pipeline::zeroshot(const std::string& task, const ModelRef& model, i
                           {"model_params", parameter_count(model.path)},
                           {"seed", seed},
                           {"readout", r.readout},
+                          {"compute", compute_json(fo.device, fo.precision)},
                           {"finetune_seconds", r.wall_seconds}};
   });
   if (observer_.finished) observer_.finished(key, what, false, metrics);
@@ -330,6 +340,7 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
                         {"method", to_string(method)},
                         {"train_loss", r.train_loss},
                         {"best_step", r.best_step},
+                        {"compute", compute_json(fo.device, fo.precision)},
                         {"finetune_seconds", r.wall_seconds}};
     if (!slice.whole()) meta["train_slice"] = {slice.index, slice.count};
     return meta;
@@ -438,6 +449,7 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
                           {"task", task},
                           {"model", model.name},
                           {"tokens", r.tokens_seen},
+                          {"compute", compute_json(p.device, p.precision)},
                           {"heldout_loss", r.heldout_loss}};
   });
   if (observer_.finished) observer_.finished(key, what, false, StageMetrics{});
