@@ -47,7 +47,8 @@ torch::Tensor ComparisonReadout::probabilities(int set) {
                                [&](const std::vector<int64_t>& rows) { return logits(set, rows); });
 }
 
-std::vector<JoinedSequence> ComparisonReadout::join(const InputSet& set, const char* who, int64_t* k) const {
+std::vector<JoinedSequence> ComparisonReadout::join(const InputSet& set, const char* who, int64_t* k,
+                                                    std::vector<std::vector<int64_t>>* completions) const {
   expect(set, true, who);
   *k = set.completions.empty() ? 2 : static_cast<int64_t>(set.completions.front().size());
   const int64_t bos = bos_of(tok_);
@@ -57,8 +58,11 @@ std::vector<JoinedSequence> ComparisonReadout::join(const InputSet& set, const c
     check(static_cast<int64_t>(set.completions[i].size()) == *k, "comparison {} has {} completions, not {}", i,
           set.completions[i].size(), *k);
     const auto prompt = tok_.encode(set.texts[i]);
-    for (const auto& c : set.completions[i])
-      out.push_back(join_prompt(prompt, tok_.encode(c), options_.max_length, bos));
+    for (const auto& c : set.completions[i]) {
+      auto ids = tok_.encode(c);
+      out.push_back(join_prompt(prompt, ids, options_.max_length, bos));
+      if (completions) completions->push_back(std::move(ids));
+    }
   }
   return out;
 }
@@ -151,7 +155,8 @@ torch::Tensor LikelihoodReadout::completion_scores(const std::vector<JoinedSeque
 int LikelihoodReadout::add(const InputSet& set) {
   Set s;
   int64_t k = 2;
-  s.seqs = join(set, "likelihood", &k);
+  std::vector<std::vector<int64_t>> completion_ids;  // pmi: each completion's own tokens
+  s.seqs = join(set, "likelihood", &k, likelihood_.baseline == "pmi" ? &completion_ids : nullptr);
   // With no prompt the PMI baseline is the completion's own score: every reward is 0 before
   // training (chance), and the readout behaves as the reference baseline after.
   if (likelihood_.baseline == "pmi" && !set.texts.empty() &&
@@ -161,11 +166,8 @@ int LikelihoodReadout::add(const InputSet& set) {
         "completion 0 before training (chance) and acts as \"reference\" after; \"none\" reads such "
         "tasks (e.g. minimal_pairs)");
   std::vector<JoinedSequence> unconditional;  // pmi: each completion after `bos` alone
-  if (likelihood_.baseline == "pmi") {
-    const int64_t bos = bos_of(tok_);
-    for (const auto& cs : set.completions)
-      for (const auto& c : cs) unconditional.push_back(join_prompt({}, tok_.encode(c), options_.max_length, bos));
-  }
+  for (const auto& ids : completion_ids)
+    unconditional.push_back(join_prompt({}, ids, options_.max_length, bos_of(tok_)));
   // Baselines under the weights as they are now (before training), in chunks.
   const int64_t n = static_cast<int64_t>(set.texts.size());
   s.baseline = torch::zeros({n, k});  // (N, K)

@@ -36,8 +36,10 @@ class ComparisonReadout : public ModelReadout {
  protected:
   using ModelReadout::ModelReadout;
   /// Each prompt joined with each of its completions (cut to max_length), example-major; checks
-  /// that `set` holds comparisons (`who` names the readout) with the same K each. *k = K.
-  std::vector<JoinedSequence> join(const InputSet& set, const char* who, int64_t* k) const;
+  /// that `set` holds comparisons (`who` names the readout) with the same K each. *k = K. With
+  /// `completions`, also each completion's own tokens (uncut), in the same order.
+  std::vector<JoinedSequence> join(const InputSet& set, const char* who, int64_t* k,
+                                   std::vector<std::vector<int64_t>>* completions = nullptr) const;
   /// Records a new set of n examples × k completions; returns its number.
   int added(int64_t n, int64_t k);
   int64_t k_of(int set) const { return shapes_.at(set).k; }
