@@ -157,11 +157,24 @@ TEST(Losses, LogconfAlphaRampsLinearlyWithoutJump) {
   const auto alpha = [&](const std::unique_ptr<Loss>& loss, int64_t step) {
     return loss->batch_state(logits, weak, {step, 100}).alpha;
   };
-  const auto paper = loss_named("logconf");  // paper defaults: α_max 0.75 over the first 20%
+  // Paper form: α_max by the rule (0.5, unless a sweep resolved 0.75 for its largest model) over
+  // the first 20 %.
+  const auto paper = loss_named("logconf");
   EXPECT_DOUBLE_EQ(alpha(paper, 0), 0.0);
-  EXPECT_DOUBLE_EQ(alpha(paper, 10), 0.375);
-  EXPECT_DOUBLE_EQ(alpha(paper, 20), 0.75);
-  EXPECT_DOUBLE_EQ(alpha(paper, 99), 0.75);
+  EXPECT_DOUBLE_EQ(alpha(paper, 10), 0.25);
+  EXPECT_DOUBLE_EQ(alpha(paper, 20), 0.5);
+  EXPECT_DOUBLE_EQ(alpha(paper, 99), 0.5);
+  LossOptions o;
+  o.name = "logconf";
+  EXPECT_DOUBLE_EQ(resolved_alpha_max(o, true), 0.75);
+  EXPECT_DOUBLE_EQ(resolved_alpha_max(o, false), 0.5);
+  o.alpha_max = 0.3;  // explicit values are kept
+  EXPECT_DOUBLE_EQ(resolved_alpha_max(o, true), 0.3);
+  o.alpha_max = -1, o.logconf_form = "reference";  // the reference repo's 0.5 at every size
+  EXPECT_DOUBLE_EQ(resolved_alpha_max(o, true), 0.5);
+  const auto largest = loss_named("logconf", [](auto& lo) { lo.alpha_max = resolved_alpha_max(lo, true); });
+  EXPECT_DOUBLE_EQ(alpha(largest, 10), 0.375);
+  EXPECT_DOUBLE_EQ(alpha(largest, 20), 0.75);
   const auto ref = loss_named("logconf", [](auto& o) { o.logconf_form = "reference"; });  // 0.5, 10%
   // openai/weak-to-strong would give step_frac·0.5 here (0.025 at step 5, 0.05 at step 10) and
   // jump to 0.5 at step 11; we ramp: +0.05 per step up to 0.5 at step 10, then stay.
@@ -173,22 +186,23 @@ TEST(Losses, LogconfAlphaRampsLinearlyWithoutJump) {
   // Explicit values override the form's; warmup 0 = no ramp. The entropy loss shares the schedule.
   const auto flat = loss_named("logconf", [](auto& o) { o.alpha_max = 0.4, o.alpha_warmup = 0; });
   EXPECT_DOUBLE_EQ(alpha(flat, 0), 0.4);
-  EXPECT_DOUBLE_EQ(alpha(loss_named("entropy"), 10), 0.375);
+  EXPECT_DOUBLE_EQ(alpha(loss_named("entropy"), 10), 0.25);
 }
 
-TEST(Losses, LogconfPaperThresholdIsBatchMedian) {
-  const auto loss = loss_named("logconf");
+TEST(Losses, LogconfPaperBalancedThresholdIsTheBatchMedianOfTheMargin) {
+  const auto loss = loss_named("logconf", [](auto& o) { o.logconf_prior = "balanced"; });
   const auto weak4 = mat({{1, 0}, {1, 0}, {1, 0}, {1, 0}});
-  // p1 = (1/4, 1/2, 3/4, 9/10): median (linear interpolation) = (1/2 + 3/4)/2 = 0.625 → balanced.
+  // margins (−ln3, 0, ln3, ln9): median (linear interpolation) = ln3 / 2 → balanced.
   auto logits = margins({-kLn3, 0.0, kLn3, kLn9});
   auto st = loss->batch_state(logits, weak4, {});
-  EXPECT_FALSE(st.threshold_on_p0);
-  EXPECT_NEAR(st.threshold, 0.625, 1e-6);
+  EXPECT_TRUE(st.threshold_on_margin);
+  EXPECT_NEAR(st.threshold, kLn3 / 2, 1e-6);
+  EXPECT_DOUBLE_EQ(st.hardened_rate, 0.5);
   EXPECT_EQ(hardened(*loss, logits, weak4, st), (std::vector<int>{0, 0, 1, 1}));
-  // Ties: p1 = (1/4, 3/4, 3/4, 9/10) → t = 3/4; the rows equal to t harden to class 0.
+  // Ties: margins (−ln3, ln3, ln3, ln9) → t = ln3; the rows equal to t harden to class 0.
   logits = margins({-kLn3, kLn3, kLn3, kLn9});
   st = loss->batch_state(logits, weak4, {});
-  EXPECT_NEAR(st.threshold, 0.75, 1e-6);
+  EXPECT_NEAR(st.threshold, kLn3, 1e-6);
   EXPECT_EQ(hardened(*loss, logits, weak4, st), (std::vector<int>{0, 0, 0, 1}));
   // α = 1 value for the tie case: mean(−ln(3/4), −ln(1/4), −ln(1/4), −ln(9/10)).
   st.alpha = 1.0;
@@ -197,8 +211,39 @@ TEST(Losses, LogconfPaperThresholdIsBatchMedian) {
   // Odd batch: the median row itself is a tie → class 0.
   logits = margins({-kLn3, 0.0, kLn3});
   st = loss->batch_state(logits, mat({{1, 0}, {1, 0}, {1, 0}}), {});
-  EXPECT_NEAR(st.threshold, 0.5, 1e-6);
+  EXPECT_NEAR(st.threshold, 0.0, 1e-6);
   EXPECT_EQ(hardened(*loss, logits, mat({{1, 0}, {1, 0}, {1, 0}}), st), (std::vector<int>{0, 0, 1}));
+}
+
+TEST(Losses, LogconfPaperHardensTheWeakLabelsShareOfEachBatch) {
+  // Weak labels 3/4 positive: the default prior hardens 3 of 4 rows to class 1 (the largest
+  // margins), where the balanced prior caps a no-skill student at half.
+  const auto logits = margins({-kLn3, 0.0, kLn3, kLn9});
+  const auto weak = mat({{0, 1}, {0, 1}, {0, 1}, {1, 0}});
+  const auto loss = loss_named("logconf");
+  auto st = loss->batch_state(logits, weak, {});
+  // quantile(m, 1/4): rank 0.75 between −ln3 and 0 → t = −ln3 / 4.
+  EXPECT_NEAR(st.threshold, -kLn3 / 4, 1e-6);
+  EXPECT_DOUBLE_EQ(st.hardened_rate, 0.75);
+  EXPECT_EQ(hardened(*loss, logits, weak, st), (std::vector<int>{0, 1, 1, 1}));
+  const auto balanced = loss_named("logconf", [](auto& o) { o.logconf_prior = "balanced"; });
+  EXPECT_DOUBLE_EQ(balanced->batch_state(logits, weak, {}).hardened_rate, 0.5);
+  EXPECT_THROW(loss_named("logconf", [](auto& o) { o.logconf_prior = "uniform"; }), Error);
+}
+
+TEST(Losses, LogconfPaperThresholdDoesNotSaturate) {
+  // Margins 20..26: in float32 p1 is exactly 1 in every row, so a threshold on p1 would tie the
+  // whole batch and harden it to class 0. On the margin, half the batch hardens to class 1.
+  const auto logits = margins({20.0, 22.0, 24.0, 26.0});
+  ASSERT_EQ(torch::softmax(logits, 1).select(1, 1).eq(1.0f).sum().item<int64_t>(), 4);
+  const auto weak = mat({{0, 1}, {0, 1}, {1, 0}, {1, 0}});
+  const auto loss = loss_named("logconf");
+  auto st = loss->batch_state(logits, weak, {});
+  EXPECT_NEAR(st.threshold, 23.0, 1e-5);
+  EXPECT_DOUBLE_EQ(st.hardened_rate, 0.5);
+  // α = 1: rows 1 and 2 hardened to class 0 cost −ln p0 ≈ their margins; rows 3 and 4 cost ≈ 0.
+  st.alpha = 1.0;
+  EXPECT_NEAR(value(*loss, logits, weak, st), (20.0 + 22.0) / 4, 1e-3);
 }
 
 TEST(Losses, LogconfReferenceThresholdIsQuantileOfP0) {
@@ -211,6 +256,7 @@ TEST(Losses, LogconfReferenceThresholdIsQuantileOfP0) {
   auto st = loss->batch_state(logits, weak, {5, 100});
   EXPECT_TRUE(st.threshold_on_p0);
   EXPECT_NEAR(st.threshold, 0.28125, 1e-6);
+  EXPECT_DOUBLE_EQ(st.hardened_rate, 0.5);
   EXPECT_DOUBLE_EQ(st.alpha, 0.25);
   EXPECT_EQ(hardened(*loss, logits, weak, st), (std::vector<int>{0, 0, 1, 1}));
   // Value at α = 0.25: mean of 0.75·CE(f, w) + 0.25·CE(f, hard) with
@@ -301,8 +347,8 @@ TEST(Losses, RegistryListsAllAndUnknownNameFails) {
 
 TEST(Losses, SchemaAndOptionChecks) {
   const auto& schema = LossOptions::schema();
-  EXPECT_EQ(schema.keys(), (std::vector<std::string>{"name", "logconf_form", "alpha_max", "alpha_warmup",
-                                                     "product_alpha", "product_beta", "window_max"}));
+  EXPECT_EQ(schema.keys(), (std::vector<std::string>{"name", "logconf_form", "logconf_prior", "alpha_max",
+                                                     "alpha_warmup", "product_alpha", "product_beta", "window_max"}));
   EXPECT_EQ(schema.find("name")->choices, loss_names());
   LossOptions o;
   config::apply_override(o, schema, "logconf_form=reference");

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <numeric>
 #include <set>
 
 #include "test_support.h"
@@ -371,25 +372,41 @@ TEST_F(TinySweep, DisjointBootstrappingTrainsEachLinkOnItsOwnSliceOfHalfTwo) {
   EXPECT_THROW(sweep::plan_sweep(o), Error);
 }
 
-TEST_F(TinySweep, PaperLogconfOnSkewedWeakLabelsWarns) {
+TEST_F(TinySweep, LogconfWithTheBalancedPriorOnSkewedWeakLabelsWarns) {
   auto o = options(tmp_ / "skew");
   store::RunStore store(o.runs_dir);
   methods::Pipeline pl(store, o.data, o.finetune);
   const auto fam = sweep::family_of(o);
   const auto& half2 = pl.split(task_, 0).train2;
-  losses::LossOptions logconf;
-  logconf.name = "logconf";
-  for (bool skewed : {true, false}) {
-    std::vector<methods::WeakLabel> rows;
-    for (size_t i = 0; i < half2.size(); ++i)
-      rows.push_back({half2[i].id, half2[i].text, half2[i].label, skewed || i % 2 ? 0.9 : 0.1});
-    const auto file = tmp_ / fmt::format("labels_{}.jsonl", skewed);
-    methods::write_weak_labels(file, rows);
-    testing::internal::CaptureStderr();
-    pl.student_from_file(task_, fam[1], file.string(), logconf, 0);
-    const std::string err = testing::internal::GetCapturedStderr();
-    EXPECT_EQ(err.find("100% positive") != std::string::npos, skewed) << err;
-    EXPECT_EQ(err.find("hardens each batch to 50/50") != std::string::npos, skewed) << err;
+  for (const char* prior : {"weak", "balanced"}) {
+    losses::LossOptions logconf;
+    logconf.name = "logconf";
+    logconf.logconf_prior = prior;
+    const bool balanced = std::string(prior) == "balanced";
+    for (bool skewed : {true, false}) {
+      std::vector<methods::WeakLabel> rows;
+      for (size_t i = 0; i < half2.size(); ++i)
+        rows.push_back({half2[i].id, half2[i].text, half2[i].label, skewed || i % 2 ? 0.9 : 0.1});
+      const auto file = tmp_ / fmt::format("labels_{}.jsonl", skewed);
+      methods::write_weak_labels(file, rows);
+      testing::internal::CaptureStderr();
+      const auto key = pl.student_from_file(task_, fam[1], file.string(), logconf, 0);
+      const std::string err = testing::internal::GetCapturedStderr();
+      EXPECT_EQ(err.find("100% positive") != std::string::npos, skewed && balanced) << prior << err;
+      EXPECT_EQ(err.find("hardens each batch to 50/50") != std::string::npos, skewed && balanced) << prior << err;
+      // What the loss did, step by step: the weak prior hardens about the weak labels' share.
+      std::vector<double> rates;
+      io::for_each_jsonl(store.path(key) / "loss_steps.jsonl", [&](const nlohmann::json& row, size_t) {
+        rates.push_back(row.at("hardened_rate").get<double>());
+        EXPECT_GE(row.at("alpha").get<double>(), 0.0);
+      });
+      ASSERT_FALSE(rates.empty());
+      const double mean = std::accumulate(rates.begin(), rates.end(), 0.0) / static_cast<double>(rates.size());
+      if (balanced)
+        EXPECT_NEAR(mean, 0.5, 0.05) << prior << skewed;
+      else  // weak labels at 0.9: about 0.9 of each batch (less where a small batch rounds down)
+        EXPECT_NEAR(mean, skewed ? 0.9 : 0.5, 0.12) << prior << skewed;
+    }
   }
 }
 
@@ -440,7 +457,7 @@ TEST(SweepPair, NarrowsTheConfigToTwoModels) {
   EXPECT_NE(test::error_of([&] { sweep::pair_sweep(o, "", ""); }).find("needs a strong model"), std::string::npos);
 }
 
-TEST_F(TinySweep, ComparisonTasksRunWithEachRewardReadoutAndZeroShotBaselines) {
+TEST_F(TinySweep, ComparisonTasksRunWithEachRewardReadoutAndZeroAndFewShotBaselines) {
   const auto prefs = test::make_toy_comparisons(tmp_ / "prefs.jsonl", 300);
   for (const char* readout : {"scalar", "likelihood"}) {
     auto o = options(tmp_ / (std::string("prefs-") + readout));
@@ -450,21 +467,57 @@ TEST_F(TinySweep, ComparisonTasksRunWithEachRewardReadoutAndZeroShotBaselines) {
     o.losses = {"xent"};
     o.zero_shot = true;
     o.finetune.readout.name = readout;
+    const bool lm = std::string(readout) == "likelihood";
+    o.few_shot = 2;  // needs a readout through the LM head
+    if (!lm) {
+      EXPECT_NE(test::error_of([&] { sweep::plan_sweep(o); }).find("likelihood"), std::string::npos);
+      o.few_shot = 0;
+    }
     sweep::SweepRunOptions run;
     run.output = sweep::Output::quiet;
     const auto res = sweep::run_sweep(o, run);
-    // gt and zero-shot for both models, one student.
-    int gt = 0, zs = 0, st = 0;
+    // gt, zero-shot (and few-shot) for both models, one student.
+    int gt = 0, zs = 0, fs = 0, st = 0;
     for (const auto& s : res.stages) {
       gt += s.kind == methods::StageKind::gt;
       zs += s.kind == methods::StageKind::zeroshot;
+      fs += s.kind == methods::StageKind::fewshot;
       st += s.kind == methods::StageKind::student;
       EXPECT_GE(s.test_accuracy, 0.0);
+      if (s.kind == methods::StageKind::fewshot) {
+        EXPECT_EQ(s.shots, 2);
+        EXPECT_GT(s.shots_kept, 0.0);  // the toy texts are short: demonstrations fit
+        EXPECT_LE(s.shots_kept, 2.0);
+      }
     }
     EXPECT_EQ(gt, 2);
     EXPECT_EQ(zs, 2);
+    EXPECT_EQ(fs, lm ? 2 : 0);
     EXPECT_EQ(st, 1);
     for (const auto& s : res.stages) EXPECT_EQ(s.margins.size(), 5u) << s.key;  // comparisons: margin bins
+    // Few-shot stages read only test and validation, and their predictions differ from the
+    // zero-shot ones of the same model: the demonstrations are read.
+    if (lm) {
+      store::RunStore st_store(o.runs_dir);
+      std::map<std::string, std::map<std::string, std::vector<double>>> p1;  // kind → model → test p1
+      for (const auto& k : st_store.keys()) {
+        const bool few = k.rfind("fewshot-", 0) == 0;
+        if (!few && k.rfind("zeroshot-", 0) != 0) continue;
+        if (few) {
+          EXPECT_EQ(st_store.meta(k)["spec"]["shots"], 2);
+          EXPECT_FALSE(fs::exists(st_store.path(k) / "weak_labels.jsonl"));  // train half 2 is not read
+        }
+        auto& xs = p1[few ? "few" : "zero"][st_store.meta(k)["model"].get<std::string>()];
+        io::for_each_jsonl(st_store.path(k) / "test_predictions.jsonl",
+                           [&](const nlohmann::json& row, size_t) { xs.push_back(row.at("p1").get<double>()); });
+      }
+      ASSERT_EQ(p1["few"].size(), 2u);
+      for (const auto& [model, xs] : p1["few"]) {
+        ASSERT_EQ(xs.size(), p1["zero"][model].size()) << model;
+        EXPECT_NE(xs, p1["zero"][model]) << model;
+      }
+    }
+
     EXPECT_NE(report::reward_margin_figure(res, res.stages.front().task), "");
     ASSERT_EQ(res.pgr.size(), 1u);
     EXPECT_TRUE(std::isfinite(res.pgr[0].zeroshot_acc)) << readout;
@@ -472,6 +525,10 @@ TEST_F(TinySweep, ComparisonTasksRunWithEachRewardReadoutAndZeroShotBaselines) {
     // share of label 0 (ties predict class 0).
     const auto gt_table = report::format_gt_table(res, report::TableFormat::text);
     EXPECT_NE(gt_table.find("zero-shot %"), std::string::npos) << gt_table;
+    EXPECT_EQ(gt_table.find("2-shot %") != std::string::npos, lm) << gt_table;
+    if (lm) {
+      EXPECT_NE(report::format_gt_table(res, report::TableFormat::csv).find(",fewshot,fewshot_se"), std::string::npos);
+    }
     EXPECT_NE(report::format_pgr_table(res, report::TableFormat::text).find("strong 0-shot"), std::string::npos);
     // The readout is part of the keys: a comparison stage records it.
     store::RunStore store(o.runs_dir);
@@ -513,3 +570,23 @@ TEST(SweepCollect, MarginBinsAreEqualCountQuintilesOfTheMargin) {
   EXPECT_DOUBLE_EQ(bins[4].accuracy, 1.0);
   EXPECT_EQ(bins[2].n, 2);
 }
+
+namespace w2s {
+namespace {
+
+TEST(SweepLoss, LogconfAlphaFollowsTheStudentsSizeInTheFamily) {
+  sweep::SweepOptions o;
+  o.models = {"m/a", "m/b", "m/c"};
+  // The rule: 0.75 for the family's largest model under the paper form, 0.5 for the others.
+  EXPECT_DOUBLE_EQ(sweep::loss_for_student(o, "logconf", 1).alpha_max, 0.5);
+  EXPECT_DOUBLE_EQ(sweep::loss_for_student(o, "logconf", 2).alpha_max, 0.75);
+  EXPECT_DOUBLE_EQ(sweep::loss_for_student(o, "entropy", 2).alpha_max, 0.75);
+  EXPECT_DOUBLE_EQ(sweep::loss_for_student(o, "xent", 2).alpha_max, -1.0);  // xent keys stay as they were
+  o.finetune.loss.logconf_form = "reference";
+  EXPECT_DOUBLE_EQ(sweep::loss_for_student(o, "logconf", 2).alpha_max, 0.5);
+  o.finetune.loss.alpha_max = 0.3;  // explicit values win
+  EXPECT_DOUBLE_EQ(sweep::loss_for_student(o, "logconf", 2).alpha_max, 0.3);
+}
+
+}  // namespace
+}  // namespace w2s

@@ -34,7 +34,7 @@ class Readouts : public ::testing::Test {
   ModelReadoutOptions options() const { return {.max_length = 32, .eval_batch = 4, .compute = {}}; }
   int64_t bos() const { return tok_->bos_id().value_or(tok_->eos_id().value_or(0)); }
   InputSet pairs() const {
-    return {{"3 red cat", "", "7 sun moon dark"}, {{" apple", " dog"}, {" blue", " tree"}, {" pear", " stone"}}};
+    return {{"3 red cat", "", "7 sun moon dark"}, {{" apple", " dog"}, {" blue", " tree"}, {" pear", " stone"}}, {}};
   }
   InputSet swapped() const {
     InputSet s = pairs();
@@ -100,7 +100,7 @@ TEST_F(Readouts, BaselinesPmiAndReference) {
   const auto unconditional = none.completion_scores({join_prompt({}, tok_->encode(" pear"), 32, bos())});
   EXPECT_NEAR((n[2][0] - p[2][0]).item<double>(), unconditional.item<double>(), 1e-5);
   EXPECT_THROW(LikelihoodReadout(model_, *tok_, options(), {.baseline = "other"}), Error);
-  EXPECT_THROW(pmi.add({{"a text"}, {}}), Error);  // classification texts: not for this readout
+  EXPECT_THROW(pmi.add({{"a text"}, {}, {}}), Error);  // classification texts: not for this readout
 }
 
 TEST_F(Readouts, BradleyTerryGradientsMatchFiniteDifferences) {
@@ -142,7 +142,7 @@ TEST_F(Readouts, BradleyTerryGradientsMatchFiniteDifferences) {
 TEST_F(Readouts, VerbalizerScoresTheLabelWordsWithTheLmHead) {
   // (The tiny tokenizer splits " dark" into a space and letters: words without the space.)
   VerbalizerReadout v(model_, *tok_, options(), {"{text} is", {"dark", "light"}});
-  const int set = v.add({{"3 red cat", "7 sun"}, {}});
+  const int set = v.add({{"3 red cat", "7 sun"}, {}, {}});
   torch::NoGradGuard ng;
   const auto logits = v.logits(set, {0, 1});  // (2, 2)
   for (int i = 0; i < 2; ++i) {
@@ -155,6 +155,69 @@ TEST_F(Readouts, VerbalizerScoresTheLabelWordsWithTheLmHead) {
   EXPECT_THROW(VerbalizerReadout(model_, *tok_, options(), {"no placeholder", {" a", " b"}}), Error);
   EXPECT_THROW(VerbalizerReadout(model_, *tok_, options(), {"{text}", {" dark", " light"}}), Error);  // same token
   EXPECT_THROW(v.add(pairs()), Error);  // comparisons: not for this readout
+}
+
+TEST_F(Readouts, FewShotDemonstrationsComeBeforeThePromptAndDropWholeWhenTheyDoNotFit) {
+  LikelihoodReadout like(model_, *tok_, options(), {.mean = false});
+  const InputSet pool = pairs();
+  EXPECT_EQ(like.demonstration(pool, 0, 1), "3 red cat dog\n\n");  // the preferred completion
+  EXPECT_EQ(like.demonstration(pool, 2, 0), "7 sun moon dark pear\n\n");
+  EXPECT_THROW((void)like.demonstration(pool, 0, 2), Error);
+  // One demonstration before each example: both completions read the same context, the
+  // demonstration's tokens in front of the prompt's.
+  InputSet with = pairs();
+  const std::string demo = like.demonstration(pool, 1, 0);
+  with.demonstrations.assign(3, {demo});
+  const int a = like.add(with);
+  const auto demo_ids = tok_->encode(demo);
+  std::vector<JoinedSequence> seqs;
+  for (size_t i = 0; i < 3; ++i) {
+    auto prompt = tok_->encode(with.texts[i]);
+    prompt.insert(prompt.begin(), demo_ids.begin(), demo_ids.end());
+    for (const auto& c : with.completions[i]) seqs.push_back(join_prompt(prompt, tok_->encode(c), 32, bos()));
+  }
+  torch::Tensor want;
+  {
+    torch::NoGradGuard ng;
+    want = torch::softmax(like.completion_scores(seqs).reshape({3, 2}), -1).cpu();  // (3, 2)
+  }
+  EXPECT_TRUE(torch::allclose(like.probabilities(a), want, 1e-5, 1e-6));
+  EXPECT_FALSE(torch::allclose(like.probabilities(like.add(pairs())), want, 1e-3, 1e-3));  // they matter
+  EXPECT_EQ(like.demonstrations_asked(), 3);
+  EXPECT_EQ(like.demonstrations_kept(), 3);
+  // Demonstrations that do not fit whole are dropped, the last (nearest) kept first; the
+  // example itself is never cut for them.
+  InputSet crowded = pairs();
+  crowded.demonstrations.assign(3, {std::string(200, 'x'), demo});
+  const int c = like.add(crowded);
+  EXPECT_EQ(like.demonstrations_asked(), 9);
+  EXPECT_EQ(like.demonstrations_kept(), 6);  // `demo` fits, 200 letters do not
+  EXPECT_TRUE(torch::allclose(like.probabilities(c), want, 1e-5, 1e-6));
+  InputSet wrong = pairs();
+  wrong.demonstrations.assign(2, {demo});  // one list per example
+  EXPECT_THROW(like.add(wrong), Error);
+  // The verbalizer renders the template with the label's word and reads the query after it.
+  VerbalizerReadout v(model_, *tok_, options(), {"{text} is", {"dark", "light"}});
+  const std::string vdemo = v.demonstration({{"3 red cat"}, {}, {}}, 0, 1);
+  EXPECT_EQ(vdemo, "3 red cat islight\n\n");
+  const int vs = v.add({{"7 sun"}, {}, {{vdemo}}});
+  auto ids = tok_->encode(vdemo);
+  for (const auto& part : {std::string("7 sun"), std::string(" is")}) {
+    const auto more = tok_->encode(part);
+    ids.insert(ids.end(), more.begin(), more.end());
+  }
+  {
+    torch::NoGradGuard ng;
+    const auto full = model_->forward(torch::tensor(ids, torch::kLong).unsqueeze(0));  // (1, T, V)
+    const auto logits = v.logits(vs, {0});                                             // (1, 2)
+    for (int k = 0; k < 2; ++k)
+      EXPECT_NEAR(logits[0][k].item<double>(), full[0][-1][v.word_ids()[k]].item<double>(), 1e-4);
+  }
+  // The scalar head has no few-shot form.
+  ScalarRewardReadout scalar(model_, *tok_, options());
+  EXPECT_NE(test::error_of([&] { (void)scalar.demonstration(pool, 0, 0); }).find("likelihood or verbalizer"),
+            std::string::npos);
+  EXPECT_THROW(scalar.add(with), Error);
 }
 
 TEST_F(Readouts, FinetuningAComparisonTaskLearnsWhichCompletionIsPreferred) {

@@ -8,10 +8,13 @@
 //
 // Threshold rules (computed once per optimizer batch in batch_state, in float32 like the
 // reference, with torch::quantile's linear interpolation):
-//   paper:     t = quantile(p1, 0.5) over the batch; p1 > t → class 1, p1 ≤ t (ties) → class 0.
-//              With distinct p1 values exactly ⌊B/2⌋ rows harden to class 1.
+//   paper:     on the logit margin m = f1 − f0, t = quantile(m, 1 − q) over the batch, q = the
+//              batch's mean weak-positive rate (prior "weak") or 1/2 (prior "balanced"); m > t →
+//              class 1, m ≤ t (ties) → class 0. The margin does not saturate: in float32, p1 is
+//              exactly 1.0 once f1 − f0 exceeds about 17, and a batch of such rows tied at the
+//              median of p1 would all harden to class 0.
 //   reference: t = quantile(p0, q), q = mean over the batch of w[:, 1]; p0 ≥ t → class 0,
-//              p0 < t → class 1 (openai/weak-to-strong's logconf_loss_fn).
+//              p0 < t → class 1 (openai/weak-to-strong's logconf_loss_fn, saturation and all).
 #include <algorithm>
 
 #include "w2s/core/error.h"
@@ -38,8 +41,10 @@ AlphaSchedule resolve_schedule(const LossOptions& o, const char* who) {
   const bool paper = o.logconf_form == "paper";
   check(paper || o.logconf_form == "reference", "loss {}: logconf_form must be 'paper' or 'reference', got '{}'", who,
         o.logconf_form);
+  check(o.logconf_prior == "weak" || o.logconf_prior == "balanced",
+        "loss {}: logconf_prior must be 'weak' or 'balanced', got '{}'", who, o.logconf_prior);
   AlphaSchedule s;
-  s.alpha_max = o.alpha_max >= 0.0 ? o.alpha_max : (paper ? 0.75 : 0.5);
+  s.alpha_max = resolved_alpha_max(o, false);  // a sweep has resolved the rule by size already
   s.warmup = o.alpha_warmup >= 0.0 ? o.alpha_warmup : (paper ? 0.2 : 0.1);
   check(s.alpha_max <= 1.0, "loss {}: alpha_max must be in [0, 1], got {}", who, s.alpha_max);
   check(s.warmup <= 1.0, "loss {}: alpha_warmup must be in [0, 1], got {}", who, s.warmup);
@@ -48,7 +53,8 @@ AlphaSchedule resolve_schedule(const LossOptions& o, const char* who) {
 
 class LogconfLoss final : public Loss {
  public:
-  LogconfLoss(AlphaSchedule schedule, bool reference) : schedule_(schedule), reference_(reference) {}
+  LogconfLoss(AlphaSchedule schedule, bool reference, bool balanced)
+      : schedule_(schedule), reference_(reference), balanced_(balanced) {}
   std::string name() const override { return "logconf"; }
 
   LossBatchState batch_state(const torch::Tensor& logits, const torch::Tensor& weak,
@@ -59,13 +65,18 @@ class LogconfLoss final : public Loss {
     const auto p = torch::softmax(f.detach(), 1);  // (B, 2)
     LossBatchState st;
     st.alpha = schedule_.at(step);
+    const auto q = w.select(1, 1).mean().clamp(0.0, 1.0);  // () mean weak-positive rate
     if (reference_) {
-      const auto q = w.select(1, 1).mean().clamp(0.0, 1.0);  // () mean weak-positive rate
-      st.threshold = torch::quantile(p.select(1, 0), q).item<double>();
+      const auto p0 = p.select(1, 0);  // (B)
+      st.threshold = torch::quantile(p0, q).item<double>();
       st.threshold_on_p0 = true;
+      st.hardened_rate = p0.lt(st.threshold).to(torch::kFloat).mean().item<double>();
     } else {
-      st.threshold = torch::quantile(p.select(1, 1), 0.5).item<double>();
-      st.threshold_on_p0 = false;
+      const auto m = f.detach().select(1, 1) - f.detach().select(1, 0);  // (B) logit margin
+      const auto share = balanced_ ? torch::full_like(q, 0.5) : q;
+      st.threshold = torch::quantile(m, 1.0 - share).item<double>();
+      st.threshold_on_margin = true;
+      st.hardened_rate = m.gt(st.threshold).to(torch::kFloat).mean().item<double>();
     }
     return st;
   }
@@ -76,9 +87,11 @@ class LogconfLoss final : public Loss {
     const auto weak_ce = detail::soft_cross_entropy_rows(f, w);    // (b)
     if (st.alpha == 0.0) return weak_ce.mean();
     const auto p = torch::softmax(f.detach(), 1);  // (b, 2)
-    // The threshold (a float32 value stored as double) compares exactly against float32 p.
-    const auto hard1 = st.threshold_on_p0 ? p.select(1, 0).lt(st.threshold)  // (b) bool
-                                          : p.select(1, 1).gt(st.threshold);
+    // The threshold (a float32 value stored as double) compares exactly against float32 values.
+    const auto margin = f.detach().select(1, 1) - f.detach().select(1, 0);  // (b)
+    const auto hard1 = st.threshold_on_margin ? margin.gt(st.threshold)     // (b) bool
+                       : st.threshold_on_p0   ? p.select(1, 0).lt(st.threshold)
+                                              : p.select(1, 1).gt(st.threshold);
     const auto h1 = hard1.to(torch::kFloat);
     const auto hard = torch::stack({1.0 - h1, h1}, 1);             // (b, 2) one-hot
     const auto aux_ce = detail::soft_cross_entropy_rows(f, hard);  // (b)
@@ -88,6 +101,7 @@ class LogconfLoss final : public Loss {
  private:
   AlphaSchedule schedule_;
   bool reference_;
+  bool balanced_;  // paper form: harden half of each batch to class 1, whatever the weak labels
 };
 
 class EntropyLoss final : public Loss {
@@ -120,7 +134,8 @@ class EntropyLoss final : public Loss {
 }  // namespace
 
 std::unique_ptr<Loss> make_logconf_loss(const LossOptions& o) {
-  return std::make_unique<LogconfLoss>(resolve_schedule(o, "logconf"), o.logconf_form == "reference");
+  return std::make_unique<LogconfLoss>(resolve_schedule(o, "logconf"), o.logconf_form == "reference",
+                                       o.logconf_prior == "balanced");
 }
 
 std::unique_ptr<Loss> make_entropy_loss(const LossOptions& o) {

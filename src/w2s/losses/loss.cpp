@@ -39,17 +39,27 @@ const config::Schema<LossOptions>& LossOptions::schema() {
       config::Schema<O>()
           .field("name", &O::name, "training loss", loss_names())
           .field("logconf_form", &O::logconf_form,
-                 "logconf threshold rule and α defaults: paper (batch median of p1, α 0.75 over 20%) "
-                 "or reference (openai/weak-to-strong quantile of p0, α 0.5 over 10%)",
+                 "logconf threshold rule and α defaults: paper (quantile of the logit margin at the prior, α over "
+                 "20%) or reference (openai/weak-to-strong quantile of p0, α 0.5 over 10%)",
                  {"paper", "reference"})
+          .field("logconf_prior", &O::logconf_prior,
+                 "logconf paper form: share of each batch hardened to class 1, the weak labels' positive rate "
+                 "(weak) or one half (balanced)",
+                 {"weak", "balanced"})
           .field("alpha_max", &O::alpha_max,
-                 "logconf/entropy final auxiliary weight α in [0, 1] (< 0 = form's default)")
+                 "logconf/entropy final auxiliary weight α in [0, 1] (< 0 = the rule: 0.75 for a sweep's largest "
+                 "model under the paper form, else 0.5)")
           .field("alpha_warmup", &O::alpha_warmup,
                  "logconf/entropy fraction of steps for α to reach alpha_max (< 0 = form's default)")
           .field("product_alpha", &O::product_alpha, "product: exponent on the weak labels")
           .field("product_beta", &O::product_beta, "product: exponent on the student's predictions")
           .field("window_max", &O::window_max, "window: train only on rows with weak confidence max(p_w) ≤ this");
   return s;
+}
+
+double resolved_alpha_max(const LossOptions& o, bool largest) {
+  if (o.alpha_max >= 0.0) return o.alpha_max;
+  return o.logconf_form == "paper" && largest ? 0.75 : 0.5;
 }
 
 LossBatchState Loss::batch_state(const torch::Tensor&, const torch::Tensor&, const LossStep&) const { return {}; }

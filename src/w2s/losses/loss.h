@@ -41,15 +41,21 @@ struct LossOptions {
   std::string name = "xent";  // xent | logconf | product | kl | entropy | window
   // logconf / entropy: auxiliary confidence loss L = (1 − α)·CE(f, f_w) + α·aux.
   // α = alpha_max · min(1, (step / total_steps) / alpha_warmup): a linear ramp from 0, no jump.
-  std::string logconf_form = "paper";  // paper: t = median (linear interpolation) of the student's
-                                       //   p1 over the batch; p1 > t → class 1, ties → class 0,
-                                       //   so distinct values give class-balanced hard labels;
+  std::string logconf_form = "paper";  // paper: on the logit margin m = f1 − f0 (no float32
+                                       //   saturation of p1), t = quantile of m at 1 − q (linear
+                                       //   interpolation), q = logconf_prior's share; m > t →
+                                       //   class 1, ties → class 0;
                                        // reference: openai/weak-to-strong's rule, t = quantile of
                                        //   p0 at q = the batch's mean weak-positive rate; p0 ≥ t →
                                        //   class 0, else class 1 (its warmup jump bug is not kept).
                                        // entropy takes only the α defaults from the form.
-  double alpha_max = -1.0;             // final α in [0, 1]; < 0 = form's default (paper 0.75,
-                                       // reference 0.5)
+  std::string logconf_prior = "weak";  // paper form, the share q hardened to class 1: weak = the
+                                       //   batch's mean weak-positive rate (as both reference
+                                       //   implementations); balanced = 1/2 (the paper's text: a
+                                       //   no-skill student is then capped at 50 % on skewed data)
+  double alpha_max = -1.0;             // final α in [0, 1]; < 0 = the rule: 0.5, and 0.75 for the
+                                       // largest model of a sweep's family under the paper form
+                                       // (a sweep resolves it: stage keys record the α used)
   double alpha_warmup = -1.0;          // fraction of steps for α to reach alpha_max (0 = no ramp);
                                        // < 0 = form's default (paper 0.2, reference 0.1)
   // product: target ∝ p_student^β · p_weak^α (detached, renormalised), then CE.
@@ -69,13 +75,16 @@ struct LossStep {
 /// Per-batch state from `batch_state` (a loss ignores fields it does not use). A default-constructed
 /// state makes logconf/entropy plain xent and window a mean over the micro-batch's own rows.
 struct LossBatchState {
-  double alpha = 0.0;               // logconf/entropy: weight of the auxiliary term
-  double threshold = 0.5;           // logconf: hardening threshold, on p1 or p0 (next field)
-  bool threshold_on_p0 = false;     // false (paper): p1 > threshold → class 1, else class 0;
-                                    // true (reference): p0 ≥ threshold → class 0, else class 1
-                                    // (kept on p0 so the comparison is the reference's exactly)
-  double selected_fraction = -1.0;  // window: fraction of the optimizer batch's rows selected;
-                                    // < 0 = unknown (use the micro-batch's own selected count)
+  double alpha = 0.0;                // logconf/entropy: weight of the auxiliary term
+  double threshold = 0.5;            // logconf: hardening threshold, on p1 or p0 (next field)
+  bool threshold_on_p0 = false;      // false (paper): p1 > threshold → class 1, else class 0;
+                                     // true (reference): p0 ≥ threshold → class 0, else class 1
+                                     // (kept on p0 so the comparison is the reference's exactly)
+  double selected_fraction = -1.0;   // window: fraction of the optimizer batch's rows selected;
+                                     // < 0 = unknown (use the micro-batch's own selected count)
+  double hardened_rate = -1.0;       // logconf: share of the optimizer batch hardened to class 1
+                                     // (< 0 = not a hardening loss)
+  bool threshold_on_margin = false;  // logconf paper form: the threshold is on f1 − f0
 };
 
 class Loss {
@@ -98,6 +107,10 @@ class Loss {
 std::unique_ptr<Loss> make_loss(const LossOptions& options);
 /// Registered loss names, in registry order.
 std::vector<std::string> loss_names();
+/// α_max by the rule when `options.alpha_max` < 0 (see LossOptions): 0.75 for the paper form's
+/// largest student, else 0.5; an explicit value is kept. `largest` = the student is the largest
+/// model of its family.
+double resolved_alpha_max(const LossOptions& options, bool largest);
 
 namespace detail {
 /// Shared by the loss files: checks shapes and returns {logits, weak} as float32 (b, 2) with weak

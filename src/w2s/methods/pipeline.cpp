@@ -100,6 +100,8 @@ nlohmann::json Pipeline::common_json(const std::string& task, int64_t seed) {
 
 nlohmann::json Pipeline::finetune_json(const std::string& task, const train::FinetuneOptions& o) {
   auto j = options_json(o, train::FinetuneOptions::schema());
+  // Only logconf reads the prior: other losses keep the keys they had before it existed.
+  if (o.loss.name != "logconf") j["loss"].erase("logconf_prior");
   const bool comparisons = tasks_.task(task).kind == data::TaskKind::comparison;
   const train::ReadoutOptions defaults;
   train::ReadoutOptions r = o.readout;
@@ -195,39 +197,53 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
 
 // ---- zeroshot ------------------------------------------------------------------------------------
 
-nlohmann::json Pipeline::zeroshot_spec(const std::string& task, const ModelRef& model, int64_t seed) {
+nlohmann::json Pipeline::zeroshot_spec(const std::string& task, const ModelRef& model, int64_t seed, int64_t shots) {
   auto spec = common_json(task, seed);
   spec["model"] = model_json(model);
   spec["finetune"] = finetune_json(task, zeroshot_options(model));
+  if (shots > 0) spec["shots"] = shots;  // zero-shot keys as before
   return spec;
 }
 
-std::string Pipeline::zeroshot_key(const std::string& task, const ModelRef& model, int64_t seed) {
-  return store::spec_key(to_string(StageKind::zeroshot), zeroshot_spec(task, model, seed));
+std::string Pipeline::zeroshot_key(const std::string& task, const ModelRef& model, int64_t seed, int64_t shots) {
+  const auto kind = shots > 0 ? StageKind::fewshot : StageKind::zeroshot;
+  return store::spec_key(to_string(kind), zeroshot_spec(task, model, seed, shots));
 }
 
-std::string Pipeline::zeroshot(const std::string& task, const ModelRef& model, int64_t seed) {
-  const auto spec = zeroshot_spec(task, model, seed);
+std::string Pipeline::zeroshot(const std::string& task, const ModelRef& model, int64_t seed, int64_t shots) {
+  check(shots >= 0, "few-shot: shots must be 0 (zero-shot) or more, not {}", shots);
+  const auto kind = shots > 0 ? StageKind::fewshot : StageKind::zeroshot;
+  const auto spec = zeroshot_spec(task, model, seed, shots);
   const auto fo = zeroshot_options(model);
-  const std::string key = store::spec_key(to_string(StageKind::zeroshot), spec);
-  const std::string what = fmt::format("{} seed {}: {} zero-shot", task, seed, model.name);
+  const std::string key = store::spec_key(to_string(kind), spec);
+  const std::string what = shots > 0 ? fmt::format("{} seed {}: {} {}-shot", task, seed, model.name, shots)
+                                     : fmt::format("{} seed {}: {} zero-shot", task, seed, model.name);
   if (store_.has(key)) return reuse(key, what);
   if (observer_.started) observer_.started(key, what);
   const auto& s = split(task, seed);
   StageMetrics metrics;
   store_.produce(key, spec, [&](const fs::path& tmp) {
-    const auto in = ground_truth_inputs(s, model, seed);
+    auto in = ground_truth_inputs(s, model, seed);
+    if (shots > 0) {
+      // Demonstrations from train half 1 with ground truth; test and validation only (train half
+      // 2's predictions supervise nothing here, and each example costs k demonstrations).
+      std::erase_if(in.evals, [](const train::EvalSet& e) { return e.name == "train2"; });
+      in.shots = shots;
+      in.demonstrations = eval_set("demonstrations", s.train1, labels_of(s.train1), {}, false);
+    }
     auto r = train::finetune_classifier(fo, in, observer_.progress);
     metrics = write_stage_outputs(tmp, s, r, 0, nullptr);
-    return nlohmann::json{{"kind", to_string(StageKind::zeroshot)},
-                          {"task", task},
-                          {"model", model.name},
-                          {"model_path", model.path},
-                          {"model_params", parameter_count(model.path)},
-                          {"seed", seed},
-                          {"readout", r.readout},
-                          {"compute", compute_json(fo.device, fo.precision)},
-                          {"finetune_seconds", r.wall_seconds}};
+    auto meta = nlohmann::json{{"kind", to_string(kind)},
+                               {"task", task},
+                               {"model", model.name},
+                               {"model_path", model.path},
+                               {"model_params", parameter_count(model.path)},
+                               {"seed", seed},
+                               {"readout", r.readout},
+                               {"compute", compute_json(fo.device, fo.precision)},
+                               {"finetune_seconds", r.wall_seconds}};
+    if (shots > 0) meta["shots"] = shots, meta["shots_kept"] = r.shots_kept;
+    return meta;
   });
   if (observer_.finished) observer_.finished(key, what, false, metrics);
   return key;
@@ -299,13 +315,13 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
   const std::vector<double> train_p1(wp.begin() + lo, wp.begin() + hi);
   // The paper's logconf hardens each batch to 50/50: on skewed weak labels it pulls the student
   // toward balanced predictions, away from both the supervisor and the truth.
-  if (loss.name == "logconf" && loss.logconf_form == "paper") {
+  if (loss.name == "logconf" && loss.logconf_form == "paper" && loss.logconf_prior == "balanced") {
     const auto labels = hard(train_p1);
     const double rate = std::accumulate(labels.begin(), labels.end(), 0.0) / static_cast<double>(labels.size());
     if (std::abs(rate - 0.5) > 0.1)
       log::warn(
-          "{}: weak labels are {:.0f}% positive, but logconf's paper form hardens each batch to "
-          "50/50; balance the data ([data] balance = true) or use logconf_form = \"reference\"",
+          "{}: weak labels are {:.0f}% positive, but logconf_prior = \"balanced\" hardens each batch "
+          "to 50/50; balance the data ([data] balance = true) or use logconf_prior = \"weak\"",
           what, 100 * rate);
   }
   StageMetrics metrics;

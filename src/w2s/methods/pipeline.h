@@ -9,6 +9,8 @@
 //   labels   weak labels imported from a file (a student's supervisor).
 //   zeroshot a model's readout evaluated without training: the zero-shot baseline (its train-half-2
 //            predictions can supervise like a gt stage's).
+//   fewshot  the same with k ground-truth demonstrations from train half 1 before each test and
+//            validation example (an LM-head readout: likelihood or verbalizer).
 // Classification and comparison tasks run alike: a comparison's prompt and completions go to the
 // readout ([finetune.readout]; auto = the scalar reward head for comparisons).
 // Stage files: methods/stage_files.h; keys: spec_key(kind, spec) over a JSON spec of the task
@@ -57,15 +59,16 @@ class Pipeline {
   /// Student on an external weak-label file (rows matched to train half 2 by text).
   std::string student_from_file(const std::string& task, const ModelRef& model, const std::string& labels_file,
                                 const losses::LossOptions& loss, int64_t seed);
-  /// Zero-shot stage: the readout's predictions without training; returns its key.
-  std::string zeroshot(const std::string& task, const ModelRef& model, int64_t seed);
+  /// Zero-shot stage (shots = 0): the readout's predictions without training; with shots > 0 the
+  /// few-shot stage, `shots` demonstrations before each example. Returns its key.
+  std::string zeroshot(const std::string& task, const ModelRef& model, int64_t seed, int64_t shots = 0);
   /// Generative finetuning of `model` on `task`'s unlabeled text; returns the finetuned model.
   /// run = false: only name it (its folder may not exist yet).
   ModelRef genft(const std::string& task, const ModelRef& model, const GenftOptions& options, bool run = true);
 
   /// Keys a stage would have, without running it (results collection, planning).
   std::string gt_key(const std::string& task, const ModelRef& model, int64_t seed);
-  std::string zeroshot_key(const std::string& task, const ModelRef& model, int64_t seed);
+  std::string zeroshot_key(const std::string& task, const ModelRef& model, int64_t seed, int64_t shots = 0);
   std::string student_key(const std::string& task, const ModelRef& model, const std::string& labels_key,
                           const losses::LossOptions& loss, int64_t seed, Method method, TrainSlice slice = {});
 
@@ -89,7 +92,7 @@ class Pipeline {
   /// stay valid).
   nlohmann::json finetune_json(const std::string& task, const train::FinetuneOptions& o);
   nlohmann::json gt_spec(const std::string& task, const ModelRef& model, int64_t seed);
-  nlohmann::json zeroshot_spec(const std::string& task, const ModelRef& model, int64_t seed);
+  nlohmann::json zeroshot_spec(const std::string& task, const ModelRef& model, int64_t seed, int64_t shots);
   nlohmann::json student_spec(const std::string& task, const ModelRef& model, const std::string& labels_key,
                               const losses::LossOptions& loss, int64_t seed, Method method, TrainSlice slice);
   /// Report a stage that exists (reused) and return its key.

@@ -1,6 +1,7 @@
 // Stage files: metrics, predictions, weak labels, dynamics.
 #include "w2s/methods/stage_files.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "w2s/core/error.h"
@@ -91,6 +92,20 @@ void write_dynamics(const fs::path& path, const std::vector<train::DynamicsRow>&
     nlohmann::json j = {{"step", r.step}};
     for (const auto& [k, v] : r.accuracy) j["accuracy"][k] = v;
     for (const auto& [k, v] : r.agreement) j["agreement"][k] = v;
+    for (const auto& [k, v] : r.loss) j["loss"][k] = v;
+    out.push_back(std::move(j));
+  }
+  io::write_jsonl(path, out);
+}
+
+void write_loss_steps(const fs::path& path, const std::vector<train::LossStepRecord>& steps) {
+  const bool any = std::any_of(steps.begin(), steps.end(),
+                               [](const train::LossStepRecord& r) { return r.alpha > 0.0 || r.hardened_rate >= 0.0; });
+  if (!any) return;  // xent and the other losses without batch state: nothing to show
+  std::vector<nlohmann::json> out;
+  for (const auto& r : steps) {
+    nlohmann::json j = {{"step", r.step}, {"loss", r.loss}, {"alpha", r.alpha}};
+    if (r.hardened_rate >= 0.0) j["threshold"] = r.threshold, j["hardened_rate"] = r.hardened_rate;
     out.push_back(std::move(j));
   }
   io::write_jsonl(path, out);
@@ -118,12 +133,15 @@ StageMetrics write_stage_outputs(const fs::path& dir, const data::Split& s, cons
   m.steps = r.steps;
   write_predictions(dir / "test_predictions.jsonl", s.test, pt);
   if (!s.val.empty()) write_predictions(dir / "val_predictions.jsonl", s.val, r.p1.at("val"));
-  std::vector<WeakLabel> wl;
-  const auto& p2 = r.p1.at("train2");
-  for (size_t i = 0; i < s.train2.size(); ++i)
-    wl.push_back({s.train2[i].id, s.train2[i].text, s.train2[i].label, p2[i]});
-  write_weak_labels(dir / "weak_labels.jsonl", wl);
+  if (r.p1.count("train2")) {  // a few-shot baseline predicts test and val only
+    std::vector<WeakLabel> wl;
+    const auto& p2 = r.p1.at("train2");
+    for (size_t i = 0; i < s.train2.size(); ++i)
+      wl.push_back({s.train2[i].id, s.train2[i].text, s.train2[i].label, p2[i]});
+    write_weak_labels(dir / "weak_labels.jsonl", wl);
+  }
   write_dynamics(dir / "dynamics.jsonl", r.dynamics);
+  write_loss_steps(dir / "loss_steps.jsonl", r.loss_steps);
   write_file_atomic(dir / "metrics.json", to_json(m).dump(2) + "\n");
   return m;
 }

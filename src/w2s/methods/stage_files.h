@@ -37,6 +37,9 @@ std::vector<double> read_predictions(const std::filesystem::path& path, const st
 
 /// Rows {"step", "accuracy": {set: x}, "agreement": {set: x}}.
 void write_dynamics(const std::filesystem::path& path, const std::vector<train::DynamicsRow>& rows);
+/// loss_steps.jsonl: one row per optimizer step (step, loss, alpha, and for logconf threshold and
+/// hardened_rate); nothing is written for losses without batch state.
+void write_loss_steps(const std::filesystem::path& path, const std::vector<train::LossStepRecord>& steps);
 
 /// Metrics of a finished finetune on split `s` (agreement with `weak_test` when given) and every
 /// file of its stage folder `dir`; returns the metrics written.

@@ -9,11 +9,12 @@
 namespace w2s::methods {
 namespace {
 
-constexpr std::array<std::pair<StageKind, std::string_view>, 5> kKinds = {{{StageKind::gt, "gt"},
+constexpr std::array<std::pair<StageKind, std::string_view>, 6> kKinds = {{{StageKind::gt, "gt"},
                                                                            {StageKind::student, "student"},
                                                                            {StageKind::genft, "genft"},
                                                                            {StageKind::labels, "labels"},
-                                                                           {StageKind::zeroshot, "zeroshot"}}};
+                                                                           {StageKind::zeroshot, "zeroshot"},
+                                                                           {StageKind::fewshot, "fewshot"}}};
 constexpr std::array<std::pair<Method, std::string_view>, 3> kMethods = {
     {{Method::finetune, "finetune"}, {Method::bootstrap, "bootstrap"}, {Method::file, "file"}}};
 

@@ -13,6 +13,7 @@ enum class StageKind {
   genft,     // "genft": generative finetuning on a task's unlabeled text
   labels,    // "labels": weak labels imported from a file
   zeroshot,  // "zeroshot": a model's readout evaluated without training (a zero-shot baseline)
+  fewshot,   // "fewshot": the same with k ground-truth demonstrations before each example
 };
 
 enum class Method {

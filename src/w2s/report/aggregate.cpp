@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 #include <tuple>
 
 namespace w2s::report {
@@ -140,18 +141,34 @@ std::string loss_label(const LossKey& k, const std::vector<LossKey>& all) {
   return k.loss;
 }
 
-std::vector<ModelPoint> zeroshot_curve(const Results& r, const std::string& task) {
+namespace {
+
+/// Mean test accuracy per model of a task's stages of one kind, sorted by params.
+std::vector<ModelPoint> kind_curve(const Results& r, const std::string& task, methods::StageKind kind, int64_t* shots) {
   std::map<std::string, std::vector<double>> accs;
   std::map<std::string, int64_t> params;
+  std::set<int64_t> ks;
   for (const StageRecord& s : r.stages) {
-    if (s.task != task || s.kind != methods::StageKind::zeroshot) continue;
+    if (s.task != task || s.kind != kind) continue;
     accs[s.model].push_back(s.test_accuracy);
     params[s.model] = s.model_params;
+    ks.insert(s.shots);
   }
+  if (shots) *shots = ks.size() == 1 ? *ks.begin() : 0;
   std::vector<ModelPoint> out;
   for (auto& [model, xs] : accs) out.push_back({model, params[model], mean_se(xs)});
   std::sort(out.begin(), out.end(), [](const ModelPoint& a, const ModelPoint& b) { return a.params < b.params; });
   return out;
+}
+
+}  // namespace
+
+std::vector<ModelPoint> zeroshot_curve(const Results& r, const std::string& task) {
+  return kind_curve(r, task, methods::StageKind::zeroshot, nullptr);
+}
+
+std::vector<ModelPoint> fewshot_curve(const Results& r, const std::string& task, int64_t* shots) {
+  return kind_curve(r, task, methods::StageKind::fewshot, shots);
 }
 
 std::vector<ModelPoint> ceiling_curve(const Results& r, const std::string& task) {

@@ -58,6 +58,8 @@ struct ModelPoint {
 std::vector<ModelPoint> ceiling_curve(const Results& r, const std::string& task);
 /// Each model's zero-shot accuracy on a task (zero-shot stages), sorted by params; empty when none.
 std::vector<ModelPoint> zeroshot_curve(const Results& r, const std::string& task);
+/// The same for few-shot stages; *shots = their demonstrations per example when all agree, else 0.
+std::vector<ModelPoint> fewshot_curve(const Results& r, const std::string& task, int64_t* shots = nullptr);
 
 /// Weak models and strong models of a task's PGR rows / student stages, sorted by params.
 struct ModelName {

@@ -349,7 +349,9 @@ std::string reward_margin_figure(const Results& r, const std::string& task) {
   std::map<std::string, int64_t> size_of;
   std::vector<const StageRecord*> stages;
   for (const StageRecord& s : r.stages)
-    if (s.task == task && !s.margins.empty() && s.kind != methods::StageKind::zeroshot) stages.push_back(&s);
+    if (s.task == task && !s.margins.empty() &&
+        (s.kind == methods::StageKind::gt || s.kind == methods::StageKind::student))
+      stages.push_back(&s);
   std::stable_sort(stages.begin(), stages.end(), [](const StageRecord* a, const StageRecord* b) {
     return std::tuple(a->kind != methods::StageKind::gt, a->model_params) <
            std::tuple(b->kind != methods::StageKind::gt, b->model_params);

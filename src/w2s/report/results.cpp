@@ -101,6 +101,7 @@ json stage_to_json(const StageRecord& s) {
     for (const MarginBin& b : s.margins)
       j["margins"].push_back({{"margin", num(b.margin)}, {"accuracy", num(b.accuracy)}, {"n", b.n}});
   }
+  if (s.shots > 0) j["shots"] = s.shots, j["shots_kept"] = num(s.shots_kept);
   return j;
 }
 
@@ -137,6 +138,7 @@ StageRecord stage_from_json(const Reader& r) {
   s.commit = r.str("commit");
   s.wall_seconds = r.real("wall_seconds");
   s.peak_rss_mb = r.real("peak_rss_mb");
+  if (r.has("shots")) s.shots = r.integer("shots"), s.shots_kept = r.real("shots_kept");
   return s;
 }
 

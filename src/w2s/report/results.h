@@ -58,6 +58,8 @@ struct StageRecord {
   std::string commit;              // git commit of the w2s that ran the stage
   double wall_seconds = 0.0;
   double peak_rss_mb = 0.0;  // peak resident memory of the process when the stage ended
+  int64_t shots = 0;         // fewshot: demonstrations asked per example (else 0)
+  double shots_kept = 0.0;   // fewshot: demonstrations per example that fit (mean)
 };
 
 /// PGR of one (task, weak, strong, loss, method) cell over seeds.

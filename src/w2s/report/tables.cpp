@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "w2s/core/error.h"
@@ -238,24 +239,37 @@ std::string format_gt_table(const Results& r, TableFormat format) {
   json out = json::array();
   Table t;
   const bool typed = format == TableFormat::csv || format == TableFormat::json;
-  // A zero-shot column when the sweep evaluated readouts without training.
-  bool zeroshot = false;
-  for (const std::string& task : task_names(r)) zeroshot |= !zeroshot_curve(r, task).empty();
+  // Zero-shot and few-shot columns when the sweep evaluated readouts without training.
+  bool zeroshot = false, fewshot = false;
+  std::set<int64_t> shots;
+  for (const std::string& task : task_names(r)) {
+    zeroshot |= !zeroshot_curve(r, task).empty();
+    int64_t k = 0;
+    const bool any = !fewshot_curve(r, task, &k).empty();
+    fewshot |= any;
+    if (any) shots.insert(k);
+  }
+  const std::string fewshot_header =
+      shots.size() == 1 && *shots.begin() > 0 ? fmt::format("{}-shot %", *shots.begin()) : "few-shot %";
   t.headers = {"task", "model", "params", "seeds", typed ? "accuracy" : "accuracy %"};
   if (typed) t.headers.push_back("accuracy_se");
   if (zeroshot) t.headers.push_back(typed ? "zeroshot" : "zero-shot %");
   if (zeroshot && typed) t.headers.push_back("zeroshot_se");
-  t.right = {false, false, true, true, true, true, true, true};
+  if (fewshot) t.headers.push_back(typed ? "fewshot" : fewshot_header);
+  if (fewshot && typed) t.headers.push_back("fewshot_se");
+  t.right.assign(t.headers.size(), true);
+  t.right[0] = t.right[1] = false;
+  auto acc_of = [](const std::vector<ModelPoint>& curve, const std::string& model) {
+    for (const ModelPoint& z : curve)
+      if (z.model == model) return z.acc;
+    return Stat{NAN, NAN, 0};
+  };
   for (const std::string& task : task_names(r)) {
     const auto zs = zeroshot_curve(r, task);
-    auto zs_of = [&](const std::string& model) {
-      for (const ModelPoint& z : zs)
-        if (z.model == model) return z.acc;
-      return Stat{NAN, NAN, 0};
-    };
+    const auto fs = fewshot_curve(r, task);
     for (const ModelPoint& m : ceiling_curve(r, task)) {
       if (m.acc.n == 0) continue;
-      const Stat z = zs_of(m.model);
+      const Stat z = acc_of(zs, m.model), f = acc_of(fs, m.model);
       if (format == TableFormat::json) {
         json row = {{"task", task},
                     {"model", m.model},
@@ -264,15 +278,18 @@ std::string format_gt_table(const Results& r, TableFormat format) {
                     {"accuracy", num(m.acc.mean)},
                     {"accuracy_se", num(m.acc.se)}};
         if (zeroshot) row["zeroshot"] = num(z.mean), row["zeroshot_se"] = num(z.se);
+        if (fewshot) row["fewshot"] = num(f.mean), row["fewshot_se"] = num(f.se);
         out.push_back(std::move(row));
       } else if (typed) {
         t.rows.push_back(
             {task, m.model, std::to_string(m.params), std::to_string(m.acc.n), csv_num(m.acc.mean), csv_num(m.acc.se)});
         if (zeroshot) t.rows.back().push_back(csv_num(z.mean)), t.rows.back().push_back(csv_num(z.se));
+        if (fewshot) t.rows.back().push_back(csv_num(f.mean)), t.rows.back().push_back(csv_num(f.se));
       } else {
         t.rows.push_back({task, m.model, std::to_string(m.params), std::to_string(m.acc.n),
                           format_mean_se(100 * m.acc.mean, 100 * m.acc.se, 1)});
         if (zeroshot) t.rows.back().push_back(format_mean_se(100 * z.mean, 100 * z.se, 1));
+        if (fewshot) t.rows.back().push_back(format_mean_se(100 * f.mean, 100 * f.se, 1));
       }
     }
   }

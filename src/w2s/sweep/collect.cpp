@@ -67,6 +67,8 @@ report::StageRecord read_stage_record(store::RunStore& store, const std::string&
   r.commit = meta.value("commit", "");
   r.wall_seconds = meta.value("wall_seconds", 0.0);
   r.peak_rss_mb = meta.value("peak_rss_mb", 0.0);
+  r.shots = meta.value("shots", int64_t{0});
+  r.shots_kept = meta.value("shots_kept", 0.0);
   if (margins && fs::exists(store.path(key) / "test_predictions.jsonl"))
     r.margins = margin_bins(store.path(key) / "test_predictions.jsonl", 5);
   const fs::path dyn = store.path(key) / "dynamics.jsonl";
@@ -129,9 +131,11 @@ struct Collector {
           weak_acc[{s.task, s.seed, model}] = rec.test_accuracy, weak_key[{s.task, s.seed, model}] = *key;
         if (s.role != Role::weak)
           ceiling_acc[{s.task, s.seed, model}] = rec.test_accuracy, ceiling_key[{s.task, s.seed, model}] = *key;
-      } else if (s.kind == methods::StageKind::zeroshot)
+      } else if (s.kind == methods::StageKind::zeroshot) {
         zs_acc[{s.task, s.seed, model}] = rec.test_accuracy;
-      else {
+      } else if (s.kind == methods::StageKind::fewshot) {
+        // read into res.stages only: the ground-truth table shows it
+      } else {
         const RowId id{s.task, family[s.chain[0]].name, model, s.loss, methods::to_string(s.method)};
         st_acc[id][s.seed] = rec.test_accuracy;
         st_key[id][s.seed] = *key;

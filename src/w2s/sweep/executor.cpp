@@ -37,10 +37,10 @@ std::optional<std::string> Executor::student(const PlannedStage& s) {
   return link(s, s.model, *labels, s.chain.size() == 1 ? s.method : Method::bootstrap, slice(links - 1));
 }
 
-std::optional<std::string> Executor::zeroshot(const std::string& task, int64_t seed, int i) {
+std::optional<std::string> Executor::zeroshot(const std::string& task, int64_t seed, int i, int64_t shots) {
   auto m = model(task, i);
   if (!m) return std::nullopt;
-  return run_ ? p_.zeroshot(task, *m, seed) : p_.zeroshot_key(task, *m, seed);
+  return run_ ? p_.zeroshot(task, *m, seed, shots) : p_.zeroshot_key(task, *m, seed, shots);
 }
 
 std::optional<std::string> Executor::stage(const PlannedStage& s) {
@@ -48,7 +48,9 @@ std::optional<std::string> Executor::stage(const PlannedStage& s) {
     case methods::StageKind::gt:
       return gt(s.task, s.seed, s.model, s.role);
     case methods::StageKind::zeroshot:
-      return zeroshot(s.task, s.seed, s.model);
+      return zeroshot(s.task, s.seed, s.model, 0);
+    case methods::StageKind::fewshot:
+      return zeroshot(s.task, s.seed, s.model, o_.few_shot);
     default:
       return student(s);
   }
@@ -58,7 +60,7 @@ std::optional<std::string> Executor::link(const PlannedStage& s, int model_index
                                           Method method, methods::TrainSlice slice) {
   auto m = model(s.task, model_index);
   if (!m) return std::nullopt;
-  const auto lo = loss_named(o_, s.loss);
+  const auto lo = loss_for_student(o_, s.loss, model_index);
   if (!run_) return p_.student_key(s.task, *m, labels, lo, s.seed, method, slice);
   return p_.student(s.task, *m, labels, lo, s.seed, method, slice);
 }

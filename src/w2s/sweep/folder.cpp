@@ -53,6 +53,7 @@ std::string experiment_fingerprint(const SweepOptions& o) {
   c.bootstrap_steps = defaults.bootstrap_steps;
   c.bootstrap_data = defaults.bootstrap_data;
   c.zero_shot = defaults.zero_shot;
+  c.few_shot = defaults.few_shot;
   return dump(c);
 }
 

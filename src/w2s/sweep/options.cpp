@@ -35,6 +35,9 @@ const config::Schema<SweepOptions>& SweepOptions::schema() {
                  "the weak supervisors stay as they are) | all (the supervisors too)",
                  {"strong", "all"})
           .field("zero_shot", &O::zero_shot, "also evaluate every model's readout without training (zero-shot)")
+          .field("few_shot", &O::few_shot,
+                 "> 0: also every model's readout without training with this many ground-truth demonstrations "
+                 "from train half 1 before each example (likelihood and verbalizer readouts)")
           .section("data", &O::data, methods::DataOptions::schema())
           .section("finetune", &O::finetune, train::FinetuneOptions::schema())
           .section("genft", &O::genft, methods::GenftOptions::schema());
@@ -66,6 +69,13 @@ std::vector<methods::ModelRef> family_of(const SweepOptions& o) {
 losses::LossOptions loss_named(const SweepOptions& o, const std::string& name) {
   losses::LossOptions lo = o.finetune.loss;
   lo.name = name;
+  return lo;
+}
+
+losses::LossOptions loss_for_student(const SweepOptions& o, const std::string& name, int student) {
+  auto lo = loss_named(o, name);
+  if (name == "logconf" || name == "entropy")
+    lo.alpha_max = losses::resolved_alpha_max(lo, student == static_cast<int>(o.models.size()) - 1);
   return lo;
 }
 

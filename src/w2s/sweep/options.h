@@ -35,6 +35,9 @@ struct SweepOptions {
                                                           // all = the weak supervisors too
   bool zero_shot = false;                                 // also each model's readout without training
                                                           // (a zero-shot baseline beside each PGR)
+  int64_t few_shot = 0;                                   // > 0: also each model's readout with this
+                                                          // many ground-truth demonstrations before
+                                                          // each example (likelihood, verbalizer)
   methods::DataOptions data;                              // [data]
   train::FinetuneOptions finetune;                        // [finetune] (and [finetune.loss] defaults)
   methods::GenftOptions genft;                            // [genft]
@@ -47,5 +50,8 @@ std::vector<methods::ModelRef> family_of(const SweepOptions& options);
 
 /// The loss options of student loss `name`: the [finetune.loss] table with that name.
 losses::LossOptions loss_named(const SweepOptions& options, const std::string& name);
+/// The same for a student that is model `student` of the family: α_max resolved by the rule
+/// (losses::resolved_alpha_max; the largest model is the last) for logconf and entropy.
+losses::LossOptions loss_for_student(const SweepOptions& options, const std::string& name, int student);
 
 }  // namespace w2s::sweep

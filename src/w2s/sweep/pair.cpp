@@ -47,8 +47,8 @@ std::vector<LabelFileRow> run_label_file(const SweepOptions& options, const std:
     for (int64_t seed : o.seeds) {
       const auto ceiling = methods::read_stage_metrics(store.path(p.gt(task, ref, seed)));
       for (const auto& loss : o.losses) {
-        const auto m = methods::read_stage_metrics(
-            store.path(p.student_from_file(task, ref, labels_file, loss_named(o, loss), seed)));
+        const auto m = methods::read_stage_metrics(store.path(p.student_from_file(
+            task, ref, labels_file, loss_for_student(o, loss, static_cast<int>(o.models.size()) - 1), seed)));
         rows.push_back({task, loss, seed, m.test_accuracy, ceiling.test_accuracy});
       }
     }

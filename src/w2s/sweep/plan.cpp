@@ -38,6 +38,11 @@ std::vector<PlannedStage> plan_sweep(const SweepOptions& o) {
   check(o.bootstrap_data == "shared" || o.bootstrap_data == "disjoint",
         "bootstrap_data must be shared or disjoint, not \"{}\"", o.bootstrap_data);
   for (const auto& l : o.losses) losses::make_loss(loss_named(o, l));  // validates the name
+  check(o.few_shot >= 0, "few_shot must be 0 (none) or more, not {}", o.few_shot);
+  check(o.few_shot == 0 || o.finetune.readout.name == "likelihood" || o.finetune.readout.name == "verbalizer",
+        "few_shot = {} needs a readout through the LM head ([finetune.readout] name = \"likelihood\" or "
+        "\"verbalizer\"), not \"{}\": an untrained head reads nothing",
+        o.few_shot, o.finetune.readout.name);
   check(o.genft_models == "strong" || o.genft_models == "all", "genft_models must be strong or all, not \"{}\"",
         o.genft_models);
   const auto pairs = pairs_of(o);
@@ -60,6 +65,7 @@ std::vector<PlannedStage> plan_sweep(const SweepOptions& o) {
             plan.push_back({StageKind::gt, task, seed, w, {}, "", Method::finetune, unit, Role::strong});
         }
         if (o.zero_shot) plan.push_back({StageKind::zeroshot, task, seed, w, {}, "", Method::finetune, unit});
+        if (o.few_shot > 0) plan.push_back({StageKind::fewshot, task, seed, w, {}, "", Method::finetune, unit});
         for (const Method method : {Method::finetune, Method::bootstrap})
           for (const auto& p : pairs) {
             if (p.weak != w || p.method != method) continue;

@@ -33,7 +33,7 @@ enum class Role { both, weak, strong };
 
 /// One stage of the plan.
 struct PlannedStage {
-  methods::StageKind kind = methods::StageKind::gt;  // gt | zeroshot | student
+  methods::StageKind kind = methods::StageKind::gt;  // gt | zeroshot | fewshot | student
   std::string task;
   int64_t seed = 0;
   int model = 0;           // index into the family (the trained model)

@@ -30,6 +30,7 @@ HeadReadout::HeadReadout(models::Transformer model, const tokenizer::Tokenizer& 
 
 int HeadReadout::add(const InputSet& set) {
   expect(set, false, "head");
+  check(set.demonstrations.empty(), "the head readout takes no few-shot demonstrations");
   sets_.push_back(encode_texts(tok_, set.texts, options_.max_length, pad_));
   return static_cast<int>(sets_.size()) - 1;
 }
@@ -77,6 +78,7 @@ ProbeReadout::ProbeReadout(models::Transformer model, const tokenizer::Tokenizer
 
 int ProbeReadout::add(const InputSet& set) {
   expect(set, false, "probe (head)");
+  check(set.demonstrations.empty(), "the probe readout takes no few-shot demonstrations");
   sets_.push_back(features_of(set.texts));
   return static_cast<int>(sets_.size()) - 1;
 }

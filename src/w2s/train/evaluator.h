@@ -31,6 +31,9 @@ struct DynamicsRow {
   int64_t step = 0;
   std::map<std::string, double> accuracy;   // per set with labels
   std::map<std::string, double> agreement;  // per set with weak_p1
+  // What the loss did over the steps since the previous row (means): "alpha", and for logconf
+  // "threshold" and "hardened_rate"; empty for losses without batch state (xent).
+  std::map<std::string, double> loss;
 };
 
 /// (step, total_steps, stats such as " acc[test] 0.812 agree[test] 0.930" or " loss 0.6931").

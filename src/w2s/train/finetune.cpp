@@ -19,6 +19,7 @@
 #include "w2s/tokenizer/tokenizer.h"
 #include "w2s/train/classifier_readout.h"
 #include "w2s/train/compute.h"
+#include "w2s/train/few_shot.h"
 #include "w2s/train/optim.h"
 #include "w2s/train/reward_readout.h"
 #include "w2s/train/soft_label_objective.h"
@@ -110,6 +111,30 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const FinetuneOptions& o
   return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(o.lr));
 }
 
+/// Each dynamics row gets the means of what the loss did over the steps since the previous row,
+/// for losses with batch state (α > 0 at some step, or hardening).
+void attach_loss_state(std::vector<DynamicsRow>& rows, const std::vector<LossStepRecord>& steps) {
+  const bool any = std::any_of(steps.begin(), steps.end(),
+                               [](const LossStepRecord& r) { return r.alpha > 0.0 || r.hardened_rate >= 0.0; });
+  if (!any) return;
+  int64_t from = 0;
+  for (auto& row : rows) {
+    double alpha = 0.0, threshold = 0.0, hardened = 0.0;
+    int64_t n = 0, nh = 0;
+    for (const auto& r : steps) {
+      if (r.step < from || r.step >= row.step) continue;
+      alpha += r.alpha, ++n;
+      if (r.hardened_rate >= 0.0) threshold += r.threshold, hardened += r.hardened_rate, ++nh;
+    }
+    if (n > 0) row.loss["alpha"] = alpha / static_cast<double>(n);
+    if (nh > 0) {
+      row.loss["threshold"] = threshold / static_cast<double>(nh);
+      row.loss["hardened_rate"] = hardened / static_cast<double>(nh);
+    }
+    from = std::max(from, row.step);
+  }
+}
+
 }  // namespace
 
 std::string resolved_readout(const ReadoutOptions& r, bool comparisons) {
@@ -183,17 +208,38 @@ FinetuneResult finetune_classifier(const FinetuneOptions& o, const FinetuneInput
       fail("readout must be auto, head, scalar, likelihood or verbalizer, not \"{}\"", readout_name);
     }
   }
-  const int train_set = readout->add({in.train.texts, in.train.completions});
+  const int train_set = readout->add({in.train.texts, in.train.completions, {}});
+  check(in.shots >= 0, "few-shot: shots must be 0 (none) or more, not {}", in.shots);
+  check(in.shots == 0 || epochs == 0, "few-shot demonstrations are a baseline without training: epochs must be 0");
+  const auto& demos = in.demonstrations;
+  check(in.shots == 0 || demos.labels.size() == demos.texts.size(),
+        "few-shot: the demonstrations need labels ({} labels for {} examples)", demos.labels.size(),
+        demos.texts.size());
   std::vector<EvalTarget> targets;
   int val_target = -1;
+  int64_t examples = 0;
   for (const auto& e : in.evals) {
     if (!in.val_set.empty() && e.name == in.val_set) val_target = static_cast<int>(targets.size());
-    targets.push_back({readout->add({e.texts, e.completions}), e.name, e.labels, e.weak_p1, e.track});
+    InputSet set{e.texts, e.completions, {}};
+    if (in.shots > 0) {
+      const auto n = static_cast<int64_t>(e.texts.size());
+      set.demonstrations =
+          render_demonstrations(*readout, {demos.texts, demos.completions, {}}, demos.labels,
+                                draw_demonstrations(demos.labels, n, in.shots, mix_seed(in.seed, hash_bytes(e.name))));
+      examples += n;
+    }
+    targets.push_back({readout->add(set), e.name, e.labels, e.weak_p1, e.track});
   }
   check(!o.early_stopping || val_target >= 0, "early stopping needs a validation set (none named \"{}\")", in.val_set);
 
   FinetuneResult result;
   result.readout = readout_name;
+  if (in.shots > 0 && examples > 0) {
+    result.shots_kept = static_cast<double>(readout->demonstrations_kept()) / static_cast<double>(examples);
+    if (readout->demonstrations_kept() < readout->demonstrations_asked())
+      log::warn("few-shot: {:.2f} of {} demonstrations per example fit whole in {} tokens", result.shots_kept, in.shots,
+                ro.max_length);
+  }
   const auto params = readout->parameters();
   const int64_t total_steps = epochs * ((N + o.batch_size - 1) / o.batch_size);
   std::optional<Evaluator> evaluator;
@@ -218,6 +264,7 @@ FinetuneResult finetune_classifier(const FinetuneOptions& o, const FinetuneInput
     trainer.observe(*evaluator);
     trainer.run(objective, 0, total_steps);
     result.train_loss = objective.epoch_loss();
+    result.loss_steps = objective.trace();
     result.best_step = evaluator->best_step();
     result.dynamics = evaluator->dynamics();
   } else {
@@ -227,6 +274,7 @@ FinetuneResult finetune_classifier(const FinetuneOptions& o, const FinetuneInput
   for (const auto& t : targets) result.p1[t.name] = class_probability(*readout, t.set);
   // The final point of the dynamics, from the final predictions.
   if (!o.early_stopping || total_steps == 0) result.dynamics.push_back(evaluator->final_row(total_steps, result.p1));
+  attach_loss_state(result.dynamics, result.loss_steps);
   result.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return result;
 }

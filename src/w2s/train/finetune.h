@@ -19,6 +19,7 @@
 #include "w2s/config/schema.h"
 #include "w2s/losses/loss.h"
 #include "w2s/train/evaluator.h"
+#include "w2s/train/soft_label_objective.h"
 
 namespace w2s::train {
 
@@ -91,6 +92,8 @@ struct FinetuneResult {
   int64_t best_step = -1;                         // early stopping: step of the kept weights
   double train_loss = 0.0;                        // mean loss of the last epoch
   double wall_seconds = 0.0;
+  double shots_kept = 0.0;                 // few-shot: demonstrations per example that fit (mean)
+  std::vector<LossStepRecord> loss_steps;  // what the loss did at each optimizer step
 };
 
 /// Where the backbone comes from and what it sees.
@@ -100,8 +103,12 @@ struct FinetuneInputs {
   TrainSet train;
   std::vector<EvalSet> evals;  // predicted at the end (and during training: dynamics)
   std::string val_set;         // name of the EvalSet used for early stopping ("" = none)
-  uint64_t seed = 0;           // head init, batch order
+  uint64_t seed = 0;           // head init, batch order, few-shot draws
   std::string feature_cache;   // probe mode: folder caching backbone features ("" = none)
+  // Few-shot baseline: `shots` solved examples of `demonstrations` (labels required) before each
+  // evaluated example (train/few_shot.h); needs epochs = 0 and a likelihood or verbalizer readout.
+  int64_t shots = 0;  // 0 = none
+  EvalSet demonstrations;
 };
 
 /// Called after each evaluation and at the end (progress display).

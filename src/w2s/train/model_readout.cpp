@@ -26,6 +26,30 @@ std::vector<torch::Tensor> ModelReadout::model_parameters() {
   return lora_ ? lora_->parameters() : model_->parameters();
 }
 
+std::string ModelReadout::demonstration(const InputSet&, size_t, int64_t) const {
+  fail(
+      "few-shot demonstrations need a readout through the LM head (likelihood or verbalizer); a "
+      "freshly initialised head reads nothing without training");
+}
+
+std::vector<int64_t> ModelReadout::fit_demonstrations(const std::vector<std::string>& demos, int64_t budget) {
+  demos_asked_ += static_cast<int64_t>(demos.size());
+  std::vector<int64_t> out;
+  for (auto d = demos.rbegin(); d != demos.rend(); ++d) {
+    auto ids = tok_.encode(*d);
+    if (static_cast<int64_t>(out.size() + ids.size()) > budget) break;
+    ids.insert(ids.end(), out.begin(), out.end());
+    out = std::move(ids);
+    ++demos_kept_;
+  }
+  return out;
+}
+
+void ModelReadout::expect_demonstrations(const InputSet& set) {
+  check(set.demonstrations.empty() || set.demonstrations.size() == set.texts.size(),
+        "few-shot: {} demonstration lists for {} examples", set.demonstrations.size(), set.texts.size());
+}
+
 void ModelReadout::expect(const InputSet& set, bool comparisons, const char* who) {
   if (set.texts.empty()) return;  // an empty set is either kind
   if (comparisons) {

@@ -26,6 +26,10 @@ namespace w2s::train {
 struct InputSet {
   std::vector<std::string> texts;                     // classification inputs, or prompts
   std::vector<std::vector<std::string>> completions;  // comparisons: each prompt's completions; else empty
+  // Few-shot: solved examples put before each example, each rendered by the readout's
+  // demonstration(); empty = none. A sequence keeps the last ones that fit whole in max_length
+  // (nearest the example first); the example itself is never cut for them.
+  std::vector<std::vector<std::string>> demonstrations;
   bool comparisons() const { return !completions.empty(); }
 };
 
@@ -41,6 +45,13 @@ class ModelReadout : public Readout {
  public:
   /// Add a set of examples; returns its set number (0, 1, ... in order).
   virtual int add(const InputSet& set) = 0;
+  /// Example `i` of `set` solved with `label` (the class, or the preferred completion), as text a
+  /// later example's prompt can start with (few-shot). Readouts that read through the LM head
+  /// (likelihood, verbalizer) have one; the others throw w2s::Error.
+  virtual std::string demonstration(const InputSet& set, size_t i, int64_t label) const;
+  /// Few-shot demonstrations asked for and kept (whole, within max_length) over every set added.
+  int64_t demonstrations_asked() const { return demos_asked_; }
+  int64_t demonstrations_kept() const { return demos_kept_; }
 
  protected:
   /// `tok` must outlive the readout. `lora` adapts the model (nullptr: the model's own weights
@@ -50,6 +61,10 @@ class ModelReadout : public Readout {
 
   /// Throws unless `set` is of the kind this readout reads (`who` names the readout).
   static void expect(const InputSet& set, bool comparisons, const char* who);
+  /// The tokens of the last of `demos` that fit whole in `budget` tokens, in order; counts them.
+  std::vector<int64_t> fit_demonstrations(const std::vector<std::string>& demos, int64_t budget);
+  /// Throws unless `set.demonstrations` is empty or holds one list per example.
+  static void expect_demonstrations(const InputSet& set);
   /// Applies the LoRA adapters to the model's weights (before a forward); nothing without LoRA.
   void adapt();
   /// What finetuning trains of the model: the LoRA adapters, else every weight of it.
@@ -60,6 +75,9 @@ class ModelReadout : public Readout {
   ModelReadoutOptions options_;
   int64_t pad_ = 0;  // pad id (else eos, else 0)
   std::unique_ptr<models::Lora> lora_;
+
+ private:
+  int64_t demos_asked_ = 0, demos_kept_ = 0;
 };
 
 }  // namespace w2s::train

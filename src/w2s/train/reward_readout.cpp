@@ -48,8 +48,9 @@ torch::Tensor ComparisonReadout::probabilities(int set) {
 }
 
 std::vector<JoinedSequence> ComparisonReadout::join(const InputSet& set, const char* who, int64_t* k,
-                                                    std::vector<std::vector<int64_t>>* completions) const {
+                                                    std::vector<std::vector<int64_t>>* completions) {
   expect(set, true, who);
+  expect_demonstrations(set);
   *k = set.completions.empty() ? 2 : static_cast<int64_t>(set.completions.front().size());
   const int64_t bos = bos_of(tok_);
   std::vector<JoinedSequence> out;
@@ -57,14 +58,36 @@ std::vector<JoinedSequence> ComparisonReadout::join(const InputSet& set, const c
   for (size_t i = 0; i < set.texts.size(); ++i) {
     check(static_cast<int64_t>(set.completions[i].size()) == *k, "comparison {} has {} completions, not {}", i,
           set.completions[i].size(), *k);
-    const auto prompt = tok_.encode(set.texts[i]);
+    auto prompt = tok_.encode(set.texts[i]);
+    std::vector<std::vector<int64_t>> ids;
+    int64_t longest = 0;
     for (const auto& c : set.completions[i]) {
-      auto ids = tok_.encode(c);
-      out.push_back(join_prompt(prompt, ids, options_.max_length, bos));
-      if (completions) completions->push_back(std::move(ids));
+      ids.push_back(tok_.encode(c));
+      longest = std::max<int64_t>(longest, static_cast<int64_t>(ids.back().size()));
+    }
+    if (!set.demonstrations.empty()) {
+      // Every completion sees the same demonstrations: those that fit beside the longest.
+      auto demos = fit_demonstrations(set.demonstrations[i],
+                                      options_.max_length - static_cast<int64_t>(prompt.size()) - longest);
+      prompt.insert(prompt.begin(), demos.begin(), demos.end());
+    }
+    for (auto& c : ids) {
+      out.push_back(join_prompt(prompt, c, options_.max_length, bos));
+      if (completions) completions->push_back(std::move(c));
     }
   }
   return out;
+}
+
+std::string ComparisonReadout::demonstration(const InputSet& set, size_t i, int64_t label) const {
+  check(i < set.texts.size() && i < set.completions.size() && label >= 0 &&
+            label < static_cast<int64_t>(set.completions[i].size()),
+        "few-shot: no demonstration {} with preferred completion {}", i, label);
+  return set.texts[i] + set.completions[i][label] + "\n\n";
+}
+
+std::string ScalarRewardReadout::demonstration(const InputSet& set, size_t i, int64_t label) const {
+  return ModelReadout::demonstration(set, i, label);  // the scalar head reads nothing untrained
 }
 
 int ComparisonReadout::added(int64_t n, int64_t k) {
@@ -82,6 +105,7 @@ ScalarRewardReadout::ScalarRewardReadout(models::Transformer model, const tokeni
 }
 
 int ScalarRewardReadout::add(const InputSet& set) {
+  check(set.demonstrations.empty(), "the scalar readout takes no few-shot demonstrations");
   int64_t k = 2;
   TokenRows seqs;
   for (auto& s : join(set, "scalar", &k)) seqs.push_back(std::move(s.ids));

@@ -32,14 +32,17 @@ class ComparisonReadout : public ModelReadout {
  public:
   int64_t size(int set) const override;
   torch::Tensor probabilities(int set) override;
+  /// The prompt followed by the preferred completion and a blank line.
+  std::string demonstration(const InputSet& set, size_t i, int64_t label) const override;
 
  protected:
   using ModelReadout::ModelReadout;
-  /// Each prompt joined with each of its completions (cut to max_length), example-major; checks
-  /// that `set` holds comparisons (`who` names the readout) with the same K each. *k = K. With
-  /// `completions`, also each completion's own tokens (uncut), in the same order.
+  /// Each prompt (after its few-shot demonstrations, if any) joined with each of its completions
+  /// (cut to max_length), example-major; checks that `set` holds comparisons (`who` names the
+  /// readout) with the same K each. *k = K. With `completions`, also each completion's own tokens
+  /// (uncut), in the same order.
   std::vector<JoinedSequence> join(const InputSet& set, const char* who, int64_t* k,
-                                   std::vector<std::vector<int64_t>>* completions = nullptr) const;
+                                   std::vector<std::vector<int64_t>>* completions = nullptr);
   /// Records a new set of n examples × k completions; returns its number.
   int added(int64_t n, int64_t k);
   int64_t k_of(int set) const { return shapes_.at(set).k; }
@@ -58,6 +61,8 @@ class ScalarRewardReadout final : public ComparisonReadout {
   ScalarRewardReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options,
                       std::unique_ptr<models::Lora> lora = nullptr);
   int add(const InputSet& set) override;
+  /// Throws: an untrained scalar head reads nothing, so it has no few-shot form.
+  std::string demonstration(const InputSet& set, size_t i, int64_t label) const override;
 
   torch::Tensor logits(int set, const std::vector<int64_t>& rows) override;
   std::vector<torch::Tensor> parameters() override;

@@ -40,9 +40,10 @@ StepLoss SoftLabelObjective::backward(int64_t step) {
   const losses::LossStep ls{step, total_steps_};
   auto targets = targets_.index({torch::tensor(batch, torch::kLong).to(targets_.device())});  // (B, K)
   double step_loss = 0.0;
+  losses::LossBatchState state;
   if (B <= micro) {
     auto logits = readout_.logits(set_, batch);  // (B, K)
-    const auto state = loss_.batch_state(logits.detach(), targets, ls);
+    state = loss_.batch_state(logits.detach(), targets, ls);
     auto loss = loss_.forward(logits, targets, state, ls);
     loss.backward();
     step_loss = loss.item<double>();
@@ -57,7 +58,7 @@ StepLoss SoftLabelObjective::backward(int64_t step) {
       for (int64_t m0 = 0; m0 < B; m0 += micro) parts.push_back(readout_.logits(set_, rows(m0)));
       all_logits = torch::cat(parts);
     }
-    const auto state = loss_.batch_state(all_logits, targets, ls);
+    state = loss_.batch_state(all_logits, targets, ls);
     for (int64_t m0 = 0; m0 < B; m0 += micro) {
       const int64_t m1 = std::min(B, m0 + micro);
       auto logits = readout_.logits(set_, rows(m0));
@@ -68,6 +69,8 @@ StepLoss SoftLabelObjective::backward(int64_t step) {
     }
   }
   epoch_loss_ += step_loss * static_cast<double>(B) / static_cast<double>(n_);
+  const bool hardens = state.hardened_rate >= 0.0;
+  trace_.push_back({step, step_loss, state.alpha, hardens ? state.threshold : NAN, state.hardened_rate});
   return {step_loss, B};
 }
 

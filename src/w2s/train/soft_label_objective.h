@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -15,6 +16,15 @@
 #include "w2s/train/trainer.h"
 
 namespace w2s::train {
+
+/// What the loss did at one optimizer step (the batch state of losses/loss.h).
+struct LossStepRecord {
+  int64_t step = 0;             // 0-based optimizer step
+  double loss = 0.0;            // the batch's loss
+  double alpha = 0.0;           // logconf/entropy: weight of the auxiliary term
+  double threshold = NAN;       // logconf: hardening threshold (on the margin, or p0 for the reference form)
+  double hardened_rate = -1.0;  // logconf: share of the batch hardened to class 1 (< 0 = none)
+};
 
 struct SoftLabelOptions {
   int64_t batch_size = 32;   // examples per optimizer step (the last batch of an epoch may be smaller)
@@ -35,6 +45,8 @@ class SoftLabelObjective : public Objective {
   int64_t steps_per_epoch() const { return steps_per_epoch_; }
   /// Mean loss over the rows of the latest epoch (the steps of it run so far).
   double epoch_loss() const { return epoch_loss_; }
+  /// One record per step run, in order.
+  const std::vector<LossStepRecord>& trace() const { return trace_; }
 
  private:
   Readout& readout_;
@@ -48,6 +60,7 @@ class SoftLabelObjective : public Objective {
   int64_t epoch_ = -1;          // epoch of `order_`
   std::vector<int64_t> order_;  // the epoch's shuffle
   double epoch_loss_ = 0.0;
+  std::vector<LossStepRecord> trace_;
 };
 
 /// Soft targets (N, 2) float32 from P(class 1): rows (1 − p, p).

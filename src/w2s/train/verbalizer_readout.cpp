@@ -23,23 +23,34 @@ VerbalizerReadout::VerbalizerReadout(models::Transformer model, const tokenizer:
     check(!ids.empty(), "verbalizer word \"{}\" has no tokens", w);
     word_ids_.push_back(ids.front());
   }
+  words_ = v.words;
   check(word_ids_[0] != word_ids_[1], "verbalizer words \"{}\" and \"{}\" start with the same token {}", v.words[0],
         v.words[1], word_ids_[0]);
 }
 
 int VerbalizerReadout::add(const InputSet& set) {
   expect(set, false, "verbalizer");
+  expect_demonstrations(set);
   TokenRows rows;
   const auto budget = std::max<int64_t>(1, options_.max_length - static_cast<int64_t>(after_ids_.size()));
-  for (const auto& text : set.texts) {
-    auto ids = tok_.encode(before_ + text);
+  for (size_t i = 0; i < set.texts.size(); ++i) {
+    auto ids = tok_.encode(before_ + set.texts[i]);
     if (static_cast<int64_t>(ids.size()) > budget) ids.resize(budget);  // the text loses its end
     ids.insert(ids.end(), after_ids_.begin(), after_ids_.end());
+    if (!set.demonstrations.empty()) {
+      auto demos = fit_demonstrations(set.demonstrations[i], options_.max_length - static_cast<int64_t>(ids.size()));
+      ids.insert(ids.begin(), demos.begin(), demos.end());
+    }
     if (ids.empty()) ids.push_back(pad_);
     rows.push_back(std::move(ids));
   }
   sets_.push_back(std::move(rows));
   return static_cast<int>(sets_.size()) - 1;
+}
+
+std::string VerbalizerReadout::demonstration(const InputSet& set, size_t i, int64_t label) const {
+  check(i < set.texts.size() && (label == 0 || label == 1), "few-shot: no demonstration {} with label {}", i, label);
+  return before_ + set.texts[i] + after_ + words_[label] + "\n\n";
 }
 
 int64_t VerbalizerReadout::size(int set) const { return static_cast<int64_t>(sets_.at(set).size()); }

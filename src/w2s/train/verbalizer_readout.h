@@ -28,6 +28,8 @@ class VerbalizerReadout final : public ModelReadout {
   VerbalizerReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options,
                     VerbalizerOptions verbalizer, std::unique_ptr<models::Lora> lora = nullptr);
   int add(const InputSet& set) override;
+  /// The template around the text, then the label's word and a blank line.
+  std::string demonstration(const InputSet& set, size_t i, int64_t label) const override;
 
   int64_t size(int set) const override;
   torch::Tensor logits(int set, const std::vector<int64_t>& rows) override;
@@ -41,6 +43,7 @@ class VerbalizerReadout final : public ModelReadout {
   std::string before_, after_;      // the template around "{text}"
   std::vector<int64_t> after_ids_;  // tokens of `after_`, kept whole when a text is cut
   std::vector<int64_t> word_ids_;
+  std::vector<std::string> words_;  // the label words as given
   std::vector<TokenRows> sets_;
 };
 
