@@ -47,8 +47,8 @@ TEST(LossGoldens, MatchTheIndependentImplementation) {
     const auto value = loss->forward(f, weak, st, {0, 1});
     value.backward();
     EXPECT_NEAR(value.item<double>(), c.at("loss").get<double>(), 1e-5);
-    EXPECT_TRUE(torch::allclose(f.grad(), tensor_of(c.at("grad")), 1e-4, 1e-6))
-        << f.grad() << "\n" << tensor_of(c.at("grad"));
+    EXPECT_TRUE(torch::allclose(f.grad(), tensor_of(c.at("grad")), 1e-4, 1e-6)) << f.grad() << "\n"
+                                                                                << tensor_of(c.at("grad"));
   }
 }
 

@@ -116,6 +116,31 @@ TEST_F(Classifier, GradientAccumulationMatchesOneBigBatch) {
   EXPECT_LT(max_diff, 1e-3);
 }
 
+TEST_F(Classifier, LogconfWithAlphaZeroIsXentExactly) {
+  auto o = options();
+  o.epochs = 2;
+  const auto xent = train::finetune_classifier(o, inputs(family_[0].string()));
+  o.loss.name = "logconf";
+  o.loss.alpha_max = 0.0;
+  const auto zero = train::finetune_classifier(o, inputs(family_[0].string()));
+  EXPECT_EQ(zero.p1.at("test"), xent.p1.at("test"));  // bit for bit
+  // The per-step record: α 0 throughout, the share hardened still recorded.
+  ASSERT_EQ(zero.loss_steps.size(), static_cast<size_t>(zero.steps));
+  for (const auto& r : zero.loss_steps) {
+    EXPECT_EQ(r.alpha, 0.0);
+    EXPECT_GE(r.hardened_rate, 0.0);
+  }
+  // With α > 0 the predictions move, and the dynamics rows carry what the loss did.
+  o.loss.alpha_max = 0.75;
+  const auto on = train::finetune_classifier(o, inputs(family_[0].string()));
+  EXPECT_NE(on.p1.at("test"), xent.p1.at("test"));
+  ASSERT_FALSE(on.dynamics.empty());
+  EXPECT_TRUE(on.dynamics.back().loss.count("alpha"));
+  EXPECT_TRUE(on.dynamics.back().loss.count("hardened_rate"));
+  EXPECT_GT(on.dynamics.back().loss.at("alpha"), 0.0);
+  EXPECT_TRUE(xent.dynamics.back().loss.empty());  // xent has no batch state to show
+}
+
 TEST_F(Classifier, LinearProbeCachesFeatures) {
   auto o = options();
   o.mode = "probe";
