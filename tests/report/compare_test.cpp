@@ -9,6 +9,8 @@
 #include "test_support.h"
 #include "w2s/core/error.h"
 #include "w2s/eval/paired_tests.h"
+#include "w2s/report/aggregate.h"
+#include "w2s/report/tables.h"
 
 namespace w2s::report {
 namespace {
@@ -28,9 +30,12 @@ PgrRow row(const std::string& task, const std::string& weak, const std::string& 
 Results fixture() {
   Results r;
   // Task a: logconf − xent = −2, −4, +1 points; task b: −3, −1 points; task b's s→m has no xent.
-  for (auto [task, weak, strong, x, l] : std::vector<std::tuple<const char*, const char*, const char*, double, double>>{
-           {"a", "xs", "s", 0.80, 0.78}, {"a", "xs", "m", 0.84, 0.80}, {"a", "s", "m", 0.85, 0.86},
-           {"b", "xs", "s", 0.75, 0.72}, {"b", "xs", "m", 0.77, 0.76}}) {
+  for (auto [task, weak, strong, x, l] :
+       std::vector<std::tuple<const char*, const char*, const char*, double, double>>{{"a", "xs", "s", 0.80, 0.78},
+                                                                                      {"a", "xs", "m", 0.84, 0.80},
+                                                                                      {"a", "s", "m", 0.85, 0.86},
+                                                                                      {"b", "xs", "s", 0.75, 0.72},
+                                                                                      {"b", "xs", "m", 0.77, 0.76}}) {
     r.pgr.push_back(row(task, weak, strong, "xent", x));
     r.pgr.push_back(row(task, weak, strong, "logconf", l));
   }
@@ -64,10 +69,35 @@ TEST(Compare, PairsDifferencesAndTests) {
 
 TEST(Compare, BadRequestsAreNamed) {
   const auto r = fixture();
-  EXPECT_NE(test::error_of([&] { format_compare(r, "logconf", "product", TableFormat::text); })
-                .find("the results have the losses logconf, xent"),
+  EXPECT_NE(test::error_of([&] {
+              format_compare(r, "logconf", "product", TableFormat::text);
+            }).find("the results have the losses logconf, xent"),
             std::string::npos);
   EXPECT_THROW(format_compare(r, "xent", "xent", TableFormat::text), Error);
+}
+
+}  // namespace
+}  // namespace w2s::report
+
+namespace w2s::report {
+namespace {
+
+TEST(TaskDisplayNames, FileStemsOrNamesAndFullSpecsWhereTheyCollide) {
+  Results r;
+  for (const char* t : {"jsonl:/data/x.jsonl?text=question", "csv:/data/y.csv?name=mine", "spam", "jsonl:/c/z.jsonl",
+                        "jsonl:/d/z.jsonl"})
+    r.pgr.push_back(row(t, "xs", "s", "xent", 0.8));
+  const auto shown = task_display_names(r);
+  EXPECT_EQ(shown.at("jsonl:/data/x.jsonl?text=question"), "x");
+  EXPECT_EQ(shown.at("csv:/data/y.csv?name=mine"), "mine");
+  EXPECT_EQ(shown.at("spam"), "spam");
+  EXPECT_EQ(shown.at("jsonl:/c/z.jsonl"), "jsonl:/c/z.jsonl");  // two tasks would show "z"
+  EXPECT_EQ(shown.at("jsonl:/d/z.jsonl"), "jsonl:/d/z.jsonl");
+  // Text tables show the short name; CSV keeps the spec (it is the key).
+  const auto text = format_pgr_table(r, TableFormat::text);
+  EXPECT_EQ(text.find("text=question"), std::string::npos) << text;
+  EXPECT_NE(text.find("mine"), std::string::npos) << text;
+  EXPECT_NE(format_pgr_table(r, TableFormat::csv).find("jsonl:/data/x.jsonl?text=question"), std::string::npos);
 }
 
 }  // namespace

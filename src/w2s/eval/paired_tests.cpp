@@ -43,8 +43,8 @@ double beta_fraction(double x, double a, double b) {
 }  // namespace
 
 double incomplete_beta(double x, double a, double b) {
-  check(a > 0 && b > 0 && x >= 0 && x <= 1, "incomplete_beta: needs a, b > 0 and x in [0, 1] (x {}, a {}, b {})", x,
-        a, b);
+  check(a > 0 && b > 0 && x >= 0 && x <= 1, "incomplete_beta: needs a, b > 0 and x in [0, 1] (x {}, a {}, b {})", x, a,
+        b);
   if (x == 0.0 || x == 1.0) return x;
   // x^a (1 − x)^b / (a B(a, b)), in logs.
   const double front =

@@ -12,12 +12,12 @@
 namespace w2s::eval {
 
 struct PairedTest {
-  int64_t n = 0;                            // differences given
-  double mean = 0.0, sd = 0.0;              // of the differences (sd with n − 1)
-  int64_t wins = 0, losses = 0, ties = 0;   // d > 0, d < 0, d = 0
-  double t = 0.0, t_p = 1.0;                // t statistic and its two-sided p (NaN when n < 2 or sd = 0)
-  double w_plus = 0.0, w_p = 1.0;           // Wilcoxon W+ (sum of ranks of positive d) and two-sided p
-  bool w_exact = false;                     // the exact null distribution gave w_p
+  int64_t n = 0;                           // differences given
+  double mean = 0.0, sd = 0.0;             // of the differences (sd with n − 1)
+  int64_t wins = 0, losses = 0, ties = 0;  // d > 0, d < 0, d = 0
+  double t = 0.0, t_p = 1.0;               // t statistic and its two-sided p (NaN when n < 2 or sd = 0)
+  double w_plus = 0.0, w_p = 1.0;          // Wilcoxon W+ (sum of ranks of positive d) and two-sided p
+  bool w_exact = false;                    // the exact null distribution gave w_p
 };
 
 PairedTest paired_tests(const std::vector<double>& differences);

@@ -1,5 +1,7 @@
 // Seed-level aggregation for the tables and the HTML report.
 #include "w2s/report/aggregate.h"
+#include "w2s/core/error.h"
+#include "w2s/data/registry.h"
 
 #include <fmt/format.h>
 
@@ -119,6 +121,25 @@ std::vector<std::string> task_names(const Results& r) {
   };
   for (const StageRecord& s : r.stages) add(s.task);
   for (const PgrRow& p : r.pgr) add(p.task);
+  return out;
+}
+
+std::map<std::string, std::string> task_display_names(const Results& r) {
+  std::map<std::string, std::string> out;
+  std::map<std::string, int> uses;
+  for (const std::string& t : task_names(r)) {
+    std::string name = t;
+    try {
+      name = data::parse_task_spec(t).name;
+    } catch (const Error&) {
+      // a spec this build does not parse (a results file from elsewhere): shown as it is
+    }
+    if (name.empty()) name = t;
+    out[t] = name;
+    ++uses[name];
+  }
+  for (auto& [spec, name] : out)
+    if (uses[name] > 1) name = spec;
   return out;
 }
 

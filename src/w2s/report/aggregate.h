@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,10 @@ std::string format_memory_mb(double mb);
 
 /// Tasks in first-appearance order over stages, then PGR rows.
 std::vector<std::string> task_names(const Results& r);
+/// Short names to show for the tasks of `r` (text and Markdown tables): a file or format task's
+/// name (`name=` in its spec, else the file's stem: "jsonl:/data/x.jsonl?text=q" → "x"), a
+/// built-in's own name. Where two tasks would show the same name, both show their full specs.
+std::map<std::string, std::string> task_display_names(const Results& r);
 
 /// A student configuration column: the loss and the method that trained it.
 struct LossKey {

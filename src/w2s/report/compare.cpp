@@ -28,14 +28,20 @@ struct Pair {
 };
 
 json test_json(const eval::PairedTest& t) {
-  return {{"n", t.n},           {"mean_diff_points", num(t.mean)}, {"sd_points", num(t.sd)},
-          {"wins", t.wins},     {"losses", t.losses},            {"ties", t.ties},
-          {"t", num(t.t)},      {"t_p", num(t.t_p)},             {"wilcoxon_w_plus", num(t.w_plus)},
-          {"wilcoxon_p", num(t.w_p)}, {"wilcoxon_exact", t.w_exact}};
+  return {{"n", t.n},
+          {"mean_diff_points", num(t.mean)},
+          {"sd_points", num(t.sd)},
+          {"wins", t.wins},
+          {"losses", t.losses},
+          {"ties", t.ties},
+          {"t", num(t.t)},
+          {"t_p", num(t.t_p)},
+          {"wilcoxon_w_plus", num(t.w_plus)},
+          {"wilcoxon_p", num(t.w_p)},
+          {"wilcoxon_exact", t.w_exact}};
 }
 
-std::string test_line(const std::string& a, const std::string& b, const std::string& over,
-                      const eval::PairedTest& t) {
+std::string test_line(const std::string& a, const std::string& b, const std::string& over, const eval::PairedTest& t) {
   std::string s = fmt::format("{} − {} over {} {}: mean {:+.2f} points", a, b, t.n, over, t.mean);
   if (std::isfinite(t.sd)) s += fmt::format(" (sd {:.2f})", t.sd);
   s += fmt::format("; {} better on {}, worse on {}, tied on {}", a, t.wins, t.losses, t.ties);
@@ -109,6 +115,7 @@ std::string format_compare(const Results& r, const std::string& a, const std::st
   Table t;
   t.headers = {"task", "weak", "strong", "seeds", a + " acc", b + " acc", "diff (points)", "PGR " + a, "PGR " + b};
   t.right = {false, false, false, true, true, true, true, true, true};
+  const auto shown = task_display_names(r);
   for (const Pair& p : pairs) {
     const bool csv = format == TableFormat::csv;
     auto acc = [&](const PgrRow* x) {
@@ -119,9 +126,9 @@ std::string format_compare(const Results& r, const std::string& a, const std::st
       return csv ? fmt::format("{:.6g}", x->pgr) : fmt::format("{:.2f}", x->pgr);
     };
     const std::string strong = p.a->method == "finetune" ? p.a->strong : p.a->strong + " (" + p.a->method + ")";
-    t.rows.push_back({p.a->task, p.a->weak, strong, std::to_string(std::min(p.a->n_seeds, p.b->n_seeds)), acc(p.a),
-                      acc(p.b), csv ? fmt::format("{:.6g}", p.diff) : fmt::format("{:+.2f}", p.diff), pgr(p.a),
-                      pgr(p.b)});
+    t.rows.push_back({csv ? p.a->task : shown.at(p.a->task), p.a->weak, strong,
+                      std::to_string(std::min(p.a->n_seeds, p.b->n_seeds)), acc(p.a), acc(p.b),
+                      csv ? fmt::format("{:.6g}", p.diff) : fmt::format("{:+.2f}", p.diff), pgr(p.a), pgr(p.b)});
   }
   std::string out = render_table(t, format);
   if (format == TableFormat::csv) return out;

@@ -221,8 +221,9 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
   if (zeroshot) t.headers.push_back("strong 0-shot");
   t.right.assign(t.headers.size(), false);
   for (size_t i = t.headers.size() - 5 - zeroshot; i < t.headers.size(); ++i) t.right[i] = true;
+  const auto shown = task_display_names(r);
   for (const PgrRow* p : rows) {
-    std::vector<std::string> row = {p->task, p->weak, p->strong, p->loss};
+    std::vector<std::string> row = {shown.at(p->task), p->weak, p->strong, p->loss};
     if (method) row.push_back(p->method);
     row.push_back(std::to_string(p->n_seeds));
     row.push_back(format_mean_se(p->weak_acc, p->weak_se, 3));
@@ -286,7 +287,7 @@ std::string format_gt_table(const Results& r, TableFormat format) {
         if (zeroshot) t.rows.back().push_back(csv_num(z.mean)), t.rows.back().push_back(csv_num(z.se));
         if (fewshot) t.rows.back().push_back(csv_num(f.mean)), t.rows.back().push_back(csv_num(f.se));
       } else {
-        t.rows.push_back({task, m.model, std::to_string(m.params), std::to_string(m.acc.n),
+        t.rows.push_back({task_display_names(r).at(task), m.model, std::to_string(m.params), std::to_string(m.acc.n),
                           format_mean_se(100 * m.acc.mean, 100 * m.acc.se, 1)});
         if (zeroshot) t.rows.back().push_back(format_mean_se(100 * z.mean, 100 * z.se, 1));
         if (fewshot) t.rows.back().push_back(format_mean_se(100 * f.mean, 100 * f.se, 1));
@@ -326,11 +327,13 @@ std::string format_runs_table(const Results& r, TableFormat format) {
     t.headers[10] = "wall_seconds";
     t.headers[11] = "peak_rss_mb";
   }
+  const auto shown = task_display_names(r);
   for (const StageRecord* s : rows) {
     const std::string sup = s->supervisor.empty() && !csv ? "-" : s->supervisor;
-    t.rows.push_back({csv ? s->key : s->key.substr(0, 10), methods::to_string(s->kind), s->task, s->model, sup, s->loss,
-                      s->method, std::to_string(s->seed), csv ? csv_num(s->test_accuracy) : fixed(s->test_accuracy, 3),
-                      s->commit, csv ? csv_num(s->wall_seconds) : format_duration(s->wall_seconds),
+    t.rows.push_back({csv ? s->key : s->key.substr(0, 10), methods::to_string(s->kind),
+                      csv ? s->task : shown.at(s->task), s->model, sup, s->loss, s->method, std::to_string(s->seed),
+                      csv ? csv_num(s->test_accuracy) : fixed(s->test_accuracy, 3), s->commit,
+                      csv ? csv_num(s->wall_seconds) : format_duration(s->wall_seconds),
                       csv ? csv_num(s->peak_rss_mb) : format_memory_mb(s->peak_rss_mb)});
   }
   return render_table(t, format);
@@ -360,7 +363,8 @@ std::string format_pgr_grid(const Results& r) {
       }
     }
     if (!out.empty()) out += "\n";
-    out += fmt::format("task {}: PGR (ratio of mean accuracies over seeds [95 % paired bootstrap interval])\n", task);
+    out += fmt::format("task {}: PGR (ratio of mean accuracies over seeds [95 % paired bootstrap interval])\n",
+                       task_display_names(r).at(task));
     if (t.rows.empty()) {
       out += "  no PGR rows\n";
       continue;
