@@ -76,6 +76,17 @@ TEST(Metrics, AgreementSplitByWeakCorrectness) {
   EXPECT_THROW(agreement({0.9}, {0.8, 0.1}, {1}), Error);
 }
 
+TEST(Metrics, ErrorConsistencyIsCohensKappaOfRightAndWrong) {
+  EXPECT_DOUBLE_EQ(error_consistency({1, 0, 1, 0}, {1, 0, 1, 0}), 1.0);  // the same errors
+  EXPECT_DOUBLE_EQ(error_consistency({1, 1, 0, 0}, {1, 0, 1, 0}), 0.0);  // as alike as chance
+  EXPECT_DOUBLE_EQ(error_consistency({1, 0}, {0, 1}), -1.0);             // never wrong together
+  // Accuracies 3/4 and 1/2: c_exp = 3/8 + 1/8 = 1/2; c_obs = 3/4 → κ = 1/2.
+  EXPECT_DOUBLE_EQ(error_consistency({1, 1, 1, 0}, {1, 1, 0, 0}), 0.5);
+  EXPECT_TRUE(std::isnan(error_consistency({1, 1}, {1, 1})));  // both always right: undefined
+  EXPECT_TRUE(std::isnan(error_consistency({}, {})));
+  EXPECT_THROW(error_consistency({1}, {1, 0}), Error);
+}
+
 TEST(Metrics, MeanSe) {
   const auto m = mean_se({1.0, 2.0, kNaN, 3.0});  // sd 1 → se 1/√3
   EXPECT_EQ(m.n, 3);

@@ -165,6 +165,11 @@ TEST_F(TinySweep, RunsEveryStageReportsPgrAndReusesOnRerun) {
     EXPECT_EQ(r.n_seeds, 2);
     EXPECT_TRUE(r.status == "ok" || r.status == "gap_not_significant" || r.status == "ceiling_not_above_weak")
         << r.status;
+    // Diagnostics: the misfit is a share of train half 2; error consistency a κ in [−1, 1].
+    EXPECT_GE(r.misfit, 0.0);
+    EXPECT_LE(r.misfit, 1.0);
+    EXPECT_GE(r.error_consistency, -1.0);
+    EXPECT_LE(r.error_consistency, 1.0);
     EXPECT_GE(r.weak_acc, 0.0);
     EXPECT_LE(r.weak_acc, 1.0);
     if (r.status == "ceiling_not_above_weak") {

@@ -104,6 +104,18 @@ double agreement_rate(const std::vector<double>& a, const std::vector<double>& b
   return static_cast<double>(agree) / static_cast<double>(a.size());
 }
 
+double error_consistency(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
+  check(a.size() == b.size(), "error consistency: {} and {} outcomes", a.size(), b.size());
+  if (a.empty()) return kNaN;
+  const auto n = static_cast<double>(a.size());
+  double ra = 0, rb = 0, same = 0;
+  for (size_t i = 0; i < a.size(); ++i) ra += a[i] != 0, rb += b[i] != 0, same += (a[i] != 0) == (b[i] != 0);
+  ra /= n, rb /= n, same /= n;
+  const double expected = ra * rb + (1 - ra) * (1 - rb);
+  if (expected >= 1.0) return kNaN;
+  return (same - expected) / (1.0 - expected);
+}
+
 MeanSe mean_se(const std::vector<double>& xs) {
   MeanSe out;
   double sum = 0.0;

@@ -42,6 +42,12 @@ Agreement agreement(const std::vector<double>& student_p1, const std::vector<dou
 /// dynamics). Lengths must match (else w2s::Error); empty or any NaN → NaN.
 double agreement_rate(const std::vector<double>& a, const std::vector<double>& b);
 
+/// Error consistency (Geirhos et al. 2020): Cohen's κ of two models' right/wrong outcomes on the
+/// same examples, (c_obs − c_exp) / (1 − c_exp) with c_obs the share where both are right or both
+/// wrong and c_exp = a·b + (1 − a)(1 − b) for accuracies a, b: 0 = errors as alike as chance, 1 =
+/// the same errors. Lengths must match (else w2s::Error); empty, or c_exp = 1 → NaN.
+double error_consistency(const std::vector<uint8_t>& a_right, const std::vector<uint8_t>& b_right);
+
 /// Mean and standard error (sd / √n, n − 1 in the sd; se 0 for n = 1), NaNs skipped; nothing left
 /// → mean and se NaN, n 0.
 struct MeanSe {

@@ -164,6 +164,8 @@ json pgr_to_json(const PgrRow& p) {
   if (std::isfinite(p.pgr_lo) && std::isfinite(p.pgr_hi)) j["pgr_lo"] = p.pgr_lo, j["pgr_hi"] = p.pgr_hi;
   if (p.pgr_over_examples) j["pgr_over_examples"] = true;
   if (std::isfinite(p.zeroshot_acc)) j["zeroshot_acc"] = p.zeroshot_acc, j["zeroshot_se"] = num(p.zeroshot_se);
+  if (std::isfinite(p.misfit)) j["misfit"] = p.misfit;
+  if (std::isfinite(p.error_consistency)) j["error_consistency"] = p.error_consistency;
   return j;
 }
 
@@ -189,6 +191,8 @@ PgrRow pgr_from_json(const Reader& r) {
   if (r.has("pgr_over_examples")) p.pgr_over_examples = r.at("pgr_over_examples").get<bool>();
   p.status = r.str("status");
   if (r.has("zeroshot_acc")) p.zeroshot_acc = r.real("zeroshot_acc"), p.zeroshot_se = r.real("zeroshot_se");
+  if (r.has("misfit")) p.misfit = r.real("misfit");
+  if (r.has("error_consistency")) p.error_consistency = r.real("error_consistency");
   return p;
 }
 

@@ -77,6 +77,11 @@ struct PgrRow {
   double pgr_lo = NAN, pgr_hi = NAN;
   bool pgr_over_examples = false;                // the bootstrap resampled test examples too
   double zeroshot_acc = NAN, zeroshot_se = NAN;  // the strong model's zero-shot accuracy (NaN = not run)
+  // Diagnostics, means over seeds (NaN = not measurable): the student's misfit, the share of train
+  // half 2 where its hard prediction differs from the weak label it trained on (Charikar et al.
+  // 2024: the gain over the supervisor tracks it); and the error consistency (Cohen's κ of right/
+  // wrong on the test set) of the weak supervisor and the strong ceiling.
+  double misfit = NAN, error_consistency = NAN;
   // "ok" | "gap_not_significant" (the ceiling−weak gap's interval reaches 0: the PGR is shown and
   // means little) | "ceiling_not_above_weak" (no PGR) | "incomplete"
   std::string status;

@@ -194,6 +194,8 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
                      {"status", p->status}});
       if (std::isfinite(p->zeroshot_acc))
         out.back()["zeroshot_acc"] = num(p->zeroshot_acc), out.back()["zeroshot_se"] = num(p->zeroshot_se);
+      out.back()["misfit"] = num(p->misfit);
+      out.back()["error_consistency"] = num(p->error_consistency);
     }
     return out.dump(1) + "\n";
   }
@@ -201,26 +203,45 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
   if (format == TableFormat::csv) {
     t.headers = {"task",    "weak",     "strong",  "loss",        "method",     "weak_params", "strong_params",
                  "n_seeds", "weak_acc", "weak_se", "ceiling_acc", "ceiling_se", "student_acc", "student_se",
-                 "pgr",     "pgr_se",   "pgr_lo",  "pgr_hi",      "status"};
+                 "pgr",     "pgr_se",   "pgr_lo",  "pgr_hi",      "status",     "misfit",      "error_consistency"};
     for (const PgrRow* p : rows) {
       const bool ok = has_pgr(*p);
-      t.rows.push_back({p->task, p->weak, p->strong, p->loss, p->method, std::to_string(p->weak_params),
-                        std::to_string(p->strong_params), std::to_string(p->n_seeds), csv_num(p->weak_acc),
-                        csv_num(p->weak_se), csv_num(p->ceiling_acc), csv_num(p->ceiling_se), csv_num(p->student_acc),
-                        csv_num(p->student_se), ok ? csv_num(p->pgr) : "", ok ? csv_num(p->pgr_se) : "",
-                        ok ? csv_num(p->pgr_lo) : "", ok ? csv_num(p->pgr_hi) : "", p->status});
+      t.rows.push_back({p->task,
+                        p->weak,
+                        p->strong,
+                        p->loss,
+                        p->method,
+                        std::to_string(p->weak_params),
+                        std::to_string(p->strong_params),
+                        std::to_string(p->n_seeds),
+                        csv_num(p->weak_acc),
+                        csv_num(p->weak_se),
+                        csv_num(p->ceiling_acc),
+                        csv_num(p->ceiling_se),
+                        csv_num(p->student_acc),
+                        csv_num(p->student_se),
+                        ok ? csv_num(p->pgr) : "",
+                        ok ? csv_num(p->pgr_se) : "",
+                        ok ? csv_num(p->pgr_lo) : "",
+                        ok ? csv_num(p->pgr_hi) : "",
+                        p->status,
+                        csv_num(p->misfit),
+                        csv_num(p->error_consistency)});
     }
     return render_table(t, format);
   }
   const bool method = many_methods(r);
   bool zeroshot = false;  // the strong model's zero-shot accuracy beside each PGR, when measured
   for (const PgrRow* p : rows) zeroshot |= std::isfinite(p->zeroshot_acc);
+  bool diagnostics = false;  // misfit and error consistency, when the stages' files allowed them
+  for (const PgrRow* p : rows) diagnostics |= std::isfinite(p->misfit) || std::isfinite(p->error_consistency);
   t.headers = {"task", "weak", "strong", "loss"};
   if (method) t.headers.push_back("method");
   for (const char* h : {"seeds", "weak acc", "ceiling acc", "student acc", "PGR"}) t.headers.push_back(h);
   if (zeroshot) t.headers.push_back("strong 0-shot");
-  t.right.assign(t.headers.size(), false);
-  for (size_t i = t.headers.size() - 5 - zeroshot; i < t.headers.size(); ++i) t.right[i] = true;
+  if (diagnostics) t.headers.push_back("misfit"), t.headers.push_back("err κ");
+  t.right.assign(t.headers.size(), true);
+  for (size_t i = 0; i < 4 + size_t(method); ++i) t.right[i] = false;
   const auto shown = task_display_names(r);
   for (const PgrRow* p : rows) {
     std::vector<std::string> row = {shown.at(p->task), p->weak, p->strong, p->loss};
@@ -231,6 +252,7 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
     row.push_back(format_mean_se(p->student_acc, p->student_se, 3));
     row.push_back(format_pgr_cell(*p));
     if (zeroshot) row.push_back(format_mean_se(p->zeroshot_acc, p->zeroshot_se, 3));
+    if (diagnostics) row.push_back(fixed(p->misfit, 3)), row.push_back(fixed(p->error_consistency, 2));
     t.rows.push_back(std::move(row));
   }
   return render_table(t, format);

@@ -179,6 +179,34 @@ struct Collector {
     seed.weak_right = w.second, seed.student_right = s.second, seed.ceiling_right = c.second;
   }
 
+  /// Hard labels by example id of a stage's weak_labels.jsonl (its train-half-2 predictions).
+  std::map<std::string, int> hard_labels(const std::string& key) {
+    std::map<std::string, int> out;
+    const fs::path f = store->path(key) / "weak_labels.jsonl";
+    if (!fs::exists(f)) return out;
+    io::for_each_jsonl(f, [&](const nlohmann::json& row, size_t) {
+      if (row.contains("id") && row.contains("hard_label")) out[row.at("id").get<std::string>()] = row.at("hard_label");
+    });
+    return out;
+  }
+
+  /// A student's misfit: the share of the examples it trained on whose weak label its own final
+  /// prediction contradicts (NaN when a file is missing or no id matches).
+  double misfit(const std::string& student_key) {
+    const auto meta = store->meta(student_key);
+    if (!meta.contains("labels")) return std::nan("");
+    const auto weak = hard_labels(meta.at("labels").get<std::string>());
+    const auto own = hard_labels(student_key);
+    int64_t n = 0, differ = 0;
+    for (const auto& [id, label] : weak) {
+      const auto it = own.find(id);
+      if (it == own.end()) continue;
+      ++n;
+      differ += it->second != label;
+    }
+    return n > 0 ? static_cast<double>(differ) / static_cast<double>(n) : std::nan("");
+  }
+
   report::Results finish() {
     for (const auto& id : rows) {
       const auto& [task, weak, strong, loss, method] = id;
@@ -190,7 +218,7 @@ struct Collector {
       row.method = method;
       row.weak_params = params.count(weak) ? params[weak] : 0;
       row.strong_params = params.count(strong) ? params[strong] : 0;
-      std::vector<double> wv, sv, cv, zv;
+      std::vector<double> wv, sv, cv, zv, misfits, kappas;
       std::vector<eval::PgrSeed> seeds;
       const auto& students = st_acc[id];
       for (int64_t seed : row_seeds[id]) {
@@ -205,9 +233,13 @@ struct Collector {
         auto z = zs_acc.find({task, seed, strong});
         if (z != zs_acc.end()) zv.push_back(z->second);
         seeds.push_back({wv.back(), sv.back(), cv.back(), {}, {}, {}});
-        if (std::isfinite(wv.back()) && std::isfinite(sv.back()) && std::isfinite(cv.back()))
+        if (std::isfinite(wv.back()) && std::isfinite(sv.back()) && std::isfinite(cv.back())) {
           paired_outcomes(weak_key.at({task, seed, weak}), st_key[id].at(seed), ceiling_key.at({task, seed, strong}),
                           seeds.back());
+          misfits.push_back(misfit(st_key[id].at(seed)));
+          if (!seeds.back().weak_right.empty())
+            kappas.push_back(eval::error_consistency(seeds.back().weak_right, seeds.back().ceiling_right));
+        }
       }
       const auto ws = eval::mean_se(wv), cs = eval::mean_se(cv), ss = eval::mean_se(sv);
       const auto g = eval::estimate_pgr(seeds);
@@ -221,6 +253,8 @@ struct Collector {
         const auto zs = eval::mean_se(zv);
         row.zeroshot_acc = zs.mean, row.zeroshot_se = zs.se;
       }
+      row.misfit = eval::mean_se(misfits).mean;  // NaNs skipped; none left → NaN
+      row.error_consistency = eval::mean_se(kappas).mean;
       res.pgr.push_back(row);
     }
     return std::move(res);
