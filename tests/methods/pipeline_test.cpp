@@ -152,6 +152,43 @@ TEST_F(PipelineTest, LabelFileStudentsAndErrors) {
   EXPECT_THROW(p.student(task_, model(1), gt, loss("xent"), 0, Method::bootstrap, {2, 2}), Error);
 }
 
+TEST_F(PipelineTest, GenftTextOfComparisonsJoinedSeparateOrPromptsOnly) {
+  store::RunStore store(tmp_ / "runs");
+  const auto pairs = test::make_toy_comparisons(tmp_ / "pairs.jsonl", 40);
+  Pipeline p(store, data_, ft_);
+  GenftOptions g;
+  g.epochs = 1;
+  g.batch_size = 4;
+  g.seq_len = 16;
+  const auto& x = p.split(pairs, 0).train1.front();  // one comparison of the train pool
+  ASSERT_EQ(x.completions.size(), 2u);
+  auto text_of = [&](const std::string& mode) {
+    g.text = mode;
+    const auto ref = p.genft(pairs, model(0), g);
+    const auto stage = fs::path(ref.path).parent_path();
+    return std::pair{read_file(stage / "task_text.txt"), nlohmann::json::parse(read_file(stage / "meta.json"))};
+  };
+  const std::string eot = "\n<|endoftext|>\n";
+  const auto [joined, joined_meta] = text_of("joined");
+  EXPECT_NE(joined.find(x.text + x.completions[0] + eot), std::string::npos);
+  EXPECT_NE(joined.find(x.text + x.completions[1] + eot), std::string::npos);
+  EXPECT_EQ(joined.find(eot + x.completions[0] + eot), std::string::npos);
+  // The default keeps the spec (and so the keys) that genft stages had before the option existed.
+  EXPECT_FALSE(joined_meta.at("spec").at("genft").contains("text"));
+  const auto [separate, separate_meta] = text_of("separate");
+  EXPECT_EQ(separate_meta.at("spec").at("genft").at("text"), "separate");
+  EXPECT_NE(separate.find(x.text + eot), std::string::npos);
+  EXPECT_NE(separate.find(eot + x.completions[0] + eot), std::string::npos);
+  EXPECT_NE(separate.find(eot + x.completions[1] + eot), std::string::npos);
+  EXPECT_EQ(separate.find(x.text + x.completions[0]), std::string::npos);
+  const auto [prompts, prompts_meta] = text_of("prompts");
+  EXPECT_NE(prompts.find(x.text + eot), std::string::npos);
+  EXPECT_EQ(prompts.find(eot + x.completions[0] + eot), std::string::npos);
+  EXPECT_EQ(prompts.find(eot + x.completions[1] + eot), std::string::npos);
+  EXPECT_NE(joined_meta.at("key"), separate_meta.at("key"));
+  EXPECT_NE(separate_meta.at("key"), prompts_meta.at("key"));
+}
+
 TEST(StageKind, NamesRoundTripAndUnknownNamesAreErrors) {
   for (auto k : {StageKind::gt, StageKind::student, StageKind::genft, StageKind::labels})
     EXPECT_EQ(parse_stage_kind(to_string(k), "test"), k);

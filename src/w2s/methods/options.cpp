@@ -25,7 +25,11 @@ const config::Schema<GenftOptions>& GenftOptions::schema() {
                             .field("epochs", &O::epochs, "passes over the task text")
                             .field("lr", &O::lr, "peak learning rate")
                             .field("seq_len", &O::seq_len, "tokens per sequence")
-                            .field("batch_size", &O::batch_size, "sequences per step");
+                            .field("batch_size", &O::batch_size, "sequences per step")
+                            .field("text", &O::text,
+                                   "comparison text: each prompt with each completion, prompts and completions as "
+                                   "separate documents, or prompts only",
+                                   {"joined", "separate", "prompts"});
   return s;
 }
 

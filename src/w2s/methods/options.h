@@ -43,10 +43,13 @@ struct TrainSlice {
 
 /// Generative finetuning (paper §4.3.2).
 struct GenftOptions {
-  int64_t epochs = 2;       // passes over the task text
-  double lr = 3e-4;         // peak learning rate
-  int64_t seq_len = 128;    // tokens per sequence
-  int64_t batch_size = 16;  // sequences per step
+  int64_t epochs = 2;           // passes over the task text
+  double lr = 3e-4;             // peak learning rate
+  int64_t seq_len = 128;        // tokens per sequence
+  int64_t batch_size = 16;      // sequences per step
+  std::string text = "joined";  // comparisons: "joined" = each prompt with each completion,
+                                // "separate" = prompts and completions as their own documents,
+                                // "prompts" = prompts only (classification texts are always whole)
   static const config::Schema<GenftOptions>& schema();
 };
 

@@ -411,7 +411,8 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
                          {"genft", options_json(g, GenftOptions::schema())},
                          {"data", common["data"]},
                          {"task_digest", common["task_digest"]}};
-  spec["text"] = "train";  // the train pool's text only, never a fixed test split
+  spec["text"] = "train";                               // the train pool's text only, never a fixed test split
+  if (g.text == "joined") spec["genft"].erase("text");  // the default keeps the keys it always had
   const std::string key = store::spec_key(to_string(StageKind::genft), spec);
   const std::string what = fmt::format("{}: generative finetuning of {}", task, model.name);
   ModelRef out = model;
@@ -432,16 +433,23 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
           task);
     std::string text;
     int64_t bytes = 0;
+    auto add = [&](const std::string& doc) {
+      text += doc + "\n<|endoftext|>\n";
+      bytes += static_cast<int64_t>(doc.size());
+    };
     for (const auto& x : t.train) {
       if (x.completions.empty()) {
-        text += x.text + "\n<|endoftext|>\n";
-        bytes += static_cast<int64_t>(x.text.size());
-      }
-      for (const auto& c : x.completions) {
-        text += x.text + c + "\n<|endoftext|>\n";
-        bytes += static_cast<int64_t>(x.text.size() + c.size());
+        add(x.text);
+      } else if (g.text == "joined") {
+        for (const auto& c : x.completions) add(x.text + c);
+      } else {
+        if (!x.text.empty()) add(x.text);
+        if (g.text == "separate")
+          for (const auto& c : x.completions) add(c);
       }
     }
+    check(bytes > 0, "{}: genft.text = \"{}\" leaves no text to train on (the task's comparisons have no prompts)",
+          task, g.text);
     write_file_atomic(tmp / "task_text.txt", text);
     train::PretrainOptions p;
     p.out = (tmp / "pretrain").string();
