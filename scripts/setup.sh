@@ -14,7 +14,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 PKGS=(
   build-essential cmake ninja-build ccache pkg-config git
   libtorch-dev libopenblas0-openmp
-  nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libfmt-dev libpcre2-dev
+  nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libfmt-dev libpcre2-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium
 )

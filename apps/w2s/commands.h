@@ -18,6 +18,7 @@ void register_run(CLI::App& app);         // w2s run [CONFIG] --weak DIR --stron
 void register_sweep(CLI::App& app);       // w2s sweep CONFIG [--shard I/N]
 void register_results(CLI::App& app);     // w2s results RUNS_DIR
 void register_report(CLI::App& app);      // w2s report RUNS_DIR|RESULTS
+void register_merge(CLI::App& app);       // w2s merge SRC... --into DEST
 void register_quickstart(CLI::App& app);  // w2s quickstart [--full]
 
 }  // namespace w2s::app

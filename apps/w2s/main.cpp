@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   w2s::app::register_sweep(app);
   w2s::app::register_results(app);
   w2s::app::register_report(app);
+  w2s::app::register_merge(app);
   w2s::app::register_quickstart(app);
 
   try {

@@ -7,6 +7,8 @@
 #include <set>
 
 #include "test_support.h"
+#include "w2s/core/error.h"
+#include "w2s/core/file.h"
 #include "w2s/core/sha256.h"
 
 namespace fs = std::filesystem;
@@ -21,4 +23,20 @@ TEST(Sha256, MatchesFipsVectors) {
   w2s::Sha256 h;
   for (size_t i = 0; i < million.size(); i += 999) h.update(std::string_view(million).substr(i, 999));
   EXPECT_EQ(h.hex(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST(Sha256, FilesHashAsTheirBytesAcrossReadBuffers) {
+  // sha256_file reads 1 MiB at a time (through OpenSSL where w2s was built with it): a file of
+  // a million 'a' (one partial buffer), one a byte past two buffers, and an empty one.
+  w2s::test::TempDir tmp;
+  const std::string million(1000000, 'a');
+  w2s::write_file_atomic(tmp / "a.bin", million);
+  EXPECT_EQ(w2s::sha256_file(tmp / "a.bin"), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  std::string big((2 << 20) + 1, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 31 + (i >> 11));
+  w2s::write_file_atomic(tmp / "big.bin", big);
+  EXPECT_EQ(w2s::sha256_file(tmp / "big.bin"), w2s::sha256_hex(big));
+  w2s::write_file_atomic(tmp / "empty.bin", "");
+  EXPECT_EQ(w2s::sha256_file(tmp / "empty.bin"), w2s::sha256_hex(""));
+  EXPECT_THROW(w2s::sha256_file(tmp / "missing.bin"), w2s::Error);
 }

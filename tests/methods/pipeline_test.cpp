@@ -5,6 +5,7 @@
 #include "w2s/train/compute.h"
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -125,6 +126,30 @@ TEST_F(PipelineTest, KeysDependOnWhatTheStageReadsAndNothingElse) {
   const auto before = p.gt_key(task_, model(0), 0);
   const auto changed = test::make_toy_task(tmp_ / "toy2.jsonl", 200, 2);
   EXPECT_NE(Pipeline(store, data_, ft_).gt_key(changed, model(0), 0), before);
+}
+
+TEST_F(PipelineTest, KeysFollowTheWeightsAndTheResolvedPrecision) {
+  store::RunStore store(tmp_ / "runs");
+  // A member retrained in place (same shape, same file size, a weight byte changed past the
+  // header): every stage of it gets a new key, so nothing made with the old weights is reused.
+  fs::copy(family_[0], tmp_ / "member", fs::copy_options::recursive);
+  const ModelRef member{"w", (tmp_ / "member").string(), 0.0, 0};
+  const auto before = Pipeline(store, data_, ft_).gt_key(task_, member, 0);
+  const fs::path weights = tmp_ / "member" / "model.safetensors";
+  {
+    std::fstream io(weights, std::ios::in | std::ios::out | std::ios::binary);
+    io.seekp(static_cast<std::streamoff>(fs::file_size(weights)) - 2);
+    io.put('\x7f');
+  }
+  EXPECT_NE(Pipeline(store, data_, ft_).gt_key(task_, member, 0), before);
+  // "auto" is keyed as what it resolves to here; float32 and bfloat16 are different stages.
+  auto resolved = ft_, other = ft_, autop = ft_;
+  autop.precision = "auto";
+  resolved.precision = train::cpu_has_bf16() ? "bfloat16" : "float32";
+  other.precision = train::cpu_has_bf16() ? "float32" : "bfloat16";
+  const auto k = Pipeline(store, data_, resolved).gt_key(task_, model(0), 0);
+  EXPECT_EQ(Pipeline(store, data_, autop).gt_key(task_, model(0), 0), k);
+  EXPECT_NE(Pipeline(store, data_, other).gt_key(task_, model(0), 0), k);
 }
 
 TEST_F(PipelineTest, LabelFileStudentsAndErrors) {

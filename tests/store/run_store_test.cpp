@@ -81,3 +81,40 @@ TEST(RunStore, TempFoldersOfDeadProcessesAreRemovedAndIncompleteFoldersIgnored) 
   EXPECT_TRUE(store.produce("gt-7", {}, [](const fs::path&) { return nlohmann::json{}; }));
   EXPECT_TRUE(store.has("gt-7"));
 }
+
+TEST(RunStore, StagesRecordTheirFilesAndAPartialCopyIsNotFinished) {
+  w2s::test::TempDir tmp;
+  RunStore store(tmp / "a");
+  int calls = 0;
+  auto build = [&](const fs::path& dir) {
+    ++calls;
+    fs::create_directories(dir / "model");
+    w2s::write_file_atomic(dir / "model" / "weights.bin", std::string(5000, 'w'));
+    w2s::write_file_atomic(dir / "metrics.json", R"({"acc": 0.9})");
+    return nlohmann::json{{"kind", "gt"}};
+  };
+  ASSERT_TRUE(store.produce("gt-1", {}, build));
+  const auto files = store.meta("gt-1").at("files");
+  EXPECT_EQ(files.size(), 2u);  // meta.json does not record itself
+  EXPECT_EQ(files.at("model/weights.bin").at("size"), 5000);
+  EXPECT_EQ(files.at("metrics.json").at("sha256").get<std::string>().size(), 64u);
+  EXPECT_EQ(store.problem("gt-1", true), "");
+  // A copy cut short after meta.json (cp copies in directory order): not finished, and the
+  // message names the file.
+  fs::resize_file(store.path("gt-1") / "model" / "weights.bin", 1000);
+  EXPECT_FALSE(store.has("gt-1"));
+  EXPECT_NE(store.problem("gt-1").find("model/weights.bin is 1000 bytes, meta.json records 5000"), std::string::npos)
+      << store.problem("gt-1");
+  EXPECT_TRUE(store.keys().empty());
+  // A rerun rebuilds it.
+  EXPECT_TRUE(store.produce("gt-1", {}, build));
+  EXPECT_EQ(calls, 2);
+  EXPECT_TRUE(store.has("gt-1"));
+  // Same size, other content: sizes pass (the cheap check on every reuse), digests do not.
+  fs::remove(store.path("gt-1") / "metrics.json");
+  w2s::write_file_atomic(store.path("gt-1") / "metrics.json", R"({"acc": 0.1})");
+  EXPECT_TRUE(store.has("gt-1"));
+  EXPECT_NE(store.problem("gt-1", true).find("metrics.json differs"), std::string::npos);
+  fs::remove(store.path("gt-1") / "metrics.json");
+  EXPECT_NE(store.problem("gt-1").find("metrics.json is missing"), std::string::npos);
+}

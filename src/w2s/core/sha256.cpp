@@ -3,6 +3,11 @@
 
 #include <cstring>
 #include <fstream>
+#include <memory>
+
+#if W2S_HAVE_OPENSSL
+#include <openssl/evp.h>
+#endif
 
 #include "w2s/core/error.h"
 
@@ -113,14 +118,36 @@ std::string sha256_hex(std::string_view bytes) {
 std::string sha256_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   check(bool(in), "{}: cannot open for hashing", path.string());
+  std::string buf(1 << 20, '\0');
+#if W2S_HAVE_OPENSSL
+  // Whole checkpoints are hashed for stage keys: OpenSSL's SHA-256 uses the CPU's SHA extensions
+  // (bench/digest_bench: 750 MB/s against 90 MB/s for the portable code above, on a busy 2-core
+  // Xeon). The only place w2s chooses between the two; both give the same digest.
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  check(ctx && EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) == 1, "{}: OpenSSL SHA-256 unavailable",
+        path.string());
+  while (in) {
+    in.read(buf.data(), std::streamsize(buf.size()));
+    check(EVP_DigestUpdate(ctx.get(), buf.data(), size_t(in.gcount())) == 1, "{}: OpenSSL SHA-256 failed",
+          path.string());
+  }
+  check(!in.bad(), "{}: read error while hashing", path.string());
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  check(EVP_DigestFinal_ex(ctx.get(), out, &n) == 1 && n == 32, "{}: OpenSSL SHA-256 failed", path.string());
+  static const char* kHex = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < n; ++i) hex += {kHex[out[i] >> 4], kHex[out[i] & 15]};
+  return hex;
+#else
   Sha256 h;
-  std::string buf(1 << 16, '\0');
   while (in) {
     in.read(buf.data(), std::streamsize(buf.size()));
     h.update(std::string_view(buf.data(), size_t(in.gcount())));
   }
   check(!in.bad(), "{}: read error while hashing", path.string());
   return h.hex();
+#endif
 }
 
 }  // namespace w2s

@@ -13,6 +13,7 @@
 #include "w2s/core/rng.h"
 #include "w2s/core/sha256.h"
 #include "w2s/methods/weak_labels.h"
+#include "w2s/models/checkpoint_identity.h"
 #include "w2s/models/config.h"
 #include "w2s/models/model_spec.h"
 #include "w2s/store/identity.h"
@@ -81,7 +82,7 @@ int64_t Pipeline::parameter_count(const std::string& path) {
 
 nlohmann::json Pipeline::model_json(const ModelRef& m) {
   auto it = model_ids_.find(m.path);
-  if (it == model_ids_.end()) it = model_ids_.emplace(m.path, store::checkpoint_identity(m.path)).first;
+  if (it == model_ids_.end()) it = model_ids_.emplace(m.path, models::checkpoint_identity(m.path)).first;
   return {{"name", m.name}, {"id", it->second}};
 }
 
@@ -100,6 +101,11 @@ nlohmann::json Pipeline::common_json(const std::string& task, int64_t seed) {
 
 nlohmann::json Pipeline::finetune_json(const std::string& task, const train::FinetuneOptions& o) {
   auto j = options_json(o, train::FinetuneOptions::schema());
+  // Keyed by where and in what precision it runs, resolved: "auto" means bf16 on one machine and
+  // float32 on another, and their numbers differ.
+  const auto compute = compute_json(o.device, o.precision);
+  j["device"] = compute["device"];
+  j["precision"] = compute["precision"];
   // Only logconf reads the prior: other losses keep the keys they had before it existed.
   if (o.loss.name != "logconf") j["loss"].erase("logconf_prior");
   const bool comparisons = tasks_.task(task).kind == data::TaskKind::comparison;
@@ -466,6 +472,8 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
     p.eval_every = p.checkpoint_every = 1'000'000;
     p.eval_tokens = 32768;
     p.save_dtype = "float32";
+    p.device = finetune_.device;
+    p.precision = finetune_.precision;
     const auto r = train::pretrain(p);
     fs::rename(tmp / "pretrain" / "model", tmp / "model");
     fs::remove_all(tmp / "pretrain" / "checkpoint");

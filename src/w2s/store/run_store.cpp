@@ -55,7 +55,43 @@ RunStore::RunStore(fs::path root) : root_(std::move(root)) {
   }
 }
 
-bool RunStore::has(const std::string& key) const { return fs::exists(root_ / key / "meta.json"); }
+static nlohmann::json file_records(const fs::path& dir) {
+  nlohmann::json files = nlohmann::json::object();
+  std::vector<fs::path> paths;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file() && e.path() != dir / "meta.json") paths.push_back(e.path());
+  std::sort(paths.begin(), paths.end());
+  for (const auto& f : paths)
+    files[fs::relative(f, dir).generic_string()] = {{"size", fs::file_size(f)}, {"sha256", sha256_file(f)}};
+  return files;
+}
+
+std::string stage_problem(const fs::path& dir, bool digests) {
+  const fs::path m = dir / "meta.json";
+  std::error_code ec;
+  if (!fs::exists(m, ec)) return fs::exists(dir, ec) ? "no meta.json (unfinished or partly copied)" : "missing";
+  nlohmann::json meta;
+  try {
+    meta = nlohmann::json::parse(read_file(m));
+  } catch (const std::exception& e) {
+    return fmt::format("meta.json unreadable: {}", e.what());
+  }
+  if (!meta.is_object()) return "meta.json is not an object";
+  const auto files = meta.find("files");
+  if (files == meta.end()) return "";  // made before stages recorded their files
+  if (!files->is_object()) return "meta.json: \"files\" is not an object";
+  for (const auto& [name, rec] : files->items()) {
+    const fs::path f = dir / name;
+    const auto size = fs::file_size(f, ec);
+    if (ec) return fmt::format("{} is missing", name);
+    const auto want = rec.is_object() ? rec.value("size", int64_t{-1}) : int64_t{-1};
+    if (static_cast<int64_t>(size) != want)
+      return fmt::format("{} is {} bytes, meta.json records {}", name, size, want);
+    if (digests && sha256_file(f) != (rec.is_object() ? rec.value("sha256", std::string()) : std::string()))
+      return fmt::format("{} differs from its recorded SHA-256", name);
+  }
+  return "";
+}
 
 nlohmann::json RunStore::meta(const std::string& key) const {
   const fs::path p = root_ / key / "meta.json";
@@ -103,10 +139,20 @@ bool RunStore::produce(const std::string& key, const nlohmann::json& spec,
   };
   if (extra.is_object())
     for (auto& [k, v] : extra.items()) meta[k] = v;
-  write_file_atomic(tmp / "meta.json", meta.dump(2) + "\n");
+  try {
+    meta["files"] = file_records(tmp);
+    write_file_atomic(tmp / "meta.json", meta.dump(2) + "\n");
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    throw;
+  }
   const fs::path dst = root_ / key;
   std::error_code ec;
-  if (fs::exists(dst) && !has(key)) fs::remove_all(dst, ec);  // an incomplete copy (e.g. a bad merge)
+  if (fs::exists(dst) && !has(key)) {  // an incomplete copy (an interrupted merge or cp)
+    log::warn("run store: {} was incomplete ({}); replacing it with the stage just built", dst.string(), problem(key));
+    fs::remove_all(dst, ec);
+  }
   if (io::publish_dir(tmp, dst)) return true;
   check(has(key), "run store: could not move {} into place", dst.string());  // another process won
   return false;

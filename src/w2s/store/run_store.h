@@ -1,7 +1,10 @@
 // The run store: every stage result is a folder `<root>/<key>/`, key = kind + hash of the stage's
 // resolved spec (config and the keys of its inputs). A stage is built in a temporary folder and
 // renamed into place only when complete (meta.json last), so a killed process never leaves a half
-// artifact and a rerun skips what exists. Folders from several machines merge by copying.
+// artifact and a rerun skips what exists. meta.json records every file of the stage with its size
+// and SHA-256: a stage whose files do not match (an interrupted copy) is not complete, and is
+// rebuilt. Folders from several machines merge with merge_stores (store/merge.h), which copies
+// each stage whole and checks it.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -20,6 +23,11 @@ std::string spec_key(const std::string& kind, const nlohmann::json& spec);
 /// Peak resident set size of this process so far (VmHWM), MB; 0 where unknown.
 double peak_rss_mb();
 
+/// Why the stage folder `dir` is not complete ("" when it is): no meta.json, an unreadable one,
+/// or a file its meta.json records that is missing or of another size; with `digests`, or whose
+/// SHA-256 differs. Folders from before stages recorded their files are complete with a meta.json.
+std::string stage_problem(const std::filesystem::path& dir, bool digests = false);
+
 class RunStore {
  public:
   /// Creates `root` if needed and removes temporary folders left by processes that have died.
@@ -27,8 +35,13 @@ class RunStore {
 
   const std::filesystem::path& root() const { return root_; }
   std::filesystem::path path(const std::string& key) const { return root_ / key; }
-  /// True when the artifact is complete (its meta.json exists).
-  bool has(const std::string& key) const;
+  /// True when the artifact is complete: its meta.json exists and every file it records is there
+  /// with its recorded size (problem(key) is empty).
+  bool has(const std::string& key) const { return problem(key).empty(); }
+  /// Why the artifact is not complete ("" when it is): stage_problem(path(key), digests).
+  std::string problem(const std::string& key, bool digests = false) const {
+    return stage_problem(root_ / key, digests);
+  }
   /// The artifact's meta.json (spec, commit, wall time, peak memory, ...).
   nlohmann::json meta(const std::string& key) const;
   /// Keys of all complete artifacts, sorted.
@@ -36,8 +49,10 @@ class RunStore {
 
   /// Build artifact `key` unless it exists; returns true when it was built now. `build(tmp)` writes
   /// the artifact's files into the empty folder `tmp` and may return extra meta fields. On success
-  /// meta.json = {key, spec, commit, version, wall_seconds, peak_rss_mb, finished_at, ...extra} is
-  /// written and the folder renamed to path(key). An exception removes `tmp` and propagates.
+  /// meta.json = {key, spec, commit, version, wall_seconds, peak_rss_mb, finished_at, files,
+  /// ...extra} is written (files: {relative path: {size, sha256}} of every other file) and the
+  /// folder renamed to path(key). An incomplete folder at path(key) is replaced, with a warning
+  /// naming what was wrong. An exception removes `tmp` and propagates.
   bool produce(const std::string& key, const nlohmann::json& spec,
                const std::function<nlohmann::json(const std::filesystem::path& tmp)>& build);
 

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "w2s/core/error.h"
+#include "w2s/core/log.h"
 #include "w2s/eval/metrics.h"
 #include "w2s/eval/pgr.h"
 #include "w2s/io/jsonl.h"
@@ -270,6 +271,14 @@ report::Results collect_results(const std::vector<SweepOptions>& configs) {
   Collector c;
   c.store = &store;
   for (const auto& o : configs) c.add(o, p);
+  if (c.res.stages.empty())
+    if (const auto keys = store.keys(); !keys.empty())
+      log::warn(
+          "{}: none of its {} finished stages is one the recorded sweeps plan. Stages made before stage keys "
+          "covered the full weights, the tokenizer and the resolved precision (w2s 0.2, issue #17) have other keys: "
+          "rerun the sweep to rebuild them, or read them with the w2s that made them (its commit is in each "
+          "stage's meta.json)",
+          configs.front().runs_dir, keys.size());
   return c.finish();
 }
 

@@ -14,6 +14,7 @@
 #include "w2s/core/log.h"
 #include "w2s/core/rng.h"
 #include "w2s/models/checkpoint.h"
+#include "w2s/models/checkpoint_identity.h"
 #include "w2s/models/lora.h"
 #include "w2s/models/model_spec.h"
 #include "w2s/tokenizer/tokenizer.h"
@@ -90,17 +91,12 @@ models::Pooling parse_pooling(const std::string& name) {
   fail("pooling must be \"last\" or \"mean\", not \"{}\"", name);
 }
 
-/// What a probe's cached features depend on besides the texts: the backbone (its path and the
-/// names and sizes of its weight files) and how texts are cut and pooled.
-uint64_t feature_identity(const std::string& model_dir, const FinetuneOptions& o) {
-  uint64_t h =
-      hash_bytes(models::is_scratch(model_dir) ? model_dir : fs::absolute(model_dir).lexically_normal().string());
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(models::backbone_dir(model_dir), ec)) {
-    if (e.path().extension() == ".safetensors" || e.path().filename() == "config.json")
-      h = mix_seed(h, hash_bytes(fmt::format("{}:{}", e.path().filename().string(), e.file_size())));
-  }
-  return mix_seed(h, hash_bytes(fmt::format("{}|{}", o.max_length, o.pooling)));
+/// What a probe's cached features depend on besides the texts: the backbone's content
+/// (models/checkpoint_identity.h), where and in what precision it ran (bf16 features differ), and
+/// how texts are cut and pooled.
+uint64_t feature_identity(const std::string& model_dir, const FinetuneOptions& o, const Compute& c) {
+  return hash_bytes(fmt::format("{}|{}|{}|{}|{}", models::checkpoint_identity(model_dir), c.device.str(),
+                                c.bf16 ? "bfloat16" : "float32", o.max_length, o.pooling));
 }
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const FinetuneOptions& o,
@@ -179,7 +175,8 @@ FinetuneResult finetune_classifier(const FinetuneOptions& o, const FinetuneInput
                                .compute = compute};
   std::unique_ptr<ModelReadout> readout;
   if (probe) {
-    const FeatureCache cache{in.feature_cache, in.feature_cache.empty() ? 0 : feature_identity(in.model_dir, o)};
+    const FeatureCache cache{in.feature_cache,
+                             in.feature_cache.empty() ? 0 : feature_identity(in.model_dir, o, compute)};
     readout = std::make_unique<ProbeReadout>(model, tok, ro, cache);
   } else {
     std::unique_ptr<models::Lora> lora;
