@@ -18,8 +18,8 @@ namespace fs = std::filesystem;
 namespace w2s::app {
 
 void register_merge(CLI::App& app) {
-  auto* cmd = app.add_subcommand(
-      "merge", "copy the finished stages of run folders into one (each checked, never half-copied)");
+  auto* cmd =
+      app.add_subcommand("merge", "copy the finished stages of run folders into one (each checked, never half-copied)");
   struct Options {
     std::vector<std::string> sources;  // run folders to copy from
     std::string into;                  // the run folder to merge into (created when missing)
@@ -33,8 +33,7 @@ void register_merge(CLI::App& app) {
     for (const auto& s : r.skipped) log::warn("merge: skipped {}", s);
     fmt::print("{}: {} stages copied, {} replaced (were incomplete), {} already there, {} skipped; {} sweep configs\n",
                o->into, r.copied, r.replaced, r.present, r.skipped.size(), r.configs);
-    if (fs::exists(fs::path(o->into) / "sweep.toml"))
-      fmt::print("tables: w2s results {}\n", o->into);
+    if (fs::exists(fs::path(o->into) / "sweep.toml")) fmt::print("tables: w2s results {}\n", o->into);
   });
 }
 

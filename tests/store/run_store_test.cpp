@@ -2,6 +2,7 @@
 #include "w2s/store/run_store.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include "test_support.h"
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
+#include "w2s/io/file_lock.h"
 
 namespace fs = std::filesystem;
 using w2s::store::RunStore;
@@ -61,25 +63,80 @@ TEST(RunStore, FailedBuildLeavesNothing) {
   EXPECT_FALSE(store.has("gt-2"));
   EXPECT_FALSE(fs::exists(tmp / "gt-2"));
   int n = 0;
-  for ([[maybe_unused]] const auto& e : fs::directory_iterator(tmp.path())) ++n;
+  for (const auto& e : fs::directory_iterator(tmp.path())) n += e.path().filename() != ".locks";  // lock files stay
   EXPECT_EQ(n, 0) << "temporary folder left behind";
 }
 
-TEST(RunStore, TempFoldersOfDeadProcessesAreRemovedAndIncompleteFoldersIgnored) {
+TEST(RunStore, TempFoldersNobodyHoldsAreRemovedAndIncompleteFoldersIgnored) {
   w2s::test::TempDir tmp;
-  // A temp folder of a process that no longer exists (pid 2^22 − 1 is above the default pid_max
-  // of small machines; also check a folder of our own pid survives).
-  fs::create_directories(tmp / ".tmp-gt-9.4194303.0");
-  fs::create_directories(tmp / (".tmp-gt-8." + std::to_string(getpid()) + ".0"));
+  // A temp folder of a build that stopped (its stage lock is free), one of a build in progress
+  // (its lock held, here by this process, as by another on a shared filesystem), and one in the
+  // naming of w2s 0.1 (.tmp-<key>.<pid>.<n>), stopped too.
+  fs::create_directories(tmp / ".tmp-gt-9.Ab12Cd");
+  fs::create_directories(tmp / ".tmp-gt-8.Xy34Zw");
+  fs::create_directories(tmp / ".tmp-gt-6.4194303.0");
   fs::create_directories(tmp / "gt-7");  // a folder without meta.json: not an artifact
+  w2s::io::FileLock building(tmp / ".locks" / "gt-8.lock");
+  ASSERT_TRUE(building.try_lock());
   RunStore store(tmp.path());
-  EXPECT_FALSE(fs::exists(tmp / ".tmp-gt-9.4194303.0"));
-  EXPECT_TRUE(fs::exists(tmp / (".tmp-gt-8." + std::to_string(getpid()) + ".0")));
+  EXPECT_FALSE(fs::exists(tmp / ".tmp-gt-9.Ab12Cd"));
+  EXPECT_FALSE(fs::exists(tmp / ".tmp-gt-6.4194303.0"));
+  EXPECT_TRUE(fs::exists(tmp / ".tmp-gt-8.Xy34Zw"));
+  building.unlock();
+  RunStore again(tmp.path());
+  EXPECT_FALSE(fs::exists(tmp / ".tmp-gt-8.Xy34Zw"));
   EXPECT_FALSE(store.has("gt-7"));
   EXPECT_TRUE(store.keys().empty());
   // Producing over the incomplete folder replaces it.
   EXPECT_TRUE(store.produce("gt-7", {}, [](const fs::path&) { return nlohmann::json{}; }));
   EXPECT_TRUE(store.has("gt-7"));
+  // Temp folders are unique and get the usual permissions (mkdtemp alone gives 0700).
+  const auto t1 = store.make_temp("gt-5"), t2 = store.make_temp("gt-5");
+  EXPECT_NE(t1, t2);
+  EXPECT_NE(fs::status(t1).permissions() & fs::perms::owner_write, fs::perms::none);
+}
+
+TEST(RunStore, TwoProcessesBuildASharedStageOnce) {
+  // Two shards asking for one stage at once: one builds it, the other waits and reuses it.
+  w2s::test::TempDir tmp;
+  const fs::path log = tmp / "builds.log";
+  const std::string key = "gt-00000000000000aa";
+  auto build = [&](const fs::path& dir) {
+    {
+      std::ofstream out(log, std::ios::app);
+      out << getpid() << "\n";
+    }
+    usleep(300 * 1000);  // long enough for the other process to arrive while this one builds
+    w2s::write_file_atomic(dir / "metrics.json", R"({"acc": 0.5})");
+    return nlohmann::json{{"kind", "gt"}};
+  };
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    int rc = 3;
+    try {
+      RunStore s(tmp / "runs");
+      s.produce(key, {}, build);
+      rc = s.has(key) ? 0 : 2;
+    } catch (...) {
+    }
+    _exit(rc);
+  }
+  RunStore s(tmp / "runs");
+  s.produce(key, {}, build);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_TRUE(s.has(key));
+  std::ifstream in(log);
+  int builds = 0;
+  for (std::string line; std::getline(in, line);) ++builds;
+  EXPECT_EQ(builds, 1);
+  int temps = 0;
+  for (const auto& e : fs::directory_iterator(tmp / "runs"))
+    temps += e.path().filename().string().rfind(".tmp-", 0) == 0;
+  EXPECT_EQ(temps, 0);
 }
 
 TEST(RunStore, StagesRecordTheirFilesAndAPartialCopyIsNotFinished) {

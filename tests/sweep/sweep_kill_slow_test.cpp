@@ -77,10 +77,10 @@ batch_size = 16
   EXPECT_GE(finished, 3);
   EXPECT_LT(finished, 18);
   // No half artifact: every folder is either complete or a temporary one (features/ is the probe
-  // cache, sweeps/ the folder's config history).
+  // cache, sweeps/ the folder's config history, .locks/ the stages' lock files).
   for (const auto& e : fs::directory_iterator(tmp / "killed")) {
     const std::string name = e.path().filename().string();
-    if (e.is_directory() && name.rfind(".tmp-", 0) != 0 && name != "features" && name != "sweeps") {
+    if (e.is_directory() && name.rfind(".tmp-", 0) != 0 && name != "features" && name != "sweeps" && name != ".locks") {
       EXPECT_TRUE(fs::exists(e.path() / "meta.json")) << name;
     }
   }

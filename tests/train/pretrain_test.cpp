@@ -8,6 +8,7 @@
 
 #include "test_support.h"
 #include "w2s/core/file.h"
+#include "w2s/io/file_lock.h"
 #include "w2s/io/safetensors.h"
 #include "w2s/tokenizer/bpe_trainer.h"
 
@@ -112,6 +113,26 @@ TEST(Pretrain, BadOptionsAreClearErrors) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("missing.json"), std::string::npos);
   }
+}
+
+TEST(Pretrain, ASecondWriterOfTheSameFolderIsRefused) {
+  Fixture f;
+  auto o = f.options("busy");
+  // Another process's lock on the output folder (a FileLock of its own opens the file anew, so
+  // it conflicts as another process's would).
+  io::FileLock other(fs::path(o.out) / ".lock");
+  ASSERT_TRUE(other.try_lock());
+  try {
+    pretrain(o);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("another w2s pretrain is writing to this folder"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(fs::exists(fs::path(o.out) / "checkpoint"));
+  other.unlock();
+  o.tokens = 8 * 32 * 2;  // free again: it runs
+  EXPECT_NO_THROW(pretrain(o));
 }
 
 }  // namespace

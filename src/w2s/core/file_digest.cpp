@@ -29,9 +29,9 @@ std::string file_sha256_cached(const fs::path& path) {
   if (::stat(path.c_str(), &st) != 0) fail("{}: cannot stat: {}", path.string(), std::strerror(errno));
   const fs::path dir = digest_cache_dir();
   if (dir.empty()) return sha256_file(path);
-  const std::string id = fmt::format("{}|{}|{}|{}|{}.{}|{}.{}", fs::absolute(path).lexically_normal().string(),
-                                     st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-                                     st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+  const std::string id =
+      fmt::format("{}|{}|{}|{}|{}.{}|{}.{}", fs::absolute(path).lexically_normal().string(), st.st_dev, st.st_ino,
+                  st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
   const fs::path entry = dir / "digests" / sha256_hex(id).substr(0, 32);
   {
     std::ifstream in(entry);

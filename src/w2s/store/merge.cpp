@@ -10,6 +10,7 @@
 #include "w2s/core/error.h"
 #include "w2s/core/log.h"
 #include "w2s/io/atomic_dir.h"
+#include "w2s/io/file_lock.h"
 #include "w2s/store/run_store.h"
 
 namespace fs = std::filesystem;
@@ -40,14 +41,14 @@ bool copy_missing_file(const fs::path& src, const fs::path& dest) {
 MergeReport merge_stores(const std::vector<fs::path>& sources, const fs::path& dest) {
   RunStore to(dest);
   MergeReport r;
-  int counter = 0;
   for (const auto& src_dir : sources) {
     check(fs::is_directory(src_dir), "merge: '{}' is not a folder", src_dir.string());
     check(fs::weakly_canonical(src_dir) != fs::weakly_canonical(dest), "merge: '{}' is the destination itself",
           src_dir.string());
     std::vector<std::string> names;
     for (const auto& e : fs::directory_iterator(src_dir))
-      if (e.is_directory() && is_stage_name(e.path().filename().string())) names.push_back(e.path().filename().string());
+      if (e.is_directory() && is_stage_name(e.path().filename().string()))
+        names.push_back(e.path().filename().string());
     std::sort(names.begin(), names.end());
     for (const auto& key : names) {
       if (to.has(key)) {
@@ -58,9 +59,16 @@ MergeReport merge_stores(const std::vector<fs::path>& sources, const fs::path& d
         r.skipped.push_back(fmt::format("{}: {}", (src_dir / key).string(), why));
         continue;
       }
-      const fs::path tmp = dest / fmt::format(".tmp-{}.{}.merge{}", key, getpid(), counter++);
+      // Hold the stage's lock while copying: a sweep building the same stage in `dest` waits, and
+      // finds it merged (or we find it built).
+      io::FileLock lock(to.lock_path(key));
+      lock.lock();
+      if (to.has(key)) {
+        ++r.present;
+        continue;
+      }
+      const fs::path tmp = to.make_temp(key);
       try {
-        fs::remove_all(tmp);
         fs::copy(src_dir / key, tmp, fs::copy_options::recursive);
         // Check the copy itself (sizes and digests) before it gets the stage's name.
         const auto bad = stage_problem(tmp, true);
@@ -86,7 +94,8 @@ MergeReport merge_stores(const std::vector<fs::path>& sources, const fs::path& d
       for (const auto& e : fs::directory_iterator(src_dir / "sweeps"))
         if (e.is_regular_file() && e.path().extension() == ".toml")
           r.configs += copy_missing_file(e.path(), dest / "sweeps" / e.path().filename());
-    if (fs::is_regular_file(src_dir / "sweep.toml")) r.configs += copy_missing_file(src_dir / "sweep.toml", dest / "sweep.toml");
+    if (fs::is_regular_file(src_dir / "sweep.toml"))
+      r.configs += copy_missing_file(src_dir / "sweep.toml", dest / "sweep.toml");
   }
   return r;
 }

@@ -1,11 +1,14 @@
 #include "w2s/store/run_store.h"
 
 #include <fmt/format.h>
-#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 
@@ -16,6 +19,7 @@
 #include "w2s/core/time.h"
 #include "w2s/core/version.h"
 #include "w2s/io/atomic_dir.h"
+#include "w2s/io/file_lock.h"
 
 namespace fs = std::filesystem;
 
@@ -39,20 +43,33 @@ double peak_rss_mb() {
 
 RunStore::RunStore(fs::path root) : root_(std::move(root)) {
   fs::create_directories(root_);
-  // Temporary folders are named .tmp-<key>.<pid>.<n>; remove those whose process is gone.
+  // Temporary folders are named .tmp-<key>.<suffix>. One is in use exactly while its stage's lock
+  // is held (by a process building or merging that stage, on this machine or another): remove the
+  // others, which processes that stopped left behind.
   for (const auto& e : fs::directory_iterator(root_)) {
     const std::string name = e.path().filename().string();
-    if (name.rfind(kTmpPrefix, 0) != 0) continue;
-    const auto dot = name.find('.', 5);
-    const auto dot2 = dot == std::string::npos ? dot : name.find('.', dot + 1);
-    if (dot == std::string::npos || dot2 == std::string::npos) continue;
-    const pid_t pid = static_cast<pid_t>(std::stol(name.substr(dot + 1, dot2 - dot - 1)));
-    if (pid != getpid() && kill(pid, 0) != 0) {
-      std::error_code ec;
-      fs::remove_all(e.path(), ec);
-      log::debug("run store: removed {} left by a stopped process", e.path().string());
-    }
+    if (name.rfind(kTmpPrefix, 0) != 0 || !e.is_directory()) continue;
+    const size_t start = std::char_traits<char>::length(kTmpPrefix);
+    const auto dot = name.find('.', start);
+    if (dot == std::string::npos) continue;
+    const std::string key = name.substr(start, dot - start);
+    io::FileLock lock(lock_path(key));
+    if (!lock.try_lock()) continue;
+    std::error_code ec;
+    fs::remove_all(e.path(), ec);
+    log::debug("run store: removed {} left by a stopped process", e.path().string());
   }
+}
+
+fs::path RunStore::make_temp(const std::string& key) const {
+  std::string templ = (root_ / fmt::format("{}{}.XXXXXX", kTmpPrefix, key)).string();
+  check(::mkdtemp(templ.data()) != nullptr, "run store: cannot create a temporary folder in {}: {}", root_.string(),
+        std::strerror(errno));
+  // mkdtemp makes it 0700; a stage folder gets the permissions any new folder would (umask).
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::chmod(templ.c_str(), 0777 & ~mask);
+  return templ;
 }
 
 static nlohmann::json file_records(const fs::path& dir) {
@@ -115,10 +132,15 @@ std::vector<std::string> RunStore::keys() const {
 bool RunStore::produce(const std::string& key, const nlohmann::json& spec,
                        const std::function<nlohmann::json(const fs::path& tmp)>& build) {
   if (has(key)) return false;
-  static int counter = 0;
-  const fs::path tmp = root_ / fmt::format("{}{}.{}.{}", kTmpPrefix, key, getpid(), counter++);
-  fs::remove_all(tmp);
-  fs::create_directories(tmp);
+  // One builder per stage, across processes and machines sharing the folder: the others wait,
+  // then find it built.
+  io::FileLock lock(lock_path(key));
+  if (!lock.try_lock()) {
+    log::info("run store: another process is building {}; waiting for it", key);
+    lock.lock();
+  }
+  if (has(key)) return false;
+  const fs::path tmp = make_temp(key);
   const auto t0 = std::chrono::steady_clock::now();
   nlohmann::json extra;
   try {

@@ -30,7 +30,8 @@ std::string stage_problem(const std::filesystem::path& dir, bool digests = false
 
 class RunStore {
  public:
-  /// Creates `root` if needed and removes temporary folders left by processes that have died.
+  /// Creates `root` if needed and removes temporary folders left by processes that have stopped
+  /// (those whose stage lock nobody holds).
   explicit RunStore(std::filesystem::path root);
 
   const std::filesystem::path& root() const { return root_; }
@@ -47,7 +48,15 @@ class RunStore {
   /// Keys of all complete artifacts, sorted.
   std::vector<std::string> keys() const;
 
-  /// Build artifact `key` unless it exists; returns true when it was built now. `build(tmp)` writes
+  /// The lock file of stage `key` (<root>/.locks/<key>.lock): held while a process builds or merges it.
+  std::filesystem::path lock_path(const std::string& key) const { return root_ / ".locks" / (key + ".lock"); }
+  /// A new, empty, uniquely named temporary folder for stage `key` (mkdtemp): .tmp-<key>.XXXXXX.
+  /// Hold the stage's lock while it exists: opening a store removes those of unlocked stages.
+  std::filesystem::path make_temp(const std::string& key) const;
+
+  /// Build artifact `key` unless it exists; returns true when it was built now. Takes the stage's
+  /// lock first (waiting while another process holds it) and checks again, so a stage is built
+  /// once however many processes ask for it. `build(tmp)` writes
   /// the artifact's files into the empty folder `tmp` and may return extra meta fields. On success
   /// meta.json = {key, spec, commit, version, wall_seconds, peak_rss_mb, finished_at, files,
   /// ...extra} is written (files: {relative path: {size, sha256}} of every other file) and the

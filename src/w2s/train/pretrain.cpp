@@ -20,6 +20,7 @@
 #include "w2s/core/version.h"
 #include "w2s/eval/lm_eval.h"
 #include "w2s/io/atomic_dir.h"
+#include "w2s/io/file_lock.h"
 #include "w2s/models/checkpoint.h"
 #include "w2s/train/compute.h"
 #include "w2s/train/lm_objective.h"
@@ -233,6 +234,12 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
   const bool bf16 = compute.bf16;
   const fs::path out(o.out);
   fs::create_directories(out);
+  // One writer per output folder: a requeued job must not mix its weights with a live
+  // predecessor's optimizer state. The kernel drops the lock when a process dies, however it dies.
+  io::FileLock out_lock(out / ".lock");
+  check(out_lock.try_lock(),
+        "{}: another w2s pretrain is writing to this folder (it holds {}); wait for it to end, or pass another --out",
+        out.string(), (out / ".lock").string());
   const std::string config_toml = config::dump_toml(o, PretrainOptions::schema());
   write_file_atomic(out / "config.toml", config_toml);
 
