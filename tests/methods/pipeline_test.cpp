@@ -214,6 +214,20 @@ TEST_F(PipelineTest, GenftTextOfComparisonsJoinedSeparateOrPromptsOnly) {
   EXPECT_NE(separate_meta.at("key"), prompts_meta.at("key"));
 }
 
+TEST_F(PipelineTest, AnEmptyTestSetIsAnErrorBeforeAnythingTrains) {
+  store::RunStore store(tmp_ / "runs");
+  auto d = data_;
+  d.split.n_test = 0;
+  Pipeline p(store, d, ft_);
+  try {
+    p.gt(task_, model(0), 0);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("the test set is empty"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(store.keys().empty());
+}
+
 TEST(StageKind, NamesRoundTripAndUnknownNamesAreErrors) {
   for (auto k : {StageKind::gt, StageKind::student, StageKind::genft, StageKind::labels})
     EXPECT_EQ(parse_stage_kind(to_string(k), "test"), k);

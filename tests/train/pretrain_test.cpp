@@ -5,11 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <limits>
 
 #include "test_support.h"
 #include "w2s/core/file.h"
 #include "w2s/io/file_lock.h"
 #include "w2s/io/safetensors.h"
+#include "w2s/models/config.h"
+#include "w2s/models/transformer.h"
 #include "w2s/tokenizer/bpe_trainer.h"
 
 namespace w2s::train {
@@ -113,6 +116,20 @@ TEST(Pretrain, BadOptionsAreClearErrors) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("missing.json"), std::string::npos);
   }
+}
+
+TEST(Pretrain, NonFiniteWeightsAreFoundByName) {
+  // save_checkpoint refuses weights this finds (a checkpoint must stay resumable).
+  auto model = models::make_model(models::tiny_config("gpt2", 64, 16, 1, 2, 2, 16));
+  model->init_weights(0);
+  EXPECT_EQ(first_nonfinite_parameter(*model), "");
+  std::string victim;
+  for (auto& item : model->named_parameters()) victim = item.key();  // the last one
+  {
+    torch::NoGradGuard no_grad;
+    model->named_parameters()[victim].view(-1)[0] = std::numeric_limits<float>::infinity();
+  }
+  EXPECT_EQ(first_nonfinite_parameter(*model), victim);
 }
 
 TEST(Pretrain, ASecondWriterOfTheSameFolderIsRefused) {

@@ -113,6 +113,14 @@ void write_loss_steps(const fs::path& path, const std::vector<train::LossStepRec
 
 StageMetrics write_stage_outputs(const fs::path& dir, const data::Split& s, const train::FinetuneResult& r,
                                  size_t n_train, const std::vector<double>* weak_test) {
+  // Nothing non-finite is published: a NaN prediction would be written as JSON null into a stage
+  // marked finished, and every later stage and table would read it.
+  for (const auto& [set, p1] : r.p1)
+    for (size_t i = 0; i < p1.size(); ++i)
+      check(std::isfinite(p1[i]) && p1[i] >= 0.0 && p1[i] <= 1.0,
+            "{}: the model's prediction for example {} of its {} set is {} (not a probability); nothing of this stage "
+            "is kept. The weights likely overflowed: lower the learning rate, or use precision = \"float32\"",
+            dir.string(), i, set, p1[i]);
   StageMetrics m;
   const auto& pt = r.p1.at("test");
   const auto labels = labels_of(s.test);

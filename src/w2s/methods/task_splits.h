@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -30,6 +31,7 @@ class TaskSplits {
   std::map<std::string, data::Task> tasks_;
   std::map<std::string, std::string> digests_;
   std::map<std::pair<std::string, int64_t>, data::Split> splits_;
+  std::set<std::string> short_warned_;  // "<spec>|<part>" already warned about being smaller than asked
 };
 
 }  // namespace w2s::methods

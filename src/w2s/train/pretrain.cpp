@@ -119,8 +119,24 @@ struct State {
   int64_t tokens_seen = 0;
 };
 
+}  // namespace
+
+std::string first_nonfinite_parameter(torch::nn::Module& module) {
+  for (const auto& item : module.named_parameters())
+    if (!torch::isfinite(item.value()).all().item().toBool()) return item.key();
+  return "";
+}
+
+namespace {
+
 void save_checkpoint(models::TransformerImpl& model, torch::optim::Optimizer& opt, const State& st, const fs::path& out,
                      const std::string& config_toml) {
+  // Never checkpoint non-finite weights: the previous checkpoint must stay the one a resume uses.
+  const std::string bad = first_nonfinite_parameter(model);
+  check(bad.empty(),
+        "{}: parameter {} is not finite at step {}; not checkpointed, so the last checkpoint ({}) is intact: lower "
+        "lr or raise warmup_steps and resume",
+        out.string(), bad, st.step, (out / "checkpoint").string());
   const fs::path tmp = out / ".checkpoint.tmp";
   fs::remove_all(tmp);
   fs::create_directories(tmp);

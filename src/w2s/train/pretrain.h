@@ -9,6 +9,10 @@
 
 #include "w2s/config/schema.h"
 
+namespace torch::nn {
+class Module;
+}  // namespace torch::nn
+
 namespace w2s::train {
 
 /// Shape of a model trained from scratch (ignored with `init`).
@@ -68,5 +72,9 @@ struct PretrainResult {
 /// resume), <out>/model/ (HF GPT-2/Llama folder with tokenizer.json, in save_dtype),
 /// <out>/metrics.jsonl and <out>/config.toml. `stop_after_steps` > 0 stops early (tests).
 PretrainResult pretrain(const PretrainOptions& options, int64_t stop_after_steps = 0);
+
+/// The name of the first parameter of `module` with a NaN or infinite entry; "" when all are
+/// finite. Checked before every checkpoint, so a resume never starts from broken weights.
+std::string first_nonfinite_parameter(torch::nn::Module& module);
 
 }  // namespace w2s::train
