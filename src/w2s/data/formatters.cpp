@@ -13,6 +13,7 @@
 #include "w2s/core/rng.h"
 #include "w2s/core/text.h"
 #include "w2s/data/sources.h"
+#include "w2s/io/json_read.h"
 #include "w2s/io/jsonl.h"
 
 namespace w2s::data {
@@ -45,7 +46,7 @@ struct RowContext {
       } catch (const std::exception&) {
       }
     }
-    fail("{}: field '{}' must be an integer, got {}", where, field, it->dump());
+    fail("{}: field '{}' must be an integer, got {}", where, field, io::json_excerpt(*it));
   }
   int label(const std::string& field) const {
     auto it = row.find(field);

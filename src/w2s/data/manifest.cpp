@@ -15,6 +15,7 @@
 #include "w2s/core/version.h"
 #include "w2s/data/sources.h"
 #include "w2s/io/atomic_dir.h"
+#include "w2s/io/json_read.h"
 #include "w2s/io/jsonl.h"
 
 namespace w2s::data {
@@ -196,7 +197,7 @@ TaskManifest read_task_manifest(const fs::path& task_dir) {
   check(fs::exists(path), "{}: not found", path.string());
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(read_file(path));
+    j = io::parse_json(read_file(path));
   } catch (const nlohmann::json::exception& e) {
     fail("{}: invalid JSON: {}", path.string(), e.what());
   }

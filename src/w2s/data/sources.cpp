@@ -12,6 +12,7 @@
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
 #include "w2s/core/text.h"
+#include "w2s/io/json_read.h"
 #include "w2s/io/jsonl.h"
 
 namespace w2s::data {
@@ -31,6 +32,15 @@ std::string key_string(const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_null()) return "";
   return v.dump();
+}
+
+// A value in an error message: a string as it is (cut), anything else as a short JSON excerpt.
+std::string shown(const nlohmann::json& v) {
+  if (v.is_string()) {
+    const auto& s = v.get_ref<const std::string&>();
+    return s.size() <= 60 ? s : s.substr(0, 60) + "…";
+  }
+  return io::json_excerpt(v);
 }
 
 std::string default_prefix(const std::filesystem::path& path, const SourceOptions& options) {
@@ -143,8 +153,7 @@ int parse_preference(const nlohmann::json& value, std::string_view field, std::s
     const auto v = value.get<int64_t>();
     if (v == 0 || v == 1) return static_cast<int>(v);
   }
-  fail("{}: preference '{}' in field '{}' is not a/b or 0/1", where,
-       value.is_string() ? value.get<std::string>() : value.dump(), field);
+  fail("{}: preference '{}' in field '{}' is not a/b or 0/1", where, shown(value), field);
 }
 
 int parse_label(const nlohmann::json& value, std::string_view field, std::string_view where) {
@@ -161,7 +170,7 @@ int parse_label(const nlohmann::json& value, std::string_view field, std::string
     if (s == "1" || s == "true") return 1;
     fail("{}: label '{}' in field '{}' is not 0/1", where, value.get<std::string>(), field);
   }
-  fail("{}: label '{}' in field '{}' is not 0/1", where, value.dump(), field);
+  fail("{}: label '{}' in field '{}' is not 0/1", where, shown(value), field);
 }
 
 std::vector<Example> load_jsonl_examples(const std::filesystem::path& path, const SourceOptions& options,

@@ -9,6 +9,7 @@
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
 #include "w2s/core/text.h"
+#include "w2s/io/json_read.h"
 
 namespace w2s::io {
 namespace {
@@ -44,7 +45,7 @@ JsonlStats for_each_jsonl(const std::filesystem::path& path, const JsonlRowFn& f
     }
     nlohmann::json row;
     try {
-      row = nlohmann::json::parse(line);
+      row = parse_json(line);
     } catch (const nlohmann::json::exception& e) {
       fail("{}:{}: invalid JSON: {}", path.string(), stats.n_lines, short_json_error(e.what()));
     }

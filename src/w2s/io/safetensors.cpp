@@ -21,6 +21,7 @@
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
 #include "w2s/io/atomic_writer.h"
+#include "w2s/io/json_read.h"
 
 static_assert(std::endian::native == std::endian::little,
               "safetensors stores little-endian bytes; w2s copies them as-is (little-endian host)");
@@ -105,10 +106,11 @@ TensorInfo parse_entry(const std::string& file, const std::string& name, const j
   check(shape->is_array(), "{}: tensor '{}': 'shape' must be an array of integers, got {}", file, name,
         shape->type_name());
   for (const auto& dim : *shape) {
-    check(dim.is_number_integer(), "{}: tensor '{}': 'shape' entries must be integers, got {} {}", file, name,
-          dim.type_name(), dim.dump());
+    if (!dim.is_number_integer())
+      fail("{}: tensor '{}': 'shape' entries must be integers, got {} {}", file, name, dim.type_name(),
+           json_excerpt(dim));
     if (!dim.is_number_unsigned())  // nlohmann parses non-negative integers as unsigned
-      fail("{}: tensor '{}': negative dimension {} in shape {}", file, name, dim.get<int64_t>(), shape->dump());
+      fail("{}: tensor '{}': negative dimension {} in shape {}", file, name, dim.get<int64_t>(), json_excerpt(*shape));
     const uint64_t d = dim.get<uint64_t>();
     check(d <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()),
           "{}: tensor '{}': dimension {} overflows int64", file, name, d);
@@ -117,10 +119,10 @@ TensorInfo parse_entry(const std::string& file, const std::string& name, const j
 
   const auto offsets = entry.find("data_offsets");
   check(offsets != entry.end(), "{}: tensor '{}': missing 'data_offsets'", file, name);
-  check(offsets->is_array() && offsets->size() == 2 && (*offsets)[0].is_number_unsigned() &&
-            (*offsets)[1].is_number_unsigned(),
-        "{}: tensor '{}': 'data_offsets' must be [begin, end] with non-negative integers, got {}", file, name,
-        offsets->dump());
+  if (!(offsets->is_array() && offsets->size() == 2 && (*offsets)[0].is_number_unsigned() &&
+        (*offsets)[1].is_number_unsigned()))
+    fail("{}: tensor '{}': 'data_offsets' must be [begin, end] with non-negative integers, got {}", file, name,
+         offsets->is_array() && offsets->size() <= 4 ? offsets->dump() : json_excerpt(*offsets));
   info.begin = (*offsets)[0].get<uint64_t>();
   info.end = (*offsets)[1].get<uint64_t>();
 
@@ -130,21 +132,22 @@ TensorInfo parse_entry(const std::string& file, const std::string& name, const j
   uint64_t numel = 1;
   for (int64_t dim : info.shape)
     if (__builtin_mul_overflow(numel, static_cast<uint64_t>(dim), &numel))
-      fail("{}: tensor '{}': shape {} overflows (element count too large)", file, name, shape->dump());
+      fail("{}: tensor '{}': shape [{}] overflows (element count too large)", file, name, fmt::join(info.shape, ", "));
   uint64_t bits = 0;
   if (__builtin_mul_overflow(numel, static_cast<uint64_t>(d->bits), &bits))
-    fail("{}: tensor '{}': shape {} of {} overflows (byte size too large)", file, name, shape->dump(), info.dtype);
-  check(bits % 8 == 0, "{}: tensor '{}': shape {} of {} is not a whole number of bytes", file, name, shape->dump(),
-        info.dtype);
+    fail("{}: tensor '{}': shape [{}] of {} overflows (byte size too large)", file, name, fmt::join(info.shape, ", "),
+         info.dtype);
+  if (bits % 8 != 0)
+    fail("{}: tensor '{}': shape [{}] of {} is not a whole number of bytes", file, name, fmt::join(info.shape, ", "),
+         info.dtype);
   const uint64_t nbytes = bits / 8;
 
   check(info.begin <= info.end, "{}: tensor '{}': data_offsets begin {} > end {}", file, name, info.begin, info.end);
   check(info.end <= data_size, "{}: tensor '{}': data_offsets end {} is beyond the data section ({} bytes)", file, name,
         info.end, data_size);
-  check(info.end - info.begin == nbytes,
-        "{}: tensor '{}': size mismatch: shape {} of {} needs {} bytes but data_offsets [{}, {}] "
-        "span {}",
-        file, name, shape->dump(), info.dtype, nbytes, info.begin, info.end, info.end - info.begin);
+  if (info.end - info.begin != nbytes)
+    fail("{}: tensor '{}': size mismatch: shape [{}] of {} needs {} bytes but data_offsets [{}, {}] span {}", file,
+         name, fmt::join(info.shape, ", "), info.dtype, nbytes, info.begin, info.end, info.end - info.begin);
   return info;
 }
 
@@ -161,7 +164,11 @@ ParsedHeader parse_header(const std::string& file, const uint8_t* bytes, size_t 
   std::vector<std::set<std::string>> open_objects;
   std::string duplicate;
   bool duplicate_top_level = false;
-  auto track_keys = [&](int, json::parse_event_t event, json& parsed) {
+  auto track_keys = [&](int depth, json::parse_event_t event, json& parsed) {
+    // A header nests 3 levels; a hostile one could nest deep enough to overflow the stack later.
+    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
+        depth >= kMaxJsonDepth)
+      fail("{}: header JSON nested deeper than {} levels", file, kMaxJsonDepth);
     if (event == json::parse_event_t::object_start) {
       open_objects.emplace_back();
     } else if (event == json::parse_event_t::object_end) {
@@ -250,7 +257,7 @@ TensorMap load_sharded(const fs::path& dir, const fs::path& index_path) {
   const std::string index = index_path.string();
   json j;
   try {
-    j = json::parse(read_file(index_path));
+    j = parse_json(read_file(index_path));
   } catch (const json::exception& e) {
     fail("{}: not valid JSON: {}", index, e.what());
   }
@@ -446,8 +453,9 @@ TensorMap load_checkpoint_tensors(const fs::path& dir) {
   }
   check(!ec, "{}: cannot list folder: {}", dir.string(), ec.message());
   std::sort(found.begin(), found.end());
-  check(shards.empty(), "{}: shard files ({} of them, e.g. {}) but no {}", dir.string(), shards.size(), shards.front(),
-        kIndexFileName);
+  if (!shards.empty())
+    fail("{}: shard files ({} of them, e.g. {}) but no {}", dir.string(), shards.size(), shards.front(),
+         kIndexFileName);
   check(!found.empty(), "{}: no model weights: looked for {}, {} or a single *.safetensors file", dir.string(),
         kSingleFileName, kIndexFileName);
   check(found.size() == 1, "{}: no {} or {}, and several *.safetensors files ({}) make the choice ambiguous",

@@ -7,6 +7,7 @@
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
 #include "w2s/eval/metrics.h"
+#include "w2s/io/json_read.h"
 #include "w2s/io/jsonl.h"
 #include "w2s/methods/weak_labels.h"
 
@@ -41,7 +42,7 @@ nlohmann::json to_json(const StageMetrics& m) {
 
 StageMetrics read_stage_metrics(const fs::path& stage_dir) {
   const fs::path p = stage_dir / "metrics.json";
-  const auto j = nlohmann::json::parse(read_file(p));
+  const auto j = io::read_json_file(p);
   auto num = [&](const char* k) {
     check(j.contains(k), "{}: missing \"{}\"", p.string(), k);
     return j[k].is_null() ? std::nan("") : j[k].get<double>();

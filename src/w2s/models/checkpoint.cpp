@@ -10,6 +10,7 @@
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
+#include "w2s/io/json_read.h"
 
 namespace w2s::models {
 namespace {
@@ -125,7 +126,7 @@ CheckpointSummary summarize_checkpoint(const std::filesystem::path& dir) {
   if (std::filesystem::exists(index)) {
     nlohmann::json j;
     try {
-      j = nlohmann::json::parse(read_file(index));
+      j = io::parse_json(read_file(index));
     } catch (const nlohmann::json::exception& e) {
       fail("{}: invalid JSON: {}", index.string(), e.what());
     }

@@ -10,6 +10,7 @@
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
+#include "w2s/io/json_read.h"
 
 namespace w2s::models {
 namespace {
@@ -45,19 +46,19 @@ class Reader {
   double opt_double(const std::string& key, double def) const {
     if (!has(key)) return def;
     const json& v = j_.at(key);
-    if (!v.is_number()) fail("{}: key '{}' must be a number, got {}", source_, key, v.dump());
+    if (!v.is_number()) fail("{}: key '{}' must be a number, got {}", source_, key, io::json_excerpt(v));
     return v.get<double>();
   }
   bool opt_bool(const std::string& key, bool def) const {
     if (!has(key)) return def;
     const json& v = j_.at(key);
-    if (!v.is_boolean()) fail("{}: key '{}' must be true or false, got {}", source_, key, v.dump());
+    if (!v.is_boolean()) fail("{}: key '{}' must be true or false, got {}", source_, key, io::json_excerpt(v));
     return v.get<bool>();
   }
   std::string opt_string(const std::string& key, const std::string& def) const {
     if (!has(key)) return def;
     const json& v = j_.at(key);
-    if (!v.is_string()) fail("{}: key '{}' must be a string, got {}", source_, key, v.dump());
+    if (!v.is_string()) fail("{}: key '{}' must be a string, got {}", source_, key, io::json_excerpt(v));
     return v.get<std::string>();
   }
 
@@ -66,7 +67,7 @@ class Reader {
     if (v.is_number_integer()) return v.get<int64_t>();
     if (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())))
       return static_cast<int64_t>(v.get<double>());
-    fail("{}: key '{}' must be an integer, got {}", source_, key, v.dump());
+    fail("{}: key '{}' must be an integer, got {}", source_, key, io::json_excerpt(v));
   }
 
   const json& j_;
@@ -143,9 +144,14 @@ ModelConfig read_llama_family(const json& j, const std::string& source, bool qwe
   }
   c.norm_eps = r.opt_double("rms_norm_eps", 1e-6);
   c.rope_theta = r.opt_double("rope_theta", 10000.0);
-  if (r.has("rope_scaling"))
-    fail("{}: rope_scaling {} is unsupported (only plain rotary embeddings are implemented)", source,
-         j.at("rope_scaling").dump());
+  if (r.has("rope_scaling")) {
+    const auto& rs = j.at("rope_scaling");
+    std::string what = io::json_excerpt(rs);
+    if (rs.is_object())
+      for (const char* k : {"rope_type", "type"})
+        if (rs.contains(k) && rs[k].is_string()) what = io::json_excerpt(rs[k], 40);
+    fail("{}: rope_scaling {} is unsupported (only plain rotary embeddings are implemented)", source, what);
+  }
   if (r.has("rope_parameters")) {  // transformers >= 5 layout: {"rope_type": ..., "rope_theta": ...}
     const json& rp = j.at("rope_parameters");
     if (!rp.is_object()) fail("{}: key 'rope_parameters' must be an object", source);
@@ -296,7 +302,7 @@ ModelConfig load_config(const std::filesystem::path& dir) {
   const std::string text = read_file(path);
   json j;
   try {
-    j = json::parse(text);
+    j = io::parse_json(text);
   } catch (const json::exception& e) {
     fail("{}: invalid JSON: {}", path.string(), e.what());
   }

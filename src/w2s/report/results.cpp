@@ -10,6 +10,7 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
+#include "w2s/io/json_read.h"
 
 namespace w2s::report {
 namespace {
@@ -228,8 +229,8 @@ Results load_results(const std::filesystem::path& path) {
   check(std::filesystem::exists(file), "{}: no such results file", file.string());
   json j;
   try {
-    j = json::parse(read_file(file));
-  } catch (const json::parse_error& e) {
+    j = io::parse_json(read_file(file));
+  } catch (const json::exception& e) {
     fail("{}: not valid JSON: {}", file.string(), e.what());
   }
   return results_from_json(j, file.string());

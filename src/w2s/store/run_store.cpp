@@ -20,6 +20,7 @@
 #include "w2s/core/version.h"
 #include "w2s/io/atomic_dir.h"
 #include "w2s/io/file_lock.h"
+#include "w2s/io/json_read.h"
 
 namespace fs = std::filesystem;
 
@@ -89,7 +90,7 @@ std::string stage_problem(const fs::path& dir, bool digests) {
   if (!fs::exists(m, ec)) return fs::exists(dir, ec) ? "no meta.json (unfinished or partly copied)" : "missing";
   nlohmann::json meta;
   try {
-    meta = nlohmann::json::parse(read_file(m));
+    meta = io::parse_json(read_file(m));
   } catch (const std::exception& e) {
     return fmt::format("meta.json unreadable: {}", e.what());
   }
@@ -113,7 +114,7 @@ std::string stage_problem(const fs::path& dir, bool digests) {
 nlohmann::json RunStore::meta(const std::string& key) const {
   const fs::path p = root_ / key / "meta.json";
   try {
-    return nlohmann::json::parse(read_file(p));
+    return io::parse_json(read_file(p));
   } catch (const nlohmann::json::exception& e) {
     fail("{}: {}", p.string(), e.what());
   }

@@ -13,6 +13,7 @@
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
 #include "w2s/core/text.h"
+#include "w2s/io/json_read.h"
 #include "w2s/tokenizer/bpe_model.h"
 #include "w2s/tokenizer/byte_level.h"
 #include "w2s/tokenizer/tokenizer_json.h"
@@ -150,7 +151,7 @@ Tokenizer Tokenizer::from_dir(const fs::path& dir) {
   nlohmann::json config;
   if (fs::exists(config_path)) {
     try {
-      config = nlohmann::json::parse(read_file(config_path));
+      config = io::parse_json(read_file(config_path));
     } catch (const nlohmann::json::exception& e) {
       fail("{}: invalid JSON: {}", config_path.string(), e.what());
     }

@@ -9,6 +9,7 @@
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
 #include "w2s/core/text.h"
+#include "w2s/io/json_read.h"
 #include "w2s/tokenizer/byte_level.h"
 
 namespace w2s::tokenizer {
@@ -18,7 +19,7 @@ using nlohmann::json;
 
 json parse_json(std::string_view text, const std::string& source) {
   try {
-    return json::parse(text);
+    return io::parse_json(text);
   } catch (const json::exception& e) {
     fail("{}: invalid JSON: {}", source, e.what());
   }

@@ -21,6 +21,7 @@
 #include "w2s/eval/lm_eval.h"
 #include "w2s/io/atomic_dir.h"
 #include "w2s/io/file_lock.h"
+#include "w2s/io/json_read.h"
 #include "w2s/models/checkpoint.h"
 #include "w2s/train/compute.h"
 #include "w2s/train/lm_objective.h"
@@ -272,7 +273,7 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
   const fs::path ckpt = fs::exists(out / "checkpoint") ? out / "checkpoint" : out / "checkpoint.old";
   const bool resumed = fs::exists(ckpt / "state.json");
   if (resumed) {
-    const auto j = nlohmann::json::parse(read_file(ckpt / "state.json"));
+    const auto j = io::read_json_file(ckpt / "state.json");
     st.step = j.at("step").get<int64_t>();
     st.tokens_seen = j.at("tokens_seen").get<int64_t>();
     const auto saved = read_file(ckpt / "config.toml");

@@ -12,6 +12,7 @@
 #include "w2s/data/builtin/reviews.h"
 #include "w2s/data/builtin/spam.h"
 #include "w2s/data/raw/wordnet.h"
+#include "w2s/io/json_read.h"
 
 namespace w2s::data {
 namespace fs = std::filesystem;
@@ -23,7 +24,7 @@ std::vector<PackageVersion> corpus_packages(const fs::path& corpus_dir) {
   const fs::path path = corpus_dir / "manifest.json";
   std::vector<PackageVersion> out;
   try {
-    const nlohmann::json manifest = nlohmann::json::parse(read_file(path));
+    const nlohmann::json manifest = io::parse_json(read_file(path));
     for (const auto& src : manifest.at("sources")) {
       if (!src.contains("packages")) continue;
       for (const auto& p : src.at("packages")) {

@@ -1,0 +1,29 @@
+// JSON from files w2s did not write (checkpoints, tokenizers, datasets, configs, copied run
+// folders): parsed with a nesting cap, errors that name the file, and values described in
+// messages without dumping them whole (a hostile value can be megabytes, or nested deep enough
+// to overflow the stack of a recursive dump).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace w2s::io {
+
+/// Deeper than any real config, tokenizer or safetensors header (they nest fewer than 10 levels).
+constexpr int kMaxJsonDepth = 100;
+
+/// Parse `text` as nlohmann::json::parse does, but stop at nesting deeper than `max_depth`. Both a
+/// syntax error and too deep a nesting throw nlohmann::json::exception (callers name the file).
+nlohmann::json parse_json(std::string_view text, int max_depth = kMaxJsonDepth);
+
+/// parse_json of a whole file; any JSON error → w2s::Error "<path>: invalid JSON: …".
+nlohmann::json read_json_file(const std::filesystem::path& path, int max_depth = kMaxJsonDepth);
+
+/// A short description of `v` for an error message: a scalar as JSON (a string cut to
+/// `max_chars`), an array or object by its kind and size ("an array of 3 items"). Never recursive.
+std::string json_excerpt(const nlohmann::json& v, size_t max_chars = 60);
+
+}  // namespace w2s::io
