@@ -63,9 +63,10 @@ TEST(JsonRead, EveryReaderOfOutsideFilesRefusesDeepNesting) {
   EXPECT_NE(e.find("tokenizer.json"), std::string::npos) << e;
   EXPECT_NE(e.find("nested deeper"), std::string::npos) << e;
   // a safetensors header (a shape nested deep)
-  test_util::write_bytes(tmp / "w.safetensors",
-                         test_util::raw_safetensors(
-                             "{\"t\": {\"dtype\": \"F32\", \"shape\": " + deep + ", \"data_offsets\": [0, 4]}}", "abcd"));
+  test_util::write_bytes(
+      tmp / "w.safetensors",
+      test_util::raw_safetensors("{\"t\": {\"dtype\": \"F32\", \"shape\": " + deep + ", \"data_offsets\": [0, 4]}}",
+                                 "abcd"));
   e = error_of([&] { load_safetensors(tmp / "w.safetensors"); });
   EXPECT_NE(e.find("w.safetensors: header JSON nested deeper than 100 levels"), std::string::npos) << e;
   // a JSONL row: file and line
@@ -85,10 +86,9 @@ TEST(JsonRead, ExcerptsAreShortAndNeverRecursive) {
   std::string wide = "[";
   for (int i = 0; i < 100000; ++i) wide += (i ? ",1" : "1");
   wide += "]";
-  test_util::write_bytes(
-      tmp / "w.safetensors",
-      test_util::raw_safetensors("{\"t\": {\"dtype\": \"F32\", \"shape\": [" + wide + "], \"data_offsets\": [0, 4]}}",
-                                 "abcd"));
+  test_util::write_bytes(tmp / "w.safetensors", test_util::raw_safetensors("{\"t\": {\"dtype\": \"F32\", \"shape\": [" +
+                                                                               wide + "], \"data_offsets\": [0, 4]}}",
+                                                                           "abcd"));
   const auto e = error_of([&] { load_safetensors(tmp / "w.safetensors"); });
   EXPECT_NE(e.find("'shape' entries must be integers, got array an array of 100000 items"), std::string::npos) << e;
   EXPECT_LT(e.size(), 300u);

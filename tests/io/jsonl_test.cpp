@@ -87,6 +87,30 @@ TEST(Jsonl, MaxRowsStopsEarlyAndCallbackErrorsPropagate) {
                std::logic_error);
 }
 
+TEST(Jsonl, LongLinesReadWholeAndTooLongLinesAreRefusedByLine) {
+  test::TempDir tmp;
+  // Lines longer than the reader's 64 KiB buffer, one of them exactly as long, and a last line
+  // without a newline.
+  const std::string a(70000, 'a'), b((1 << 16) - 1 - 12, 'b');
+  write_file_atomic(tmp / "long.jsonl", "{\"text\": \"" + a + "\"}\n{\"text\": \"" + b + "\"}\n{\"text\": \"end\"}");
+  std::vector<std::string> texts;
+  for_each_jsonl(tmp / "long.jsonl",
+                 [&](const nlohmann::json& row, size_t) { texts.push_back(row.at("text").get<std::string>()); });
+  ASSERT_EQ(texts.size(), 3u);
+  EXPECT_EQ(texts[0], a);
+  EXPECT_EQ(texts[1], b);
+  EXPECT_EQ(texts[2], "end");
+  JsonlReadOptions o;
+  o.max_line_bytes = 1000;
+  try {
+    for_each_jsonl(
+        tmp / "long.jsonl", [](const nlohmann::json&, size_t) {}, o);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("long.jsonl:1: line longer than 1000 bytes"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Jsonl, WriteThenReadRoundTrips) {
   test::TempDir dir;
   const auto path = dir / "sub" / "out.jsonl";

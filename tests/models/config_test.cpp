@@ -110,6 +110,17 @@ TEST(ModelConfig, UnknownModelTypeNamesFileAndSupportedTypes) {
                {"/models/m/config.json", "mamba", "gpt2", "llama", "qwen2"});
 }
 
+TEST(ModelConfig, IntegersOutsideSixtyFourBitsAreErrorsNotOverflows) {
+  for (const char* bad : {"1e300", "-1e300", "18446744073709551615", "2.5"}) {
+    auto j = gpt2_json();
+    j["n_layer"] = json::parse(bad);
+    expect_error([&] { ModelConfig::from_hf_json(j, "cfg.json"); }, {"cfg.json", "'n_layer' must be an integer"});
+  }
+  auto j = gpt2_json();
+  j["n_layer"] = 12.0;  // a whole float is the integer
+  EXPECT_EQ(ModelConfig::from_hf_json(j, "cfg.json").n_layer, 12);
+}
+
 TEST(ModelConfig, MissingKeyIsNamed) {
   auto j = llama_json();
   j.erase("intermediate_size");

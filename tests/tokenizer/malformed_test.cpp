@@ -76,6 +76,15 @@ TEST(Malformed, MissingOrBadVocab) {
   j = minimal();
   j.erase("model");
   expect_error(j, {"model is missing"});
+  // One huge id in a small vocabulary: refused before tables indexed by id are allocated.
+  j = minimal();
+  j["model"]["vocab"]["far"] = 16'777'215;
+  expect_error(j, {"model.vocab has ids up to 16777215 for only 258 pieces", "mostly holes"});
+  j = minimal();
+  j["model"]["vocab"]["near"] = 300;  // a few holes are fine
+  test::TempDir dir;
+  write_file_atomic(dir / "tokenizer.json", j.dump());
+  EXPECT_NO_THROW(Tokenizer::from_file(dir / "tokenizer.json"));
 }
 
 TEST(Malformed, MergesReferencingUnknownTokens) {

@@ -42,8 +42,8 @@ nlohmann::json read_json_file(const std::filesystem::path& path, int max_depth) 
 std::string json_excerpt(const nlohmann::json& v, size_t max_chars) {
   if (v.is_array()) return fmt::format("an array of {} item{}", v.size(), v.size() == 1 ? "" : "s");
   if (v.is_object()) return fmt::format("an object of {} key{}", v.size(), v.size() == 1 ? "" : "s");
-  std::string s = v.is_string() ? nlohmann::json(v.get_ref<const std::string&>().substr(0, max_chars)).dump(
-                                      -1, ' ', false, nlohmann::json::error_handler_t::replace)
+  std::string s = v.is_string() ? nlohmann::json(v.get_ref<const std::string&>().substr(0, max_chars))
+                                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                                 : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (v.is_string() && v.get_ref<const std::string&>().size() > max_chars) s.insert(s.size() - 1, "…");
   return s;

@@ -24,6 +24,32 @@ std::string short_json_error(const char* what) {
   return m;
 }
 
+/// std::getline with a bound: reads one line (without its '\n') into `line`, but stops once it
+/// holds more than `max_bytes` and sets `too_long`. False at the end of the input.
+bool getline_bounded(std::istream& in, std::string& line, size_t max_bytes, bool& too_long) {
+  line.clear();
+  too_long = false;
+  char buf[1 << 16];
+  for (;;) {
+    in.getline(buf, sizeof buf);
+    const auto n = static_cast<size_t>(in.gcount());
+    if (in.fail() && !in.eof() && n == sizeof buf - 1) {  // the buffer filled before the line ended
+      line.append(buf, n);
+      in.clear();
+      if (line.size() > max_bytes) return too_long = true;
+      continue;
+    }
+    if (in.eof()) {  // the last line, without '\n' (or nothing)
+      line.append(buf, n);
+      too_long = line.size() > max_bytes;
+      return n > 0;
+    }
+    line.append(buf, n > 0 ? n - 1 : 0);  // gcount counts the '\n' it consumed
+    too_long = line.size() > max_bytes;
+    return true;
+  }
+}
+
 }  // namespace
 
 JsonlStats for_each_jsonl(const std::filesystem::path& path, const JsonlRowFn& fn, const JsonlReadOptions& options) {
@@ -33,8 +59,12 @@ JsonlStats for_each_jsonl(const std::filesystem::path& path, const JsonlRowFn& f
   if (!in) fail("{}: cannot open: {}", path.string(), std::strerror(errno));
   JsonlStats stats;
   std::string line;
-  while (std::getline(in, line)) {
+  bool too_long = false;
+  while (getline_bounded(in, line, options.max_line_bytes, too_long)) {
     ++stats.n_lines;
+    if (too_long)
+      fail("{}:{}: line longer than {} bytes (a JSONL row is one line; is this the right file?)", path.string(),
+           stats.n_lines, options.max_line_bytes);
     if (stats.n_lines == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // BOM
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (strip_view(line).empty()) continue;

@@ -16,6 +16,7 @@ struct JsonlReadOptions {
   bool replace_invalid_utf8 = true;  // true: invalid UTF-8 bytes become U+FFFD (counted);
                                      // false: a line with invalid UTF-8 throws FILE:LINE
   size_t max_rows = 0;               // stop after this many rows; 0 = all
+  size_t max_line_bytes = 64 << 20;  // a longer line throws FILE:LINE before it is read whole
 };
 
 /// What a read saw.

@@ -5,6 +5,8 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "w2s/core/error.h"
@@ -64,10 +66,16 @@ class Reader {
 
  private:
   int64_t as_int(const std::string& key, const json& v) const {
-    if (v.is_number_integer()) return v.get<int64_t>();
-    if (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<int64_t>(v.get<double>())))
-      return static_cast<int64_t>(v.get<double>());
-    fail("{}: key '{}' must be an integer, got {}", source_, key, io::json_excerpt(v));
+    if (v.is_number_unsigned()) {
+      if (v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return v.get<int64_t>();
+    } else if (v.is_number_integer()) {
+      return v.get<int64_t>();
+    } else if (v.is_number_float()) {
+      // A whole float within int64's range (2.0 is 2); casting 1e300 would be undefined.
+      const double d = v.get<double>();
+      if (std::isfinite(d) && std::floor(d) == d && d >= -9.2e18 && d <= 9.2e18) return static_cast<int64_t>(d);
+    }
+    fail("{}: key '{}' must be an integer (within 64 bits), got {}", source_, key, io::json_excerpt(v));
   }
 
   const json& j_;

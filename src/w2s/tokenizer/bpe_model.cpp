@@ -117,6 +117,14 @@ BpeModel::BpeModel(const std::vector<std::pair<std::string, int64_t>>& vocab,
     }
     max_id = std::max(max_id, id);
   }
+  // Tables are indexed by id: bound the holes before allocating (one id of 16,777,215 in a
+  // ten-piece vocabulary would otherwise cost a gigabyte).
+  const int64_t max_slots = 2 * static_cast<int64_t>(vocab.size()) + 1024;
+  if (max_id >= max_slots)
+    fail(
+        "{}: model.vocab has ids up to {} for only {} pieces: the vocabulary would be mostly holes (at most {} ids "
+        "are accepted)",
+        src, max_id, vocab.size(), max_slots);
   pieces_.resize(static_cast<size_t>(max_id + 1));
   bytes_.resize(pieces_.size());
   present_.assign(pieces_.size(), false);
