@@ -112,6 +112,20 @@ TEST(Checkpoint, MissingTensorNamesFolderAndTensor) {
   expect_error([&] { load_model(dir.path()); }, {dir.path().string(), "missing", "model.layers.1.mlp.up_proj.weight"});
 }
 
+TEST(Checkpoint, AConfigFarLargerThanItsWeightsIsAnErrorBeforeAllocation) {
+  auto m = random_model(tiny({"llama", true}));
+  test::TempDir dir;
+  save_model(*m, dir.path());
+  // A config.json asking for a 10^14-parameter model beside weights of a few thousand: refused
+  // at once (allocating it would take terabytes).
+  auto j = nlohmann::json::parse(read_file(dir / "config.json"));
+  j["num_hidden_layers"] = 1000000;
+  j["intermediate_size"] = 10000000;
+  write_file_atomic(dir / "config.json", j.dump());
+  expect_error([&] { load_model(dir.path()); },
+               {dir.path().string(), "config.json describes a model of at least", "does not belong to these weights"});
+}
+
 TEST(Checkpoint, UntiedModelNeedsLmHead) {
   auto m = random_model(tiny({"gpt2", false}));
   test::TempDir dir;

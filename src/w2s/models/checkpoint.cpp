@@ -71,9 +71,25 @@ io::TensorMap load_weights(TransformerImpl& model, io::TensorMap tensors, const 
 Transformer load_model(const std::filesystem::path& dir, const LoadOptions& options, io::TensorMap* extra) {
   const ModelConfig config = load_config(dir);
   float_dtype_name(options.dtype);  // rejects non-float compute dtypes
+  // The weights first: a config.json that asks for far more parameters than its weights hold (a
+  // wrong or hostile file) is an error before the model it describes is allocated.
+  auto tensors = io::load_checkpoint_tensors(dir);
+  int64_t stored = 0;
+  for (const auto& [name, t] : tensors) stored += t.numel();
+  // A lower bound of the config's parameter count: the token embedding, and per block the query
+  // and output projections and two MLP matrices (every architecture has at least these).
+  const double at_least = static_cast<double>(config.vocab_size) * static_cast<double>(config.d_model) +
+                          static_cast<double>(config.n_layer) *
+                              (2.0 * static_cast<double>(config.d_model) * static_cast<double>(config.n_head) *
+                                   static_cast<double>(config.d_head) +
+                               2.0 * static_cast<double>(config.d_model) * static_cast<double>(config.d_ff));
+  check(at_least <= 1.01 * static_cast<double>(stored) + 1024.0,
+        "{}: config.json describes a model of at least {:.3g} parameters, but the weights hold {}: the config does "
+        "not belong to these weights",
+        dir.string(), at_least, stored);
   auto model = make_model(config);
   model->to(options.device, options.dtype);
-  auto leftover = load_weights(*model, io::load_checkpoint_tensors(dir), dir.string());
+  auto leftover = load_weights(*model, std::move(tensors), dir.string());
   std::vector<std::string> unexpected;
   for (auto& [name, tensor] : leftover) {
     const bool wanted = extra && std::any_of(options.extra_prefixes.begin(), options.extra_prefixes.end(),
