@@ -26,6 +26,15 @@ constexpr std::array<uint32_t, 64> kRound = {
 
 inline uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
+/// `n` digest bytes as lowercase hex.
+std::string to_hex(const uint8_t* bytes, size_t n) {
+  static const char* kHex = "0123456789abcdef";
+  std::string s;
+  s.reserve(2 * n);
+  for (size_t i = 0; i < n; ++i) s += {kHex[bytes[i] >> 4], kHex[bytes[i] & 15]};
+  return s;
+}
+
 }  // namespace
 
 Sha256::Sha256() : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
@@ -100,13 +109,8 @@ std::array<uint8_t, 32> Sha256::digest() {
 }
 
 std::string Sha256::hex() {
-  static const char* kHex = "0123456789abcdef";
-  std::string s;
-  for (uint8_t b : digest()) {
-    s += kHex[b >> 4];
-    s += kHex[b & 15];
-  }
-  return s;
+  const auto d = digest();
+  return to_hex(d.data(), d.size());
 }
 
 std::string sha256_hex(std::string_view bytes) {
@@ -135,10 +139,7 @@ std::string sha256_file(const std::filesystem::path& path) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   check(EVP_DigestFinal_ex(ctx.get(), out, &n) == 1 && n == 32, "{}: OpenSSL SHA-256 failed", path.string());
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < n; ++i) hex += {kHex[out[i] >> 4], kHex[out[i] & 15]};
-  return hex;
+  return to_hex(out, n);
 #else
   Sha256 h;
   while (in) {
