@@ -12,21 +12,15 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
+
+#include "w2s/io/safetensors_header.h"
 
 namespace w2s::io {
 
 /// Tensors by name (sorted, so files are written deterministically).
 using TensorMap = std::map<std::string, torch::Tensor>;
-using Metadata = std::map<std::string, std::string>;
-
-struct TensorInfo {
-  std::string name;            // tensor name as stored
-  std::string dtype;           // safetensors dtype string: F32, F16, BF16, I64, ...
-  std::vector<int64_t> shape;  // dims; empty = scalar
-  uint64_t begin = 0;          // byte offset into the data section
-  uint64_t end = 0;            // one past the last byte
-};
 
 /// Torch dtype for a safetensors dtype string; throws w2s::Error for unknown/unsupported ones.
 torch::Dtype dtype_from_string(std::string_view dtype);
@@ -61,6 +55,7 @@ class SafetensorsFile {
   size_t size_ = 0;                // mapping length (whole file)
   size_t data_start_ = 0;          // 8 + header length
   std::vector<TensorInfo> infos_;
+  std::unordered_map<std::string, size_t> by_name_;  // name → index in infos_
   Metadata metadata_;
 };
 
