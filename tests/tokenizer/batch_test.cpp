@@ -3,7 +3,9 @@
 
 #include "tokenizer_test_util.h"
 #include "w2s/core/error.h"
+#include "w2s/tokenizer/pre_tokenizer.h"
 #include "w2s/tokenizer/tokenizer.h"
+#include "w2s/tokenizer/tokenizer_json.h"
 
 namespace w2s::tokenizer {
 namespace {
@@ -94,6 +96,75 @@ TEST(Batch, LargeBatchMatchesOneByOne) {
     got.resize(want.size());
     EXPECT_EQ(got, want) << i;
   }
+}
+
+// The GPT-2 vocabulary with another pre-tokenizer regex (Qwen2's, Llama 3's, or one w2s does not
+// know, which turns truncating encodes' cuts off).
+Tokenizer gpt2_with_splits(std::string pattern) {
+  const auto dir = test::gpt2_fixture_dir();
+  TokenizerSpec spec = load_vocab_merges(dir / "encoder.json", dir / "vocab.bpe");
+  spec.splits = {SplitRule{std::move(pattern)}};
+  return Tokenizer::from_spec(std::move(spec));
+}
+
+// Real prose with what stresses pre-tokenizers: contractions, digit runs, special tokens,
+// newline runs, non-ASCII letters and symbols, invalid UTF-8.
+std::string hostile_prose() {
+  std::string t;
+  for (int i = 0; i < 8; ++i) t += test::austen_train();  // 340 kB
+  t.insert(t.size() / 5,
+           " I'll pay 1234567 or 89,000.5 <|endoftext|>  \n\n\n  caf\xc3\xa9 \xe2\x82\xac\xe2\x82\xac \xff\xfe ");
+  t.insert(t.size() / 2, "\t\t  don't   STOP'S 42nd\r\n");
+  return t;
+}
+
+TEST(Batch, HeadAndTailEncodesAreExactSlicesOfTheFullEncode) {
+  const std::string text = hostile_prose();
+  ASSERT_GT(text.size(), 300000u);
+  for (const auto& [name, tok] :
+       std::vector<std::pair<std::string, Tokenizer>>{{"gpt2", test::gpt2()},
+                                                      {"qwen2", gpt2_with_splits(std::string(kQwen2Pattern))},
+                                                      {"llama3", gpt2_with_splits(std::string(kLlama3Pattern))}}) {
+    const Ids full = tok.encode(text);
+    for (int64_t n : {1, 2, 7, 64, 511, 4000}) {
+      SCOPED_TRACE(name + " max_tokens " + std::to_string(n));
+      ASSERT_LT(static_cast<size_t>(n), full.size());
+      // Long texts are cut, so only what the kept tokens need is encoded (GPT-2's longest piece
+      // has 256 bytes: the cut comes after (n + 1) × 256 bytes).
+      if (n < 600) {
+        EXPECT_LT(tok.head_cut(text, n), text.size() / 2);
+        EXPECT_GT(tok.tail_cut(text, n), text.size() / 2);
+      }
+      EXPECT_EQ(tok.encode_head(text, n), Ids(full.begin(), full.begin() + n));
+      EXPECT_EQ(tok.encode_tail(text, n), Ids(full.end() - n, full.end()));
+      // At every offset around the inserted stress text too.
+      for (size_t at : {text.size() / 5 - 40, text.size() / 2 - 3}) {
+        const std::string_view part = std::string_view(text).substr(at, 9000);
+        const Ids whole = tok.encode(part);
+        const auto k = std::min<size_t>(n, whole.size());
+        EXPECT_EQ(tok.encode_head(part, n), Ids(whole.begin(), whole.begin() + k));
+        EXPECT_EQ(tok.encode_tail(part, n), Ids(whole.end() - k, whole.end()));
+      }
+    }
+    EXPECT_EQ(tok.encode_head(text, 0), full);  // 0 = no limit
+    EXPECT_EQ(tok.encode_tail(text, 0), full);
+  }
+}
+
+TEST(Batch, NoCutWithoutASafePlaceOrForAnUnknownRegex) {
+  const Tokenizer& tok = test::gpt2();
+  const std::string no_spaces(50000, 'x');
+  EXPECT_EQ(tok.head_cut(no_spaces, 5), no_spaces.size());
+  EXPECT_EQ(tok.tail_cut(no_spaces, 5), 0u);
+  const Ids xs = tok.encode(no_spaces);
+  EXPECT_EQ(tok.encode_head(no_spaces, 5), Ids(xs.begin(), xs.begin() + 5));
+  const Tokenizer custom = gpt2_with_splits(R"(\S+|\s+)");
+  const std::string text = test::austen_train();
+  EXPECT_EQ(custom.head_cut(text, 5), text.size());
+  EXPECT_EQ(custom.tail_cut(text, 5), 0u);
+  const Ids full = custom.encode(text);
+  EXPECT_EQ(custom.encode_head(text, 5), Ids(full.begin(), full.begin() + 5));
+  EXPECT_THROW(custom.encode_head(text, -1), Error);
 }
 
 }  // namespace

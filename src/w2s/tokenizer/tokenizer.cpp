@@ -2,6 +2,7 @@
 #include "w2s/tokenizer/tokenizer.h"
 
 #include <ATen/Parallel.h>
+#include <ATen/ops/from_blob.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -41,6 +42,8 @@ struct Tokenizer::Impl {
   std::unordered_map<std::string, int64_t> added_by_content;
   std::unordered_map<int64_t, const AddedToken*> added_by_id;  // into spec.added_tokens
   int64_t vocab_size = 0;
+  size_t max_token_bytes = 4;  // bytes one token can cover at most (longest piece or added token; an unknown char)
+  bool cuttable = false;       // head_cut/tail_cut may cut: known regexes, no added token holding a space
 
   explicit Impl(TokenizerSpec s)
       : spec(std::move(s)),
@@ -67,6 +70,21 @@ struct Tokenizer::Impl {
               spec.source, id);
       }
     }
+    // Truncating encodes may cut long texts at a space between ASCII alphanumerics, where none of
+    // these regexes has a match that spans (each run of letters, digits, symbols or whitespace
+    // ends there, and a match may only begin with the space), so the words before and after it are
+    // the full text's. Other patterns, or an added token containing a space, disable cuts.
+    for (const auto& [piece, id] : spec.vocab) max_token_bytes = std::max(max_token_bytes, piece.size());
+    bool known = !spec.splits.empty();
+    for (const auto& rule : spec.splits)
+      known = known && !rule.literal && rule.behavior == SplitBehavior::isolated &&
+              (rule.pattern == kGpt2Pattern || rule.pattern == kQwen2Pattern || rule.pattern == kLlama3Pattern);
+    bool spaced = false;
+    for (const auto& t : spec.added_tokens) {
+      max_token_bytes = std::max(max_token_bytes, t.content.size());
+      spaced = spaced || t.content.find_first_of(" \t\r\n\f\v") != std::string::npos;
+    }
+    cuttable = known && !spaced;
     if (spec.nfc) {
       static std::atomic<bool> warned{false};
       if (!warned.exchange(true)) {
@@ -227,12 +245,58 @@ std::vector<int64_t> Tokenizer::encode(std::string_view text, const EncodeOption
   return out;
 }
 
+namespace {
+bool ascii_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+// A space between two ASCII alphanumerics: every pre-tokenizer match ends before it or starts at it.
+bool safe_cut(std::string_view text, size_t p) {
+  return p >= 1 && p + 1 < text.size() && text[p] == ' ' && ascii_alnum(text[p - 1]) && ascii_alnum(text[p + 1]);
+}
+}  // namespace
+
+size_t Tokenizer::head_cut(std::string_view text, int64_t max_tokens) const {
+  check(max_tokens >= 0, "encode_head: max_tokens must be >= 0, got {}", max_tokens);
+  if (max_tokens == 0 || !impl_->cuttable) return text.size();
+  // encode(text[0, p)) holds at least p / max_token_bytes text tokens: from p >= (max_tokens + 1) ×
+  // max_token_bytes on, more than max_tokens.
+  const auto n = static_cast<uint64_t>(max_tokens) + 1;
+  if (n > text.size() / impl_->max_token_bytes) return text.size();
+  for (size_t p = n * impl_->max_token_bytes; p + 1 < text.size(); ++p)
+    if (safe_cut(text, p)) return p;
+  return text.size();
+}
+
+size_t Tokenizer::tail_cut(std::string_view text, int64_t max_tokens) const {
+  check(max_tokens >= 0, "encode_tail: max_tokens must be >= 0, got {}", max_tokens);
+  if (max_tokens == 0 || !impl_->cuttable) return 0;
+  const auto n = static_cast<uint64_t>(max_tokens) + 1;
+  if (n > text.size() / impl_->max_token_bytes) return 0;
+  for (size_t p = text.size() - n * impl_->max_token_bytes; p >= 1; --p)
+    if (safe_cut(text, p)) return p;
+  return 0;
+}
+
+std::vector<int64_t> Tokenizer::encode_head(std::string_view text, int64_t max_tokens,
+                                            const EncodeOptions& options) const {
+  auto ids = encode(text.substr(0, head_cut(text, max_tokens)), options);
+  if (max_tokens > 0 && static_cast<int64_t>(ids.size()) > max_tokens) ids.resize(static_cast<size_t>(max_tokens));
+  return ids;
+}
+
+std::vector<int64_t> Tokenizer::encode_tail(std::string_view text, int64_t max_tokens,
+                                            const EncodeOptions& options) const {
+  auto ids = encode(text.substr(tail_cut(text, max_tokens)), options);
+  if (max_tokens > 0 && static_cast<int64_t>(ids.size()) > max_tokens) ids.erase(ids.begin(), ids.end() - max_tokens);
+  return ids;
+}
+
 EncodedBatch Tokenizer::encode_batch(const std::vector<std::string>& texts, const BatchOptions& options) const {
   check(options.max_length >= 0, "encode_batch: max_length must be >= 0, got {}", options.max_length);
   const auto n = static_cast<int64_t>(texts.size());
   std::vector<std::vector<int64_t>> rows(texts.size());
   at::parallel_for(0, n, 16, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) rows[i] = encode(texts[i], options.encode);
+    for (int64_t i = begin; i < end; ++i)
+      rows[i] = options.truncation_side == Side::right ? encode_head(texts[i], options.max_length, options.encode)
+                                                       : encode_tail(texts[i], options.max_length, options.encode);
   });
   EncodedBatch batch;
   batch.lengths.resize(texts.size());
@@ -251,16 +315,17 @@ EncodedBatch Tokenizer::encode_batch(const std::vector<std::string>& texts, cons
     t_max = std::max(t_max, batch.lengths[i]);
   }
   const int64_t pad = options.pad_id ? *options.pad_id : pad_id_ ? *pad_id_ : eos_id_.value_or(0);
-  batch.input_ids = torch::full({n, t_max}, pad, torch::kInt64);   // (B, T)
-  batch.attention_mask = torch::zeros({n, t_max}, torch::kInt64);  // (B, T)
-  int64_t* ids = batch.input_ids.data_ptr<int64_t>();
-  int64_t* mask = batch.attention_mask.data_ptr<int64_t>();
+  std::vector<int64_t> ids(static_cast<size_t>(n * t_max), pad);  // (B, T)
+  std::vector<int64_t> mask(static_cast<size_t>(n * t_max), 0);   // (B, T)
   for (int64_t i = 0; i < n; ++i) {
     const int64_t len = batch.lengths[i];
     const int64_t offset = options.padding_side == Side::left ? t_max - len : 0;
-    if (len > 0) std::memcpy(ids + i * t_max + offset, rows[i].data(), len * sizeof(int64_t));
-    std::fill(mask + i * t_max + offset, mask + i * t_max + offset + len, int64_t{1});
+    if (len > 0) std::memcpy(ids.data() + i * t_max + offset, rows[i].data(), len * sizeof(int64_t));
+    std::fill(mask.data() + i * t_max + offset, mask.data() + i * t_max + offset + len, int64_t{1});
   }
+  // from_blob + clone rather than torch::full: ATen/ops/from_blob.h builds with clang (fuzz/).
+  batch.input_ids = at::from_blob(ids.data(), {n, t_max}, at::kLong).clone();
+  batch.attention_mask = at::from_blob(mask.data(), {n, t_max}, at::kLong).clone();
   return batch;
 }
 

@@ -19,7 +19,7 @@
 // in NFC, which is nearly all text.
 #pragma once
 
-#include <torch/types.h>
+#include <ATen/core/Tensor.h>  // not <torch/types.h>: this header also builds with clang (fuzz/)
 
 #include <cstdint>
 #include <filesystem>
@@ -68,8 +68,8 @@ struct BatchOptions {
 };
 
 struct EncodedBatch {
-  torch::Tensor input_ids;       // (B, T) int64; T = longest row after truncation (0 if all empty)
-  torch::Tensor attention_mask;  // (B, T) int64, 1 = real token, 0 = padding
+  at::Tensor input_ids;          // (B, T) int64; T = longest row after truncation (0 if all empty)
+  at::Tensor attention_mask;     // (B, T) int64, 1 = real token, 0 = padding
   std::vector<int64_t> lengths;  // (B) real tokens per row
 };
 
@@ -91,6 +91,20 @@ class Tokenizer {
   static Tokenizer from_dir(const std::filesystem::path& dir);
 
   std::vector<int64_t> encode(std::string_view text, const EncodeOptions& options = {}) const;
+  /// The first `max_tokens` ids of encode(text) (all when max_tokens is 0), encoding only as much
+  /// of a long text as they need: the text is cut at head_cut(), where the pre-tokenizer splits
+  /// anyway, so the ids are exactly encode(text)'s. A 64 MB text truncated to 512 tokens costs what
+  /// a few kB do.
+  std::vector<int64_t> encode_head(std::string_view text, int64_t max_tokens, const EncodeOptions& options = {}) const;
+  /// The last `max_tokens` ids of encode(text) (all when 0), encoding from tail_cut() on.
+  std::vector<int64_t> encode_tail(std::string_view text, int64_t max_tokens, const EncodeOptions& options = {}) const;
+  /// Where encode_head cuts: the first byte it does not read (text.size() when it reads it all).
+  /// A cut is made only at a space between two ASCII letters or digits at least (max_tokens + 1) ×
+  /// the longest token's bytes in, and only for the GPT-2, Qwen2 and Llama 3 pre-tokenizer regexes
+  /// (no match of theirs spans such a space) without added tokens that contain a space.
+  size_t head_cut(std::string_view text, int64_t max_tokens) const;
+  /// Where encode_tail starts reading (0 when it reads it all); the mirror of head_cut.
+  size_t tail_cut(std::string_view text, int64_t max_tokens) const;
   /// Encodes texts (in parallel) into a padded batch.
   EncodedBatch encode_batch(const std::vector<std::string>& texts, const BatchOptions& options = {}) const;
   /// Concatenated raw bytes of the tokens (added tokens as their content). Throws w2s::Error for an

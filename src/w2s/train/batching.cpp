@@ -10,8 +10,7 @@ TokenRows encode_texts(const tokenizer::Tokenizer& tok, const std::vector<std::s
                        int64_t filler) {
   TokenRows out(texts.size());
   for (size_t i = 0; i < texts.size(); ++i) {
-    out[i] = tok.encode(texts[i]);
-    if (max_length > 0 && static_cast<int64_t>(out[i].size()) > max_length) out[i].resize(max_length);
+    out[i] = tok.encode_head(texts[i], std::max<int64_t>(max_length, 0));  // the text loses its end
     if (out[i].empty()) out[i].push_back(filler);
   }
   return out;

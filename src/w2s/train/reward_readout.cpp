@@ -58,11 +58,12 @@ std::vector<JoinedSequence> ComparisonReadout::join(const InputSet& set, const c
   for (size_t i = 0; i < set.texts.size(); ++i) {
     check(static_cast<int64_t>(set.completions[i].size()) == *k, "comparison {} has {} completions, not {}", i,
           set.completions[i].size(), *k);
-    auto prompt = tok_.encode(set.texts[i]);
+    // join_prompt keeps at most max(2, max_length) tokens: the prompt's end, the completion's start.
+    auto prompt = tok_.encode_tail(set.texts[i], std::max<int64_t>(options_.max_length, 2));
     std::vector<std::vector<int64_t>> ids;
     int64_t longest = 0;
     for (const auto& c : set.completions[i]) {
-      ids.push_back(tok_.encode(c));
+      ids.push_back(tok_.encode_head(c, std::max<int64_t>(options_.max_length, 2)));
       longest = std::max<int64_t>(longest, static_cast<int64_t>(ids.back().size()));
     }
     if (!set.demonstrations.empty()) {

@@ -34,8 +34,7 @@ int VerbalizerReadout::add(const InputSet& set) {
   TokenRows rows;
   const auto budget = std::max<int64_t>(1, options_.max_length - static_cast<int64_t>(after_ids_.size()));
   for (size_t i = 0; i < set.texts.size(); ++i) {
-    auto ids = tok_.encode(before_ + set.texts[i]);
-    if (static_cast<int64_t>(ids.size()) > budget) ids.resize(budget);  // the text loses its end
+    auto ids = tok_.encode_head(before_ + set.texts[i], budget);  // the text loses its end
     ids.insert(ids.end(), after_ids_.begin(), after_ids_.end());
     if (!set.demonstrations.empty()) {
       auto demos = fit_demonstrations(set.demonstrations[i], options_.max_length - static_cast<int64_t>(ids.size()));
