@@ -9,6 +9,7 @@
 
 #include "test_support.h"
 #include "w2s/core/error.h"
+#include "w2s/core/file.h"
 
 namespace fs = std::filesystem;
 
@@ -45,6 +46,24 @@ TEST(StageFiles, NonFinitePredictionsAreAnErrorNotAStage) {
     }
     EXPECT_FALSE(fs::exists(tmp / "bad" / "metrics.json"));
     EXPECT_FALSE(fs::exists(tmp / "bad" / "test_predictions.jsonl"));
+  }
+}
+
+TEST(StageFiles, AMistypedMetricsFileIsAnErrorNamingIt) {
+  test::TempDir tmp;
+  fs::create_directories(tmp / "stage");
+  const auto path = tmp / "stage" / "metrics.json";
+  for (const char* text : {R"({"test_accuracy": "high", "test_auroc": 0.5, "test_ece": 0.1, "agreement": 1,
+                                "agree_when_weak_right": 1, "agree_when_weak_wrong": 0})",
+                           R"({"test_accuracy": 0.5, "test_auroc": 0.5, "test_ece": 0.1, "agreement": 1,
+                                "agree_when_weak_right": 1, "agree_when_weak_wrong": 0, "n_train": [1]})"}) {
+    write_file_atomic(path, text);
+    try {
+      read_stage_metrics(tmp / "stage");
+      FAIL() << "expected an error for " << text;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(path.string() + ": "), std::string::npos) << e.what();
+    }
   }
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "w2s/core/error.h"
+
 namespace w2s::io {
 
 /// Deeper than any real config, tokenizer or safetensors header (they nest fewer than 10 levels).
@@ -21,6 +23,20 @@ nlohmann::json parse_json(std::string_view text, int max_depth = kMaxJsonDepth);
 
 /// parse_json of a whole file; any JSON error → w2s::Error "<path>: invalid JSON: …".
 nlohmann::json read_json_file(const std::filesystem::path& path, int max_depth = kMaxJsonDepth);
+
+/// Call `fn()`, which reads values out of JSON from `file`; a nlohmann::json exception it throws
+/// (a missing key, a value of the wrong type) becomes w2s::Error "<file>: <what>", so no message
+/// about a file's content leaves without the file's name.
+///
+///   const auto step = io::naming_file(path, [&] { return j.at("step").get<int64_t>(); });
+template <typename Fn>
+decltype(auto) naming_file(const std::filesystem::path& file, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(file.string() + ": " + e.what());
+  }
+}
 
 /// A short description of `v` for an error message: a scalar as JSON (a string cut to
 /// `max_chars`), an array or object by its kind and size ("an array of 3 items"). Never recursive.

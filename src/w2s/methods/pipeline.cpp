@@ -12,6 +12,7 @@
 #include "w2s/core/log.h"
 #include "w2s/core/rng.h"
 #include "w2s/core/sha256.h"
+#include "w2s/io/json_read.h"
 #include "w2s/methods/weak_labels.h"
 #include "w2s/models/checkpoint_identity.h"
 #include "w2s/models/config.h"
@@ -285,9 +286,11 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
   const auto fo = options_for(model, loss);
   const std::string key = store::spec_key(to_string(StageKind::student), spec);
   const auto labels_meta = store_.meta(labels_key);
-  const std::string supervisor = labels_meta.value("kind", "") == to_string(StageKind::student)
-                                     ? labels_meta.value("supervisor", "?") + ">" + labels_meta.value("model", "?")
-                                     : labels_meta.value("model", "?");
+  const std::string supervisor = io::naming_file(store_.path(labels_key) / "meta.json", [&] {
+    return labels_meta.value("kind", "") == to_string(StageKind::student)
+               ? labels_meta.value("supervisor", "?") + ">" + labels_meta.value("model", "?")
+               : labels_meta.value("model", "?");
+  });
   const std::string what =
       fmt::format("{} seed {}: {} ← {} ({}{}{})", task, seed, model.name, supervisor, loss.name,
                   method == Method::finetune ? "" : ", " + to_string(method),

@@ -43,23 +43,25 @@ nlohmann::json to_json(const StageMetrics& m) {
 StageMetrics read_stage_metrics(const fs::path& stage_dir) {
   const fs::path p = stage_dir / "metrics.json";
   const auto j = io::read_json_file(p);
-  auto num = [&](const char* k) {
-    check(j.contains(k), "{}: missing \"{}\"", p.string(), k);
-    return j[k].is_null() ? std::nan("") : j[k].get<double>();
-  };
-  StageMetrics m;
-  m.test_accuracy = num("test_accuracy");
-  m.test_auroc = num("test_auroc");
-  m.test_ece = num("test_ece");
-  m.agreement = num("agreement");
-  m.agree_when_weak_right = num("agree_when_weak_right");
-  m.agree_when_weak_wrong = num("agree_when_weak_wrong");
-  m.n_weak_right = j.value("n_weak_right", int64_t{0});
-  m.n_weak_wrong = j.value("n_weak_wrong", int64_t{0});
-  m.n_train = j.value("n_train", int64_t{0});
-  m.n_test = j.value("n_test", int64_t{0});
-  m.steps = j.value("steps", int64_t{0});
-  return m;
+  return io::naming_file(p, [&] {
+    auto num = [&](const char* k) {
+      check(j.contains(k), "{}: missing \"{}\"", p.string(), k);
+      return j[k].is_null() ? std::nan("") : j[k].get<double>();
+    };
+    StageMetrics m;
+    m.test_accuracy = num("test_accuracy");
+    m.test_auroc = num("test_auroc");
+    m.test_ece = num("test_ece");
+    m.agreement = num("agreement");
+    m.agree_when_weak_right = num("agree_when_weak_right");
+    m.agree_when_weak_wrong = num("agree_when_weak_wrong");
+    m.n_weak_right = j.value("n_weak_right", int64_t{0});
+    m.n_weak_wrong = j.value("n_weak_wrong", int64_t{0});
+    m.n_train = j.value("n_train", int64_t{0});
+    m.n_test = j.value("n_test", int64_t{0});
+    m.steps = j.value("steps", int64_t{0});
+    return m;
+  });
 }
 
 void write_predictions(const fs::path& path, const std::vector<data::Example>& xs, const std::vector<double>& p1) {

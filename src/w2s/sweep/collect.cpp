@@ -13,6 +13,7 @@
 #include "w2s/core/log.h"
 #include "w2s/eval/metrics.h"
 #include "w2s/eval/pgr.h"
+#include "w2s/io/json_read.h"
 #include "w2s/io/jsonl.h"
 #include "w2s/methods/stage_files.h"
 #include "w2s/sweep/executor.h"
@@ -44,7 +45,15 @@ std::vector<report::MarginBin> margin_bins(const fs::path& predictions, int n_bi
   return out;
 }
 
+static report::StageRecord read_stage_record_unchecked(store::RunStore& store, const std::string& key, bool margins);
+
 report::StageRecord read_stage_record(store::RunStore& store, const std::string& key, bool margins) {
+  // meta.json of a copied or edited folder may hold a value of the wrong type: name the file.
+  return io::naming_file(store.path(key) / "meta.json",
+                         [&] { return read_stage_record_unchecked(store, key, margins); });
+}
+
+static report::StageRecord read_stage_record_unchecked(store::RunStore& store, const std::string& key, bool margins) {
   const auto meta = store.meta(key);
   const auto m = methods::read_stage_metrics(store.path(key));
   report::StageRecord r;

@@ -274,8 +274,10 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
   const bool resumed = fs::exists(ckpt / "state.json");
   if (resumed) {
     const auto j = io::read_json_file(ckpt / "state.json");
-    st.step = j.at("step").get<int64_t>();
-    st.tokens_seen = j.at("tokens_seen").get<int64_t>();
+    io::naming_file(ckpt / "state.json", [&] {
+      st.step = j.at("step").get<int64_t>();
+      st.tokens_seen = j.at("tokens_seen").get<int64_t>();
+    });
     const auto saved = read_file(ckpt / "config.toml");
     if (saved != config_toml) log::warn("{}: resuming with a config that differs from the checkpoint's", out.string());
     model = models::load_model(ckpt, {.dtype = torch::kFloat, .device = device, .extra_prefixes = {}});
