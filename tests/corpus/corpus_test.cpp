@@ -294,6 +294,22 @@ TEST(Corpus, BuildExcludesTestSetsAndWritesManifest) {
   EXPECT_EQ(m["sources"][0]["inputs"][0]["files"], 1);
   EXPECT_FALSE(m["w2s_commit"].get<std::string>().empty());
 
+  // A rebuild swaps the three files in whole, leaving no temporary folder; a foreign file in the
+  // output folder is refused, not lost, and the previous corpus stays.
+  build_corpus(o);
+  for (const auto& e : fs::directory_iterator(root.path()))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+  w2s::write_file_atomic(root / "corpus" / "notes.txt", "mine");
+  try {
+    build_corpus(o);
+    FAIL() << "expected an error";
+  } catch (const w2s::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("notes.txt"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(w2s::read_file(root / "corpus" / "corpus.txt"), corpus);
+  EXPECT_EQ(w2s::read_file(root / "corpus" / "notes.txt"), "mine");
+  fs::remove(root / "corpus" / "notes.txt");
+
   // Without prepared tasks the build refuses (it could not exclude their test sets).
   fs::remove_all(root / "tasks" / "spam");
   try {

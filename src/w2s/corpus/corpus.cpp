@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <functional>
+#include <set>
 #include <unordered_set>
 
 #include "w2s/core/error.h"
@@ -20,10 +22,39 @@
 #include "w2s/data/builtin_tasks.h"
 #include "w2s/data/manifest.h"
 #include "w2s/data/raw/wordnet.h"
+#include "w2s/io/atomic_dir.h"
 
 namespace w2s::corpus {
 namespace fs = std::filesystem;
 namespace {
+
+// The three files are one result: built in a temporary sibling folder and swapped in whole, so
+// a reader never sees a corpus.txt with another build's manifest. The folder belongs to the
+// corpus: anything else in it is refused rather than lost in the swap.
+void publish_corpus(const fs::path& out_dir, const std::string& corpus_text, const std::string& heldout_text,
+                    const std::string& manifest) {
+  static const std::set<std::string> kOwn = {"corpus.txt", "heldout.txt", "manifest.json"};
+  if (fs::exists(out_dir)) {
+    for (const auto& e : fs::directory_iterator(out_dir))
+      check(kOwn.count(e.path().filename().string()) > 0,
+            "{}: holds {}, which is not part of a corpus; the folder is replaced whole, so move it elsewhere or "
+            "choose another output folder",
+            out_dir.string(), e.path().filename().string());
+  }
+  const fs::path parent = out_dir.has_parent_path() ? out_dir.parent_path() : fs::path(".");
+  fs::create_directories(parent);
+  const fs::path tmp = io::make_temp_dir(parent, "." + out_dir.filename().string() + ".tmp-");
+  try {
+    write_file_atomic(tmp / "corpus.txt", corpus_text);
+    write_file_atomic(tmp / "heldout.txt", heldout_text);
+    write_file_atomic(tmp / "manifest.json", manifest);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+  io::replace_dir(tmp, out_dir);
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -394,10 +425,7 @@ CorpusReport build_corpus(const CorpusOptions& options) {
                    {"documents", report.n_heldout_docs},
                    {"bytes", heldout_text.size()},
                    {"sha256", sha256_hex(heldout_text)}}};
-  fs::create_directories(out_dir);
-  write_file_atomic(out_dir / "corpus.txt", corpus_text);
-  write_file_atomic(out_dir / "heldout.txt", heldout_text);
-  write_file_atomic(out_dir / "manifest.json", m.dump(2) + "\n");
+  publish_corpus(out_dir, corpus_text, heldout_text, m.dump(2) + "\n");
   report.manifest = std::move(m);
   report.seconds = seconds_since(t_start);
   log::info("corpus: wrote {} ({} documents, {:.1f} MB) and heldout.txt ({} documents) in {:.1f} s",

@@ -1,11 +1,27 @@
 // Whole-folder replacement and publication by rename.
 #include "w2s/io/atomic_dir.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
 #include "w2s/core/error.h"
 
 namespace fs = std::filesystem;
 
 namespace w2s::io {
+
+fs::path make_temp_dir(const fs::path& parent, const std::string& prefix) {
+  std::string templ = (parent / (prefix + "XXXXXX")).string();
+  if (::mkdtemp(templ.data()) == nullptr)
+    fail("{}: cannot create a temporary folder: {}", parent.string(), std::strerror(errno));
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::chmod(templ.c_str(), 0777 & ~mask);
+  return templ;
+}
 
 void replace_dir(const fs::path& tmp, const fs::path& dest) {
   const fs::path old = dest.string() + ".old";

@@ -4,8 +4,13 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 namespace w2s::io {
+
+/// A new, empty, uniquely named folder `<parent>/<prefix>XXXXXX` (mkdtemp), with the permissions
+/// any new folder gets under the umask (mkdtemp's are 0700). Errors name `parent`.
+std::filesystem::path make_temp_dir(const std::filesystem::path& parent, const std::string& prefix);
 
 /// Replace `dest` with the complete folder `tmp` (a sibling of `dest`). The previous `dest` is
 /// kept as `<dest>.old` until the new one is in place, and a `<dest>.old` left by an interrupted

@@ -9,7 +9,6 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/log.h"
-#include "w2s/io/atomic_dir.h"
 #include "w2s/io/file_lock.h"
 #include "w2s/store/run_store.h"
 
@@ -78,15 +77,16 @@ MergeReport merge_stores(const std::vector<fs::path>& sources, const fs::path& d
         fs::remove_all(tmp, ec);
         throw;
       }
-      const bool had_incomplete = fs::exists(to.path(key));
-      if (had_incomplete) {
-        log::warn("merge: {} was incomplete ({}); replacing it", to.path(key).string(), to.problem(key));
-        fs::remove_all(to.path(key));
-      }
-      if (io::publish_dir(tmp, to.path(key))) {
-        had_incomplete ? ++r.replaced : ++r.copied;
-      } else {
-        ++r.present;  // another process published it meanwhile
+      switch (to.publish(key, tmp, "the copy from " + (src_dir / key).string())) {
+        case RunStore::Published::added:
+          ++r.copied;
+          break;
+        case RunStore::Published::replaced_incomplete:
+          ++r.replaced;
+          break;
+        case RunStore::Published::already_there:
+          ++r.present;
+          break;  // published by another process meanwhile
       }
     }
     // A sweep folder's history of configs, so `w2s results` on the merged folder shows every sweep.

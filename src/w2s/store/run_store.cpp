@@ -63,14 +63,7 @@ RunStore::RunStore(fs::path root) : root_(std::move(root)) {
 }
 
 fs::path RunStore::make_temp(const std::string& key) const {
-  std::string templ = (root_ / fmt::format("{}{}.XXXXXX", kTmpPrefix, key)).string();
-  check(::mkdtemp(templ.data()) != nullptr, "run store: cannot create a temporary folder in {}: {}", root_.string(),
-        std::strerror(errno));
-  // mkdtemp makes it 0700; a stage folder gets the permissions any new folder would (umask).
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::chmod(templ.c_str(), 0777 & ~mask);
-  return templ;
+  return io::make_temp_dir(root_, fmt::format("{}{}.", kTmpPrefix, key));
 }
 
 static nlohmann::json file_records(const fs::path& dir) {
@@ -170,15 +163,22 @@ bool RunStore::produce(const std::string& key, const nlohmann::json& spec,
     fs::remove_all(tmp, ec);
     throw;
   }
+  return publish(key, tmp, "the stage just built") != Published::already_there;
+}
+
+RunStore::Published RunStore::publish(const std::string& key, const fs::path& tmp, const std::string& who) {
   const fs::path dst = root_ / key;
-  std::error_code ec;
-  if (fs::exists(dst) && !has(key)) {  // an incomplete copy (an interrupted merge or cp)
-    log::warn("run store: {} was incomplete ({}); replacing it with the stage just built", dst.string(), problem(key));
-    fs::remove_all(dst, ec);
+  bool replaced = false;
+  if (fs::exists(dst)) {
+    if (const auto why = problem(key); !why.empty()) {  // an incomplete copy (an interrupted merge or cp)
+      log::warn("run store: {} was incomplete ({}); replacing it with {}", dst.string(), why, who);
+      fs::remove_all(dst);
+      replaced = true;
+    }
   }
-  if (io::publish_dir(tmp, dst)) return true;
+  if (io::publish_dir(tmp, dst)) return replaced ? Published::replaced_incomplete : Published::added;
   check(has(key), "run store: could not move {} into place", dst.string());  // another process won
-  return false;
+  return Published::already_there;
 }
 
 }  // namespace w2s::store

@@ -54,6 +54,14 @@ class RunStore {
   /// Hold the stage's lock while it exists: opening a store removes those of unlocked stages.
   std::filesystem::path make_temp(const std::string& key) const;
 
+  /// What publish() did.
+  enum class Published { added, replaced_incomplete, already_there };
+  /// Move the complete stage folder `tmp` (from make_temp(key), lock held) to path(key). An
+  /// incomplete folder there (an interrupted copy) is replaced, with a warning naming what was
+  /// wrong (`who` says who replaces it); a complete one (another process published first) is kept
+  /// and `tmp` removed.
+  Published publish(const std::string& key, const std::filesystem::path& tmp, const std::string& who);
+
   /// Build artifact `key` unless it exists; returns true when it was built now. Takes the stage's
   /// lock first (waiting while another process holds it) and checks again, so a stage is built
   /// once however many processes ask for it. `build(tmp)` writes
