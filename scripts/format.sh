@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t files < <(git ls-files 'src/*.h' 'src/*.cpp' 'apps/*.h' 'apps/*.cpp' 'tests/*.h' 'tests/*.cpp' \
-                       'bench/*.cpp')
+                       'bench/*.cpp' 'fuzz/*.h' 'fuzz/*.cpp')
 if [ "${1:-}" = "--check" ]; then
   bad=0
   for f in "${files[@]}"; do
