@@ -1,8 +1,5 @@
 // Fuzz target: a Hugging Face config.json. A config that loads must validate, and survive a round
 // trip through to_hf_json() unchanged.
-#include <cstdio>
-#include <cstdlib>
-
 #include <nlohmann/json.hpp>
 #include "support.h"
 
@@ -14,10 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto config = w2s::models::load_config(w2s::fuzz::scratch_dir());
     config.validate("fuzz/config.json");
     const auto again = w2s::models::ModelConfig::from_hf_json(config.to_hf_json(), "fuzz/round-trip");
-    if (again.to_hf_json() != config.to_hf_json()) {
-      std::fprintf(stderr, "config.json round trip changed the config\n");
-      std::abort();
-    }
+    w2s::fuzz::require(again.to_hf_json() == config.to_hf_json(), "config.json", "round trip changed the config");
   });
   return 0;
 }

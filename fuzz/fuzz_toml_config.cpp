@@ -3,9 +3,6 @@
 // choices, the same conversion code every schema uses). A config that applies must dump to TOML
 // that reads back to the same options. (Schemas whose structs hold libtorch types cannot be built
 // with clang, which fuzzes; their TOML goes through the same parse_toml_string and apply.)
-#include <cstdio>
-#include <cstdlib>
-
 #include "support.h"
 #include "w2s/config/schema.h"
 #include "w2s/methods/options.h"
@@ -19,10 +16,8 @@ void round_trip(std::string_view text) {
   const std::string dumped = w2s::config::dump_toml(obj, schema);
   T again;
   w2s::config::apply(again, schema, w2s::config::parse_toml_string(dumped, "dumped.toml"), "dumped.toml");
-  if (w2s::config::dump_toml(again, schema) != dumped) {
-    std::fprintf(stderr, "TOML round trip changed the options:\n%s\n", dumped.c_str());
-    std::abort();
-  }
+  if (w2s::config::dump_toml(again, schema) != dumped)
+    w2s::fuzz::property_failed("TOML round trip", "changed the options:\n" + dumped);
 }
 }  // namespace
 
@@ -33,10 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   w2s::fuzz::expect_clean("TOML", [&] {
     const auto flat = w2s::config::parse_toml_string(text, "fuzz.toml");
     const auto again = w2s::config::parse_toml_string(w2s::config::to_toml(flat), "dumped.toml");
-    if (w2s::config::to_toml(again) != w2s::config::to_toml(flat)) {
-      std::fprintf(stderr, "to_toml(parse_toml_string(x)) does not read back the same\n");
-      std::abort();
-    }
+    w2s::fuzz::require(w2s::config::to_toml(again) == w2s::config::to_toml(flat), "TOML",
+                       "to_toml(parse_toml_string(x)) does not read back the same");
   });
   return 0;
 }

@@ -58,6 +58,11 @@ void report_escape(const char* what, const char* type, const char* message) {
   std::abort();
 }
 
+void property_failed(const char* what, const std::string& message) {
+  std::fprintf(stderr, "w2s fuzz: %s: %s\n", what, message.c_str());
+  std::abort();
+}
+
 void check_error_message(const char* what, const char* message) {
   static const bool verbose = std::getenv("W2S_FUZZ_VERBOSE") != nullptr;
   if (verbose) std::fprintf(stderr, "w2s fuzz: %s: w2s::Error: %s\n", what, message ? message : "");

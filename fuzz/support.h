@@ -32,6 +32,15 @@ template <typename Fn>
 void expect_clean(const char* what, Fn&& fn);
 
 [[noreturn]] void report_escape(const char* what, const char* type, const char* message);
+
+/// A property the target checks does not hold: print "w2s fuzz: <what>: <message>" and abort.
+/// Build `message` only on failure (`if (bad) property_failed(...)`): it may format large values.
+[[noreturn]] void property_failed(const char* what, const std::string& message);
+
+/// property_failed(what, message) unless `ok`.
+inline void require(bool ok, const char* what, const char* message) {
+  if (!ok) property_failed(what, message);
+}
 void check_error_message(const char* what, const char* message);
 
 }  // namespace w2s::fuzz
