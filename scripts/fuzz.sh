@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/fuzz.sh — build the libFuzzer targets of fuzz/ (clang, ASan + UBSan) and fuzz each one.
 #   scripts/fuzz.sh              600 s per target (the release bar), $(nproc) targets at a time
-#   scripts/fuzz.sh --smoke      30 s per target (what CI runs)
+#   scripts/fuzz.sh --smoke      50,000 inputs per target from a fixed seed (what CI runs: the
+#                                same inputs every run, so CI fails on a change, not on luck)
 #   scripts/fuzz.sh --seconds N  N s per target;  scripts/fuzz.sh ... fuzz_sources  only that target
 # Corpora grow in build-fuzz/corpus/<target> (seeded from fuzz/corpus/<target>, kept between
 # runs); a crash, leak, sanitizer report or escaped exception stops that target and leaves the
@@ -11,10 +12,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=600
+limits=()
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --smoke) seconds=30 ;;
+    --smoke) seconds=300; limits=(-seed=1 -runs=50000) ;;
     --seconds) seconds="$2"; shift ;;
     *) targets+=("$1") ;;
   esac
@@ -49,15 +51,19 @@ run_one() {
   local log="$bdir/logs/$t.log"
   mkdir -p "$bdir/logs"
   # -rss_limit_mb: libtorch alone takes ~500 MB; -max_len: inputs up to 64 KiB.
-  if "$bdir/fuzz/$t" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=65536 -timeout=30 -print_final_stats=1 \
+  if "$bdir/fuzz/$t" "${limits[@]}" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=65536 -timeout=30 -print_final_stats=1 \
        -artifact_prefix="$findings" "$corpus" "fuzz/corpus/$t" >"$log" 2>&1; then
     local execs cov
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
     cov=$(grep -E '^#[0-9]+.*(DONE|pulse)' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || echo "?")
-    echo "[fuzz] $t: ok, ${seconds} s, ${execs} executions, ${cov}, corpus $(ls "$corpus" | wc -l) inputs"
+    echo "[fuzz] $t: ok, $(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | tr -d 'in ' || echo "?") s, ${execs} executions, ${cov}, corpus $(ls "$corpus" | wc -l) inputs"
   else
     echo "[fuzz] $t: FOUND A BUG (see $log; input in $findings)"
     grep -E 'ERROR|w2s fuzz|SUMMARY|runtime error' "$log" | head -5 | sed 's/^/    /'
+    # The input itself, so a finding on a CI machine can be recreated: base64 -d > file.
+    for f in "$findings"*; do
+      [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 8192 ] && echo "    $(basename "$f") (base64): $(base64 -w0 "$f")"
+    done
     return 1
   fi
 }

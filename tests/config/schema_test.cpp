@@ -102,6 +102,38 @@ TEST(Config, DumpRoundTripsThroughToml) {
   EXPECT_EQ(dump_toml(back, Opts::schema()), text);
 }
 
+TEST(Config, AnyTomlThatParsesDumpsToTomlThatReadsBackTheSame) {
+  // Keys that need quotes (spaces, dots inside a quoted key's table, empty), strings with control
+  // characters and DEL (which TOML requires escaped), and reals that print like integers.
+  const std::string text =
+      "\"a b\" = 1\n"
+      "\" x\" = \"tab\\tnl\\ndel\\u007Fbell\\u0007 é\"\n"
+      "\"c\\u0000\" = true\n"
+      "big = 1e15\n"
+      "huge = 123456789012345680000.0\n"
+      "[\"t q\".\"k=\"]\n"
+      "v = [1.5, \"s\\\"\\\\\"]\n";
+  const FlatConfig flat = parse_toml_string(text, "keys.toml");
+  ASSERT_EQ(flat.size(), 6u);
+  const std::string dumped = to_toml(flat);
+  const FlatConfig back = parse_toml_string(dumped, "dumped.toml");
+  ASSERT_EQ(back.size(), flat.size()) << dumped;
+  for (size_t i = 0; i < flat.size(); ++i) {
+    EXPECT_EQ(back[i].first, flat[i].first) << dumped;
+    EXPECT_EQ(back[i].second.data.index(), flat[i].second.data.index()) << flat[i].first << "\n" << dumped;
+  }
+  EXPECT_EQ(to_toml(back), dumped);
+  EXPECT_NE(dumped.find("\"a b\" = 1"), std::string::npos) << dumped;
+  EXPECT_NE(dumped.find("[\"t q\".\"k=\"]"), std::string::npos) << dumped;
+  EXPECT_NE(dumped.find("\\u007F"), std::string::npos) << dumped;
+  // A key part with a dot, or empty, names no option and would not read back: refused.
+  for (const std::string bad : {"\"a.b\" = 1\n", "[\"\".x]\ny = 2\n", "[t]\n\"\" = 1\n"}) {
+    const auto msg = error_of([&] { parse_toml_string(bad, "odd.toml"); });
+    EXPECT_NE(msg.find("odd.toml:"), std::string::npos) << bad << msg;
+    EXPECT_NE(msg.find("may not be empty or contain '.'"), std::string::npos) << bad << msg;
+  }
+}
+
 TEST(Config, JsonIsNested) {
   Opts o;
   const auto j = to_json(flatten(o, Opts::schema()));

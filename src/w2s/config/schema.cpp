@@ -125,11 +125,72 @@ Value from_toml(const toml::node& node, const std::string& key, const std::strin
 void flatten_table(const toml::table& t, const std::string& prefix, const std::string& source, FlatConfig& out) {
   for (const auto& [k, node] : t) {
     const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    // Options are named by dotted paths, so a quoted part that is empty or holds a dot could name
+    // no option and would not survive a dump (`"a.b" = 1` and `a.b = 1` would be one key).
+    if (k.str().empty() || k.str().find('.') != std::string_view::npos) {
+      const auto& src = k.source();
+      fail("{}:{}:{}: config key '{}': a key part may not be empty or contain '.' (option keys are dotted paths, e.g. "
+           "finetune.lr)",
+           source, src.begin.line, src.begin.column, key);
+    }
     if (auto sub = node.as_table()) {
       flatten_table(*sub, key, source, out);
     } else {
       out.emplace_back(key, from_toml(node, key, source));
     }
+  }
+}
+
+// A TOML basic string: quotation mark, backslash and the control characters (U+0000..U+001F,
+// U+007F) escaped, everything else (valid UTF-8, as toml++ and the schemas guarantee) verbatim.
+std::string toml_string(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (u < 0x20 || u == 0x7f)
+          out += fmt::format("\\u{:04X}", u);
+        else
+          out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// One key component: bare when TOML allows (A-Za-z0-9_-, non-empty), quoted otherwise.
+std::string toml_key(std::string_view k) {
+  const bool bare = !k.empty() && std::all_of(k.begin(), k.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+  return bare ? std::string(k) : toml_string(k);
+}
+
+// A dotted flat key (a table path) as TOML: each component bare or quoted.
+std::string toml_dotted(std::string_view key) {
+  std::string out;
+  size_t start = 0;
+  for (;;) {
+    const auto dot = key.find('.', start);
+    out += toml_key(key.substr(start, dot == key.npos ? key.npos : dot - start));
+    if (dot == key.npos) return out;
+    out += '.';
+    start = dot + 1;
   }
 }
 
@@ -148,10 +209,13 @@ void to_toml_value(const Value& v, std::ostringstream& os) {
             os << "nan";
           else if (std::isinf(x))
             os << (x > 0 ? "inf" : "-inf");
-          else
-            os << fmt::format("{}", x);
+          else {
+            std::string f = fmt::format("{}", x);
+            if (f.find_first_of(".eE") == f.npos) f += ".0";  // must not read back as an integer
+            os << f;
+          }
         } else if constexpr (std::is_same_v<X, std::string>) {
-          os << nlohmann::json(x).dump();  // JSON string escapes are valid TOML basic strings
+          os << toml_string(x);
         } else {
           os << "[";
           for (size_t i = 0; i < x.size(); ++i) {
@@ -229,11 +293,13 @@ std::string to_toml(const FlatConfig& flat) {
   std::stable_partition(tables.begin(), tables.end(), [](const std::string& t) { return t.empty(); });
   bool first = true;
   for (const auto& table : tables) {
-    if (!table.empty()) os << (first ? "" : "\n") << "[" << table << "]\n";
+    if (!table.empty()) os << (first ? "" : "\n") << "[" << toml_dotted(table) << "]\n";
     first = false;
     for (const auto* kv : by_table[table]) {
       const auto dot = kv->first.rfind('.');
-      os << (dot == std::string::npos ? kv->first : kv->first.substr(dot + 1)) << " = ";
+      os << toml_key(dot == std::string::npos ? std::string_view(kv->first)
+                                              : std::string_view(kv->first).substr(dot + 1))
+         << " = ";
       to_toml_value(kv->second, os);
       os << "\n";
     }
