@@ -48,6 +48,24 @@ TEST(JsonRead, NestingIsCappedAndErrorsNameTheFile) {
   EXPECT_NE(e.find("nested deeper than 100 levels"), std::string::npos) << e;
 }
 
+TEST(JsonRead, TheFirstRepeatedKeyIsFoundWithItsDepth) {
+  RepeatedKey r;
+  auto j = parse_json(R"({"a": 1, "b": {"x": 1, "y": 2}, "c": [{"x": 1}, {"x": 2}]})", r);
+  EXPECT_EQ(r.key, "");  // the same key in sibling objects is no repeat
+  EXPECT_EQ(j["c"][1]["x"], 2);
+  j = parse_json(R"({"a": 1, "b": {"x": 1, "y": 2, "x": 3}, "a": 2})", r);
+  EXPECT_EQ(r.key, "x");  // the first repeat in document order
+  EXPECT_EQ(r.depth, 2);
+  EXPECT_EQ(j["b"]["x"], 3);  // nlohmann's value: the last
+  parse_json(R"({"t": {"k": [1]}, "t": 0})", r);
+  EXPECT_EQ(r.key, "t");
+  EXPECT_EQ(r.depth, 1);
+  parse_json(R"([1, {"k": 1}, {"k": 2}])", r);
+  EXPECT_EQ(r.key, "");                                                           // the result is reset by each call
+  EXPECT_THROW(parse_json(R"({"a": 1, "a": )", r), nlohmann::json::parse_error);  // nlohmann's own error
+  EXPECT_THROW(parse_json(nested(kMaxJsonDepth + 1), r), nlohmann::json::exception);
+}
+
 TEST(JsonRead, EveryReaderOfOutsideFilesRefusesDeepNesting) {
   test::TempDir tmp;
   const std::string deep = nested(200'000);

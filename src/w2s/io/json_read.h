@@ -17,9 +17,23 @@ namespace w2s::io {
 /// Deeper than any real config, tokenizer or safetensors header (they nest fewer than 10 levels).
 constexpr int kMaxJsonDepth = 100;
 
-/// Parse `text` as nlohmann::json::parse does, but stop at nesting deeper than `max_depth`. Both a
-/// syntax error and too deep a nesting throw nlohmann::json::exception (callers name the file).
+/// The nlohmann::json::exception id parse_json throws for too deep a nesting.
+constexpr int kJsonTooDeepId = 599;
+
+/// Parse `text` as nlohmann::json::parse does, but refuse nesting deeper than `max_depth`: a first
+/// pass (SAX, no values built, linear in the text) checks the nesting before the document is built.
+/// Both a syntax error and too deep a nesting throw nlohmann::json::exception (callers name the file).
 nlohmann::json parse_json(std::string_view text, int max_depth = kMaxJsonDepth);
+
+/// The first key that appears twice within one object (nlohmann keeps the last silently; formats
+/// such as safetensors forbid repeats).
+struct RepeatedKey {
+  std::string key;  // empty: no key repeats
+  int depth = 0;    // nesting of the object that repeats it: 1 is the top-level object
+};
+
+/// parse_json that also finds the first repeated key (in the same first pass).
+nlohmann::json parse_json(std::string_view text, RepeatedKey& repeated, int max_depth = kMaxJsonDepth);
 
 /// parse_json of a whole file; any JSON error → w2s::Error "<path>: invalid JSON: …".
 nlohmann::json read_json_file(const std::filesystem::path& path, int max_depth = kMaxJsonDepth);

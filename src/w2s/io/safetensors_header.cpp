@@ -7,7 +7,6 @@
 #include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <tuple>
 
 #include "w2s/core/error.h"
@@ -112,38 +111,20 @@ SafetensorsHeader parse_safetensors_header(const std::string& file, const uint8_
         kMaxSafetensorsHeaderBytes);
   const char* text = reinterpret_cast<const char*>(bytes + 8);
 
-  // nlohmann keeps the last of repeated keys silently; the format forbids them, so track keys per
-  // open object while parsing.
-  std::vector<std::set<std::string>> open_objects;
-  std::string duplicate;
-  bool duplicate_top_level = false;
-  auto track_keys = [&](int depth, json::parse_event_t event, json& parsed) {
-    // A header nests 3 levels; a hostile one could nest deep enough to overflow the stack later.
-    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
-        depth >= kMaxJsonDepth)
-      fail("{}: header JSON nested deeper than {} levels", file, kMaxJsonDepth);
-    if (event == json::parse_event_t::object_start) {
-      open_objects.emplace_back();
-    } else if (event == json::parse_event_t::object_end) {
-      if (!open_objects.empty()) open_objects.pop_back();
-    } else if (event == json::parse_event_t::key && !open_objects.empty()) {
-      if (!open_objects.back().insert(parsed.get<std::string>()).second && duplicate.empty()) {
-        duplicate = parsed.get<std::string>();
-        duplicate_top_level = open_objects.size() == 1;
-      }
-    }
-    return true;
-  };
+  // A header nests 3 levels; the nesting cap keeps a hostile one from overflowing the stack later.
+  // nlohmann keeps the last of repeated keys silently; the format forbids them.
+  RepeatedKey repeated;
   json header;
   try {
-    header = json::parse(text, text + n, track_keys);
+    header = parse_json(std::string_view(text, n), repeated);
   } catch (const json::exception& e) {
+    if (e.id == kJsonTooDeepId) fail("{}: header JSON nested deeper than {} levels", file, kMaxJsonDepth);
     fail("{}: header is not valid JSON: {}", file, e.what());
   }
   check(header.is_object(), "{}: header must be a JSON object, got {}", file, header.type_name());
-  if (!duplicate.empty()) {
-    if (duplicate_top_level) fail("{}: duplicate tensor name '{}' in header", file, duplicate);
-    fail("{}: duplicate key '{}' in header", file, duplicate);
+  if (!repeated.key.empty()) {
+    if (repeated.depth == 1) fail("{}: duplicate tensor name '{}' in header", file, repeated.key);
+    fail("{}: duplicate key '{}' in header", file, repeated.key);
   }
 
   SafetensorsHeader out;
