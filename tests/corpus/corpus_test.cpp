@@ -294,8 +294,11 @@ TEST(Corpus, BuildExcludesTestSetsAndWritesManifest) {
   EXPECT_EQ(m["sources"][0]["inputs"][0]["files"], 1);
   EXPECT_FALSE(m["w2s_commit"].get<std::string>().empty());
 
-  // A rebuild swaps the three files in whole, leaving no temporary folder; a foreign file in the
-  // output folder is refused, not lost, and the previous corpus stays.
+  // A rebuild swaps the three files in whole, leaving no temporary folder (and removing one a
+  // killed build left); a foreign file in the output folder is refused, not lost, and the previous
+  // corpus stays.
+  fs::create_directories(root / ".corpus.tmp-Xk3p9Q");
+  w2s::write_file_atomic(root / ".corpus.tmp-Xk3p9Q" / "corpus.txt", "half a corpus");
   build_corpus(o);
   for (const auto& e : fs::directory_iterator(root.path()))
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();

@@ -23,6 +23,7 @@
 #include "w2s/data/manifest.h"
 #include "w2s/data/raw/wordnet.h"
 #include "w2s/io/atomic_dir.h"
+#include "w2s/io/file_lock.h"
 
 namespace w2s::corpus {
 namespace fs = std::filesystem;
@@ -43,7 +44,18 @@ void publish_corpus(const fs::path& out_dir, const std::string& corpus_text, con
   }
   const fs::path parent = out_dir.has_parent_path() ? out_dir.parent_path() : fs::path(".");
   fs::create_directories(parent);
-  const fs::path tmp = io::make_temp_dir(parent, "." + out_dir.filename().string() + ".tmp-");
+  // One publisher at a time; while it holds the lock, a temporary sibling is either its own or
+  // was left by a build that was stopped (killed, full disk): remove those.
+  const std::string tmp_prefix = "." + out_dir.filename().string() + ".tmp-";
+  io::FileLock lock(parent / ("." + out_dir.filename().string() + ".lock"));
+  lock.lock();
+  for (const auto& e : fs::directory_iterator(parent)) {
+    if (e.path().filename().string().rfind(tmp_prefix, 0) != 0 || !e.is_directory()) continue;
+    std::error_code ec;
+    fs::remove_all(e.path(), ec);
+    log::debug("corpus: removed {} left by a stopped build", e.path().string());
+  }
+  const fs::path tmp = io::make_temp_dir(parent, tmp_prefix);
   try {
     write_file_atomic(tmp / "corpus.txt", corpus_text);
     write_file_atomic(tmp / "heldout.txt", heldout_text);
