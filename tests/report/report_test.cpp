@@ -496,6 +496,40 @@ TEST(HtmlReport, FiguresAreWellFormedAndCountDataPoints) {
   EXPECT_EQ(count(html.substr(runs, html.find("</table>", runs) - runs), "<tr>"), 1u + 27u);
 }
 
+TEST(HtmlReport, DiagnosticsShowWhenMeasured) {
+  Results r = fixture();
+  // No misfit in the fixture: no figure and no columns.
+  std::string html = render_html_report(r);
+  EXPECT_EQ(html.find("data-figure=\"misfit-"), std::string::npos);
+  EXPECT_EQ(html.find("<th title=\"share of its weak"), std::string::npos);
+  size_t n_ok = 0;
+  for (PgrRow& p : r.pgr) {
+    if (p.loss != "xent") continue;
+    p.misfit = 0.05 * double(p.strong_params % 7 + 1);
+    p.error_consistency = 0.25;
+    n_ok += has_pgr(p);
+  }
+  ASSERT_GE(n_ok, 1u);
+  html = render_html_report(r);
+  std::map<std::string, std::string> figs;
+  for (const auto& [id, block] : svg_blocks(html)) {
+    EXPECT_EQ(xml_error(block), "") << id;
+    figs[id] = block;
+  }
+  ASSERT_TRUE(figs.count("misfit-reviews"));
+  // One marker per xent pair with a PGR (rows without one are not plotted), a legend sample.
+  EXPECT_EQ(count(figs["misfit-reviews"], "<circle class=\"pt\""), n_ok);
+  EXPECT_EQ(count(figs["misfit-reviews"], "<path class=\"line\""), 0u);
+  EXPECT_NE(figs["misfit-reviews"].find("error consistency κ 0.25"), std::string::npos);
+  // The PGR table gains two columns: every xent row has a misfit, logconf rows show "-".
+  const size_t table = html.find("<table class=\"pgr\">");
+  ASSERT_NE(table, std::string::npos);
+  const std::string t = html.substr(table, html.find("</table>", table) - table);
+  EXPECT_NE(t.find(">misfit</th>"), std::string::npos);
+  EXPECT_EQ(count(t, "<td class=\"num\">0.25</td>"), 3u);
+  EXPECT_EQ(count(t, "<td class=\"num\">-</td>"), 2u * 3u);
+}
+
 TEST(HtmlReport, EmptySectionsSayNoData) {
   Results r = fixture();
   for (StageRecord& s : r.stages) {

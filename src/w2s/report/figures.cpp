@@ -243,6 +243,40 @@ std::string median_pgr_chart(const Results& r, const std::string& task) {
   return svg::bar_chart(b);
 }
 
+std::string misfit_figure(const Results& r, const std::string& task) {
+  const auto keys = loss_keys(r, task);
+  svg::LinePlot p;
+  p.id = "misfit-" + slug(task);
+  p.title = "PGR and the student's misfit";
+  p.x_label = "misfit: student disagrees with its weak labels (train)";
+  p.y_label = "PGR";
+  p.width = 480, p.height = 320;
+  p.legend_pos = svg::LegendPos::bottom;
+  size_t n = 0;
+  for (const LossKey& k : keys) {
+    svg::Series se;
+    se.label = loss_label(k, keys);
+    se.color = svg::palette(key_index(keys, k));
+    se.line = false;
+    se.band = false;
+    for (const PgrRow& row : r.pgr) {
+      if (row.task != task || row.loss != k.loss || row.method != k.method) continue;
+      if (!has_pgr(row) || !std::isfinite(row.misfit)) continue;
+      svg::Point pt;
+      pt.x = row.misfit, pt.y = row.pgr;
+      pt.tip = fmt::format("{} → {}, {}: misfit {:.3f}, PGR {}, error consistency κ {}", row.weak, row.strong, se.label,
+                           row.misfit, format_pgr_cell(row),
+                           std::isfinite(row.error_consistency) ? fmt::format("{:.2f}", row.error_consistency) : "n/a");
+      se.points.push_back(std::move(pt));
+    }
+    n += se.points.size();
+    if (!se.points.empty()) p.series.push_back(std::move(se));
+  }
+  if (n == 0) return "";
+  p.ref_lines.push_back({0.0, "PGR 0"});
+  return svg::line_plot(p);
+}
+
 std::vector<std::string> dynamics_panels(const Results& r, const std::string& task, std::string* legend_strip) {
   const auto keys = loss_keys(r, task);
   const auto ceiling = ceiling_curve(r, task);

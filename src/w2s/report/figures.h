@@ -37,4 +37,9 @@ std::vector<std::string> agreement_charts(const Results& r, const std::string& t
 /// stage recorded margins.
 std::string reward_margin_figure(const Results& r, const std::string& task);
 
+/// Diagnostics per pair: PGR against the student's misfit on its weak labels (the share of the
+/// labels it trained on that its own predictions contradict), one marker series per loss, with
+/// error consistency in the tooltips; "" when no pair has both numbers.
+std::string misfit_figure(const Results& r, const std::string& task);
+
 }  // namespace w2s::report

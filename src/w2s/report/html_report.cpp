@@ -93,16 +93,25 @@ std::string pgr_table_html(const Results& r, const std::string& task) {
     const auto kb = std::find(keys.begin(), keys.end(), LossKey{b->loss, b->method});
     return std::tie(ka, a->weak_params, a->strong_params) < std::tie(kb, b->weak_params, b->strong_params);
   });
+  bool diagnostics = false;  // misfit and error consistency, when the stages' files allowed them
+  for (const PgrRow* p : rows) diagnostics |= std::isfinite(p->misfit) || std::isfinite(p->error_consistency);
   std::string s =
       "<div class=\"tablewrap\"><table class=\"pgr\"><thead><tr><th>weak</th>"
       "<th>strong</th><th>loss</th><th>seeds</th><th>weak acc</th><th>ceiling acc</th>"
-      "<th>student acc</th><th>PGR</th></tr></thead><tbody>\n";
+      "<th>student acc</th><th>PGR</th>";
+  if (diagnostics)
+    s += "<th title=\"share of its weak training labels the student's predictions contradict\">misfit</th>"
+         "<th title=\"error consistency (Cohen's κ) of the weak model's and the ceiling's test errors\">err κ</th>";
+  s += "</tr></thead><tbody>\n";
+  const auto diag = [](double v, int digits) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : "-"; };
   for (const PgrRow* p : rows) {
     s += "<tr>" + td(p->weak) + td(p->strong) + td(loss_label({p->loss, p->method}, keys)) +
          td(std::to_string(p->n_seeds), "num") + td(format_mean_se(p->weak_acc, p->weak_se, 3), "num") +
          td(format_mean_se(p->ceiling_acc, p->ceiling_se, 3), "num") +
          td(format_mean_se(p->student_acc, p->student_se, 3), "num") +
-         td(format_pgr_cell(*p), has_pgr(*p) ? "num" : "status") + "</tr>\n";
+         td(format_pgr_cell(*p), has_pgr(*p) ? "num" : "status");
+    if (diagnostics) s += td(diag(p->misfit, 3), "num") + td(diag(p->error_consistency, 2), "num");
+    s += "</tr>\n";
   }
   return s + "</tbody></table></div>\n";
 }
@@ -222,6 +231,18 @@ std::string task_section(const Results& r, const std::string& task) {
                 "ground truth solid, students dashed. A reward model that knows where it is sure "
                 "rises to the right; a student that copied its supervisor's confident mistakes "
                 "does not.");
+  }
+
+  // (6) Diagnostics: does the gain track how much the student refused to fit its labels?
+  const auto misfit = misfit_figure(r, task);
+  if (!misfit.empty()) {
+    s += "<h3>Misfit</h3>\n";
+    s += figure({misfit},
+                "PGR of each weak → strong pair against the student's misfit: the share of the weak "
+                "labels it trained on that its own final predictions contradict (mean over seeds). "
+                "Charikar et al. (2024) show the gain over the supervisor grows with this misfit; a "
+                "student at misfit 0 copied its labels. Tooltips add the error consistency κ of the "
+                "weak model's and the ceiling's test errors (1: the same mistakes).");
   }
 
   s += "<h3>PGR table</h3>\n" + pgr_table_html(r, task);

@@ -100,6 +100,9 @@ LegendBox legend(const std::vector<LegendEntry>& entries, double x, double y, do
       if (e.marker)
         box.svg += fmt::format("<circle class=\"legend-mark\" cx=\"{}\" cy=\"{}\" r=\"3.2\" fill=\"{}\"/>",
                                f(cx + sample / 2), f(mid), escape(e.color));
+    } else if (e.marker) {  // a scatter's sample: the marker alone
+      box.svg += fmt::format("<circle class=\"legend-mark\" cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"{}\"/>",
+                             f(cx + sample / 2), f(mid), escape(e.color));
     } else {
       box.svg += fmt::format(
           "<rect class=\"legend-mark\" x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" "
@@ -278,7 +281,8 @@ std::string line_plot(const LinePlot& p) {
   std::vector<LegendEntry> entries = p.legend;
   if (entries.empty())
     for (const Series& s : p.series)
-      if (s.in_legend && !s.label.empty()) entries.push_back({s.label, s.color, s.dash, !s.marker_class.empty(), true});
+      if (s.in_legend && !s.label.empty())
+        entries.push_back({s.label, s.color, s.dash, !s.marker_class.empty(), s.line});
   const bool right_legend = p.legend_pos == LegendPos::right && !entries.empty();
   const bool bottom_legend = p.legend_pos == LegendPos::bottom && !entries.empty();
 
@@ -361,7 +365,7 @@ std::string line_plot(const LinePlot& p) {
   // Series: bands under lines under markers.
   auto usable = [&](const Point& pt) { return std::isfinite(pt.x) && std::isfinite(pt.y) && (!p.x_log || pt.x > 0); };
   for (const Series& se : p.series) {
-    if (!se.band) continue;
+    if (!se.band || !se.line) continue;
     std::string upper, lower;
     int n = 0;
     for (const Point& pt : se.points)
@@ -379,6 +383,7 @@ std::string line_plot(const LinePlot& p) {
         upper, lower, escape(se.color));
   }
   for (const Series& se : p.series) {
+    if (!se.line) continue;
     std::string d;
     for (const Point& pt : se.points)
       if (usable(pt)) d += (d.empty() ? "M" : " L") + f(xs(pt.x)) + " " + f(ys(pt.y));

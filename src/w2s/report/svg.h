@@ -50,6 +50,7 @@ struct Series {
   std::string dash;  // stroke-dasharray; "" = solid
   double stroke_width = 2.0;
   std::vector<Point> points;        // drawn in x order as given
+  bool line = true;                 // false: markers only (a scatter)
   bool band = true;                 // shade ± err around the line
   std::string marker_class = "pt";  // class of marker circles
   double marker_radius = 3.5;
@@ -69,7 +70,7 @@ struct LegendEntry {
   std::string color = "#333333";
   std::string dash;    // line sample with this dash
   bool marker = true;  // circle on the sample
-  bool line = true;    // false: a filled square swatch (bars)
+  bool line = true;    // false: the circle alone (a scatter), or without it a filled square (bars)
 };
 
 enum class LegendPos { right, bottom, none };
