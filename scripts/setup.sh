@@ -17,6 +17,7 @@ PKGS=(
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libfmt-dev libpcre2-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium
+  stockfish  # the chess engine that labels chess puzzles (issue #18); installs to /usr/games
 )
 
 missing=()
