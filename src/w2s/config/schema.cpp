@@ -129,9 +129,10 @@ void flatten_table(const toml::table& t, const std::string& prefix, const std::s
     // no option and would not survive a dump (`"a.b" = 1` and `a.b = 1` would be one key).
     if (k.str().empty() || k.str().find('.') != std::string_view::npos) {
       const auto& src = k.source();
-      fail("{}:{}:{}: config key '{}': a key part may not be empty or contain '.' (option keys are dotted paths, e.g. "
-           "finetune.lr)",
-           source, src.begin.line, src.begin.column, key);
+      fail(
+          "{}:{}:{}: config key '{}': a key part may not be empty or contain '.' (option keys are dotted paths, e.g. "
+          "finetune.lr)",
+          source, src.begin.line, src.begin.column, key);
     }
     if (auto sub = node.as_table()) {
       flatten_table(*sub, key, source, out);

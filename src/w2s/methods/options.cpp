@@ -13,7 +13,8 @@ const config::Schema<DataOptions>& DataOptions::schema() {
           .field("n_train2", &O::split, &S::n_train2, "train half 2 size (weak labels; -1 = all)")
           .field("n_test", &O::split, &S::n_test, "test examples (-1 = all)")
           .field("val_fraction", &O::split, &S::val_fraction, "share of half 2 kept for early stopping")
-          .field("balance", &O::split, &S::balance, "downsample each part to 50/50 by ground truth (half 2's too: see docs/methods.md)")
+          .field("balance", &O::split, &S::balance,
+                 "downsample each part to 50/50 by ground truth (half 2's too: see docs/methods.md)")
           .field("early_stopping_labels", &O::early_stopping_labels, "labels of the validation slice for students",
                  {"weak", "oracle"});
   return s;
