@@ -27,7 +27,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::filesystem::create_directories(dir);
   std::string tmpl = (dir / fmt::format(".{}.tmp.XXXXXX", path.filename().string())).string();
-  int fd = ::mkstemp(tmpl.data());
+  int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);  // not inherited by a child process (subprocess.h)
   if (fd < 0) fail("{}: cannot create temporary file: {}", path.string(), std::strerror(errno));
   size_t done = 0;
   while (done < content.size()) {

@@ -26,7 +26,7 @@ AtomicWriter::AtomicWriter(const fs::path& path) : path_(path) {
   fs::create_directories(dir, ec);
   if (ec) fail("{}: cannot create folder {}: {}", path.string(), dir.string(), ec.message());
   tmp_ = (dir / fmt::format(".{}.tmp.XXXXXX", path.filename().string())).string();
-  fd_ = ::mkstemp(tmp_.data());
+  fd_ = ::mkostemp(tmp_.data(), O_CLOEXEC);  // not inherited by a child process (core/subprocess.h)
   if (fd_ < 0) {
     const int err = errno;
     tmp_.clear();
