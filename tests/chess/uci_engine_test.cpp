@@ -4,19 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.h"
 #include "w2s/core/error.h"
 
 namespace w2s::chess {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 TEST(UciInfo, ScoresBoundsAndLines) {
   auto p = parse_info_line(

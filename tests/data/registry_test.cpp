@@ -17,14 +17,7 @@ using namespace w2s::data;
 
 namespace {
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const w2s::Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using w2s::test::error_of;
 
 void write_toy_builtin(const fs::path& root, const std::string& name) {
   Task t;

@@ -25,16 +25,7 @@ std::string nested(int depth, const std::string& inner = "1") {
   return std::string(static_cast<size_t>(depth), '[') + inner + std::string(static_cast<size_t>(depth), ']');
 }
 
-/// The error of `f`, or "" when it did not throw w2s::Error.
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 TEST(JsonRead, NestingIsCappedAndErrorsNameTheFile) {
   EXPECT_EQ(parse_json(nested(kMaxJsonDepth)).size(), 1u);  // as deep as allowed

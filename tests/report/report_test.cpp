@@ -31,16 +31,7 @@ std::filesystem::path fixture_path() { return test::source_dir() / "tests/report
 Results fixture() { return load_results(fixture_path()); }
 json fixture_json() { return json::parse(read_file(fixture_path())); }
 
-/// The error message of `f()`, or "" when it does not throw w2s::Error.
-template <class F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 size_t count(const std::string& s, const std::string& needle) {
   size_t n = 0;
@@ -236,7 +227,7 @@ TEST(ResultsJson, MistypedFieldIsAnError) {
   json k = fixture_json();
   k["stages"][0]["seed"] = 1.5;
   EXPECT_NE(error_of([&] { results_from_json(k, "r.json"); }).find("'seed'"), std::string::npos);
-  EXPECT_NE(error_of([&] { results_from_json(json::array(), "r.json"); }), "");
+  EXPECT_NE(error_of([&] { results_from_json(json::array(), "r.json"); }), "<no error>");
 }
 
 TEST(ResultsJson, LoadAcceptsAFolderAndSaveRoundTrips) {
