@@ -91,6 +91,10 @@ bool has_pgr(const PgrRow& row) {
   return std::isfinite(row.pgr) && (row.status == "ok" || row.status == "gap_not_significant");
 }
 
+bool has_diagnostics(const PgrRow& row) { return std::isfinite(row.misfit) || std::isfinite(row.error_consistency); }
+
+std::string format_fixed(double v, int digits) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : "-"; }
+
 std::string format_pgr_cell(const PgrRow& row, int digits) {
   if (!has_pgr(row)) return row.status.empty() ? "n/a" : row.status;
   std::string s = fmt::format("{:.{}f}", row.pgr, digits);

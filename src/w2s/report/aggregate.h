@@ -29,6 +29,10 @@ std::string format_mean_se(double mean, double se, int digits = 2);
 std::string format_pgr_cell(const PgrRow& row, int digits = 2);
 /// Whether a row has a PGR to show (status ok or gap_not_significant).
 bool has_pgr(const PgrRow& row);
+/// Whether a row has a diagnostic to show (misfit or error consistency measured).
+bool has_diagnostics(const PgrRow& row);
+/// `v` with `digits` decimals; "-" for NaN (a table cell).
+std::string format_fixed(double v, int digits);
 
 /// "12.3 s", "4m05s", "1h02m"; "-" for NaN.
 std::string format_duration(double seconds);

@@ -93,8 +93,8 @@ std::string pgr_table_html(const Results& r, const std::string& task) {
     const auto kb = std::find(keys.begin(), keys.end(), LossKey{b->loss, b->method});
     return std::tie(ka, a->weak_params, a->strong_params) < std::tie(kb, b->weak_params, b->strong_params);
   });
-  bool diagnostics = false;  // misfit and error consistency, when the stages' files allowed them
-  for (const PgrRow* p : rows) diagnostics |= std::isfinite(p->misfit) || std::isfinite(p->error_consistency);
+  // misfit and error consistency, when the stages' files allowed them
+  const bool diagnostics = std::any_of(rows.begin(), rows.end(), [](const PgrRow* p) { return has_diagnostics(*p); });
   std::string s =
       "<div class=\"tablewrap\"><table class=\"pgr\"><thead><tr><th>weak</th>"
       "<th>strong</th><th>loss</th><th>seeds</th><th>weak acc</th><th>ceiling acc</th>"
@@ -103,14 +103,13 @@ std::string pgr_table_html(const Results& r, const std::string& task) {
     s += "<th title=\"share of its weak training labels the student's predictions contradict\">misfit</th>"
          "<th title=\"error consistency (Cohen's κ) of the weak model's and the ceiling's test errors\">err κ</th>";
   s += "</tr></thead><tbody>\n";
-  const auto diag = [](double v, int digits) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : "-"; };
   for (const PgrRow* p : rows) {
     s += "<tr>" + td(p->weak) + td(p->strong) + td(loss_label({p->loss, p->method}, keys)) +
          td(std::to_string(p->n_seeds), "num") + td(format_mean_se(p->weak_acc, p->weak_se, 3), "num") +
          td(format_mean_se(p->ceiling_acc, p->ceiling_se, 3), "num") +
          td(format_mean_se(p->student_acc, p->student_se, 3), "num") +
          td(format_pgr_cell(*p), has_pgr(*p) ? "num" : "status");
-    if (diagnostics) s += td(diag(p->misfit, 3), "num") + td(diag(p->error_consistency, 2), "num");
+    if (diagnostics) s += td(format_fixed(p->misfit, 3), "num") + td(format_fixed(p->error_consistency, 2), "num");
     s += "</tr>\n";
   }
   return s + "</tbody></table></div>\n";

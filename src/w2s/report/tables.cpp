@@ -20,7 +20,6 @@ using nlohmann::json;
 
 json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 std::string csv_num(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : ""; }
-std::string fixed(double v, int digits) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : "-"; }
 
 size_t task_rank(const std::vector<std::string>& tasks, const std::string& t) {
   return size_t(std::find(tasks.begin(), tasks.end(), t) - tasks.begin());
@@ -233,8 +232,8 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
   const bool method = many_methods(r);
   bool zeroshot = false;  // the strong model's zero-shot accuracy beside each PGR, when measured
   for (const PgrRow* p : rows) zeroshot |= std::isfinite(p->zeroshot_acc);
-  bool diagnostics = false;  // misfit and error consistency, when the stages' files allowed them
-  for (const PgrRow* p : rows) diagnostics |= std::isfinite(p->misfit) || std::isfinite(p->error_consistency);
+  // misfit and error consistency, when the stages' files allowed them
+  const bool diagnostics = std::any_of(rows.begin(), rows.end(), [](const PgrRow* p) { return has_diagnostics(*p); });
   t.headers = {"task", "weak", "strong", "loss"};
   if (method) t.headers.push_back("method");
   for (const char* h : {"seeds", "weak acc", "ceiling acc", "student acc", "PGR"}) t.headers.push_back(h);
@@ -252,7 +251,7 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
     row.push_back(format_mean_se(p->student_acc, p->student_se, 3));
     row.push_back(format_pgr_cell(*p));
     if (zeroshot) row.push_back(format_mean_se(p->zeroshot_acc, p->zeroshot_se, 3));
-    if (diagnostics) row.push_back(fixed(p->misfit, 3)), row.push_back(fixed(p->error_consistency, 2));
+    if (diagnostics) row.push_back(format_fixed(p->misfit, 3)), row.push_back(format_fixed(p->error_consistency, 2));
     t.rows.push_back(std::move(row));
   }
   return render_table(t, format);
@@ -354,7 +353,7 @@ std::string format_runs_table(const Results& r, TableFormat format) {
     const std::string sup = s->supervisor.empty() && !csv ? "-" : s->supervisor;
     t.rows.push_back({csv ? s->key : s->key.substr(0, 10), methods::to_string(s->kind),
                       csv ? s->task : shown.at(s->task), s->model, sup, s->loss, s->method, std::to_string(s->seed),
-                      csv ? csv_num(s->test_accuracy) : fixed(s->test_accuracy, 3), s->commit,
+                      csv ? csv_num(s->test_accuracy) : format_fixed(s->test_accuracy, 3), s->commit,
                       csv ? csv_num(s->wall_seconds) : format_duration(s->wall_seconds),
                       csv ? csv_num(s->peak_rss_mb) : format_memory_mb(s->peak_rss_mb)});
   }
