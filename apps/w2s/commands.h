@@ -20,5 +20,6 @@ void register_results(CLI::App& app);     // w2s results RUNS_DIR
 void register_report(CLI::App& app);      // w2s report RUNS_DIR|RESULTS
 void register_merge(CLI::App& app);       // w2s merge SRC... --into DEST
 void register_quickstart(CLI::App& app);  // w2s quickstart [--full]
+void register_chess(CLI::App& app);       // w2s chess games | puzzles | corpus
 
 }  // namespace w2s::app

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   w2s::app::register_generate(app);
   w2s::app::register_data(app);
   w2s::app::register_corpus(app);
+  w2s::app::register_chess(app);
   w2s::app::register_tokenizer(app);
   w2s::app::register_pretrain(app);
   w2s::app::register_run(app);

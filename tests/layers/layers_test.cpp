@@ -23,7 +23,7 @@ const std::vector<std::string> kLayers = {
     "core",          // errors, logging, progress, threads, files, text, rng, sha256, time
     "io",            // safetensors, JSONL, atomic files and folders
     "config",        // Schema<T>, TOML, CLI binding
-    "chess",         // the chess engine over UCI (labels for the chess tasks)
+    "chess",         // the chess engine over UCI, self-play games, engine-labelled puzzles
     "tokenizer",     // byte-level BPE, tokenizer.json, BPE trainer
     "models",        // HF configs, architectures, heads, LoRA, checkpoints, model specs
     "eval",          // metrics, LM evaluation

@@ -23,6 +23,10 @@ const std::vector<BuiltinTaskInfo>& builtin_tasks() {
        "Comparisons: a word's WordNet gloss vs another same-POS word's gloss",
        {"wordnet-base"},
        TaskKind::comparison},
+      {"chess_pairs",
+       "Chess puzzles (self-play, stockfish-labelled): the best move vs the engine's second choice",
+       {"stockfish"},
+       TaskKind::comparison},
   };
   return kTasks;
 }

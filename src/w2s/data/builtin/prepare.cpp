@@ -7,6 +7,7 @@
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
+#include "w2s/data/builtin/chess_puzzles.h"
 #include "w2s/data/builtin/definitions.h"
 #include "w2s/data/builtin/preferences.h"
 #include "w2s/data/builtin/reviews.h"
@@ -99,6 +100,12 @@ BuiltTask build_builtin_task(const std::string& name, const fs::path& raw_dir, u
     notes = {{"definitions", defs.manifest.notes},
              {"pairs_train", out.task.train.size()},
              {"pairs_test", out.task.test.size()}};
+  } else if (name == "chess_pairs") {
+    const fs::path puzzles = root / "chess" / "puzzles.jsonl";
+    check(fs::exists(puzzles), "{}: not found: scripts/chess_data.sh makes it (the repository ships one)",
+          puzzles.string());
+    out.task = build_chess_pairs(puzzles, &notes);
+    out.manifest.inputs = {digest_file(puzzles, root)};
   }
   out.task.kind = info->kind;
   out.task.name = info->name;
@@ -114,6 +121,11 @@ std::vector<PrepareResult> prepare_builtin_tasks(const PrepareOptions& options) 
       // other tasks prepared first, to keep their test texts out of the corpus).
       if (t.from_heldout && !fs::exists(options.data_root / "corpus" / "heldout.txt")) {
         log::info("data: {} waits for the corpus (w2s corpus build, then w2s data prepare)", t.name);
+        continue;
+      }
+      if (t.name == "chess_pairs" && !fs::exists(options.data_root / "chess" / "puzzles.jsonl")) {
+        log::info("data: chess_pairs waits for {} (scripts/chess_data.sh makes it)",
+                  (options.data_root / "chess" / "puzzles.jsonl").string());
         continue;
       }
       names.push_back(t.name);

@@ -1,0 +1,191 @@
+// w2s chess games | puzzles | corpus — the chess setting's data, made with the engine (logic in
+// w2s/chess/).
+#include <fmt/format.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "w2s/chess/game_corpus.h"
+#include "w2s/chess/puzzles.h"
+#include "w2s/chess/self_play.h"
+#include "w2s/config/cli.h"
+#include "w2s/core/error.h"
+#include "w2s/core/progress.h"
+
+namespace w2s::app {
+namespace {
+
+struct GamesOptions {
+  std::string out = "data/chess/games.jsonl";    // output JSONL (rerun to resume)
+  int64_t games = 1000;                          // games in the output
+  int64_t seed = 0;                              // game i is a function of (seed, i)
+  int64_t random_plies_min = 2;                  // random legal moves at the start, at least
+  int64_t random_plies_max = 8;                  // … and at most
+  std::vector<int64_t> nodes = {64, 256, 1024};  // per-side node budgets, one drawn per side per game
+  int64_t max_plies = 240;                       // longer games end unfinished ("*")
+  int64_t threads = 0;                           // engine processes (0 = all cores)
+  double time_limit = 0;                         // seconds; stop starting games after this (0 = none)
+  static const config::Schema<GamesOptions>& schema() {
+    using O = GamesOptions;
+    static const auto s =
+        config::Schema<O>()
+            .field("out", &O::out, "output JSONL, one game per row (rerun the same command to resume)")
+            .field("games", &O::games, "games in the output")
+            .field("seed", &O::seed, "game i is a function of (seed, i): use different seeds for different uses")
+            .field("random_plies_min", &O::random_plies_min, "uniformly random legal moves at the start: at least")
+            .field("random_plies_max", &O::random_plies_max, "… and at most (drawn per game)")
+            .field("nodes", &O::nodes, "engine node budgets per move; each side draws one per game (mixed strength)")
+            .field("max_plies", &O::max_plies, "a game still going after this many plies ends unfinished (*)")
+            .field("threads", &O::threads, "engine processes, one search thread each (0 = all cores)")
+            .field("time_limit", &O::time_limit, "seconds; stop starting new games after this (0 = no limit)");
+    return s;
+  }
+};
+
+struct PuzzlesOptions {
+  std::string games = "data/chess/games_puzzles.jsonl";  // games to take positions from
+  std::string exclude;                                   // pretraining games: leak check
+  std::string out = "data/chess/puzzles.jsonl";          // puzzles, one per row
+  int64_t seed = 0;                                      // which plies are tried
+  std::string limits = "nodes 200000";                   // the labelling search
+  int64_t min_margin_cp = 200;                           // best − second ≥ this
+  int64_t min_best_cp = 0;                               // the solution keeps the side at least this well off
+  int64_t max_second_cp = 300;                           // the second move is not this good too
+  int64_t first_ply = 12;                                // no random candidate before this ply
+  int64_t per_game = 3;                                  // random candidate plies per game
+  bool mates = true;                                     // also the winner's last moves of mated games
+  int64_t threads = 0;                                   // engine processes (0 = all cores)
+  double time_limit = 0;                                 // seconds (0 = none)
+  static const config::Schema<PuzzlesOptions>& schema() {
+    using O = PuzzlesOptions;
+    static const auto s =
+        config::Schema<O>()
+            .field("games", &O::games, "games (from w2s chess games) whose positions become puzzles")
+            .field("exclude", &O::exclude,
+                   "the pretraining games: a puzzle whose moves start one of them is removed (empty = no check)")
+            .field("out", &O::out, "puzzles JSONL, one per row (labels go to <out>.labels.jsonl first; resumable)")
+            .field("seed", &O::seed, "seed of the candidate plies")
+            .field("limits", &O::limits, "the labelling search's UCI limits (\"nodes 200000\", \"depth 18\")")
+            .field("min_margin_cp", &O::min_margin_cp, "the best move beats the second by this much (centipawns)")
+            .field("min_best_cp", &O::min_best_cp, "the solution leaves the side to move at least this well off")
+            .field("max_second_cp", &O::max_second_cp,
+                   "… and the second-best move is not this good too (centipawns; a mate needs only that the second "
+                   "move does not mate)")
+            .field("first_ply", &O::first_ply, "no random candidate position before this ply")
+            .field("per_game", &O::per_game, "random candidate positions per game")
+            .field("mates", &O::mates, "also try the winner's last three moves of a game won by mate")
+            .field("threads", &O::threads, "engine processes (0 = all cores)")
+            .field("time_limit", &O::time_limit, "seconds; stop starting new games after this (0 = no limit)");
+    return s;
+  }
+};
+
+struct ChessCorpusOptions {
+  std::string games = "data/chess/games.jsonl";  // self-play games
+  std::string out = "data/chess/corpus";         // folder for corpus.txt and heldout.txt
+  double heldout = 0.02;                         // share of games held out
+  int64_t seed = 0;                              // held-out selection
+  static const config::Schema<ChessCorpusOptions>& schema() {
+    using O = ChessCorpusOptions;
+    static const auto s = config::Schema<O>()
+                              .field("games", &O::games, "self-play games (from w2s chess games)")
+                              .field("out", &O::out, "folder for corpus.txt and heldout.txt")
+                              .field("heldout", &O::heldout, "share of games held out, in [0, 0.5]")
+                              .field("seed", &O::seed, "seed of the held-out selection");
+    return s;
+  }
+};
+
+chess::GenerationOptions generation(int64_t threads, double time_limit) {
+  chess::GenerationOptions g;
+  g.threads = static_cast<int>(threads);
+  g.time_limit_s = time_limit;
+  return g;
+}
+
+void print_run(const chess::GenerationRun& r, const std::string& what, const std::string& out) {
+  fmt::print("{}: {} {} ({} from an earlier run, {} now) in {}{}\n", out, r.total, what, r.done_before, r.made,
+             format_duration(r.seconds), r.complete ? "" : " — stopped by the time limit; rerun to go on");
+}
+
+}  // namespace
+
+void register_chess(CLI::App& app) {
+  CLI::App* chess_cmd = app.add_subcommand("chess", "The chess setting's data: self-play games, puzzles, corpus");
+  chess_cmd->require_subcommand(1);
+
+  CLI::App* games = chess_cmd->add_subcommand("games", "Engine self-play games (stockfish; resumable)");
+  auto gbind = config::bind_cli<GamesOptions>(*games);
+  games->callback([gbind] {
+    const auto o = gbind->resolve();
+    if (gbind->dump_requested()) return fmt::print("{}", config::dump_toml(o, gbind->schema()));
+    chess::SelfPlayOptions so;
+    so.games = o.games;
+    so.seed = static_cast<uint64_t>(o.seed);
+    so.random_plies_min = static_cast<int>(o.random_plies_min);
+    so.random_plies_max = static_cast<int>(o.random_plies_max);
+    so.nodes = o.nodes;
+    so.max_plies = static_cast<int>(o.max_plies);
+    const auto r = chess::generate_games(so, generation(o.threads, o.time_limit), o.out);
+    print_run(r, "games", o.out);
+    if (!r.complete) return;
+    std::map<std::string, int64_t> ends;
+    int64_t plies = 0;
+    const auto all = chess::read_games(o.out);
+    for (const auto& g : all) {
+      ++ends[g.termination];
+      plies += static_cast<int64_t>(g.moves.size());
+    }
+    fmt::print("mean length {:.1f} plies;", all.empty() ? 0.0 : double(plies) / double(all.size()));
+    for (const auto& [k, v] : ends) fmt::print(" {} {}", k, v);
+    fmt::print("\n");
+  });
+
+  CLI::App* puzzles = chess_cmd->add_subcommand("puzzles", "Best-move puzzles from games, labelled by a deeper search");
+  auto pbind = config::bind_cli<PuzzlesOptions>(*puzzles);
+  puzzles->callback([pbind] {
+    const auto o = pbind->resolve();
+    if (pbind->dump_requested()) return fmt::print("{}", config::dump_toml(o, pbind->schema()));
+    chess::PuzzleOptions po;
+    po.seed = static_cast<uint64_t>(o.seed);
+    po.limits = o.limits;
+    po.min_margin_cp = static_cast<int>(o.min_margin_cp);
+    po.min_best_cp = static_cast<int>(o.min_best_cp);
+    po.max_second_cp = static_cast<int>(o.max_second_cp);
+    po.first_ply = static_cast<int>(o.first_ply);
+    po.per_game = static_cast<int>(o.per_game);
+    po.mates = o.mates;
+    std::filesystem::path out(o.out);
+    const auto labels = out.parent_path() / (out.stem().string() + ".labels.jsonl");
+    const auto r = chess::generate_puzzles(o.games, po, generation(o.threads, o.time_limit), labels);
+    print_run(r, "games labelled", labels.string());
+    if (!r.complete) return;
+    auto all = chess::collect_puzzles(labels);
+    if (!o.exclude.empty()) {
+      const auto lr = chess::remove_leaked(all, chess::read_games(o.exclude));
+      fmt::print("leak check: {} puzzles against {} pretraining games: {} removed\n", lr.checked, lr.games, lr.removed);
+    }
+    chess::write_puzzles(out, all);
+    std::map<std::string, int64_t> grades;
+    for (const auto& p : all) ++grades[p.grade];
+    fmt::print("{}: {} puzzles;", out.string(), all.size());
+    for (const auto& [k, v] : grades) fmt::print(" {} {}", k, v);
+    fmt::print("\n");
+  });
+
+  CLI::App* corpus = chess_cmd->add_subcommand("corpus", "Games as pretraining text (corpus.txt, heldout.txt)");
+  auto cbind = config::bind_cli<ChessCorpusOptions>(*corpus);
+  corpus->callback([cbind] {
+    const auto o = cbind->resolve();
+    if (cbind->dump_requested()) return fmt::print("{}", config::dump_toml(o, cbind->schema()));
+    const auto r =
+        chess::write_game_corpus(chess::read_games(o.games), o.out, o.heldout, static_cast<uint64_t>(o.seed));
+    fmt::print("{}: corpus.txt {} games, {:.2f} MB; heldout.txt {} games, {:.2f} MB; {} plies\n", o.out, r.games,
+               double(r.bytes) / 1e6, r.heldout_games, double(r.heldout_bytes) / 1e6, r.plies);
+  });
+}
+
+}  // namespace w2s::app

@@ -1,0 +1,36 @@
+// Self-play games as pretraining text (see game_corpus.h).
+#include "w2s/chess/game_corpus.h"
+
+#include <string>
+
+#include "w2s/core/error.h"
+#include "w2s/core/rng.h"
+#include "w2s/io/atomic_writer.h"
+
+namespace w2s::chess {
+namespace {
+constexpr std::string_view kSeparator = "<|endoftext|>";  // corpus::kDocumentSeparator
+}
+
+GameCorpusReport write_game_corpus(const std::vector<Game>& games, const std::filesystem::path& out_dir,
+                                   double heldout_fraction, uint64_t seed) {
+  check(heldout_fraction >= 0.0 && heldout_fraction <= 0.5, "held-out share must be in [0, 0.5], not {}",
+        heldout_fraction);
+  io::AtomicWriter train(out_dir / "corpus.txt"), heldout(out_dir / "heldout.txt");
+  GameCorpusReport r;
+  for (const auto& g : games) {
+    const std::string doc = game_text(g) + "\n" + std::string(kSeparator) + "\n";
+    Rng rng(mix_seed(seed, hash_bytes(g.id)));
+    const bool held = rng.uniform() < heldout_fraction;
+    (held ? heldout : train).write(doc.data(), doc.size());
+    (held ? r.heldout_games : r.games) += 1;
+    (held ? r.heldout_bytes : r.bytes) += static_cast<int64_t>(doc.size());
+    r.plies += static_cast<int64_t>(g.moves.size());
+  }
+  check(r.games > 0, "{}: no games for the training text", out_dir.string());
+  train.commit();
+  heldout.commit();
+  return r;
+}
+
+}  // namespace w2s::chess

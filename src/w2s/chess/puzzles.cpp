@@ -1,0 +1,241 @@
+// Engine-labelled best-move puzzles (see puzzles.h).
+#include "w2s/chess/puzzles.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+#include "w2s/core/error.h"
+#include "w2s/core/rng.h"
+#include "w2s/io/jsonl.h"
+
+namespace w2s::chess {
+namespace {
+
+nlohmann::json score_json(const Score& s) {
+  return s.mate ? nlohmann::json{{"mate", s.value}} : nlohmann::json{{"cp", s.value}};
+}
+
+Score score_from_json(const nlohmann::json& j, const char* key, const std::string& where) {
+  check(j.is_object() && (j.contains("cp") || j.contains("mate")),
+        "{}: \"{}\" must be {{\"cp\": N}} or {{\"mate\": N}}", where, key);
+  const bool mate = j.contains("mate");
+  const auto& v = mate ? j["mate"] : j["cp"];
+  check(v.is_number_integer(), "{}: \"{}\" must hold an integer", where, key);
+  return mate ? Score::mate_in(v.get<int>()) : Score::cp(v.get<int>());
+}
+
+template <typename T>
+T field(const nlohmann::json& row, const char* key, const std::string& where) {
+  check(row.contains(key), "{}: missing \"{}\"", where, key);
+  try {
+    return row.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    fail("{}: \"{}\" has the wrong type ({})", where, key, row.at(key).type_name());
+  }
+}
+
+std::string grade_of(const Score& best) {
+  if (!best.mate || best.value <= 0) return "cp";
+  return best.value <= 3 ? fmt::format("mate{}", best.value) : "mate4+";
+}
+
+}  // namespace
+
+int64_t centipawns(const Score& s) {
+  if (!s.mate) return s.value;
+  return s.value > 0 ? 100000 - s.value : -100000 - s.value;
+}
+
+bool only_move(const Score& best, const Score& second, const PuzzleOptions& o) {
+  const bool best_mates = best.mate && best.value > 0, second_mates = second.mate && second.value > 0;
+  if (best_mates) return !second_mates;
+  const int64_t b = centipawns(best), s = centipawns(second);
+  return b - s >= o.min_margin_cp && b >= o.min_best_cp && s <= o.max_second_cp;
+}
+
+nlohmann::json to_json(const Puzzle& p) {
+  return {{"id", p.id},
+          {"game_id", p.game_id},
+          {"ply", p.ply},
+          {"moves", fmt::format("{}", fmt::join(p.moves, " "))},
+          {"side", p.side},
+          {"legal", p.legal},
+          {"solution", p.solution},
+          {"second", p.second},
+          {"best_score", score_json(p.best)},
+          {"second_score", score_json(p.runner_up)},
+          {"margin_cp", p.margin_cp},
+          {"grade", p.grade},
+          {"depth", p.depth}};
+}
+
+Puzzle puzzle_from_json(const nlohmann::json& row, const std::string& where) {
+  check(row.is_object(), "{}: a puzzle row must be a JSON object", where);
+  Puzzle p;
+  p.id = field<std::string>(row, "id", where);
+  p.game_id = row.value("game_id", "");
+  p.moves = split_moves(field<std::string>(row, "moves", where), where);
+  p.ply = row.value("ply", static_cast<int>(p.moves.size()));
+  check(p.ply == static_cast<int>(p.moves.size()), "{}: ply {} but {} moves", where, p.ply, p.moves.size());
+  p.side = field<std::string>(row, "side", where);
+  check(p.side == "white" || p.side == "black", "{}: side \"{}\" is not white or black", where, p.side);
+  check(p.side == (p.moves.size() % 2 == 0 ? "white" : "black"), "{}: after {} moves {} is to move, not {}", where,
+        p.moves.size(), p.moves.size() % 2 == 0 ? "white" : "black", p.side);
+  p.legal = field<std::vector<std::string>>(row, "legal", where);
+  check(!p.legal.empty(), "{}: no legal moves (a finished game is no puzzle)", where);
+  for (const auto& m : p.legal) check(is_uci_move(m), "{}: legal move \"{}\" is not a UCI move", where, m);
+  check(std::set<std::string>(p.legal.begin(), p.legal.end()).size() == p.legal.size(),
+        "{}: a legal move is listed twice", where);
+  p.solution = field<std::string>(row, "solution", where);
+  check(std::find(p.legal.begin(), p.legal.end(), p.solution) != p.legal.end(),
+        "{}: solution \"{}\" is not among the legal moves", where, p.solution);
+  p.second = row.value("second", "");
+  check(p.second.empty() ||
+            (p.second != p.solution && std::find(p.legal.begin(), p.legal.end(), p.second) != p.legal.end()),
+        "{}: second move \"{}\" is not another legal move", where, p.second);
+  if (row.contains("best_score")) p.best = score_from_json(row["best_score"], "best_score", where);
+  if (row.contains("second_score")) p.runner_up = score_from_json(row["second_score"], "second_score", where);
+  p.margin_cp = row.value("margin_cp", int64_t{0});
+  p.grade = row.value("grade", "");
+  p.depth = row.value("depth", 0);
+  return p;
+}
+
+std::vector<Puzzle> read_puzzles(const std::filesystem::path& path) {
+  std::vector<Puzzle> out;
+  io::for_each_jsonl(path, [&](const nlohmann::json& row, size_t line) {
+    out.push_back(puzzle_from_json(row, fmt::format("{}:{}", path.string(), line)));
+  });
+  return out;
+}
+
+std::vector<int> candidate_plies(const Game& game, const PuzzleOptions& o) {
+  const int n = static_cast<int>(game.moves.size());
+  std::set<int> plies;
+  // Random plies in [first_ply, n − 1]: positions where the game went on (a move was played).
+  std::vector<int> pool;
+  for (int p = std::max(o.first_ply, game.random_plies); p < n; ++p) pool.push_back(p);
+  Rng rng(mix_seed(o.seed, hash_bytes(game.id)));
+  shuffle_in_place(pool, rng);
+  for (int i = 0; i < o.per_game && i < static_cast<int>(pool.size()); ++i) plies.insert(pool[static_cast<size_t>(i)]);
+  if (o.mates && game.termination == "checkmate")
+    for (int back : {1, 3, 5})
+      if (n - back >= std::max(1, game.random_plies)) plies.insert(n - back);
+  return {plies.begin(), plies.end()};
+}
+
+std::vector<Puzzle> find_puzzles(UciEngine& engine, const Game& game, const PuzzleOptions& o) {
+  check(engine.options().multipv >= 2, "puzzle labelling needs an engine with MultiPV ≥ 2");
+  std::vector<Puzzle> out;
+  for (const int ply : candidate_plies(game, o)) {
+    const auto position = position_after(game.moves, static_cast<size_t>(ply));
+    auto legal = engine.legal_moves(position);
+    if (legal.size() < 2) continue;  // no choice to make
+    engine.new_game();               // the label must not depend on what was searched before
+    const auto s = engine.search(position, o.limits);
+    if (s.lines.size() < 2 || s.lines[0].pv.empty() || s.lines[1].pv.empty()) continue;
+    const auto& best = s.lines[0];
+    const auto& second = s.lines[1];
+    if (best.score.bound || second.score.bound) continue;
+    if (!only_move(best.score, second.score, o)) continue;
+    const int64_t margin = centipawns(best.score) - centipawns(second.score);
+    Puzzle p;
+    p.id = fmt::format("{}/{}", game.id, ply);
+    p.game_id = game.id;
+    p.ply = ply;
+    p.moves.assign(game.moves.begin(), game.moves.begin() + ply);
+    p.side = ply % 2 == 0 ? "white" : "black";
+    p.legal = std::move(legal);
+    p.solution = best.pv.front();
+    p.second = second.pv.front();
+    check(std::find(p.legal.begin(), p.legal.end(), p.solution) != p.legal.end(),
+          "{}: the engine's best move {} is not legal", p.id, p.solution);
+    p.best = best.score;
+    p.runner_up = second.score;
+    p.margin_cp = margin;
+    p.grade = grade_of(best.score);
+    p.depth = best.depth;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+LeakReport remove_leaked(std::vector<Puzzle>& puzzles, const std::vector<Game>& pretraining) {
+  LeakReport r;
+  r.checked = static_cast<int64_t>(puzzles.size());
+  r.games = static_cast<int64_t>(pretraining.size());
+  // Hash of "m1 m2 … mk " (each move and a space) → puzzles with that move list.
+  const auto extend = [](uint64_t h, const std::string& m) {
+    for (unsigned char c : m + " ") {
+      h ^= c;
+      h *= 0x100000001B3ULL;
+    }
+    return h;
+  };
+  constexpr uint64_t kStart = 0xCBF29CE484222325ULL;
+  std::unordered_map<uint64_t, std::vector<size_t>> by_hash;
+  size_t longest = 0;
+  for (size_t i = 0; i < puzzles.size(); ++i) {
+    uint64_t h = kStart;
+    for (const auto& m : puzzles[i].moves) h = extend(h, m);
+    by_hash[h].push_back(i);
+    longest = std::max(longest, puzzles[i].moves.size());
+  }
+  std::vector<char> leaked(puzzles.size(), 0);
+  for (const auto& g : pretraining) {
+    uint64_t h = kStart;
+    for (size_t k = 0; k <= std::min(longest, g.moves.size()); ++k) {
+      if (k > 0) h = extend(h, g.moves[k - 1]);
+      const auto it = by_hash.find(h);
+      if (it == by_hash.end()) continue;
+      for (size_t i : it->second)
+        if (puzzles[i].moves.size() == k &&
+            std::equal(puzzles[i].moves.begin(), puzzles[i].moves.end(), g.moves.begin()))
+          leaked[i] = 1;
+    }
+  }
+  std::vector<Puzzle> kept;
+  for (size_t i = 0; i < puzzles.size(); ++i)
+    if (!leaked[i]) kept.push_back(std::move(puzzles[i]));
+  r.removed = static_cast<int64_t>(puzzles.size() - kept.size());
+  puzzles = std::move(kept);
+  return r;
+}
+
+GenerationRun generate_puzzles(const std::filesystem::path& games_file, const PuzzleOptions& options,
+                               const GenerationOptions& run, const std::filesystem::path& out) {
+  const auto games = read_games(games_file);
+  return run_items(out, static_cast<int64_t>(games.size()), run, 2, "puzzle labels",
+                   [&](UciEngine& engine, int64_t item) {
+                     const auto& g = games[static_cast<size_t>(item)];
+                     nlohmann::json rows = nlohmann::json::array();
+                     for (const auto& p : find_puzzles(engine, g, options)) rows.push_back(to_json(p));
+                     return nlohmann::json{{"item", item}, {"game_id", g.id}, {"puzzles", rows}};
+                   });
+}
+
+std::vector<Puzzle> collect_puzzles(const std::filesystem::path& labels_file) {
+  std::vector<Puzzle> out;
+  io::JsonlReadOptions ro;
+  io::for_each_jsonl(
+      labels_file,
+      [&](const nlohmann::json& row, size_t line) {
+        const auto where = fmt::format("{}:{}", labels_file.string(), line);
+        check(row.contains("puzzles") && row["puzzles"].is_array(), "{}: missing \"puzzles\" array", where);
+        for (const auto& p : row["puzzles"]) out.push_back(puzzle_from_json(p, where));
+      },
+      ro);
+  return out;
+}
+
+void write_puzzles(const std::filesystem::path& path, const std::vector<Puzzle>& puzzles) {
+  std::vector<nlohmann::json> rows;
+  rows.reserve(puzzles.size());
+  for (const auto& p : puzzles) rows.push_back(to_json(p));
+  io::write_jsonl(path, rows);
+}
+
+}  // namespace w2s::chess
