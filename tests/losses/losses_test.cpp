@@ -365,7 +365,8 @@ TEST(Losses, SchemaAndOptionChecks) {
 
 TEST(Losses, ShapesAndDtypes) {
   const auto xent = loss_named("xent");
-  EXPECT_THROW(value(*xent, torch::zeros({3, 3}), torch::zeros({3, 3})), Error);
+  EXPECT_THROW(value(*xent, torch::zeros({3, 1}), torch::zeros({3, 1})), Error);  // K ≥ 2
+  EXPECT_THROW(value(*xent, torch::zeros({3, 3}), torch::zeros({3, 2})), Error);
   EXPECT_THROW(value(*xent, torch::zeros({3, 2}), torch::zeros({2, 2})), Error);
   EXPECT_THROW(value(*xent, torch::zeros({2}), torch::zeros({2})), Error);
   // Other float dtypes are computed in float32 and give a float32 scalar.
@@ -374,6 +375,29 @@ TEST(Losses, ShapesAndDtypes) {
   EXPECT_NEAR(l.item<double>(), 1.5 * kLn2 - 0.4 * kLn3, 1e-6);
   const auto lb = xent->forward(kLogits2().to(torch::kBFloat16), kWeak2(), {}, {});
   EXPECT_NEAR(lb.item<double>(), 1.5 * kLn2 - 0.4 * kLn3, 2e-2);
+}
+
+TEST(Losses, MultipleChoiceRowsOfKClassesWithPaddedChoices) {
+  // Row 1: three real choices, logits (ln 2, 0, 0) → p = (1/2, 1/4, 1/4); weak (0, 1, 0).
+  // Row 2: two real choices and one padded with a large finite negative logit; weak (1/2, 1/2, 0).
+  const auto f = torch::tensor({kLn2, 0.0, 0.0, 0.0, 0.0, -1e4}, torch::kFloat).reshape({2, 3});
+  const auto w = torch::tensor({0.0, 1.0, 0.0, 0.5, 0.5, 0.0}, torch::kFloat).reshape({2, 3});
+  const double ce1 = std::log(4.0), ce2 = kLn2;
+  EXPECT_NEAR(value(*loss_named("xent"), f, w), (ce1 + ce2) / 2, 1e-5);
+  EXPECT_NEAR(value(*loss_named("kl"), f, w), (ce1 + (ce2 - kLn2)) / 2, 1e-5);
+  const auto g = grad(*loss_named("xent"), f, w);
+  EXPECT_TRUE(torch::isfinite(g).all().item<bool>());
+  EXPECT_NEAR(g[1][2].item<double>(), 0.0, 1e-9);  // the padded choice gets no gradient
+  // logconf hardens each row to the student's own argmax (row 1: choice 0; row 2: a tie → 0).
+  const auto logconf = loss_named("logconf", [](LossOptions& o) { o.alpha_warmup = 0.0; });
+  const auto st = logconf->batch_state(f, w, {0, 10});
+  EXPECT_DOUBLE_EQ(st.alpha, 0.5);
+  EXPECT_LT(st.hardened_rate, 0.0);  // no binary threshold with K > 2
+  const double aux1 = kLn2, aux2 = kLn2;
+  EXPECT_NEAR(value(*logconf, f, w, st), 0.5 * (ce1 + ce2) / 2 + 0.5 * (aux1 + aux2) / 2, 1e-5);
+  EXPECT_TRUE(
+      std::isfinite(value(*loss_named("entropy", [](LossOptions& o) { o.alpha_warmup = 0.0; }), f, w, {.alpha = 0.5})));
+  EXPECT_TRUE(std::isfinite(value(*loss_named("product"), f, w)));
 }
 
 }  // namespace

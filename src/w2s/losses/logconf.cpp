@@ -6,7 +6,8 @@
 // openai/weak-to-strong code uses α = step_frac · aux_coef during warmup, reaching only
 // warmup_frac · aux_coef, and then jumps to aux_coef; that jump is not reproduced.)
 //
-// Threshold rules (computed once per optimizer batch in batch_state, in float32 like the
+// With K > 2 classes (multiple choice) f̂ is the one-hot argmax of the student's prediction.
+// Threshold rules for K = 2 (computed once per optimizer batch in batch_state, in float32 like the
 // reference, with torch::quantile's linear interpolation):
 //   paper:     on the logit margin m = f1 − f0, t = quantile(m, 1 − q) over the batch, q = the
 //              batch's mean weak-positive rate (prior "weak") or 1/2 (prior "balanced"); m > t →
@@ -65,6 +66,7 @@ class LogconfLoss final : public Loss {
     const auto p = torch::softmax(f.detach(), 1);  // (B, 2)
     LossBatchState st;
     st.alpha = schedule_.at(step);
+    if (f.size(1) > 2) return st;                          // K classes: hardened to the argmax, no batch threshold
     const auto q = w.select(1, 1).mean().clamp(0.0, 1.0);  // () mean weak-positive rate
     if (reference_) {
       const auto p0 = p.select(1, 0);  // (B)
@@ -86,6 +88,10 @@ class LogconfLoss final : public Loss {
     const auto [f, w] = detail::prepare(logits, weak, "logconf");  // (b, 2), (b, 2)
     const auto weak_ce = detail::soft_cross_entropy_rows(f, w);    // (b)
     if (st.alpha == 0.0) return weak_ce.mean();
+    if (f.size(1) > 2) {  // K classes: the student's own argmax, one-hot
+      const auto hard = torch::one_hot(f.detach().argmax(1), f.size(1)).to(torch::kFloat);  // (b, K)
+      return ((1.0 - st.alpha) * weak_ce + st.alpha * detail::soft_cross_entropy_rows(f, hard)).mean();
+    }
     const auto p = torch::softmax(f.detach(), 1);  // (b, 2)
     // The threshold (a float32 value stored as double) compares exactly against float32 values.
     const auto margin = f.detach().select(1, 1) - f.detach().select(1, 0);  // (b)

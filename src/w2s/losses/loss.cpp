@@ -81,14 +81,14 @@ namespace detail {
 std::pair<torch::Tensor, torch::Tensor> prepare(const torch::Tensor& logits, const torch::Tensor& weak,
                                                 const char* who) {
   check(logits.defined() && weak.defined(), "loss {}: undefined logits or weak labels", who);
-  check(logits.dim() == 2 && logits.size(1) == 2, "loss {}: logits must be (b, 2), got {}", who,
+  check(logits.dim() == 2 && logits.size(1) >= 2, "loss {}: logits must be (b, K) with K ≥ 2 classes, got {}", who,
         fmt::join(logits.sizes(), "x"));
   check(weak.sizes() == logits.sizes(), "loss {}: weak labels {} do not match logits {}", who,
         fmt::join(weak.sizes(), "x"), fmt::join(logits.sizes(), "x"));
   check(logits.is_floating_point() && weak.is_floating_point(),
         "loss {}: logits and weak labels must be floating point", who);
-  auto f = logits.scalar_type() == torch::kFloat ? logits : logits.to(torch::kFloat);  // (b, 2)
-  auto w = weak.detach().to(f.device(), torch::kFloat);                                // (b, 2)
+  auto f = logits.scalar_type() == torch::kFloat ? logits : logits.to(torch::kFloat);  // (b, K)
+  auto w = weak.detach().to(f.device(), torch::kFloat);                                // (b, K)
   return {f, w};
 }
 

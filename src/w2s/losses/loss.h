@@ -9,15 +9,19 @@
 //   for (each micro-batch of b rows)
 //     (loss->forward(logits_micro, weak_micro, state, step) * (double(b) / B)).backward();
 //
-// Conventions of every loss: logits (b, 2) of any floating dtype (computed in float32), weak
-// (b, 2) with rows summing to 1 (never receives gradient); the result is a float32 scalar, a
-// mean over the rows. Shapes that do not match are w2s::Error.
+// Conventions of every loss: logits (b, K), K ≥ 2 classes (2 for binary tasks and comparisons, the
+// choices of a multiple-choice question otherwise), of any floating dtype (computed in float32),
+// weak (b, K) with rows summing to 1 (never receives gradient); the result is a float32 scalar, a
+// mean over the rows. Shapes that do not match are w2s::Error. Rows with fewer real choices than
+// K pad with a large finite negative logit (never −inf: 0 · −inf is NaN) and a weak label of 0.
 //
 //   xent     mean CE(f, w) = −Σ_c w_c log softmax(f)_c
 //   kl       mean KL(w ‖ softmax(f)) = Σ_c w_c (log w_c − log p_c), 0·log 0 = 0 (xent minus the
 //            weak labels' entropy: same gradients as xent)
 //   logconf  (1 − α)·CE(f, w) + α·CE(f, f̂_t), f̂_t the student's detached predictions hardened at
-//            the batch threshold t (see LossOptions::logconf_form, LossBatchState)
+//            the batch threshold t (see LossOptions::logconf_form, LossBatchState); with K > 2
+//            classes hardened to the argmax (no threshold: the paper's rule for its chess and
+//            multi-class settings)
 //   entropy  (1 − α)·CE(f, w) + α·H(softmax(f)): logconf without hardening. The entropy term keeps
 //            its gradient (entropy minimisation); its *value* equals CE(f, sg(softmax f)), but a
 //            detached soft target would have zero gradient and make the term a no-op.

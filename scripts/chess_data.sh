@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# scripts/chess_data.sh — the chess setting's data, made with Debian's stockfish (issue #18):
+#   data/chess/games.jsonl          self-play games for pretraining (seed 0)
+#   data/chess/games_puzzles.jsonl  other self-play games, the puzzles' source (seed 1)
+#   data/chess/puzzles.jsonl        engine-labelled best-move puzzles, leak-checked against the
+#                                   pretraining games (the repository ships this one)
+#   data/chess/corpus/{corpus,heldout}.txt   the pretraining games as text
+#   data/chess/tokenizer/tokenizer.json      a byte-level BPE trained on that text
+#   data/chess/manifest.json        engine version, options, counts and digests
+# Every step resumes where it stopped when rerun (games and labels are written as they finish).
+#   CHESS_GAMES=20000 CHESS_PUZZLE_GAMES=5000 CHESS_LIMITS="nodes 100000" bash scripts/chess_data.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+w2s="${W2S_BIN:-build/w2s}"
+out="${W2S_DATA:-data}/chess"
+games="${CHESS_GAMES:-20000}"
+puzzle_games="${CHESS_PUZZLE_GAMES:-5000}"
+limits="${CHESS_LIMITS:-nodes 100000}"
+vocab="${CHESS_VOCAB:-1024}"
+mkdir -p "$out"
+start=$SECONDS
+
+"$w2s" chess games --out "$out/games.jsonl" --games "$games" --seed 0
+"$w2s" chess games --out "$out/games_puzzles.jsonl" --games "$puzzle_games" --seed 1
+"$w2s" chess puzzles --games "$out/games_puzzles.jsonl" --exclude "$out/games.jsonl" \
+  --out "$out/puzzles.jsonl" --limits "$limits"
+"$w2s" chess corpus --games "$out/games.jsonl" --out "$out/corpus"
+"$w2s" tokenizer train --input "$out/corpus/corpus.txt" --out "$out/tokenizer/tokenizer.json" \
+  --vocab-size "$vocab" --special-tokens "<|endoftext|>"
+
+digest() { sha256sum "$1" | cut -d' ' -f1; }
+cat > "$out/manifest.json.tmp" <<JSON
+{
+  "engine": "$(dpkg-query -W -f='stockfish ${Version}' stockfish 2>/dev/null || echo unknown)",
+  "pgn_extract": "$(dpkg-query -W -f='${Version}' pgn-extract 2>/dev/null || echo unknown)",
+  "w2s_commit": "$(git rev-parse HEAD 2>/dev/null || echo unknown)",
+  "pretraining_games": {"count": $games, "seed": 0, "sha256": "$(digest "$out/games.jsonl")"},
+  "puzzle_games": {"count": $puzzle_games, "seed": 1, "sha256": "$(digest "$out/games_puzzles.jsonl")"},
+  "puzzles": {"count": $(wc -l < "$out/puzzles.jsonl"), "limits": "$limits", "sha256": "$(digest "$out/puzzles.jsonl")"},
+  "tokenizer": {"vocab_size": $vocab, "sha256": "$(digest "$out/tokenizer/tokenizer.json")"}
+}
+JSON
+mv "$out/manifest.json.tmp" "$out/manifest.json"
+echo "[chess] data ready in $out ($((SECONDS - start)) s)"
