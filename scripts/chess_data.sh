@@ -16,7 +16,7 @@ out="${W2S_DATA:-data}/chess"
 games="${CHESS_GAMES:-20000}"
 puzzle_games="${CHESS_PUZZLE_GAMES:-5000}"
 limits="${CHESS_LIMITS:-nodes 100000}"
-vocab="${CHESS_VOCAB:-1024}"
+vocab="${CHESS_VOCAB:-2048}"
 mkdir -p "$out"
 start=$SECONDS
 
@@ -26,7 +26,7 @@ start=$SECONDS
   --out "$out/puzzles.jsonl" --limits "$limits"
 "$w2s" chess corpus --games "$out/games.jsonl" --out "$out/corpus"
 "$w2s" tokenizer train --input "$out/corpus/corpus.txt" --out "$out/tokenizer/tokenizer.json" \
-  --vocab-size "$vocab" --special-tokens "<|endoftext|>"
+  --vocab-size "$vocab" --special-tokens "<|endoftext|>" --pattern ' ?\S+|\s+'  # whole moves are words
 
 digest() { sha256sum "$1" | cut -d' ' -f1; }
 cat > "$out/manifest.json.tmp" <<JSON

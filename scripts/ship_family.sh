@@ -4,11 +4,19 @@
 # and its loss on models/score_sample.txt (the shipped-models test, committed with the family,
 # checks the shipped weights reproduce it). Run after scripts/train_family.sh has finished every member.
 #   bash scripts/ship_family.sh [xxs xs s m]      (W2S_BIN: the w2s binary, default build/w2s)
+# The chess family (configs/chess, scripts/train_chess_family.sh) the same way, into
+# models/w2s-chess-<m> and models/chess_family.json, scored on models/chess_sample.txt:
+#   bash scripts/ship_family.sh --chess [s m l]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 w2s="${W2S_BIN:-build/w2s}"
+runs=runs/family prefix=w2s- index=models/family.json sample=score_sample.txt defaults=(xxs xs s m)
+if [[ "${1:-}" == "--chess" ]]; then
+  shift
+  runs=runs/chess-family prefix=w2s-chess- index=models/chess_family.json sample=chess_sample.txt defaults=(s m l)
+fi
 members=("$@")
-[[ ${#members[@]} -eq 0 ]] && members=(xxs xs s m)
+[[ ${#members[@]} -eq 0 ]] && members=("${defaults[@]}")
 
 field() {  # field NAME FILE: a number from a one-level JSON file
   grep -o "\"$1\": *[-0-9.eE+]*" "$2" | head -1 | sed 's/.*: *//'
@@ -16,24 +24,24 @@ field() {  # field NAME FILE: a number from a one-level JSON file
 
 entries=()
 for one in "${members[@]}"; do
-  src="runs/family/$one/model"
-  dst="models/w2s-$one"
-  [[ -f "$src/model.safetensors" ]] || { echo "missing $src (train it: bash scripts/train_family.sh $one)" >&2; exit 1; }
+  src="$runs/$one/model"
+  dst="models/$prefix$one"
+  [[ -f "$src/model.safetensors" ]] || { echo "missing $src (train it first: scripts/train_*family.sh)" >&2; exit 1; }
   rm -rf "$dst"
   mkdir -p "$dst"
   cp "$src/config.json" "$src/model.safetensors" "$src/tokenizer.json" "$src/training.json" "$dst/"
-  "$w2s" --log-level warn score "$dst" --file models/score_sample.txt --json > "$dst.score.tmp"
-  sample="$(grep -o '"nats_per_token":[-0-9.eE+]*' "$dst.score.tmp" | sed 's/.*://')"
+  "$w2s" --log-level warn score "$dst" --file "models/$sample" --json > "$dst.score.tmp"
+  nats="$(grep -o '"nats_per_token":[-0-9.eE+]*' "$dst.score.tmp" | sed 's/.*://')"
   rm -f "$dst.score.tmp"
-  entries+=("$(printf '    {"name": "w2s-%s", "non_embedding_parameters": %s, "parameters": %s, "tokens_seen": %s, "heldout_nats_per_token": %s, "heldout_bits_per_byte": %s, "sample_nats_per_token": %s}' \
+  entries+=("$(printf '    {"name": "'"$prefix"'%s", "non_embedding_parameters": %s, "parameters": %s, "tokens_seen": %s, "heldout_nats_per_token": %s, "heldout_bits_per_byte": %s, "sample_nats_per_token": %s}' \
     "$one" "$(field non_embedding_parameters "$dst/training.json")" "$(field parameters "$dst/training.json")" \
     "$(field tokens_seen "$dst/training.json")" "$(field heldout_loss "$dst/training.json")" \
-    "$(field heldout_bits_per_byte "$dst/training.json")" "$sample")")
-  echo "$dst: $(du -sh "$dst" | cut -f1), sample $sample nats/token"
+    "$(field heldout_bits_per_byte "$dst/training.json")" "$nats")")
+  echo "$dst: $(du -sh "$dst" | cut -f1), sample $nats nats/token"
 done
 {
   echo '{'
-  echo '  "sample": "score_sample.txt",'
+  echo "  \"sample\": \"$sample\","
   echo '  "members": ['
   for i in "${!entries[@]}"; do
     sep=","; [[ $i -eq $((${#entries[@]} - 1)) ]] && sep=""
@@ -41,5 +49,5 @@ done
   done
   echo '  ]'
   echo '}'
-} > models/family.json
-echo "models/family.json: ${#entries[@]} members; total $(du -sh models | cut -f1)"
+} > "$index"
+echo "$index: ${#entries[@]} members; total $(du -sh models | cut -f1)"

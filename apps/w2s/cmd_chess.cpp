@@ -2,6 +2,8 @@
 // w2s/chess/).
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <memory>
 #include <string>
@@ -14,6 +16,8 @@
 #include "w2s/config/cli.h"
 #include "w2s/core/error.h"
 #include "w2s/core/progress.h"
+#include "w2s/eval/chess_eval.h"
+#include "w2s/models/checkpoint.h"
 
 namespace w2s::app {
 namespace {
@@ -99,6 +103,24 @@ struct ChessCorpusOptions {
   }
 };
 
+struct ChessEvalCliOptions {
+  std::string model;                                 // checkpoint folder
+  std::string puzzles = "data/chess/puzzles.jsonl";  // puzzles to read
+  int64_t max_puzzles = 1000;                        // the first N (0 = all)
+  int64_t max_length = 256;                          // tokens of context
+  bool json = false;                                 // print JSON
+  static const config::Schema<ChessEvalCliOptions>& schema() {
+    using O = ChessEvalCliOptions;
+    static const auto s = config::Schema<O>()
+                              .field("model", &O::model, "HF checkpoint folder (with tokenizer.json)")
+                              .field("puzzles", &O::puzzles, "puzzles JSONL (w2s chess puzzles)")
+                              .field("max_puzzles", &O::max_puzzles, "score the first N puzzles (0 = all)")
+                              .field("max_length", &O::max_length, "tokens of context (the prompt keeps its end)")
+                              .field("json", &O::json, "print the result as JSON");
+    return s;
+  }
+};
+
 chess::GenerationOptions generation(int64_t threads, double time_limit) {
   chess::GenerationOptions g;
   g.threads = static_cast<int>(threads);
@@ -114,7 +136,8 @@ void print_run(const chess::GenerationRun& r, const std::string& what, const std
 }  // namespace
 
 void register_chess(CLI::App& app) {
-  CLI::App* chess_cmd = app.add_subcommand("chess", "The chess setting's data: self-play games, puzzles, corpus");
+  CLI::App* chess_cmd =
+      app.add_subcommand("chess", "The chess setting: self-play games, puzzles, corpus, zero-shot eval");
   chess_cmd->require_subcommand(1);
 
   CLI::App* games = chess_cmd->add_subcommand("games", "Engine self-play games (stockfish; resumable)");
@@ -174,6 +197,40 @@ void register_chess(CLI::App& app) {
     fmt::print("{}: {} puzzles;", out.string(), all.size());
     for (const auto& [k, v] : grades) fmt::print(" {} {}", k, v);
     fmt::print("\n");
+  });
+
+  CLI::App* eval = chess_cmd->add_subcommand(
+      "eval", "A model's zero-shot chess on puzzles: legal-move rate, top-1 over legal moves, solution vs second");
+  auto ebind = config::bind_cli<ChessEvalCliOptions>(*eval, {"model"});
+  eval->callback([ebind] {
+    const auto o = ebind->resolve();
+    if (ebind->dump_requested()) return fmt::print("{}", config::dump_toml(o, ebind->schema()));
+    check(!o.model.empty(), "chess eval: name a model folder");
+    auto puzzles = chess::read_puzzles(o.puzzles);
+    if (o.max_puzzles > 0 && static_cast<int64_t>(puzzles.size()) > o.max_puzzles) puzzles.resize(o.max_puzzles);
+    const auto tok = tokenizer::Tokenizer::from_dir(o.model);
+    auto model = models::load_model(o.model);
+    const auto r = eval::evaluate_chess(*model, tok, puzzles, {.max_length = o.max_length});
+    if (o.json) {
+      nlohmann::json j = {{"model", o.model},
+                          {"puzzles", o.puzzles},
+                          {"n", r.n},
+                          {"legal_rate", r.legal_rate},
+                          {"top1", r.top1},
+                          {"pair", r.pair},
+                          {"chance_top1", r.chance_top1},
+                          {"mean_solution_logprob", r.mean_solution_logprob}};
+      for (const auto& [g, v] : r.by_grade)
+        j["by_grade"][g] = {{"n", v.n}, {"top1", v.top1}, {"pair", v.pair}, {"legal_rate", v.legal_rate}};
+      return fmt::print("{}\n", j.dump(2));
+    }
+    fmt::print(
+        "{}: {} puzzles; legal greedy move {:.1f} %; top-1 {:.1f} % (chance {:.1f} %); solution over second "
+        "{:.1f} %; mean log p(solution) {:.2f} nats\n",
+        o.model, r.n, 100 * r.legal_rate, 100 * r.top1, 100 * r.chance_top1, 100 * r.pair, r.mean_solution_logprob);
+    for (const auto& [g, v] : r.by_grade)
+      fmt::print("  {:<7} {:>5} puzzles  top-1 {:5.1f} %  pair {:5.1f} %  legal {:5.1f} %\n", g, v.n, 100 * v.top1,
+                 100 * v.pair, 100 * v.legal_rate);
   });
 
   CLI::App* corpus = chess_cmd->add_subcommand("corpus", "Games as pretraining text (corpus.txt, heldout.txt)");

@@ -20,6 +20,7 @@ struct TokenizerTrainOptions {
   int64_t min_frequency = 2;                                    // stop below this pair count
   std::vector<std::string> special_tokens = {"<|endoftext|>"};  // ids after the merges
   int64_t threads = 0;                                          // word-counting threads; 0 = all
+  std::string pattern;                                          // pre-tokenizer regex; "" = GPT-2's
   static const config::Schema<TokenizerTrainOptions>& schema() {
     using O = TokenizerTrainOptions;
     static const auto s =
@@ -29,7 +30,10 @@ struct TokenizerTrainOptions {
             .field("vocab_size", &O::vocab_size, "final vocabulary size: 256 bytes + merges + special tokens")
             .field("min_frequency", &O::min_frequency, "stop when the best pair occurs fewer times than this")
             .field("special_tokens", &O::special_tokens, "special tokens, ids after the merges")
-            .field("threads", &O::threads, "word-counting threads (0 = all cores)");
+            .field("threads", &O::threads, "word-counting threads (0 = all cores)")
+            .field("pattern", &O::pattern,
+                   "pre-tokenizer regex (PCRE2) cutting text into words before BPE; empty = GPT-2's "
+                   "(letters, digits and symbols apart); the chess tokenizer uses ' ?\\S+|\\s+' (whole moves)");
     return s;
   }
 };
@@ -56,6 +60,7 @@ void register_tokenizer(CLI::App& app) {
     to.min_frequency = o.min_frequency;
     to.special_tokens = o.special_tokens;
     to.n_threads = static_cast<int>(o.threads);
+    if (!o.pattern.empty()) to.splits = {tokenizer::SplitRule{o.pattern}};
     const tokenizer::Tokenizer t = tokenizer::train_bpe(input, to);
     t.save(o.out);
     log::info("tokenizer: wrote {} ({} tokens, {} merges)", o.out, t.vocab_size(), t.spec().merges.size());

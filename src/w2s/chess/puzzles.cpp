@@ -44,6 +44,12 @@ std::string grade_of(const Score& best) {
 
 }  // namespace
 
+std::string move_prompt(const std::vector<std::string>& moves) { return fmt::format("{}", fmt::join(moves, " ")); }
+
+std::string move_completion(const std::string& prompt, const std::string& move) {
+  return prompt.empty() ? move : " " + move;
+}
+
 int64_t centipawns(const Score& s) {
   if (!s.mate) return s.value;
   return s.value > 0 ? 100000 - s.value : -100000 - s.value;

@@ -38,7 +38,6 @@ TEST(ChessPairs, PromptsCompletionsAndGroups) {
   EXPECT_EQ(notes["without_second_move"], 1);
   EXPECT_EQ(notes["grades"]["mate1"], 1);
   EXPECT_EQ(notes["grades"]["cp"], 20);
-  EXPECT_EQ(chess_completion("", "e2e4"), "e2e4");
 }
 
 TEST(ChessPairs, TooFewPuzzlesIsAnError) {

@@ -10,12 +10,6 @@
 
 namespace w2s::data {
 
-std::string chess_prompt(const std::vector<std::string>& moves) { return fmt::format("{}", fmt::join(moves, " ")); }
-
-std::string chess_completion(const std::string& prompt, const std::string& move) {
-  return prompt.empty() ? move : " " + move;
-}
-
 Task build_chess_pairs(const std::filesystem::path& puzzles, nlohmann::json* notes) {
   Task task;
   std::map<std::string, int64_t> grades;
@@ -27,8 +21,8 @@ Task build_chess_pairs(const std::filesystem::path& puzzles, nlohmann::json* not
     }
     Example e;
     e.id = "chess/" + p.id;
-    e.text = chess_prompt(p.moves);
-    e.completions = {chess_completion(e.text, p.solution), chess_completion(e.text, p.second)};
+    e.text = chess::move_prompt(p.moves);
+    e.completions = {chess::move_completion(e.text, p.solution), chess::move_completion(e.text, p.second)};
     e.label = 0;  // the solution first, as built; splits draw the order per seed
     e.group = "chess/" + p.game_id;
     task.train.push_back(std::move(e));

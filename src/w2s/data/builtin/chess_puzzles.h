@@ -15,11 +15,6 @@
 
 namespace w2s::data {
 
-/// The prompt of a puzzle's move list: the moves joined by single spaces.
-std::string chess_prompt(const std::vector<std::string>& moves);
-/// A move as a completion of `prompt`: after a space unless the prompt is empty.
-std::string chess_completion(const std::string& prompt, const std::string& move);
-
 /// chess_pairs from a puzzles file (every puzzle with a second move); `notes` gets counts by grade.
 Task build_chess_pairs(const std::filesystem::path& puzzles, nlohmann::json* notes);
 
