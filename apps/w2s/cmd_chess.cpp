@@ -191,6 +191,8 @@ void register_chess(CLI::App& app) {
       const auto lr = chess::remove_leaked(all, chess::read_games(o.exclude));
       fmt::print("leak check: {} puzzles against {} pretraining games: {} removed\n", lr.checked, lr.games, lr.removed);
     }
+    fmt::print("duplicate positions (the same moves from two games): {} removed\n",
+               chess::remove_duplicate_positions(all));
     chess::write_puzzles(out, all);
     std::map<std::string, int64_t> grades;
     for (const auto& p : all) ++grades[p.grade];
@@ -240,8 +242,9 @@ void register_chess(CLI::App& app) {
     if (cbind->dump_requested()) return fmt::print("{}", config::dump_toml(o, cbind->schema()));
     const auto r =
         chess::write_game_corpus(chess::read_games(o.games), o.out, o.heldout, static_cast<uint64_t>(o.seed));
-    fmt::print("{}: corpus.txt {} games, {:.2f} MB; heldout.txt {} games, {:.2f} MB; {} plies\n", o.out, r.games,
-               double(r.bytes) / 1e6, r.heldout_games, double(r.heldout_bytes) / 1e6, r.plies);
+    fmt::print(
+        "{}: corpus.txt {} games, {:.2f} MB; heldout.txt {} games, {:.2f} MB; {} plies; {} duplicate games left out\n",
+        o.out, r.games, double(r.bytes) / 1e6, r.heldout_games, double(r.heldout_bytes) / 1e6, r.plies, r.duplicates);
   });
 }
 

@@ -6,7 +6,9 @@
 # table's results.json), within the tool's limits (8 files, 16 MB each).
 # Prepare here first:  bash scripts/device/make_kit.sh   then call the tool with carry [".devkit"]:
 #   MEMBERS="s m l" TRAIN_S=330 GT_S=120 bash scripts/device/family_gpu.sh
-# MEMBERS: configs/family/<name>.toml to pretrain (default: l); SET: extra `--set` overrides for
+# MEMBERS: $CONFIGS/<name>.toml to pretrain (default: l); CONFIGS: configs/family (default) or
+# configs/chess (the chess family: each trained member is then scored by `w2s chess eval` on the
+# shipped puzzles instead of the ground-truth table); SET: extra `--set` overrides for
 # every member (e.g. "tokens=200000000 batch_size=256"); TRAIN_S / GT_S: time boxes in seconds;
 # GT_ARGS: extra sweep flags for the table (e.g. "--tasks reviews --seeds 0"; the plan runs task by
 # task, seed by seed, so a time box keeps the first tasks' seeds whole).
@@ -28,6 +30,8 @@ mkdir -p data/corpus
 xz -dc "$kit/data/corpus.txt.xz" > data/corpus/corpus.txt
 cp "$kit/data/heldout.txt" "$kit/data/manifest.json" data/corpus/
 tar -C data -xJf "$kit/data/tokenizer_tasks.tar.xz"
+[[ -f $kit/data/chess.tar.xz ]] && tar -C data -xJf "$kit/data/chess.tar.xz"
+CONFIGS=${CONFIGS:-configs/family}
 log "data ready ($((SECONDS - t0)) s)"
 
 # 2. Build the program only (tests and benchmarks stay on CPU machines).
@@ -65,7 +69,7 @@ for m in ${MEMBERS:-l}; do
   left=$(( ${TRAIN_S:-330} - (SECONDS - t0) ))
   (( left > 20 )) || { log "no time left to train $m"; break; }
   log "pretrain $m (time box ${left} s)"
-  timeout "$left" $W pretrain "configs/family/$m.toml" --device "$DEV" --precision "${PRECISION:-bfloat16}" \
+  timeout "$left" $W pretrain "$CONFIGS/$m.toml" --device "$DEV" --precision "${PRECISION:-bfloat16}" \
     --out "runs/gpu/$m" --checkpoint-every 1000000 "${setargs[@]}" > "$L/pretrain_$m.log" 2>&1
   log "pretrain $m rc=$? ($((SECONDS - t0)) s)"
   tail -3 "$L/pretrain_$m.log"
@@ -77,6 +81,17 @@ for m in ${MEMBERS:-l}; do
     else mv "/tmp/w2s-$m.tar" "$OUT/"; fi
   fi
 done
+
+# 5 (chess). Each trained member's zero-shot chess on the puzzles; no ground-truth table.
+if [[ $CONFIGS == configs/chess ]]; then
+  for m in ${MEMBERS:-l}; do
+    [[ -f runs/gpu/$m/model/model.safetensors ]] || continue
+    $W chess eval "runs/gpu/$m/model" --max-puzzles 0 --json > "$L/chess_eval_$m.json" 2>>"$L/run.log"
+    log "chess eval $m: $(grep -o '"top1": [0-9.]*' "$L/chess_eval_$m.json") $(grep -o '"legal_rate": [0-9.]*' "$L/chess_eval_$m.json")"
+  done
+  log "done ($((SECONDS - t0)) s)"
+  exit 0
+fi
 
 # 5. Ground-truth table of what was trained plus the shipped members, on the GPU.
 models=$(ls -d models/w2s-* runs/gpu/*/model 2>/dev/null | paste -sd, -)

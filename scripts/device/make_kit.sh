@@ -24,5 +24,9 @@ cp -a /usr/lib/$arch/libfmt.so* /usr/lib/$arch/libtomlplusplus.so* "/usr/lib/$ar
 xz -T0 -6 -c data/corpus/corpus.txt > "$kit.tmp/data/corpus.txt.xz"
 cp data/corpus/heldout.txt data/corpus/manifest.json "$kit.tmp/data/"
 tar -C data -cJf "$kit.tmp/data/tokenizer_tasks.tar.xz" tokenizer tasks
+# The chess setting's corpus, tokenizer and puzzles (scripts/chess_data.sh), when made.
+if [[ -s data/chess/corpus/corpus.txt ]]; then
+  tar -C data -cJf "$kit.tmp/data/chess.tar.xz" chess/corpus chess/tokenizer chess/puzzles.jsonl
+fi
 rm -rf "$kit" && mv "$kit.tmp" "$kit"
 du -sh "$kit"

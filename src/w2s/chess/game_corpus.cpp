@@ -2,6 +2,7 @@
 #include "w2s/chess/game_corpus.h"
 
 #include <string>
+#include <unordered_set>
 
 #include "w2s/core/error.h"
 #include "w2s/core/rng.h"
@@ -18,7 +19,12 @@ GameCorpusReport write_game_corpus(const std::vector<Game>& games, const std::fi
         heldout_fraction);
   io::AtomicWriter train(out_dir / "corpus.txt"), heldout(out_dir / "heldout.txt");
   GameCorpusReport r;
+  std::unordered_set<std::string> seen;
   for (const auto& g : games) {
+    if (!seen.insert(game_text(g)).second) {
+      ++r.duplicates;
+      continue;
+    }
     const std::string doc = game_text(g) + "\n" + std::string(kSeparator) + "\n";
     Rng rng(mix_seed(seed, hash_bytes(g.id)));
     const bool held = rng.uniform() < heldout_fraction;

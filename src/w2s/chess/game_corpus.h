@@ -15,10 +15,12 @@ struct GameCorpusReport {
   int64_t games = 0, heldout_games = 0;
   int64_t bytes = 0, heldout_bytes = 0;
   int64_t plies = 0;
+  int64_t duplicates = 0;  // games left out: the same moves as an earlier game
 };
 
 /// Write <out_dir>/corpus.txt and heldout.txt (atomically) from `games`; a game goes to heldout
-/// when a hash of (seed, its id) falls below `heldout_fraction`.
+/// when a hash of (seed, its id) falls below `heldout_fraction`. A game with the same moves as an
+/// earlier one is left out (short random openings can repeat a whole game).
 GameCorpusReport write_game_corpus(const std::vector<Game>& games, const std::filesystem::path& out_dir,
                                    double heldout_fraction, uint64_t seed);
 

@@ -211,6 +211,16 @@ LeakReport remove_leaked(std::vector<Puzzle>& puzzles, const std::vector<Game>& 
   return r;
 }
 
+int64_t remove_duplicate_positions(std::vector<Puzzle>& puzzles) {
+  std::set<std::vector<std::string>> seen;
+  std::vector<Puzzle> kept;
+  for (auto& p : puzzles)
+    if (seen.insert(p.moves).second) kept.push_back(std::move(p));
+  const auto removed = static_cast<int64_t>(puzzles.size() - kept.size());
+  puzzles = std::move(kept);
+  return removed;
+}
+
 GenerationRun generate_puzzles(const std::filesystem::path& games_file, const PuzzleOptions& options,
                                const GenerationOptions& run, const std::filesystem::path& out) {
   const auto games = read_games(games_file);

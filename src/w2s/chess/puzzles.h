@@ -83,6 +83,11 @@ struct LeakReport {
 /// detected (that needs a board).
 LeakReport remove_leaked(std::vector<Puzzle>& puzzles, const std::vector<Game>& pretraining);
 
+/// Keep the first puzzle of each move list (two games can pass through the same position by the
+/// same moves: short random openings repeat); returns how many were removed. Without this, one
+/// position could land in both a train half and the test split.
+int64_t remove_duplicate_positions(std::vector<Puzzle>& puzzles);
+
 /// Label the games of `games_file` (rows {"item" = game index, "game_id", "puzzles": [...]}) into
 /// `out` (resumable), then nothing else; flatten with `collect_puzzles`.
 GenerationRun generate_puzzles(const std::filesystem::path& games_file, const PuzzleOptions& options,
