@@ -1,5 +1,5 @@
 // ShardedRows: rows survive a killed run (a torn last line is cut), a rerun skips what is done,
-// merge sorts by item and removes the shards, and a second writer is refused.
+// merge sorts by item and removes the shards, and a second writer or other settings are refused.
 #include "w2s/io/sharded_rows.h"
 
 #include <gtest/gtest.h>
@@ -55,6 +55,21 @@ TEST(ShardedRows, ASecondWriterAndBadRowsAreRefused) {
   EXPECT_NE(
       error_of([&] { ShardedRows rows(other / "x.jsonl", 1); }).find("x.jsonl.shard-0.jsonl:2: item 1 is there twice"),
       std::string::npos);
+}
+
+TEST(ShardedRows, ARerunWithOtherSettingsIsRefused) {
+  test::TempDir dir;
+  const auto out = dir / "games.jsonl";
+  {
+    ShardedRows rows(out, 1, {{"seed", 0}, {"nodes", {64, 256}}});
+    rows.append(0, {{"item", 0}});
+  }
+  { ShardedRows same(out, 2, {{"seed", 0}, {"nodes", {64, 256}}}); }
+  EXPECT_EQ(error_of([&] {
+              ShardedRows other(out, 1, {{"seed", 1}, {"nodes", {64, 256}}, {"extra", true}});
+            }),
+            out.string() + ": made with other settings (changed: extra, seed; recorded in " + out.string() +
+                ".spec.json); use another output, or remove it and its shards");
 }
 
 }  // namespace

@@ -16,15 +16,16 @@
 
 namespace w2s::chess {
 
-GenerationRun run_items(const std::filesystem::path& out, int64_t n, const GenerationOptions& options, int multipv,
-                        const std::string& label, const std::function<nlohmann::json(UciEngine&, int64_t item)>& make) {
+GenerationRun run_items(const std::filesystem::path& out, int64_t n, const nlohmann::json& spec,
+                        const GenerationOptions& options, int multipv, const std::string& label,
+                        const std::function<nlohmann::json(UciEngine&, int64_t item)>& make) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
   check(n >= 0, "{}: a negative number of items ({})", out.string(), n);
   check(options.time_limit_s >= 0, "time limit must be ≥ 0 seconds, not {}", options.time_limit_s);
   const int threads =
       options.threads > 0 ? options.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  io::ShardedRows rows(out, threads);
+  io::ShardedRows rows(out, threads, spec);
   GenerationRun run;
   std::vector<int64_t> todo;
   for (int64_t i = 0; i < n; ++i)

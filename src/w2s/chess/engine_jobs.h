@@ -31,8 +31,10 @@ struct GenerationOptions {
 };
 
 /// Items 0 … n − 1 computed by `make(engine, item)` on `options.threads` engines and written to
-/// `out` through io::ShardedRows (resumable; see there). `label` names the progress bar.
-GenerationRun run_items(const std::filesystem::path& out, int64_t n, const GenerationOptions& options, int multipv,
-                        const std::string& label, const std::function<nlohmann::json(UciEngine&, int64_t item)>& make);
+/// `out` through io::ShardedRows (resumable; see there; `spec` says what the rows are made from,
+/// and a rerun with another spec is refused). `label` names the progress bar.
+GenerationRun run_items(const std::filesystem::path& out, int64_t n, const nlohmann::json& spec,
+                        const GenerationOptions& options, int multipv, const std::string& label,
+                        const std::function<nlohmann::json(UciEngine&, int64_t item)>& make);
 
 }  // namespace w2s::chess

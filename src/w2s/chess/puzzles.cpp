@@ -9,6 +9,7 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/rng.h"
+#include "w2s/core/sha256.h"
 #include "w2s/io/jsonl.h"
 
 namespace w2s::chess {
@@ -224,7 +225,18 @@ int64_t remove_duplicate_positions(std::vector<Puzzle>& puzzles) {
 GenerationRun generate_puzzles(const std::filesystem::path& games_file, const PuzzleOptions& options,
                                const GenerationOptions& run, const std::filesystem::path& out) {
   const auto games = read_games(games_file);
-  return run_items(out, static_cast<int64_t>(games.size()), run, 2, "puzzle labels",
+  const nlohmann::json spec = {{"kind", "puzzle labels"},
+                               {"games_sha256", sha256_file(games_file)},
+                               {"seed", options.seed},
+                               {"limits", options.limits},
+                               {"min_margin_cp", options.min_margin_cp},
+                               {"min_best_cp", options.min_best_cp},
+                               {"max_second_cp", options.max_second_cp},
+                               {"first_ply", options.first_ply},
+                               {"per_game", options.per_game},
+                               {"mates", options.mates},
+                               {"engine", run.engine.program}};
+  return run_items(out, static_cast<int64_t>(games.size()), spec, run, 2, "puzzle labels",
                    [&](UciEngine& engine, int64_t item) {
                      const auto& g = games[static_cast<size_t>(item)];
                      nlohmann::json rows = nlohmann::json::array();

@@ -168,7 +168,14 @@ Game play_game(UciEngine& engine, const SelfPlayOptions& o, int64_t item) {
 
 GenerationRun generate_games(const SelfPlayOptions& options, const GenerationOptions& run,
                              const std::filesystem::path& out) {
-  return run_items(out, options.games, run, 1, "self-play games",
+  // The number of games is not part of the spec: a rerun with more games extends the output.
+  const nlohmann::json spec = {{"kind", "self-play games"},
+                               {"seed", options.seed},
+                               {"random_plies", {options.random_plies_min, options.random_plies_max}},
+                               {"nodes", options.nodes},
+                               {"max_plies", options.max_plies},
+                               {"engine", run.engine.program}};
+  return run_items(out, options.games, spec, run, 1, "self-play games",
                    [&](UciEngine& engine, int64_t item) { return to_json(play_game(engine, options, item)); });
 }
 

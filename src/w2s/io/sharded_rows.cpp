@@ -8,8 +8,10 @@
 #include <regex>
 
 #include "w2s/core/error.h"
+#include "w2s/core/file.h"
 #include "w2s/core/log.h"
 #include "w2s/io/atomic_writer.h"
+#include "w2s/io/json_read.h"
 #include "w2s/io/jsonl.h"
 
 namespace fs = std::filesystem;
@@ -35,10 +37,29 @@ uintmax_t cut_torn_tail(const fs::path& path) {
 
 }  // namespace
 
-ShardedRows::ShardedRows(fs::path out, int workers) : out_(std::move(out)), lock_(lock_path(out_)) {
+ShardedRows::ShardedRows(fs::path out, int workers, const nlohmann::json& spec)
+    : out_(std::move(out)), lock_(lock_path(out_)) {
   check(workers >= 1, "{}: at least one worker, not {}", out_.string(), workers);
   check(lock_.try_lock(), "{}: another run is writing it (lock {} is held); wait for it or stop it", out_.string(),
         lock_.path().string());
+  const fs::path spec_path = out_.string() + ".spec.json";
+  if (fs::exists(spec_path)) {
+    const auto recorded = parse_json(w2s::read_file(spec_path));
+    std::vector<std::string> differ;
+    for (const auto& [k, v] : spec.items())
+      if (!recorded.contains(k) || recorded[k] != v) differ.push_back(k);
+    for (const auto& [k, v] : recorded.items())
+      if (!spec.contains(k)) differ.push_back(k);
+    check(differ.empty(),
+          "{}: made with other settings (changed: {}; recorded in {}); use another output, or remove it and its "
+          "shards",
+          out_.string(), fmt::format("{}", fmt::join(differ, ", ")), spec_path.string());
+  } else {
+    const std::string text = spec.dump(2) + "\n";
+    AtomicWriter w(spec_path);
+    w.write(text.data(), text.size());
+    w.commit();
+  }
   if (fs::exists(out_)) read_file(out_, false);
   // Shards of any earlier run, whatever its number of workers.
   for (const auto& p : shards_on_disk()) read_file(p, true);

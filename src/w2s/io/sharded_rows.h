@@ -2,7 +2,9 @@
 // each finished row to its own shard NAME.shard-W.jsonl as one flushed line, so a killed run loses
 // at most the rows being written. A rerun reads every shard back (a torn last line is cut off),
 // skips the items already done and goes on; `merge` writes NAME sorted by item, atomically, and
-// removes the shards. A lock beside NAME keeps two runs off one output.
+// removes the shards. A lock beside NAME keeps two runs off one output, and NAME.spec.json records
+// what the rows are made from (options, input digests): a rerun with another spec is refused, so
+// rows made two ways never mix.
 //
 //   io::ShardedRows rows("data/chess/games.jsonl", threads);
 //   for (item not in rows.done()) rows.append(worker, {{"item", item}, ...});  // any thread
@@ -25,10 +27,11 @@ namespace w2s::io {
 
 class ShardedRows {
  public:
-  /// Take the lock on `out` (w2s::Error when another run holds it) and read what earlier runs left:
+  /// Take the lock on `out` (w2s::Error when another run holds it), check `spec` against the one an
+  /// earlier run recorded (w2s::Error naming the keys that differ), and read what earlier runs left:
   /// the shards, and `out` itself when a finished run wrote it. Each row must have an integer
   /// "item"; a row that does not parse, or an item twice, → w2s::Error naming FILE:LINE.
-  ShardedRows(std::filesystem::path out, int workers);
+  ShardedRows(std::filesystem::path out, int workers, const nlohmann::json& spec = nlohmann::json::object());
   ~ShardedRows();
   ShardedRows(const ShardedRows&) = delete;
   ShardedRows& operator=(const ShardedRows&) = delete;
