@@ -10,6 +10,7 @@
 #include "w2s/core/error.h"
 #include "w2s/core/rng.h"
 #include "w2s/core/sha256.h"
+#include "w2s/io/json_read.h"
 #include "w2s/io/jsonl.h"
 
 namespace w2s::chess {
@@ -28,24 +29,12 @@ Score score_from_json(const nlohmann::json& j, const char* key, const std::strin
   return mate ? Score::mate_in(v.get<int>()) : Score::cp(v.get<int>());
 }
 
-template <typename T>
-T field(const nlohmann::json& row, const char* key, const std::string& where) {
-  check(row.contains(key), "{}: missing \"{}\"", where, key);
-  try {
-    return row.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    fail("{}: \"{}\" has the wrong type ({})", where, key, row.at(key).type_name());
-  }
-}
-
 std::string grade_of(const Score& best) {
   if (!best.mate || best.value <= 0) return "cp";
   return best.value <= 3 ? fmt::format("mate{}", best.value) : "mate4+";
 }
 
 }  // namespace
-
-std::string move_prompt(const std::vector<std::string>& moves) { return fmt::format("{}", fmt::join(moves, " ")); }
 
 std::string move_completion(const std::string& prompt, const std::string& move) {
   return prompt.empty() ? move : " " + move;
@@ -67,7 +56,7 @@ nlohmann::json to_json(const Puzzle& p) {
   return {{"id", p.id},
           {"game_id", p.game_id},
           {"ply", p.ply},
-          {"moves", fmt::format("{}", fmt::join(p.moves, " "))},
+          {"moves", move_prompt(p.moves)},
           {"side", p.side},
           {"legal", p.legal},
           {"solution", p.solution},
@@ -82,21 +71,21 @@ nlohmann::json to_json(const Puzzle& p) {
 Puzzle puzzle_from_json(const nlohmann::json& row, const std::string& where) {
   check(row.is_object(), "{}: a puzzle row must be a JSON object", where);
   Puzzle p;
-  p.id = field<std::string>(row, "id", where);
+  p.id = io::required_field<std::string>(row, "id", where);
   p.game_id = row.value("game_id", "");
-  p.moves = split_moves(field<std::string>(row, "moves", where), where);
+  p.moves = split_moves(io::required_field<std::string>(row, "moves", where), where);
   p.ply = row.value("ply", static_cast<int>(p.moves.size()));
   check(p.ply == static_cast<int>(p.moves.size()), "{}: ply {} but {} moves", where, p.ply, p.moves.size());
-  p.side = field<std::string>(row, "side", where);
+  p.side = io::required_field<std::string>(row, "side", where);
   check(p.side == "white" || p.side == "black", "{}: side \"{}\" is not white or black", where, p.side);
   check(p.side == (p.moves.size() % 2 == 0 ? "white" : "black"), "{}: after {} moves {} is to move, not {}", where,
         p.moves.size(), p.moves.size() % 2 == 0 ? "white" : "black", p.side);
-  p.legal = field<std::vector<std::string>>(row, "legal", where);
+  p.legal = io::required_field<std::vector<std::string>>(row, "legal", where);
   check(!p.legal.empty(), "{}: no legal moves (a finished game is no puzzle)", where);
   for (const auto& m : p.legal) check(is_uci_move(m), "{}: legal move \"{}\" is not a UCI move", where, m);
   check(std::set<std::string>(p.legal.begin(), p.legal.end()).size() == p.legal.size(),
         "{}: a legal move is listed twice", where);
-  p.solution = field<std::string>(row, "solution", where);
+  p.solution = io::required_field<std::string>(row, "solution", where);
   check(std::find(p.legal.begin(), p.legal.end(), p.solution) != p.legal.end(),
         "{}: solution \"{}\" is not among the legal moves", where, p.solution);
   p.second = row.value("second", "");
@@ -175,14 +164,8 @@ LeakReport remove_leaked(std::vector<Puzzle>& puzzles, const std::vector<Game>& 
   r.checked = static_cast<int64_t>(puzzles.size());
   r.games = static_cast<int64_t>(pretraining.size());
   // Hash of "m1 m2 … mk " (each move and a space) → puzzles with that move list.
-  const auto extend = [](uint64_t h, const std::string& m) {
-    for (unsigned char c : m + " ") {
-      h ^= c;
-      h *= 0x100000001B3ULL;
-    }
-    return h;
-  };
-  constexpr uint64_t kStart = 0xCBF29CE484222325ULL;
+  const auto extend = [](uint64_t h, const std::string& m) { return hash_bytes(" ", hash_bytes(m, h)); };
+  constexpr uint64_t kStart = kFnvOffset;
   std::unordered_map<uint64_t, std::vector<size_t>> by_hash;
   size_t longest = 0;
   for (size_t i = 0; i < puzzles.size(); ++i) {

@@ -51,10 +51,7 @@ struct Puzzle {
 
 /// Whether a search's two lines pass the only-move rule of `options` (see the file comment).
 bool only_move(const Score& best, const Score& second, const PuzzleOptions& options);
-/// A puzzle's moves as a language-model prompt: the moves joined by single spaces (as in the games'
-/// text, game_text).
-std::string move_prompt(const std::vector<std::string>& moves);
-/// A move as a completion of `prompt`: after a space unless the prompt is empty.
+/// A move as a completion of `prompt` (a move_prompt): after a space unless the prompt is empty.
 std::string move_completion(const std::string& prompt, const std::string& move);
 
 /// A score as centipawns: mate in n > 0 → 100000 − n; mated in |n| → −100000 + |n|.

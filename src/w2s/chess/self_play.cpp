@@ -5,6 +5,7 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/rng.h"
+#include "w2s/io/json_read.h"
 #include "w2s/io/jsonl.h"
 
 namespace w2s::chess {
@@ -13,22 +14,12 @@ namespace {
 /// The move that takes `m`'s piece back ("g1f3" → "f3g1"); "" for a promotion.
 std::string undo_of(const std::string& m) { return m.size() == 4 ? m.substr(2, 2) + m.substr(0, 2) : ""; }
 
-template <typename T>
-T field(const nlohmann::json& row, const char* key, const std::string& where) {
-  check(row.contains(key), "{}: missing \"{}\"", where, key);
-  try {
-    return row.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    fail("{}: \"{}\" has the wrong type ({})", where, key, row.at(key).type_name());
-  }
-}
-
 }  // namespace
 
 nlohmann::json to_json(const Game& g) {
   return {{"item", g.item},
           {"id", g.id},
-          {"moves", fmt::format("{}", fmt::join(g.moves, " "))},
+          {"moves", move_prompt(g.moves)},
           {"result", g.result},
           {"termination", g.termination},
           {"random_plies", g.random_plies},
@@ -39,11 +30,11 @@ nlohmann::json to_json(const Game& g) {
 Game game_from_json(const nlohmann::json& row, const std::string& where) {
   check(row.is_object(), "{}: a game row must be a JSON object", where);
   Game g;
-  g.item = field<int64_t>(row, "item", where);
-  g.id = field<std::string>(row, "id", where);
-  const auto moves = field<std::string>(row, "moves", where);
+  g.item = io::required_field<int64_t>(row, "item", where);
+  g.id = io::required_field<std::string>(row, "id", where);
+  const auto moves = io::required_field<std::string>(row, "moves", where);
   g.moves = split_moves(moves, where);
-  g.result = field<std::string>(row, "result", where);
+  g.result = io::required_field<std::string>(row, "result", where);
   check(g.result == "1-0" || g.result == "0-1" || g.result == "1/2-1/2" || g.result == "*",
         "{}: result \"{}\" is not 1-0, 0-1, 1/2-1/2 or *", where, g.result);
   g.termination = row.value("termination", "");
@@ -96,8 +87,10 @@ std::string position_after(const std::vector<std::string>& moves, size_t plies) 
   return out;
 }
 
+std::string move_prompt(const std::vector<std::string>& moves) { return fmt::format("{}", fmt::join(moves, " ")); }
+
 std::string game_text(const Game& g) {
-  std::string out = fmt::format("{}", fmt::join(g.moves, " "));
+  std::string out = move_prompt(g.moves);
   if (!out.empty()) out += ' ';
   return out + g.result;
 }

@@ -54,6 +54,9 @@ bool is_uci_move(std::string_view m);
 /// Space-separated UCI moves; one that is not → w2s::Error naming `where` and the move's number.
 std::vector<std::string> split_moves(const std::string& text, const std::string& where);
 
+/// Moves as text: joined by single spaces (a game's text, a puzzle's prompt, a row's "moves").
+std::string move_prompt(const std::vector<std::string>& moves);
+
 /// "startpos" or "startpos moves m1 m2 …" for the first `plies` moves.
 std::string position_after(const std::vector<std::string>& moves, size_t plies);
 /// The game's text for language modelling: the moves separated by single spaces, then the result.

@@ -44,9 +44,12 @@ inline uint64_t mix_seed(uint64_t a, uint64_t b) {
   return r.next();
 }
 
-/// FNV-1a 64-bit hash of bytes: stable across platforms and runs (unlike std::hash).
-inline uint64_t hash_bytes(std::string_view s) {
-  uint64_t h = 0xCBF29CE484222325ULL;
+/// FNV-1a's starting state.
+inline constexpr uint64_t kFnvOffset = 0xCBF29CE484222325ULL;
+
+/// FNV-1a 64-bit hash of bytes: stable across platforms and runs (unlike std::hash). Passing the
+/// hash of a prefix as `h` continues it: hash_bytes(b, hash_bytes(a)) == hash_bytes(a + b).
+inline uint64_t hash_bytes(std::string_view s, uint64_t h = kFnvOffset) {
   for (unsigned char c : s) {
     h ^= c;
     h *= 0x100000001B3ULL;

@@ -52,6 +52,18 @@ decltype(auto) naming_file(const std::filesystem::path& file, Fn&& fn) {
   }
 }
 
+/// `row[key]` as a T; missing → w2s::Error "<where>: missing \"key\"", the wrong type → "<where>:
+/// \"key\" has the wrong type (<type>)". `where` names the file and line.
+template <typename T>
+T required_field(const nlohmann::json& row, const char* key, const std::string& where) {
+  check(row.contains(key), "{}: missing \"{}\"", where, key);
+  try {
+    return row.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    fail("{}: \"{}\" has the wrong type ({})", where, key, row.at(key).type_name());
+  }
+}
+
 /// A short description of `v` for an error message: a scalar as JSON (a string cut to
 /// `max_chars`), an array or object by its kind and size ("an array of 3 items"). Never recursive.
 std::string json_excerpt(const nlohmann::json& v, size_t max_chars = 60);
