@@ -126,9 +126,10 @@ void register_data(CLI::App& app) {
     po.force = o.force;
     po.tasks = o.tasks;
     for (const auto& r : data::prepare_builtin_tasks(po)) {
-      if (r.manifest.kind == data::TaskKind::comparison) {  // preferred completion first; order is drawn per seed
-        fmt::print("{:<16} {:<8} train {:>6} pairs  test {:>5} pairs  {:.1f} s\n", r.task,
-                   r.skipped ? "kept" : "prepared", r.manifest.train.n, r.manifest.test.n, r.seconds);
+      if (data::has_completions(r.manifest.kind)) {  // comparisons: preferred first, order drawn per seed
+        const char* what = r.manifest.kind == data::TaskKind::comparison ? "pairs" : "questions";
+        fmt::print("{:<16} {:<8} train {:>6} {}  test {:>5} {}  {:.1f} s\n", r.task, r.skipped ? "kept" : "prepared",
+                   r.manifest.train.n, what, r.manifest.test.n, what, r.seconds);
         continue;
       }
       fmt::print("{:<16} {:<8} train {:>6} ({:.1f}% label 1)  test {:>5} ({:.1f}% label 1)  {:.1f} s\n", r.task,

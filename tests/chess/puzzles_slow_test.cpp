@@ -31,7 +31,9 @@ TEST(ShippedPuzzles, AgreeWithADeeperSearch) {
     const bool mate = p.grade.rfind("mate", 0) == 0;
     (mate ? mates : others) += 1;
     (mate ? mates_kept : others_kept) += best == p.solution ? 1 : 0;
-    if (mate) EXPECT_EQ(best, p.solution) << p.id;
+    if (mate) {
+      EXPECT_EQ(best, p.solution) << p.id;
+    }
   }
   EXPECT_EQ(mates_kept, mates);
   EXPECT_GE(others_kept, 0.9 * others) << others_kept << " of " << others;

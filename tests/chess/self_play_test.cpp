@@ -86,7 +86,9 @@ TEST(SelfPlay, EngineGamesAreLegalAndAFunctionOfSeedAndItem) {
     const auto legal = a.legal_moves(position_after(g.moves, i));
     EXPECT_TRUE(std::find(legal.begin(), legal.end(), g.moves[i]) != legal.end()) << "ply " << i;
   }
-  if (g.termination == "max_plies") EXPECT_EQ(g.result, "*");
+  if (g.termination == "max_plies") {
+    EXPECT_EQ(g.result, "*");
+  }
   EXPECT_NE(play_game(a, o, 4).moves, g.moves);
 }
 

@@ -269,11 +269,13 @@ TEST(FormatHf, TaskFromTrainAndTestFiles) {
 TEST(FormatHf, UnknownNameListsKnownFormats) {
   const std::string err = error_of([] { format_hf_file("squad", fixture("sciq"), 0); });
   EXPECT_NE(err.find("unknown Hugging Face dataset format 'squad'"), std::string::npos) << err;
-  EXPECT_NE(err.find("amazon_polarity, anli, boolq, cosmos_qa, hh_rlhf, hh_rlhf_pairs, sciq"), std::string::npos)
+  EXPECT_NE(err.find("amazon_polarity, anli, boolq, cosmos_qa, cosmos_qa_mc, hh_rlhf, hh_rlhf_pairs, sciq, sciq_mc"),
+            std::string::npos)
       << err;
-  EXPECT_EQ(hf_format_names(), (std::vector<std::string>{"amazon_polarity", "anli", "boolq", "cosmos_qa", "hh_rlhf",
-                                                         "hh_rlhf_pairs", "sciq"}));
-  EXPECT_EQ(hf_formats().size(), 7u);
+  EXPECT_EQ(hf_format_names(),
+            (std::vector<std::string>{"amazon_polarity", "anli", "boolq", "cosmos_qa", "cosmos_qa_mc", "hh_rlhf",
+                                      "hh_rlhf_pairs", "sciq", "sciq_mc"}));
+  EXPECT_EQ(hf_formats().size(), 9u);
 }
 
 TEST(FormatHf, WrongFileOrBadValuesNameFileLineAndField) {
@@ -290,6 +292,47 @@ TEST(FormatHf, WrongFileOrBadValuesNameFileLineAndField) {
   w2s::io::write_jsonl(dir / "b.jsonl", {nlohmann::json{{"passage", "p"}, {"question", "q"}, {"answer", "maybe"}}});
   err = error_of([&] { format_hf_file("boolq", dir / "b.jsonl", 0); });
   EXPECT_NE(err.find(":1: label 'maybe' in field 'answer' is not 0/1"), std::string::npos) << err;
+}
+
+// sciq and cosmos_qa as multiple choice: the prompt, every distinct answer as a choice (after a
+// space, in a per-row order drawn from the seed), the label the correct answer's index.
+TEST(FormatMultipleChoice, SciqAndCosmosQaQuestionsHoldEveryAnswer) {
+  const auto rows = rows_of("sciq");
+  const HfRows sciq = format_hf_file("sciq_mc", fixture("sciq"), 0);
+  ASSERT_EQ(sciq.examples.size(), rows.size());
+  expect_row_ids_and_groups(sciq.examples, "sciq_mc/train/");
+  std::set<int> positions;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& e = sciq.examples[i];
+    EXPECT_EQ(e.text, "Q: " + rows[i]["question"].get<std::string>() + " A:");
+    EXPECT_EQ(e.completions[e.label], " " + rows[i]["correct_answer"].get<std::string>());
+    EXPECT_EQ(std::set<std::string>(e.completions.begin(), e.completions.end()).size(), e.completions.size());
+    EXPECT_GE(e.completions.size(), 2u);
+    positions.insert(e.label);
+  }
+  EXPECT_GT(positions.size(), 1u);  // the correct answer is not always first
+  const auto choices = [](const std::vector<Example>& v) {
+    std::vector<std::vector<std::string>> c;
+    for (const auto& e : v) c.push_back(e.completions);
+    return c;
+  };
+  EXPECT_EQ(choices(format_hf_file("sciq_mc", fixture("sciq"), 0).examples), choices(sciq.examples));
+  bool differs = false;  // the order is the seed's
+  for (uint64_t seed = 1; seed < 10; ++seed)
+    differs |= choices(format_hf_file("sciq_mc", fixture("sciq"), seed).examples) != choices(sciq.examples);
+  EXPECT_TRUE(differs);
+  const auto cosmos_rows = rows_of("cosmos_qa");
+  const HfRows cosmos = format_hf_file("cosmos_qa_mc", fixture("cosmos_qa"), 0);
+  ASSERT_EQ(cosmos.examples.size() + cosmos.n_skipped, cosmos_rows.size());
+  for (const auto& e : cosmos.examples) {
+    const size_t row = std::stoul(e.id.substr(e.id.rfind('/') + 1));
+    const auto& r = cosmos_rows[row];
+    const std::string truth = r["answer" + std::to_string(r["label"].get<int>())].get<std::string>();
+    EXPECT_EQ(e.completions[e.label], " " + truth);
+    EXPECT_EQ(e.text.rfind("Context: ", 0), 0u);
+  }
+  const Task t = format_hf("cosmos_qa_mc", fixture("cosmos_qa"), 0);
+  EXPECT_EQ(t.kind, TaskKind::multiple_choice);
 }
 
 }  // namespace

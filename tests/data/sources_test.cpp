@@ -196,7 +196,7 @@ TEST(SourcesComparisons, BadRowsNameFileLineAndField) {
   o.chosen_field = "good";
   o.rejected_field = "bad";
   e = error_of([&] { load_jsonl_examples(path, o); });
-  EXPECT_NE(e.find("give one comparison layout"), std::string::npos) << e;
+  EXPECT_NE(e.find("give one layout"), std::string::npos) << e;
 }
 
 TEST(SourcesCsv, QuotedDelimitersQuotesAndNewlinesWithCorrectLineNumbers) {

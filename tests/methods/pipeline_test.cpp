@@ -13,6 +13,7 @@
 #include "tiny_family.h"
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
+#include "w2s/io/jsonl.h"
 #include "w2s/methods/pipeline.h"
 #include "w2s/methods/weak_labels.h"
 
@@ -157,7 +158,7 @@ TEST_F(PipelineTest, LabelFileStudentsAndErrors) {
   Pipeline p(store, data_, ft_);
   // A label file for train half 2 (matched by text): every example labelled 0.9.
   std::vector<WeakLabel> rows;
-  for (const auto& x : p.split(task_, 0).train2) rows.push_back({"", x.text, -1, 0.9});
+  for (const auto& x : p.split(task_, 0).train2) rows.push_back({"", x.text, -1, {0.1, 0.9}});
   write_weak_labels(tmp_ / "labels.jsonl", rows);
   const auto st = p.student_from_file(task_, model(1), (tmp_ / "labels.jsonl").string(), loss("xent"), 0);
   EXPECT_EQ(store.meta(st).at("method"), "file");
@@ -212,6 +213,81 @@ TEST_F(PipelineTest, GenftTextOfComparisonsJoinedSeparateOrPromptsOnly) {
   EXPECT_EQ(prompts.find(eot + x.completions[1] + eot), std::string::npos);
   EXPECT_NE(joined_meta.at("key"), separate_meta.at("key"));
   EXPECT_NE(separate_meta.at("key"), prompts_meta.at("key"));
+}
+
+// Multiple choice through every stage: weak labels and predictions hold one probability per choice
+// of each question, and the student learns from them.
+TEST_F(PipelineTest, MultipleChoiceStagesPredictOverEachQuestionsOwnChoices) {
+  store::RunStore store(tmp_ / "runs");
+  const auto questions = test::make_toy_questions(tmp_ / "questions.jsonl", 200, 3, 5);
+  Pipeline p(store, data_, ft_);
+  EXPECT_EQ(p.task(questions).kind, data::TaskKind::multiple_choice);
+  const auto gt = p.gt(questions, model(0), 0);
+  EXPECT_EQ(store.meta(gt).at("spec").at("finetune").at("readout").at("name"), "likelihood");  // auto
+  const auto& s = p.split(questions, 0);
+  const auto weak = read_weak_labels(store.path(gt) / "weak_labels.jsonl");
+  ASSERT_EQ(weak.size(), s.train2.size());
+  bool more_than_two = false;
+  for (size_t i = 0; i < weak.size(); ++i) {
+    ASSERT_EQ(weak[i].soft.size(), s.train2[i].completions.size()) << i;  // exactly the question's choices
+    double sum = 0.0;
+    for (double x : weak[i].soft) sum += x;
+    EXPECT_NEAR(sum, 1.0, 1e-9);
+    EXPECT_EQ(weak[i].gt_label, s.train2[i].label);
+    more_than_two |= weak[i].soft.size() > 2;
+  }
+  EXPECT_TRUE(more_than_two);
+  const auto test_pred = read_predictions(store.path(gt) / "test_predictions.jsonl", s.test);
+  for (size_t i = 0; i < s.test.size(); ++i) EXPECT_EQ(test_pred[i].size(), s.test[i].completions.size());
+  const auto st = p.student(questions, model(1), gt, loss("logconf"), 0, Method::finetune);
+  const auto m = read_stage_metrics(store.path(st));
+  EXPECT_GT(m.test_accuracy, 0.0);
+  EXPECT_TRUE(std::isnan(m.test_auroc));  // no single score over many choices
+  EXPECT_GE(m.agreement, 0.0);
+  EXPECT_EQ(m.n_weak_right + m.n_weak_wrong, static_cast<int64_t>(s.test.size()));
+}
+
+// A question with two choices is a comparison: on the same rows, the multiple-choice task gives
+// the comparison task's numbers (the comparison's split draws which completion comes first; the
+// likelihood readout does not care).
+TEST_F(PipelineTest, TwoChoiceQuestionsReproduceTheComparisonTask) {
+  std::vector<nlohmann::json> pairs, questions;
+  test::make_toy_comparisons(tmp_ / "pairs0.jsonl", 200, 4);
+  io::for_each_jsonl(tmp_ / "pairs0.jsonl", [&](const nlohmann::json& row, size_t line) {
+    const std::string id = "r" + std::to_string(line);
+    pairs.push_back({{"id", id}, {"prompt", row["prompt"]}, {"chosen", row["chosen"]}, {"rejected", row["rejected"]}});
+    questions.push_back(
+        {{"id", id}, {"prompt", row["prompt"]}, {"choices", {row["chosen"], row["rejected"]}}, {"answer", 0}});
+  });
+  io::write_jsonl(tmp_ / "pairs.jsonl", pairs);
+  io::write_jsonl(tmp_ / "questions.jsonl", questions);
+  const std::string pair_task =
+      "jsonl:" + (tmp_ / "pairs.jsonl").string() + "?prompt=prompt&chosen=chosen&rejected=rejected&id=id";
+  const std::string question_task =
+      "jsonl:" + (tmp_ / "questions.jsonl").string() + "?prompt=prompt&choices=choices&label=answer&id=id";
+  auto ft = ft_;
+  ft.readout.name = "likelihood";
+  store::RunStore store(tmp_ / "runs");
+  Pipeline p(store, data_, ft);
+  const auto& a = p.split(pair_task, 0);
+  const auto& b = p.split(question_task, 0);
+  ASSERT_EQ(a.test.size(), b.test.size());
+  for (size_t i = 0; i < a.test.size(); ++i) ASSERT_EQ(a.test[i].id, b.test[i].id);
+  const auto ga = p.gt(pair_task, model(0), 0), gb = p.gt(question_task, model(0), 0);
+  const auto sa = p.student(pair_task, model(1), ga, loss("xent"), 0, Method::finetune);
+  const auto sb = p.student(question_task, model(1), gb, loss("xent"), 0, Method::finetune);
+  for (const auto& [x, y] : {std::pair{ga, gb}, std::pair{sa, sb}}) {
+    const auto ma = read_stage_metrics(store.path(x)), mb = read_stage_metrics(store.path(y));
+    EXPECT_DOUBLE_EQ(ma.test_accuracy, mb.test_accuracy) << x;
+    EXPECT_EQ(std::isnan(ma.agreement), std::isnan(mb.agreement)) << x;  // gt stages have no supervisor
+    if (!std::isnan(ma.agreement)) {
+      EXPECT_DOUBLE_EQ(ma.agreement, mb.agreement) << x;
+    }
+    const auto pa = read_predictions(store.path(x) / "test_predictions.jsonl", a.test);
+    const auto pb = read_predictions(store.path(y) / "test_predictions.jsonl", b.test);
+    for (size_t i = 0; i < pa.size(); ++i)  // P(the chosen completion), wherever the split put it
+      EXPECT_NEAR(pa[i][a.test[i].label], pb[i][0], 1e-4) << x << " " << i;
+  }
 }
 
 TEST_F(PipelineTest, AnEmptyTestSetIsAnErrorBeforeAnythingTrains) {

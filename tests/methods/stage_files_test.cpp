@@ -10,6 +10,7 @@
 #include "test_support.h"
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
+#include "w2s/eval/predictions.h"
 
 namespace fs = std::filesystem;
 
@@ -29,14 +30,14 @@ TEST(StageFiles, NonFinitePredictionsAreAnErrorNotAStage) {
     s.train2.push_back(x);
   }
   train::FinetuneResult r;
-  r.p1["test"] = {0.1, 0.9, 0.2, 0.8};
-  r.p1["train2"] = {0.3, 0.7, 0.4, 0.6};
+  r.predictions["test"] = eval::from_p1({0.1, 0.9, 0.2, 0.8});
+  r.predictions["train2"] = eval::from_p1({0.3, 0.7, 0.4, 0.6});
   const auto m = write_stage_outputs(tmp / "ok", s, r, 4, nullptr);
   EXPECT_DOUBLE_EQ(m.test_accuracy, 1.0);
   EXPECT_TRUE(fs::exists(tmp / "ok" / "test_predictions.jsonl"));
   for (double bad : {std::nan(""), 1.5, -std::numeric_limits<double>::infinity()}) {
     auto broken = r;
-    broken.p1["train2"][2] = bad;
+    broken.predictions["train2"][2][1] = bad;
     fs::create_directories(tmp / "bad");
     try {
       write_stage_outputs(tmp / "bad", s, broken, 4, nullptr);

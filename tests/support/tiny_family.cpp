@@ -64,6 +64,29 @@ std::string make_toy_comparisons(const fs::path& path, int n, uint64_t seed) {
   return "jsonl:" + path.string() + "?prompt=prompt&chosen=chosen&rejected=rejected";
 }
 
+std::string make_toy_questions(const fs::path& path, int n, uint64_t seed, int max_choices) {
+  Rng rng(seed);
+  std::vector<std::string> negative;
+  for (const auto& w : kWords)
+    if (std::find(kPositive.begin(), kPositive.end(), w) == kPositive.end()) negative.push_back(w);
+  std::vector<nlohmann::json> rows;
+  for (int i = 0; i < n; ++i) {
+    std::string prompt = std::to_string(i);
+    const int len = 2 + static_cast<int>(rng.below(4));
+    for (int k = 0; k < len; ++k) prompt += " " + kWords[rng.below(kWords.size())];
+    const int k = 2 + static_cast<int>(rng.below(static_cast<uint64_t>(max_choices - 1)));
+    const int answer = static_cast<int>(rng.below(static_cast<uint64_t>(k)));
+    std::vector<std::string> choices;
+    for (int j = 0; j < k; ++j)
+      choices.push_back(" " +
+                        (j == answer ? kPositive[rng.below(kPositive.size())] : negative[rng.below(negative.size())]));
+    rows.push_back({{"id", "q" + std::to_string(i)}, {"prompt", prompt}, {"choices", choices}, {"answer", answer}});
+  }
+  fs::create_directories(path.parent_path());
+  io::write_jsonl(path, rows);
+  return "jsonl:" + path.string() + "?prompt=prompt&choices=choices&label=answer&id=id";
+}
+
 std::vector<fs::path> make_tiny_family(const fs::path& dir, const std::vector<int64_t>& widths) {
   std::vector<std::string> texts;
   for (int r = 0; r < 20; ++r)

@@ -22,4 +22,10 @@ std::string make_toy_task(const std::filesystem::path& path, int n, uint64_t see
 /// the rejected one is not. Returns "jsonl:PATH?prompt=prompt&chosen=chosen&rejected=rejected".
 std::string make_toy_comparisons(const std::filesystem::path& path, int n, uint64_t seed = 1);
 
+/// A JSONL multiple-choice task of `n` rows ({"id", "prompt", "choices", "answer"}) in `path`: a
+/// prompt of random words and 2 to `max_choices` one-word choices, exactly one of them (the
+/// answer) one of the toy task's label-1 words. Returns
+/// "jsonl:PATH?prompt=prompt&choices=choices&label=answer&id=id".
+std::string make_toy_questions(const std::filesystem::path& path, int n, uint64_t seed = 1, int max_choices = 5);
+
 }  // namespace w2s::test

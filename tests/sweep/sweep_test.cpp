@@ -390,8 +390,10 @@ TEST_F(TinySweep, LogconfWithTheBalancedPriorOnSkewedWeakLabelsWarns) {
     const bool balanced = std::string(prior) == "balanced";
     for (bool skewed : {true, false}) {
       std::vector<methods::WeakLabel> rows;
-      for (size_t i = 0; i < half2.size(); ++i)
-        rows.push_back({half2[i].id, half2[i].text, half2[i].label, skewed || i % 2 ? 0.9 : 0.1});
+      for (size_t i = 0; i < half2.size(); ++i) {
+        const double p1 = skewed || i % 2 ? 0.9 : 0.1;
+        rows.push_back({half2[i].id, half2[i].text, half2[i].label, {1.0 - p1, p1}});
+      }
       const auto file = tmp_ / fmt::format("labels_{}.jsonl", skewed);
       methods::write_weak_labels(file, rows);
       testing::internal::CaptureStderr();

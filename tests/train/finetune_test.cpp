@@ -11,6 +11,7 @@
 #include "tiny_family.h"
 #include "w2s/core/error.h"
 #include "w2s/data/registry.h"
+#include "w2s/eval/predictions.h"
 #include "w2s/io/safetensors.h"
 #include "w2s/models/model_spec.h"
 
@@ -90,7 +91,7 @@ class Classifier : public ::testing::Test {
 
 TEST_F(Classifier, FullFinetuningLearnsTheToyTask) {
   const auto r = train::finetune_classifier(options(), inputs(family_[0].string()));
-  const double acc = accuracy(r.p1.at("test"), toy_.test_labels);
+  const double acc = accuracy(eval::p1_of(r.predictions.at("test")), toy_.test_labels);
   EXPECT_GT(acc, majority(toy_.test_labels) + 0.15) << "accuracy " << acc;
   EXPECT_EQ(r.steps, 8 * 15);
   ASSERT_EQ(r.dynamics.size(), 5u);  // step 0, 3 during training, the end
@@ -99,7 +100,7 @@ TEST_F(Classifier, FullFinetuningLearnsTheToyTask) {
   EXPECT_NEAR(r.dynamics.back().accuracy.at("test"), acc, 1e-12);
   // Deterministic for a fixed seed.
   const auto again = train::finetune_classifier(options(), inputs(family_[0].string()));
-  EXPECT_EQ(again.p1.at("test"), r.p1.at("test"));
+  EXPECT_EQ(eval::p1_of(again.predictions.at("test")), eval::p1_of(r.predictions.at("test")));
 }
 
 TEST_F(Classifier, GradientAccumulationMatchesOneBigBatch) {
@@ -109,8 +110,8 @@ TEST_F(Classifier, GradientAccumulationMatchesOneBigBatch) {
   const auto big = train::finetune_classifier(o, inputs(family_[0].string()));
   o.micro_batch = 4;
   const auto small = train::finetune_classifier(o, inputs(family_[0].string()));
-  const auto& a = big.p1.at("test");
-  const auto& b = small.p1.at("test");
+  const auto& a = eval::p1_of(big.predictions.at("test"));
+  const auto& b = eval::p1_of(small.predictions.at("test"));
   double max_diff = 0;
   for (size_t i = 0; i < a.size(); ++i) max_diff = std::max(max_diff, std::abs(a[i] - b[i]));
   EXPECT_LT(max_diff, 1e-3);
@@ -123,7 +124,7 @@ TEST_F(Classifier, LogconfWithAlphaZeroIsXentExactly) {
   o.loss.name = "logconf";
   o.loss.alpha_max = 0.0;
   const auto zero = train::finetune_classifier(o, inputs(family_[0].string()));
-  EXPECT_EQ(zero.p1.at("test"), xent.p1.at("test"));  // bit for bit
+  EXPECT_EQ(eval::p1_of(zero.predictions.at("test")), eval::p1_of(xent.predictions.at("test")));  // bit for bit
   // The per-step record: α 0 throughout, the share hardened still recorded.
   ASSERT_EQ(zero.loss_steps.size(), static_cast<size_t>(zero.steps));
   for (const auto& r : zero.loss_steps) {
@@ -133,7 +134,7 @@ TEST_F(Classifier, LogconfWithAlphaZeroIsXentExactly) {
   // With α > 0 the predictions move, and the dynamics rows carry what the loss did.
   o.loss.alpha_max = 0.75;
   const auto on = train::finetune_classifier(o, inputs(family_[0].string()));
-  EXPECT_NE(on.p1.at("test"), xent.p1.at("test"));
+  EXPECT_NE(eval::p1_of(on.predictions.at("test")), eval::p1_of(xent.predictions.at("test")));
   ASSERT_FALSE(on.dynamics.empty());
   EXPECT_TRUE(on.dynamics.back().loss.count("alpha"));
   EXPECT_TRUE(on.dynamics.back().loss.count("hardened_rate"));
@@ -152,8 +153,8 @@ TEST_F(Classifier, LinearProbeCachesFeatures) {
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(tmp_ / "features")) ++cached;
   EXPECT_EQ(cached, 2);                                  // train and test features
   const auto again = train::finetune_classifier(o, in);  // from the cache
-  EXPECT_EQ(again.p1.at("test"), r.p1.at("test"));
-  EXPECT_GT(accuracy(r.p1.at("test"), toy_.test_labels), majority(toy_.test_labels) - 0.05);
+  EXPECT_EQ(eval::p1_of(again.predictions.at("test")), eval::p1_of(r.predictions.at("test")));
+  EXPECT_GT(accuracy(eval::p1_of(r.predictions.at("test")), toy_.test_labels), majority(toy_.test_labels) - 0.05);
 }
 
 TEST_F(Classifier, LoraTrainsAdaptersOnly) {
@@ -163,7 +164,7 @@ TEST_F(Classifier, LoraTrainsAdaptersOnly) {
   o.lr = 2e-2;
   const auto before = io::load_checkpoint_tensors(family_[0]);
   const auto r = train::finetune_classifier(o, inputs(family_[0].string()));
-  EXPECT_GT(accuracy(r.p1.at("test"), toy_.test_labels), majority(toy_.test_labels) + 0.1);
+  EXPECT_GT(accuracy(eval::p1_of(r.predictions.at("test")), toy_.test_labels), majority(toy_.test_labels) + 0.1);
   const auto after = io::load_checkpoint_tensors(family_[0]);  // the checkpoint is never written
   for (const auto& [k, v] : before) EXPECT_TRUE(torch::equal(v, after.at(k))) << k;
   o.lora_targets = {"nothing_like_this"};
@@ -186,7 +187,7 @@ TEST_F(Classifier, EarlyStoppingKeepsTheBestValidationStep) {
   double best = -1;
   for (const auto& d : r.dynamics)
     if (d.accuracy.count("val")) best = std::max(best, d.accuracy.at("val"));
-  EXPECT_NEAR(accuracy(r.p1.at("val"), toy_.test_labels), best, 1e-12);
+  EXPECT_NEAR(accuracy(eval::p1_of(r.predictions.at("val")), toy_.test_labels), best, 1e-12);
   in.val_set = "nope";
   EXPECT_THROW(train::finetune_classifier(o, in), Error);
 }

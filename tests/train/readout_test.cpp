@@ -9,6 +9,7 @@
 #include "test_support.h"
 #include "tiny_family.h"
 #include "w2s/core/error.h"
+#include "w2s/eval/predictions.h"
 #include "w2s/losses/loss.h"
 #include "w2s/models/generate.h"
 #include "w2s/models/model_spec.h"
@@ -254,7 +255,7 @@ TEST_F(Readouts, FinetuningAComparisonTaskLearnsWhichCompletionIsPreferred) {
     const auto r = finetune_classifier(o, in);
     EXPECT_EQ(r.readout, readout);
     int ok = 0;
-    for (size_t i = 0; i < 40; ++i) ok += (r.p1.at("test")[i] > 0.5) == (labels[120 + i] == 1);
+    for (size_t i = 0; i < 40; ++i) ok += (eval::p1_of(r.predictions.at("test"))[i] > 0.5) == (labels[120 + i] == 1);
     EXPECT_GE(ok, 36) << readout;
   }
   // Zero-shot (epochs = 0) trains nothing and still predicts; auto picks the scalar readout.
@@ -268,11 +269,110 @@ TEST_F(Readouts, FinetuningAComparisonTaskLearnsWhichCompletionIsPreferred) {
   const auto r = finetune_classifier(z, in);
   EXPECT_EQ(r.readout, "scalar");
   EXPECT_EQ(r.steps, 0);
-  EXPECT_EQ(r.p1.at("test").size(), 40u);
+  EXPECT_EQ(eval::p1_of(r.predictions.at("test")).size(), 40u);
   EXPECT_EQ(r.dynamics.size(), 1u);
   // A probe needs the head readout.
   z.mode = "probe";
   EXPECT_THROW(finetune_classifier(z, in), Error);
+}
+
+// Multiple choice: questions with different numbers of choices. When every choice is one token
+// after the same prompt, one forward pass per question scores them all; the numbers are those of
+// one sequence per choice, and the choices a question lacks are masked.
+TEST_F(Readouts, OnePassScoresEveryOneTokenChoiceAsOneSequencePerChoiceDoes) {
+  std::vector<std::string> words;  // completions that are one token each (of the vocabulary)
+  for (int64_t id = 0; id < tok_->vocab_size() && words.size() < 4; ++id) {
+    const auto w = tok_->decode({id});
+    if (!w.empty() && std::isalpha(static_cast<unsigned char>(w.back())) && tok_->encode(w).size() == 1)
+      words.push_back(w);
+  }
+  ASSERT_EQ(words.size(), 4u);
+  const InputSet questions = {
+      {"3 red cat", "7 sun", "12 house dark"},
+      {{words[0], words[1], words[2]}, {words[1], words[3]}, {words[3], words[2], words[1], words[0]}},
+      {}};
+  for (const char* baseline : {"none", "reference"}) {
+    LikelihoodReadout r(model_, *tok_, options(), {.mean = true, .baseline = baseline});
+    const int set = r.add(questions);
+    EXPECT_TRUE(r.one_pass(set));
+    EXPECT_EQ(r.choices(set), (std::vector<int64_t>{3, 2, 4}));
+    torch::NoGradGuard ng;
+    const auto logits = r.logits(set, {0, 1, 2});  // (3, 4)
+    ASSERT_EQ(logits.sizes(), (std::vector<int64_t>{3, 4}));
+    EXPECT_EQ(logits[0][3].item<float>(), kMaskedLogit);
+    EXPECT_EQ(logits[1][2].item<float>(), kMaskedLogit);
+    for (int64_t i = 0; i < 3; ++i)
+      for (size_t j = 0; j < questions.completions[i].size(); ++j) {
+        const auto seq =
+            join_prompt(tok_->encode(questions.texts[i]), tok_->encode(questions.completions[i][j]), 32, bos());
+        const double want = std::string(baseline) == "reference" ? 0.0 : r.completion_scores({seq}).item<double>();
+        EXPECT_NEAR(logits[i][static_cast<int64_t>(j)].item<double>(), want, 1e-4) << i << " " << j;
+      }
+  }
+  // Probabilities: each question's own choices, summing to 1.
+  LikelihoodReadout r(model_, *tok_, options(), {});
+  const int set = r.add(questions);
+  const auto p = choice_probabilities(r, set);
+  ASSERT_EQ(p.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(p[i].size(), questions.completions[i].size());
+    double sum = 0.0;
+    for (double x : p[i]) sum += x;
+    EXPECT_NEAR(sum, 1.0, 1e-5);
+  }
+  // A choice of two tokens: one sequence per choice, the same shapes and masks.
+  InputSet longer = questions;
+  longer.completions[1][1] = " apple green";
+  ASSERT_GT(tok_->encode(" apple green").size(), 1u);
+  const int general = r.add(longer);
+  EXPECT_FALSE(r.one_pass(general));
+  torch::NoGradGuard ng;
+  const auto a = r.logits(set, {0, 2}), b = r.logits(general, {0, 2});  // the same questions
+  EXPECT_TRUE(torch::allclose(a, b, 1e-4, 1e-4));
+  EXPECT_EQ(r.logits(general, {1}).sizes(), (std::vector<int64_t>{1, 4}));
+}
+
+TEST_F(Readouts, FinetuningMultipleChoiceLearnsTheRightChoiceAmongMany) {
+  // Questions of 2 to 5 choices; the right choice is the one "positive" word among them.
+  const std::vector<std::string> pos = {" apple", " pear", " sun", " moon"}, neg = {" dog", " stone", " red", " dark"};
+  std::vector<std::string> prompts;
+  std::vector<std::vector<std::string>> choices;
+  std::vector<int> labels;
+  std::vector<int64_t> k;
+  for (int i = 0; i < 200; ++i) {
+    prompts.push_back(std::to_string(i) + " red blue");
+    const int n = 2 + i % 4, right = (i / 4) % n;
+    std::vector<std::string> c;
+    for (int j = 0; j < n; ++j) c.push_back(j == right ? pos[i % 4] : neg[(i + j) % 4]);
+    choices.push_back(c);
+    labels.push_back(right);
+    k.push_back(n);
+  }
+  auto slice = [](auto v, size_t a, size_t b) { return decltype(v)(v.begin() + a, v.begin() + b); };
+  FinetuneOptions o;
+  o.lr = 1e-2;
+  o.epochs = 3;
+  o.batch_size = 16;
+  o.micro_batch = 8;
+  o.eval_points = 2;
+  o.precision = "float32";
+  FinetuneInputs in;
+  in.model_dir = family_[0].string();
+  in.multiple_choice = true;
+  const auto targets = soft_targets(one_hot(slice(labels, 0, 160), slice(k, 0, 160)));  // (160, 5)
+  EXPECT_EQ(targets.size(1), 5);
+  in.train = {slice(prompts, 0, 160), targets, slice(choices, 0, 160)};
+  in.evals.push_back({"test", slice(prompts, 160, 200), slice(labels, 160, 200), {}, true, slice(choices, 160, 200)});
+  const auto r = finetune_classifier(o, in);
+  EXPECT_EQ(r.readout, "likelihood");  // auto, for multiple choice
+  const auto& p = r.predictions.at("test");
+  for (size_t i = 0; i < p.size(); ++i) ASSERT_EQ(p[i].size(), static_cast<size_t>(k[160 + i]));
+  const double acc = eval::accuracy(p, slice(labels, 160, 200));
+  EXPECT_GE(acc, 0.9);  // chance is about 0.3
+  EXPECT_NEAR(r.dynamics.back().accuracy.at("test"), acc, 1e-12);
+  // Targets of the wrong width are refused, naming the shape wanted.
+  in.train.targets = soft_targets(one_hot(slice(labels, 0, 160), std::vector<int64_t>(160, 6)));
+  EXPECT_THROW(finetune_classifier(o, in), Error);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "w2s/core/error.h"
+#include "w2s/eval/predictions.h"
 #include "w2s/losses/loss.h"
 #include "w2s/train/evaluator.h"
 #include "w2s/train/soft_label_objective.h"
@@ -204,11 +205,12 @@ TEST(Evaluator, RecordsDynamicsAndRestoresTheBestValidationWeights) {
   obj.w = w;
   torch::optim::SGD opt({w}, torch::optim::SGDOptions(0.02));
   std::vector<std::string> progress;
-  Evaluator ev(r, {{0, "val", {1, 1, 1, 1}, {}, false}, {0, "test", {1, 1, 0, 0}, {0.9, 0.9, 0.9, 0.9}, true}}, {w},
-               {.eval_steps = evaluation_steps(6, 0, 3), .val_target = 0, .early_stopping = true},
-               [&](int64_t step, int64_t total, const std::string& stats) {
-                 progress.push_back(std::to_string(step) + "/" + std::to_string(total) + stats);
-               });
+  Evaluator ev(
+      r, {{0, "val", {1, 1, 1, 1}, {}, false}, {0, "test", {1, 1, 0, 0}, eval::from_p1({0.9, 0.9, 0.9, 0.9}), true}},
+      {w}, {.eval_steps = evaluation_steps(6, 0, 3), .val_target = 0, .early_stopping = true},
+      [&](int64_t step, int64_t total, const std::string& stats) {
+        progress.push_back(std::to_string(step) + "/" + std::to_string(total) + stats);
+      });
   Trainer trainer({w}, opt, {.schedule = {.lr_peak = 0.02, .total_steps = 6, .cosine = false}, .grad_clip = 0});
   trainer.observe(ev);
   trainer.run(obj, 0, 6);

@@ -273,10 +273,11 @@ CorpusReport build_corpus(const CorpusOptions& options) {
   // Test sets of every built-in task: they must be prepared first.
   std::vector<data::Task> tests;
   for (const data::BuiltinTaskInfo& info : data::builtin_tasks()) {
-    // The comparison tasks need no probes: continuations and minimal pairs are made from this
+    // The comparison and multiple-choice tasks need no probes: continuations and minimal pairs are
+    // made from this
     // corpus's held-out split (never in corpus.txt), definition pairs' test glosses are the
     // definitions task's (excluded through it).
-    if (info.kind == data::TaskKind::comparison) continue;
+    if (data::has_completions(info.kind)) continue;
     check(data::is_task_prepared(root, info.name),
           "task '{}' is not prepared: run scripts/setup.sh (or w2s data prepare) before "
           "w2s corpus build, which must exclude its test set",

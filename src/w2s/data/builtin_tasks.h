@@ -1,5 +1,6 @@
-// The built-in tasks, prepared from packaged real data: `reviews`, `spam`, `definitions`, and the
-// comparisons `continuations`, `minimal_pairs`, `definition_pairs` (data/builtin/preferences.h) — their
+// The built-in tasks, prepared from packaged real data: `reviews`, `spam`, `definitions`, the
+// comparisons `continuations`, `minimal_pairs`, `definition_pairs` (data/builtin/preferences.h), and
+// the chess tasks `chess_pairs`, `chess_moves` (data/builtin/chess_puzzles.h) — their
 // names, descriptions and source packages, and where a prepared task lives
 // (<data root>/tasks/<task>/{train,test}.jsonl + manifest.json, manifest.h). Building and
 // preparing them (`w2s data prepare`) is data/builtin/prepare.h.
@@ -23,6 +24,9 @@ struct BuiltinTaskInfo {
   bool from_heldout = false;  // built from the corpus's held-out documents (data/corpus/heldout.txt):
                               // prepared after `w2s corpus build`, and its test texts need no
                               // removal from the corpus (they were never in it)
+  std::string input;          // a file under the data root it is built from that scripts make
+                              // ("" = none beyond packages); prepared only once it exists
+  std::string input_maker;    // what makes `input` (named when it is missing)
 };
 
 /// The built-in tasks, in listing order.

@@ -5,12 +5,23 @@
 
 namespace w2s::data {
 
-std::string to_string(TaskKind kind) { return kind == TaskKind::comparison ? "comparison" : "classification"; }
+std::string to_string(TaskKind kind) {
+  switch (kind) {
+    case TaskKind::comparison:
+      return "comparison";
+    case TaskKind::multiple_choice:
+      return "multiple_choice";
+    case TaskKind::classification:
+      break;
+  }
+  return "classification";
+}
 
 TaskKind parse_task_kind(const std::string& name, const std::string& where) {
   if (name == "classification") return TaskKind::classification;
   if (name == "comparison") return TaskKind::comparison;
-  fail("{}: unknown task kind '{}' (classification or comparison)", where, name);
+  if (name == "multiple_choice") return TaskKind::multiple_choice;
+  fail("{}: unknown task kind '{}' (classification, comparison or multiple_choice)", where, name);
 }
 
 std::string content_key(const Example& e) {

@@ -120,6 +120,42 @@ void format_cosmos_qa(RowContext& r) {
   r.add(fmt::format("Context: {}\nQuestion: {}\nAnswer: {}", r.str("context"), r.str("question"), answer), label);
 }
 
+// Multiple choice as the datasets pose it: the answers in an order drawn per row (sciq stores the
+// correct one in its own column), each after a space; duplicate answers are shown once.
+void add_question(RowContext& r, std::string prompt, const std::vector<const std::string*>& answers, size_t right) {
+  std::vector<size_t> order(answers.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  shuffle_in_place(order, r.rng);
+  Example e;
+  e.id = r.key;
+  e.text = std::move(prompt);
+  e.group = r.key;
+  for (size_t k : order) {
+    const std::string choice = " " + std::string(strip_view(*answers[k]));
+    if (k != right && (*answers[k] == *answers[right] ||
+                       std::find(e.completions.begin(), e.completions.end(), choice) != e.completions.end()))
+      continue;
+    if (k == right) e.label = static_cast<int>(e.completions.size());
+    e.completions.push_back(choice);
+  }
+  if (e.completions.size() < 2) return r.skip("fewer than two distinct answers");
+  r.out.examples.push_back(std::move(e));
+}
+
+void format_sciq_mc(RowContext& r) {
+  add_question(r, fmt::format("Q: {} A:", r.str("question")),
+               {&r.str("correct_answer"), &r.str("distractor1"), &r.str("distractor2"), &r.str("distractor3")}, 0);
+}
+
+void format_cosmos_qa_mc(RowContext& r) {
+  const int64_t gold = r.integer("label");
+  check(gold >= 0 && gold <= 3, "{}: field 'label' must be 0..3, got {}", r.where, gold);
+  std::vector<const std::string*> answers;
+  for (int k = 0; k < 4; ++k) answers.push_back(&r.str(fmt::format("answer{}", k)));
+  add_question(r, fmt::format("Context: {}\nQuestion: {}\nAnswer:", r.str("context"), r.str("question")), answers,
+               static_cast<size_t>(gold));
+}
+
 void format_anli(RowContext& r) {
   const int64_t gold = r.integer("label");  // 0 entailment, 1 neutral, 2 contradiction
   check(gold >= 0 && gold <= 2,
@@ -188,6 +224,9 @@ const std::vector<Formatter>& registry() {
       {{"cosmos_qa", "cosmos_qa", "train", "validation",
         "Cosmos QA: context, question and a shown answer, 1 iff it is the true answer"},
        format_cosmos_qa},
+      {{"cosmos_qa_mc", "cosmos_qa", "train", "validation",
+        "Cosmos QA as multiple choice: context and question, the four answers as choices", TaskKind::multiple_choice},
+       format_cosmos_qa_mc},
       {{"hh_rlhf", "Anthropic/hh-rlhf", "train", "test",
         "Anthropic HH-RLHF: chosen (1) and rejected (0) conversations, one group per pair"},
        format_hh_rlhf},
@@ -198,6 +237,10 @@ const std::vector<Formatter>& registry() {
       {{"sciq", "allenai/sciq", "train", "test",
         "SciQ: \"Q: {question} A: {answer}\", 1 iff the shown answer is correct"},
        format_sciq},
+      {{"sciq_mc", "allenai/sciq", "train", "test",
+        "SciQ as multiple choice: \"Q: {question} A:\", the correct answer and three distractors as choices",
+        TaskKind::multiple_choice},
+       format_sciq_mc},
   };
   return formatters;
 }

@@ -22,6 +22,10 @@
 //     "\n\nAssistant:".
 //   hh_rlhf_pairs (the same export) → a comparison task: per row the shared prompt and the two
 //     replies (the chosen one preferred); rows with an empty or identical reply are skipped.
+//   sciq_mc, cosmos_qa_mc (the same exports) → multiple choice, as the datasets pose it: the
+//     prompt "Q: {question} A:" (cosmos: "Context: …\nQuestion: …\nAnswer:") and the four answers
+//     as choices (each after a space, in an order drawn per row; an answer that repeats another is
+//     shown once), the label the correct one's index.
 //
 // Randomness: each row draws from its own Rng seeded by (seed, name, split, row index), so row i
 // is formatted the same whatever rows follow it, and the same seed gives the same examples on

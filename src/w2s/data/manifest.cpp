@@ -286,15 +286,25 @@ Task read_prepared_task(const fs::path& task_dir, bool verify_digests) {
           e.id = row["id"].get<std::string>();
           e.text = row["text"].get<std::string>();
           check(row.contains("label"), "{}: missing field 'label'", where);
-          e.label = parse_label(row["label"], "label", where);
+          if (m.kind == TaskKind::multiple_choice) {
+            check(row["label"].is_number_integer(), "{}: 'label' must be the index of the right choice", where);
+            e.label = row["label"].get<int>();
+          } else {
+            e.label = parse_label(row["label"], "label", where);
+          }
           if (row.contains("group") && row["group"].is_string()) e.group = row["group"].get<std::string>();
-          if (m.kind == TaskKind::comparison) {
-            check(row.contains("completions") && row["completions"].is_array() && row["completions"].size() == 2,
-                  "{}: a comparison needs 'completions', an array of two strings", where);
+          if (has_completions(m.kind)) {
+            const size_t need = m.kind == TaskKind::comparison ? 2 : 0;
+            check(row.contains("completions") && row["completions"].is_array() &&
+                      (need == 0 ? row["completions"].size() >= 2 : row["completions"].size() == need),
+                  "{}: a {} needs 'completions', an array of {} strings", where, to_string(m.kind),
+                  need == 0 ? "at least two" : "two");
             for (const auto& c : row["completions"]) {
               check(c.is_string(), "{}: 'completions' must hold strings", where);
               e.completions.push_back(c.get<std::string>());
             }
+            check(e.label >= 0 && static_cast<size_t>(e.label) < e.completions.size(),
+                  "{}: 'label' {} is not the index of one of its {} completions", where, e.label, e.completions.size());
           }
           examples.push_back(std::move(e));
         },

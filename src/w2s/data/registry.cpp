@@ -23,8 +23,9 @@ const std::vector<std::string>& file_kinds() {
 }
 
 const std::vector<std::string>& file_options() {
-  static const std::vector<std::string> kOptions = {"text",   "label",  "group",    "id", "test", "name",
-                                                    "prompt", "chosen", "rejected", "a",  "b",    "completions"};
+  static const std::vector<std::string> kOptions = {"text", "label",       "group",  "id",       "test",
+                                                    "name", "prompt",      "chosen", "rejected", "a",
+                                                    "b",    "completions", "choices"};
   return kOptions;
 }
 
@@ -109,6 +110,7 @@ Task load_file_task(const TaskSpec& spec) {
   o.a_field = spec.option("a");
   o.b_field = spec.option("b");
   o.completions_field = spec.option("completions");
+  o.choices_field = spec.option("choices");
   if (spec.kind == "tsv") o.delimiter = '\t';
   auto load = [&](const fs::path& path, const std::string& prefix) {
     check(fs::exists(path), "{}: not found (task '{}')", path.string(), spec.name);
@@ -118,8 +120,9 @@ Task load_file_task(const TaskSpec& spec) {
   };
   Task task;
   task.name = spec.name;
-  task.kind = o.comparison() ? TaskKind::comparison : TaskKind::classification;
-  task.description = fmt::format("{} file {}{}", spec.kind, spec.path.string(), o.comparison() ? " (comparisons)" : "");
+  task.kind = o.kind();
+  task.description = fmt::format("{} file {}{}", spec.kind, spec.path.string(),
+                                 o.multiple_choice() ? " (multiple choice)" : (o.comparison() ? " (comparisons)" : ""));
   task.train = load(spec.path, spec.name + "/train");
   if (!spec.option("test").empty()) task.test = load(spec.option("test"), spec.name + "/test");
   return task;

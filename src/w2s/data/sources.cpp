@@ -92,14 +92,13 @@ std::string string_field(const FieldFn& field, const std::string& name, const st
 }
 
 void check_options(const SourceOptions& o, const std::string& file) {
-  const int layouts = !o.chosen_field.empty() + !o.a_field.empty() + !o.completions_field.empty();
-  check(layouts <= 1, "{}: give one comparison layout: chosen/rejected, a/b, or completions", file);
+  const int layouts =
+      !o.chosen_field.empty() + !o.a_field.empty() + !o.completions_field.empty() + !o.choices_field.empty();
+  check(layouts <= 1, "{}: give one layout: chosen/rejected, a/b, completions (comparisons) or choices", file);
   check(o.chosen_field.empty() == o.rejected_field.empty(), "{}: chosen and rejected go together", file);
   check(o.a_field.empty() == o.b_field.empty(), "{}: a and b go together", file);
-  check(o.comparison() || o.prompt_field.empty(),
-        "{}: prompt is for comparisons (give chosen/rejected, a/b or "
-        "completions)",
-        file);
+  check(o.comparison() || o.multiple_choice() || o.prompt_field.empty(),
+        "{}: prompt is for comparisons and questions (give chosen/rejected, a/b, completions or choices)", file);
 }
 
 /// The example of one row.
@@ -108,7 +107,23 @@ void add_row(ExampleBuilder& builder, const SourceOptions& o, const FieldFn& fie
   std::string text;
   int label = 0;
   std::vector<std::string> completions;
-  if (!o.comparison()) {
+  if (o.multiple_choice()) {
+    if (!o.prompt_field.empty()) text = string_field(field, o.prompt_field, where);
+    const nlohmann::json v = field(o.choices_field);
+    check(v.is_array() && v.size() >= 2, "{}: field '{}' must be an array of at least two choices", where,
+          o.choices_field);
+    for (const auto& c : v) {
+      check(c.is_string(), "{}: field '{}' must hold strings, got {}", where, o.choices_field, c.type_name());
+      completions.push_back(c.get<std::string>());
+      check(!strip_view(completions.back()).empty(), "{}: empty choice {} in field '{}'", where, completions.size() - 1,
+            o.choices_field);
+    }
+    const nlohmann::json l = field(o.label_field);
+    check(l.is_number_integer() && l.get<int64_t>() >= 0 && l.get<int64_t>() < static_cast<int64_t>(v.size()),
+          "{}: label {} in field '{}' is not the index of one of the {} choices", where, io::json_excerpt(l),
+          o.label_field, v.size());
+    label = l.get<int>();
+  } else if (!o.comparison()) {
     text = string_field(field, o.text_field, where);
     label = parse_label(field(o.label_field), o.label_field, where);
   } else {
@@ -301,6 +316,7 @@ std::vector<Example> load_csv_examples(const std::filesystem::path& path, const 
                                        SourceStats* stats) {
   const std::string file = path.string();
   check_options(options, file);
+  check(options.choices_field.empty(), "{}: choices (an array) is for JSONL", file);
   check(options.completions_field.empty(),
         "{}: completions (an array) is for JSONL; in CSV give a/b or "
         "chosen/rejected columns",

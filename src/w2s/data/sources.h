@@ -5,7 +5,9 @@
 //   chosen=FIELD&rejected=FIELD        the preferred and the other completion
 //   a=FIELD&b=FIELD&label=FIELD        two completions; the label says which is preferred: a/b, 0/1
 //   completions=FIELD&label=FIELD      JSONL: an array of two completions; the label is an index
-// each with an optional prompt=FIELD (a shared context; none = empty).
+// each with an optional prompt=FIELD (a shared context; none = empty). A multiple-choice file
+// (JSONL) gives choices=FIELD (an array of two or more answers, as many as each question has),
+// label=FIELD (the right answer's index) and optionally prompt=FIELD.
 #pragma once
 
 #include <cstddef>
@@ -30,6 +32,7 @@ struct SourceOptions {
   std::string rejected_field;         // comparison: the other completion
   std::string a_field, b_field;       // comparison: two completions; label_field says which wins
   std::string completions_field;      // comparison (JSONL): an array of the two completions
+  std::string choices_field;          // multiple choice (JSONL): an array of the answers (≥ 2)
   std::string group_field = "";       // field whose value groups rows; "" = each row alone
   std::string id_field = "";          // field holding a unique row id; "" = "<prefix>/<row number>"
   std::string id_prefix = "";         // prefix of generated ids and groups; "" = the file's stem
@@ -40,6 +43,13 @@ struct SourceOptions {
 
   /// True when the fields name comparisons (chosen, a or completions set).
   bool comparison() const { return !chosen_field.empty() || !a_field.empty() || !completions_field.empty(); }
+  /// True when the fields name multiple-choice questions (choices set).
+  bool multiple_choice() const { return !choices_field.empty(); }
+  /// The kind of task the fields describe.
+  TaskKind kind() const {
+    return multiple_choice() ? TaskKind::multiple_choice
+                             : (comparison() ? TaskKind::comparison : TaskKind::classification);
+  }
 };
 
 /// What a load saw.

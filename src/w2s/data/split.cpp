@@ -101,12 +101,20 @@ void validate(const Task& task, const SplitOptions& o, const TokenFns* tokens) {
   for (const auto* part : {&task.train, &task.test}) {
     const char* where = part == &task.train ? "train" : "test";
     for (const auto& e : *part) {
-      check(e.label == 0 || e.label == 1, "task {}: {} example '{}' has label {} (expected 0 or 1)", task.name, where,
-            e.id, e.label);
-      if (task.kind == TaskKind::comparison) {
+      if (task.kind == TaskKind::multiple_choice) {
+        check(e.completions.size() >= 2, "task {}: {} question '{}' has {} choices (at least 2)", task.name, where,
+              e.id, e.completions.size());
+        check(e.label >= 0 && static_cast<size_t>(e.label) < e.completions.size(),
+              "task {}: {} question '{}' has label {}, not the index of one of its {} choices", task.name, where, e.id,
+              e.label, e.completions.size());
+      } else if (task.kind == TaskKind::comparison) {
+        check(e.label == 0 || e.label == 1, "task {}: {} comparison '{}' has label {} (expected 0 or 1)", task.name,
+              where, e.id, e.label);
         check(e.completions.size() == 2, "task {}: {} comparison '{}' has {} completions (expected 2)", task.name,
               where, e.id, e.completions.size());
       } else {
+        check(e.label == 0 || e.label == 1, "task {}: {} example '{}' has label {} (expected 0 or 1)", task.name, where,
+              e.id, e.label);
         check(e.completions.empty(), "task {}: {} example '{}' has completions, but the task is a classification",
               task.name, where, e.id);
       }
@@ -328,8 +336,12 @@ Split make_split(const Task& task, const SplitOptions& o, const TokenFns* tokens
                          {"train2", &split.train2, o.n_train2},
                          {"val", &split.val, o.n_val},
                          {"test", &split.test, o.n_test}};
+  // Multiple choice has no classes to balance: its label is a position among each question's own
+  // choices.
+  const bool balance = o.balance && task.kind != TaskKind::multiple_choice;
+  if (o.balance && !balance) log::warn("split: balance does not apply to the multiple-choice task {}", task.name);
   for (const auto& p : named) {
-    if (o.balance) balance_part(*p.v, stage_seed(o.seed, std::string("balance/") + p.name), p.name, report);
+    if (balance) balance_part(*p.v, stage_seed(o.seed, std::string("balance/") + p.name), p.name, report);
     order_and_cap(*p.v, stage_seed(o.seed, std::string("order/") + p.name), p.cap, report);
   }
 

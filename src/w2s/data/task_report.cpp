@@ -47,10 +47,11 @@ std::string format_task_table(const std::vector<TaskListing>& tasks) {
   std::string out = fmt::format("{:<20} {:<9} {:>7} {:>6} {:>8} {:>8}  {}\n", "task", "prepared", "train", "test",
                                 "train %1", "test %1", "description");
   for (const TaskListing& t : tasks) {
-    if (t.manifest && t.manifest->kind == TaskKind::comparison) {  // labels: balanced per seed by the split
+    if (t.manifest && has_completions(t.manifest->kind)) {  // comparisons: labels balanced per seed by the split
       const TaskManifest& m = *t.manifest;
+      const char* what = m.kind == TaskKind::comparison ? "pairs" : "choices";
       out += fmt::format("{:<20} {:<9} {:>7} {:>6} {:>8} {:>8}  {}\n", t.name, "yes", m.train.n,
-                         m.test.n == 0 ? "carved" : std::to_string(m.test.n), "pairs", "pairs", t.description);
+                         m.test.n == 0 ? "carved" : std::to_string(m.test.n), what, what, t.description);
     } else if (t.manifest) {
       const TaskManifest& m = *t.manifest;
       out += fmt::format("{:<20} {:<9} {:>7} {:>6} {:>7.1f}% {:>7.1f}%  {}\n", t.name, "yes", m.train.n, m.test.n,

@@ -43,6 +43,12 @@ std::vector<int> labels_of(const std::vector<data::Example>& xs) {
   for (const auto& x : xs) t.push_back(x.label);
   return t;
 }
+/// Each example's choices: its completions, or the two classes of a text.
+std::vector<int64_t> choices_of(const std::vector<data::Example>& xs) {
+  std::vector<int64_t> k;
+  for (const auto& x : xs) k.push_back(x.completions.empty() ? 2 : static_cast<int64_t>(x.completions.size()));
+  return k;
+}
 std::vector<std::vector<std::string>> completions_of(const std::vector<data::Example>& xs) {
   std::vector<std::vector<std::string>> c;
   for (const auto& x : xs)
@@ -53,12 +59,13 @@ std::vector<std::vector<std::string>> completions_of(const std::vector<data::Exa
 /// An evaluation set of examples (texts, comparisons' completions) with labels and the
 /// supervisor's predictions (empty = none).
 train::EvalSet eval_set(std::string name, const std::vector<data::Example>& xs, std::vector<int> labels,
-                        std::vector<double> weak_p1, bool track) {
-  return {std::move(name), texts_of(xs), std::move(labels), std::move(weak_p1), track, completions_of(xs)};
+                        eval::Predictions weak, bool track) {
+  return {std::move(name), texts_of(xs), std::move(labels), std::move(weak), track, completions_of(xs)};
 }
-std::vector<int> hard(const std::vector<double>& p1) {
+/// The predicted class or choice of each row.
+std::vector<int> hard(const eval::Predictions& rows) {
   std::vector<int> t;
-  for (double p : p1) t.push_back(p > 0.5 ? 1 : 0);
+  for (const auto& r : rows) t.push_back(static_cast<int>(eval::predicted(r)));
   return t;
 }
 
@@ -109,10 +116,11 @@ nlohmann::json Pipeline::finetune_json(const std::string& task, const train::Fin
   j["precision"] = compute["precision"];
   // Only logconf reads the prior: other losses keep the keys they had before it existed.
   if (o.loss.name != "logconf") j["loss"].erase("logconf_prior");
-  const bool comparisons = tasks_.task(task).kind == data::TaskKind::comparison;
+  const auto kind = tasks_.task(task).kind;
+  const bool comparisons = data::has_completions(kind);
   const train::ReadoutOptions defaults;
   train::ReadoutOptions r = o.readout;
-  r.name = train::resolved_readout(o.readout, comparisons);
+  r.name = train::resolved_readout(o.readout, comparisons, kind == data::TaskKind::multiple_choice);
   if (r.name != "likelihood") {
     r.likelihood_norm = defaults.likelihood_norm;
     r.likelihood_baseline = defaults.likelihood_baseline;
@@ -140,9 +148,11 @@ train::FinetuneOptions Pipeline::zeroshot_options(const ModelRef& m) const {
   return o;
 }
 
-train::FinetuneInputs Pipeline::ground_truth_inputs(const data::Split& s, const ModelRef& model, int64_t seed) {
+train::FinetuneInputs Pipeline::ground_truth_inputs(const std::string& task, const data::Split& s,
+                                                    const ModelRef& model, int64_t seed) {
   train::FinetuneInputs in;
   in.model_dir = model.path;
+  in.multiple_choice = tasks_.task(task).kind == data::TaskKind::multiple_choice;
   in.evals.push_back(eval_set("test", s.test, labels_of(s.test), {}, true));
   in.evals.push_back(eval_set("train2", s.train2, labels_of(s.train2), {}, false));
   if (!s.val.empty()) in.evals.push_back(eval_set("val", s.val, labels_of(s.val), {}, false));
@@ -178,12 +188,10 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
   const auto& s = split(task, seed);
   StageMetrics metrics;
   store_.produce(key, spec, [&](const fs::path& tmp) {
-    auto in = ground_truth_inputs(s, model, seed);
+    auto in = ground_truth_inputs(task, s, model, seed);
     in.train.texts = texts_of(s.train1);
     in.train.completions = completions_of(s.train1);
-    std::vector<double> gt1;
-    for (const auto& x : s.train1) gt1.push_back(x.label);
-    in.train.targets = train::binary_soft_targets(gt1);
+    in.train.targets = train::soft_targets(train::one_hot(labels_of(s.train1), choices_of(s.train1)));
     in.val_set = s.val.empty() ? "" : "val";
     in.feature_cache = fo.mode == "probe" ? (store_.root() / "features").string() : "";
     auto r = train::finetune_classifier(fo, in, observer_.progress);
@@ -230,7 +238,7 @@ std::string Pipeline::zeroshot(const std::string& task, const ModelRef& model, i
   const auto& s = split(task, seed);
   StageMetrics metrics;
   store_.produce(key, spec, [&](const fs::path& tmp) {
-    auto in = ground_truth_inputs(s, model, seed);
+    auto in = ground_truth_inputs(task, s, model, seed);
     if (shots > 0) {
       // Demonstrations from train half 1 with ground truth; test and validation only (train half
       // 2's predictions supervise nothing here, and each example costs k demonstrations).
@@ -302,11 +310,14 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
   const auto weak_train = read_weak_labels(lab / "weak_labels.jsonl");
   check(weak_train.size() == s.train2.size(), "{}: {} weak labels for {} train-half-2 examples",
         (lab / "weak_labels.jsonl").string(), weak_train.size(), s.train2.size());
-  std::vector<double> wp;
+  eval::Predictions wp;
   for (size_t i = 0; i < weak_train.size(); ++i) {
     check(weak_train[i].id == s.train2[i].id, "{}: row {} is for example {}, expected {}",
           (lab / "weak_labels.jsonl").string(), i + 1, weak_train[i].id, s.train2[i].id);
-    wp.push_back(weak_train[i].p1);
+    const size_t k = s.train2[i].completions.empty() ? 2 : s.train2[i].completions.size();
+    check(weak_train[i].soft.size() == k, "{}:{}: {} probabilities for example {} of {} choices",
+          (lab / "weak_labels.jsonl").string(), i + 1, weak_train[i].soft.size(), s.train2[i].id, k);
+    wp.push_back(weak_train[i].soft);
   }
   const auto weak_test = read_predictions(lab / "test_predictions.jsonl", s.test);
   // The training rows: slice `index` of `count` contiguous, equal parts of train half 2.
@@ -321,11 +332,12 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
       half2_completions.empty()
           ? half2_completions
           : std::vector<std::vector<std::string>>(half2_completions.begin() + lo, half2_completions.begin() + hi);
-  const std::vector<double> train_p1(wp.begin() + lo, wp.begin() + hi);
+  const eval::Predictions train_weak(wp.begin() + lo, wp.begin() + hi);
   // The paper's logconf hardens each batch to 50/50: on skewed weak labels it pulls the student
   // toward balanced predictions, away from both the supervisor and the truth.
-  if (loss.name == "logconf" && loss.logconf_form == "paper" && loss.logconf_prior == "balanced") {
-    const auto labels = hard(train_p1);
+  if (loss.name == "logconf" && loss.logconf_form == "paper" && loss.logconf_prior == "balanced" &&
+      eval::all_binary(train_weak)) {
+    const auto labels = hard(train_weak);
     const double rate = std::accumulate(labels.begin(), labels.end(), 0.0) / static_cast<double>(labels.size());
     if (std::abs(rate - 0.5) > 0.1)
       log::warn(
@@ -337,9 +349,10 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
   store_.produce(key, spec, [&](const fs::path& tmp) {
     train::FinetuneInputs in;
     in.model_dir = model.path;
+    in.multiple_choice = tasks_.task(task).kind == data::TaskKind::multiple_choice;
     in.train.texts = train_texts;
     in.train.completions = train_completions;
-    in.train.targets = train::binary_soft_targets(train_p1);
+    in.train.targets = train::soft_targets(train_weak);
     in.evals.push_back(eval_set("test", s.test, labels_of(s.test), weak_test, true));
     in.evals.push_back(eval_set("train2", s.train2, labels_of(s.train2), {}, false));
     if (!s.val.empty()) {
@@ -381,8 +394,8 @@ std::string Pipeline::student_from_file(const std::string& task, const ModelRef&
   // Import the file as a labels stage of this (task, seed), then train a student on it.
   const auto& s = split(task, seed);
   const auto rows = read_weak_labels(labels_file);
-  std::map<std::string, double> by_text;
-  for (const auto& r : rows) by_text[r.text] = r.p1;
+  std::map<std::string, std::vector<double>> by_text;
+  for (const auto& r : rows) by_text[r.text] = r.soft;
   std::vector<WeakLabel> matched;
   for (const auto& x : s.train2) {
     auto it = by_text.find(x.text);
@@ -399,9 +412,7 @@ std::string Pipeline::student_from_file(const std::string& task, const ModelRef&
     write_weak_labels(tmp / "weak_labels.jsonl", matched);
     // The file's labeller made no test predictions: its test "predictions" are the ground truth,
     // so a student's agreement with it is its test accuracy (docs/formats.md).
-    std::vector<double> pt;
-    for (const auto& x : s.test) pt.push_back(x.label);
-    write_predictions(tmp / "test_predictions.jsonl", s.test, pt);
+    write_predictions(tmp / "test_predictions.jsonl", s.test, train::one_hot(labels_of(s.test), choices_of(s.test)));
     return nlohmann::json{{"kind", to_string(StageKind::labels)},
                           {"task", task},
                           {"model", fs::path(labels_file).filename().string()},

@@ -86,7 +86,8 @@ class Pipeline {
   train::FinetuneOptions zeroshot_options(const ModelRef& m) const;
   /// What gt and zero-shot stages evaluate: the model, and the test, train-half-2 and (if any)
   /// validation sets of split `s` with their ground truth.
-  train::FinetuneInputs ground_truth_inputs(const data::Split& s, const ModelRef& model, int64_t seed);
+  train::FinetuneInputs ground_truth_inputs(const std::string& task, const data::Split& s, const ModelRef& model,
+                                            int64_t seed);
   /// The finetuning options of a stage's key: the readout resolved and cut to the fields it
   /// uses, and left out when it is the classification default (keys made before readouts existed
   /// stay valid).

@@ -6,7 +6,7 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
-#include "w2s/eval/metrics.h"
+#include "w2s/eval/predictions.h"
 #include "w2s/io/json_read.h"
 #include "w2s/io/jsonl.h"
 #include "w2s/methods/weak_labels.h"
@@ -64,29 +64,53 @@ StageMetrics read_stage_metrics(const fs::path& stage_dir) {
   });
 }
 
-void write_predictions(const fs::path& path, const std::vector<data::Example>& xs, const std::vector<double>& p1) {
+void write_predictions(const fs::path& path, const std::vector<data::Example>& xs, const eval::Predictions& p) {
+  check(p.size() == xs.size(), "internal: {} predictions for {} examples ({})", p.size(), xs.size(), path.string());
   std::vector<nlohmann::json> rows;
-  for (size_t i = 0; i < xs.size(); ++i) rows.push_back({{"id", xs[i].id}, {"gt_label", xs[i].label}, {"p1", p1[i]}});
+  for (size_t i = 0; i < xs.size(); ++i) {
+    nlohmann::json row = {{"id", xs[i].id}, {"gt_label", xs[i].label}};
+    if (p[i].size() == 2)
+      row["p1"] = p[i][1];
+    else
+      row["probs"] = p[i];
+    rows.push_back(std::move(row));
+  }
   io::write_jsonl(path, rows);
 }
 
-std::vector<double> read_predictions(const fs::path& path, const std::vector<data::Example>& xs) {
-  std::vector<double> p1;
+std::vector<double> prediction_of(const nlohmann::json& row) {
+  auto num = [](const nlohmann::json& x) { return x.is_null() ? std::nan("") : x.get<double>(); };
+  if (row.contains("probs")) {
+    std::vector<double> out;
+    for (const auto& x : row.at("probs")) out.push_back(num(x));
+    check(out.size() >= 2, "\"probs\" holds {} probabilities (at least 2)", out.size());
+    return out;
+  }
+  const double p1 = num(row.at("p1"));
+  return {1.0 - p1, p1};
+}
+
+eval::Predictions read_predictions(const fs::path& path, const std::vector<data::Example>& xs) {
+  eval::Predictions out;
   io::JsonlReadOptions ro;
   ro.allow_empty = xs.empty();
   io::for_each_jsonl(
       path,
       [&](const nlohmann::json& row, size_t line) {
-        const size_t i = p1.size();
+        const size_t i = out.size();
         check(i < xs.size() && row.at("id").get<std::string>() == xs[i].id,
               "{}:{}: prediction for a different example than the split's (was the artifact copied from another "
               "task/seed?)",
               path.string(), line);
-        p1.push_back(row.at("p1").get<double>());
+        auto p = prediction_of(row);
+        const size_t k = xs[i].completions.empty() ? 2 : xs[i].completions.size();
+        check(p.size() == k, "{}:{}: {} probabilities for example {} of {} choices", path.string(), line, p.size(),
+              xs[i].id, k);
+        out.push_back(std::move(p));
       },
       ro);
-  check(p1.size() == xs.size(), "{}: {} predictions for {} examples", path.string(), p1.size(), xs.size());
-  return p1;
+  check(out.size() == xs.size(), "{}: {} predictions for {} examples", path.string(), out.size(), xs.size());
+  return out;
 }
 
 void write_dynamics(const fs::path& path, const std::vector<train::DynamicsRow>& rows) {
@@ -115,17 +139,18 @@ void write_loss_steps(const fs::path& path, const std::vector<train::LossStepRec
 }
 
 StageMetrics write_stage_outputs(const fs::path& dir, const data::Split& s, const train::FinetuneResult& r,
-                                 size_t n_train, const std::vector<double>* weak_test) {
+                                 size_t n_train, const eval::Predictions* weak_test) {
   // Nothing non-finite is published: a NaN prediction would be written as JSON null into a stage
   // marked finished, and every later stage and table would read it.
-  for (const auto& [set, p1] : r.p1)
-    for (size_t i = 0; i < p1.size(); ++i)
-      check(std::isfinite(p1[i]) && p1[i] >= 0.0 && p1[i] <= 1.0,
-            "{}: the model's prediction for example {} of its {} set is {} (not a probability); nothing of this stage "
-            "is kept. The weights likely overflowed: lower the learning rate, or use precision = \"float32\"",
-            dir.string(), i, set, p1[i]);
+  for (const auto& [set, rows] : r.predictions)
+    for (size_t i = 0; i < rows.size(); ++i)
+      for (double p : rows[i])
+        check(std::isfinite(p) && p >= 0.0 && p <= 1.0,
+              "{}: the model's prediction for example {} of its {} set is {} (not a probability); nothing of this "
+              "stage is kept. The weights likely overflowed: lower the learning rate, or use precision = \"float32\"",
+              dir.string(), i, set, p);
   StageMetrics m;
-  const auto& pt = r.p1.at("test");
+  const auto& pt = r.predictions.at("test");
   const auto labels = labels_of(s.test);
   m.test_accuracy = eval::accuracy(pt, labels);
   m.test_auroc = eval::auroc(pt, labels);
@@ -143,10 +168,10 @@ StageMetrics write_stage_outputs(const fs::path& dir, const data::Split& s, cons
   m.n_test = static_cast<int64_t>(s.test.size());
   m.steps = r.steps;
   write_predictions(dir / "test_predictions.jsonl", s.test, pt);
-  if (!s.val.empty()) write_predictions(dir / "val_predictions.jsonl", s.val, r.p1.at("val"));
-  if (r.p1.count("train2")) {  // a few-shot baseline predicts test and val only
+  if (!s.val.empty()) write_predictions(dir / "val_predictions.jsonl", s.val, r.predictions.at("val"));
+  if (r.predictions.count("train2")) {  // a few-shot baseline predicts test and val only
     std::vector<WeakLabel> wl;
-    const auto& p2 = r.p1.at("train2");
+    const auto& p2 = r.predictions.at("train2");
     for (size_t i = 0; i < s.train2.size(); ++i)
       wl.push_back({s.train2[i].id, s.train2[i].text, s.train2[i].label, p2[i]});
     write_weak_labels(dir / "weak_labels.jsonl", wl);

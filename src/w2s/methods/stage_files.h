@@ -28,12 +28,15 @@ nlohmann::json to_json(const StageMetrics& m);
 /// A stage's metrics.json; a missing field → w2s::Error naming the file.
 StageMetrics read_stage_metrics(const std::filesystem::path& stage_dir);
 
-/// Rows {"id", "gt_label", "p1"} for `examples` in order.
+/// Rows {"id", "gt_label", "p1"} for `examples` in order; a row of more than two choices
+/// (multiple choice) as {"id", "gt_label", "probs": [p0, …]}.
 void write_predictions(const std::filesystem::path& path, const std::vector<data::Example>& examples,
-                       const std::vector<double>& p1);
-/// p1 of a predictions file, checked row by row against the ids of `examples` (the same task and
-/// seed); a mismatch → w2s::Error naming FILE:LINE.
-std::vector<double> read_predictions(const std::filesystem::path& path, const std::vector<data::Example>& examples);
+                       const eval::Predictions& predictions);
+/// A predictions row's distribution: (1 − p1, p1), or its "probs" (JSON null → NaN).
+std::vector<double> prediction_of(const nlohmann::json& row);
+/// A predictions file, checked row by row against the ids of `examples` (the same task and seed);
+/// a mismatch → w2s::Error naming FILE:LINE.
+eval::Predictions read_predictions(const std::filesystem::path& path, const std::vector<data::Example>& examples);
 
 /// Rows {"step", "accuracy": {set: x}, "agreement": {set: x}}.
 void write_dynamics(const std::filesystem::path& path, const std::vector<train::DynamicsRow>& rows);
@@ -45,6 +48,6 @@ void write_loss_steps(const std::filesystem::path& path, const std::vector<train
 /// file of its stage folder `dir`; returns the metrics written.
 StageMetrics write_stage_outputs(const std::filesystem::path& dir, const data::Split& s,
                                  const train::FinetuneResult& result, size_t n_train,
-                                 const std::vector<double>* weak_test);
+                                 const eval::Predictions* weak_test);
 
 }  // namespace w2s::methods

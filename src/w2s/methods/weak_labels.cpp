@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cmath>
 
 #include "w2s/core/error.h"
@@ -13,7 +16,7 @@ void write_weak_labels(const std::filesystem::path& path, const std::vector<Weak
   std::vector<nlohmann::json> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {
-    nlohmann::json j = {{"txt", r.text}, {"soft_label", {1.0 - r.p1, r.p1}}, {"hard_label", r.hard_label()}};
+    nlohmann::json j = {{"txt", r.text}, {"soft_label", r.soft}, {"hard_label", r.hard_label()}};
     if (r.gt_label >= 0) j["gt_label"] = r.gt_label;
     if (!r.id.empty()) j["id"] = r.id;
     out.push_back(std::move(j));
@@ -34,26 +37,36 @@ std::vector<WeakLabel> read_weak_labels(const std::filesystem::path& path) {
             line);
       r.id = j["id"].is_string() ? j["id"].get<std::string>() : std::to_string(j["id"].get<int64_t>());
     }
-    check(j.contains("soft_label") && j["soft_label"].is_array() && j["soft_label"].size() == 2 &&
-              j["soft_label"][0].is_number() && j["soft_label"][1].is_number(),
-          "{}:{}: \"soft_label\" must be [p0, p1]", file, line);
-    const double p0 = j["soft_label"][0].get<double>(), p1 = j["soft_label"][1].get<double>();
-    check(std::isfinite(p0) && std::isfinite(p1) && p0 >= 0 && p1 >= 0 && std::abs(p0 + p1 - 1.0) <= 1e-3,
-          "{}:{}: \"soft_label\" [{}, {}] is not a probability pair", file, line, p0, p1);
-    r.p1 = p1 / (p0 + p1);
-    if (j.contains("gt_label") && !j["gt_label"].is_null()) {
-      check(j["gt_label"].is_number_integer() || j["gt_label"].is_boolean(), "{}:{}: \"gt_label\" must be 0 or 1", file,
-            line);
-      r.gt_label = j["gt_label"].is_boolean() ? int(j["gt_label"].get<bool>()) : j["gt_label"].get<int>();
-      check(r.gt_label == 0 || r.gt_label == 1, "{}:{}: \"gt_label\" must be 0 or 1", file, line);
+    check(j.contains("soft_label") && j["soft_label"].is_array() && j["soft_label"].size() >= 2,
+          "{}:{}: \"soft_label\" must be [p0, p1] (or one probability per choice)", file, line);
+    double sum = 0.0;
+    r.soft.clear();
+    for (const auto& p : j["soft_label"]) {
+      check(p.is_number(), "{}:{}: \"soft_label\" must hold numbers, got {}", file, line, p.dump());
+      const double x = p.get<double>();
+      check(std::isfinite(x) && x >= 0, "{}:{}: \"soft_label\" holds {}, not a probability", file, line, x);
+      r.soft.push_back(x);
+      sum += x;
     }
+    check(std::abs(sum - 1.0) <= 1e-3, "{}:{}: \"soft_label\" {} sums to {}, not 1: not a probability distribution",
+          file, line, j["soft_label"].dump(), sum);
+    for (double& x : r.soft) x /= sum;
+    const int k = static_cast<int>(r.soft.size());
+    auto index_field = [&](const char* name) {
+      const auto& v = j[name];
+      check(v.is_number_integer() || v.is_boolean(), "{}:{}: \"{}\" must be {}", file, line, name,
+            k == 2 ? "0 or 1" : fmt::format("a choice index (0 to {})", k - 1));
+      const int x = v.is_boolean() ? int(v.get<bool>()) : v.get<int>();
+      check(x >= 0 && x < k, "{}:{}: \"{}\" must be {}", file, line, name,
+            k == 2 ? "0 or 1" : fmt::format("a choice index (0 to {})", k - 1));
+      return x;
+    };
+    if (j.contains("gt_label") && !j["gt_label"].is_null()) r.gt_label = index_field("gt_label");
     if (j.contains("hard_label") && !j["hard_label"].is_null()) {
-      check(j["hard_label"].is_number_integer() || j["hard_label"].is_boolean(), "{}:{}: \"hard_label\" must be 0 or 1",
-            file, line);
-      const int h = j["hard_label"].is_boolean() ? int(j["hard_label"].get<bool>()) : j["hard_label"].get<int>();
-      check(h == 0 || h == 1, "{}:{}: \"hard_label\" must be 0 or 1", file, line);
-      check(p1 == p0 || h == r.hard_label(), "{}:{}: \"hard_label\" {} contradicts soft_label [{}, {}]", file, line, h,
-            p0, p1);
+      const int h = index_field("hard_label");
+      const double top = *std::max_element(r.soft.begin(), r.soft.end());
+      check(r.soft[static_cast<size_t>(h)] == top, "{}:{}: \"hard_label\" {} contradicts soft_label {}", file, line, h,
+            j["soft_label"].dump());
     }
     rows.push_back(std::move(r));
   });

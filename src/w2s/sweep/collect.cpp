@@ -11,8 +11,8 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/log.h"
-#include "w2s/eval/metrics.h"
 #include "w2s/eval/pgr.h"
+#include "w2s/eval/predictions.h"
 #include "w2s/io/json_read.h"
 #include "w2s/io/jsonl.h"
 #include "w2s/methods/stage_files.h"
@@ -24,10 +24,10 @@ namespace fs = std::filesystem;
 namespace w2s::sweep {
 
 std::vector<report::MarginBin> margin_bins(const fs::path& predictions, int n_bins) {
-  std::vector<std::pair<double, bool>> rows;  // (|p1 − 0.5|, right)
+  std::vector<std::pair<double, bool>> rows;  // (margin: |p1 − 0.5| for two choices, right)
   io::for_each_jsonl(predictions, [&](const nlohmann::json& row, size_t) {
-    const double p1 = row.at("p1").is_null() ? std::nan("") : row.at("p1").get<double>();
-    rows.emplace_back(std::abs(p1 - 0.5), (p1 > 0.5) == (row.at("gt_label").get<int>() == 1));
+    const auto p = methods::prediction_of(row);
+    rows.emplace_back(eval::margin(p), eval::predicted(p) == row.at("gt_label").get<int>());
   });
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<report::MarginBin> out;
@@ -169,10 +169,9 @@ struct Collector {
     const fs::path f = store->path(key) / "test_predictions.jsonl";
     if (fresh && fs::exists(f)) {
       io::for_each_jsonl(f, [&](const nlohmann::json& row, size_t) {
-        const bool nan = row.at("p1").is_null();
-        const double p1 = nan ? 0.5 : row.at("p1").get<double>();
+        const auto p = methods::prediction_of(row);  // a NaN predicts -1: wrong
         it->second.first.push_back(row.value("id", ""));
-        it->second.second.push_back(!nan && (p1 > 0.5) == (row.at("gt_label").get<int>() == 1));
+        it->second.second.push_back(eval::predicted(p) == row.at("gt_label").get<int>());
       });
     }
     return it->second;

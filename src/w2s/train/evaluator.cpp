@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "w2s/eval/metrics.h"
+#include "w2s/eval/predictions.h"
 
 namespace w2s::train {
 
@@ -51,11 +51,11 @@ void Evaluator::evaluate(int64_t step, int64_t total_steps) {
   for (size_t i = 0; i < targets_.size(); ++i) {
     const auto& t = targets_[i];
     const bool is_val = static_cast<int>(i) == options_.val_target;
-    if (t.labels.empty() && t.weak_p1.empty() && !is_val) continue;
+    if (t.labels.empty() && t.weak.empty() && !is_val) continue;
     if (!t.track && !is_val) continue;
-    const auto p1 = class_probability(readout_, t.set);
-    if (!t.labels.empty()) row.accuracy[t.name] = eval::accuracy(p1, t.labels);
-    if (!t.weak_p1.empty()) row.agreement[t.name] = eval::agreement_rate(p1, t.weak_p1);
+    const auto p = choice_probabilities(readout_, t.set);
+    if (!t.labels.empty()) row.accuracy[t.name] = eval::accuracy(p, t.labels);
+    if (!t.weak.empty()) row.agreement[t.name] = eval::agreement_rate(p, t.weak);
     if (is_val && options_.early_stopping && row.accuracy.count(t.name) && row.accuracy[t.name] > best_val_) {
       best_val_ = row.accuracy[t.name];
       best_step_ = step;
@@ -72,13 +72,13 @@ void Evaluator::evaluate(int64_t step, int64_t total_steps) {
   dynamics_.push_back(std::move(row));
 }
 
-DynamicsRow Evaluator::final_row(int64_t step, const std::map<std::string, std::vector<double>>& p1) const {
+DynamicsRow Evaluator::final_row(int64_t step, const std::map<std::string, eval::Predictions>& p) const {
   DynamicsRow row;
   row.step = step;
   for (const auto& t : targets_) {
     if (!t.track) continue;
-    if (!t.labels.empty()) row.accuracy[t.name] = eval::accuracy(p1.at(t.name), t.labels);
-    if (!t.weak_p1.empty()) row.agreement[t.name] = eval::agreement_rate(p1.at(t.name), t.weak_p1);
+    if (!t.labels.empty()) row.accuracy[t.name] = eval::accuracy(p.at(t.name), t.labels);
+    if (!t.weak.empty()) row.agreement[t.name] = eval::agreement_rate(p.at(t.name), t.weak);
   }
   return row;
 }

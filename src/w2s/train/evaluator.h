@@ -1,4 +1,4 @@
-// Evaluation during finetuning, as a TrainObserver: class-1 probabilities on chosen sets at chosen
+// Evaluation during finetuning, as a TrainObserver: predictions on chosen sets at chosen
 // steps give the training dynamics (accuracy against labels, agreement with the supervisor);
 // early stopping keeps the weights with the best validation accuracy and restores them at the end;
 // progress goes to a callback after evaluations (and, optionally, after every step with its loss).
@@ -19,18 +19,18 @@ namespace w2s::train {
 
 /// A readout set the evaluator scores.
 struct EvalTarget {
-  int set = 0;                  // readout set number
-  std::string name;             // "test", "train2", "val", ...
-  std::vector<int> labels;      // ground truth 0/1, or empty
-  std::vector<double> weak_p1;  // the supervisor's P(class 1) on the same rows, or empty
-  bool track = true;            // also scored during training (dynamics); false = end only
+  int set = 0;              // readout set number
+  std::string name;         // "test", "train2", "val", ...
+  std::vector<int> labels;  // ground truth (class or right choice), or empty
+  eval::Predictions weak;   // the supervisor's predictions on the same rows, or empty
+  bool track = true;        // also scored during training (dynamics); false = end only
 };
 
 /// One point of the training dynamics.
 struct DynamicsRow {
   int64_t step = 0;
   std::map<std::string, double> accuracy;   // per set with labels
-  std::map<std::string, double> agreement;  // per set with weak_p1
+  std::map<std::string, double> agreement;  // per set with the supervisor's predictions
   // What the loss did over the steps since the previous row (means): "alpha", and for logconf
   // "threshold" and "hardened_rate"; empty for losses without batch state (xent).
   std::map<std::string, double> loss;
@@ -64,8 +64,8 @@ class Evaluator : public TrainObserver {
   const std::vector<DynamicsRow>& dynamics() const { return dynamics_; }
   /// Step of the weights early stopping kept (-1 = none).
   int64_t best_step() const { return best_step_; }
-  /// The dynamics row of the tracked targets from final predictions (name → P(class 1)).
-  DynamicsRow final_row(int64_t step, const std::map<std::string, std::vector<double>>& p1) const;
+  /// The dynamics row of the tracked targets from final predictions (by set name).
+  DynamicsRow final_row(int64_t step, const std::map<std::string, eval::Predictions>& predictions) const;
 
  private:
   void evaluate(int64_t step, int64_t total_steps);

@@ -35,7 +35,9 @@ const config::Schema<ReadoutOptions>& ReadoutOptions::schema() {
   using O = ReadoutOptions;
   static const auto s =
       config::Schema<O>()
-          .field("name", &O::name, "how examples become logits: auto = head for texts, scalar for comparisons",
+          .field("name", &O::name,
+                 "how examples become logits: auto = head for texts, scalar for comparisons, likelihood for multiple "
+                 "choice",
                  {"auto", "head", "scalar", "likelihood", "verbalizer"})
           .field("likelihood_norm", &O::likelihood_norm, "likelihood: mean or sum of the completion's log-probs",
                  {"mean", "sum"})
@@ -133,8 +135,9 @@ void attach_loss_state(std::vector<DynamicsRow>& rows, const std::vector<LossSte
 
 }  // namespace
 
-std::string resolved_readout(const ReadoutOptions& r, bool comparisons) {
+std::string resolved_readout(const ReadoutOptions& r, bool comparisons, bool multiple_choice) {
   if (r.name != "auto") return r.name;
+  if (multiple_choice) return "likelihood";
   return comparisons ? "scalar" : "head";
 }
 
@@ -149,13 +152,19 @@ FinetuneResult finetune_classifier(const FinetuneOptions& o, const FinetuneInput
         "epochs must be 0 (no training) or more, batch_size and micro_batch positive");
   const int64_t N = static_cast<int64_t>(in.train.texts.size());
   check(N > 0 || epochs == 0, "finetuning needs at least one training example");
+  int64_t K = 2;  // target columns: the most completions of one training example (texts: 2 classes)
+  for (const auto& c : in.train.completions) K = std::max<int64_t>(K, static_cast<int64_t>(c.size()));
   check(epochs == 0 || (in.train.targets.defined() && in.train.targets.dim() == 2 && in.train.targets.size(0) == N &&
-                        in.train.targets.size(1) == 2),
-        "training targets must be ({}, 2), got {}", N,
+                        in.train.targets.size(1) == K),
+        "training targets must be ({}, {}), got {}", N, K,
         in.train.targets.defined() ? fmt::format("{}", fmt::join(in.train.targets.sizes(), "×")) : "none");
   bool comparisons = !in.train.completions.empty();
-  for (const auto& e : in.evals) comparisons |= !e.completions.empty();
-  const std::string readout_name = resolved_readout(o.readout, comparisons);
+  bool multiple_choice = in.multiple_choice || K > 2;
+  for (const auto& e : in.evals) {
+    comparisons |= !e.completions.empty();
+    for (const auto& c : e.completions) multiple_choice |= c.size() != 2;
+  }
+  const std::string readout_name = resolved_readout(o.readout, comparisons, multiple_choice);
   check(!probe || readout_name == "head",
         "mode = \"probe\" trains a head on frozen features: it needs the head "
         "readout, not \"{}\"",
@@ -220,12 +229,15 @@ FinetuneResult finetune_classifier(const FinetuneOptions& o, const FinetuneInput
     InputSet set{e.texts, e.completions, {}};
     if (in.shots > 0) {
       const auto n = static_cast<int64_t>(e.texts.size());
+      // Drawn half from each label; a multiple-choice label is a position, so draw from the pool
+      // as a whole.
+      const auto draw_from = multiple_choice ? std::vector<int>(demos.labels.size(), 0) : demos.labels;
       set.demonstrations =
           render_demonstrations(*readout, {demos.texts, demos.completions, {}}, demos.labels,
-                                draw_demonstrations(demos.labels, n, in.shots, mix_seed(in.seed, hash_bytes(e.name))));
+                                draw_demonstrations(draw_from, n, in.shots, mix_seed(in.seed, hash_bytes(e.name))));
       examples += n;
     }
-    targets.push_back({readout->add(set), e.name, e.labels, e.weak_p1, e.track});
+    targets.push_back({readout->add(set), e.name, e.labels, e.weak, e.track});
   }
   check(!o.early_stopping || val_target >= 0, "early stopping needs a validation set (none named \"{}\")", in.val_set);
 
@@ -268,9 +280,10 @@ FinetuneResult finetune_classifier(const FinetuneOptions& o, const FinetuneInput
     evaluator.emplace(*readout, targets, params, EvaluatorOptions{}, observer);  // scores the end only
   }
   result.steps = total_steps;
-  for (const auto& t : targets) result.p1[t.name] = class_probability(*readout, t.set);
+  for (const auto& t : targets) result.predictions[t.name] = choice_probabilities(*readout, t.set);
   // The final point of the dynamics, from the final predictions.
-  if (!o.early_stopping || total_steps == 0) result.dynamics.push_back(evaluator->final_row(total_steps, result.p1));
+  if (!o.early_stopping || total_steps == 0)
+    result.dynamics.push_back(evaluator->final_row(total_steps, result.predictions));
   attach_loss_state(result.dynamics, result.loss_steps);
   result.wall_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return result;

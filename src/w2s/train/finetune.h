@@ -26,7 +26,8 @@ namespace w2s::train {
 /// How a model's examples become logits: the [finetune.readout] table.
 struct ReadoutOptions {
   std::string name = "auto";                            // auto (head for classification texts, scalar for
-                                                        // comparisons) | head | scalar | likelihood | verbalizer
+                                                        // comparisons, likelihood for multiple choice) |
+                                                        // head | scalar | likelihood | verbalizer
   std::string likelihood_norm = "mean";                 // likelihood: mean | sum of the completion's token log-probs
   std::string likelihood_baseline = "none";             // likelihood: none | pmi | reference (reward_readout.h)
   double likelihood_beta = 1.0;                         // likelihood: reward scale β
@@ -69,28 +70,30 @@ struct FinetuneOptions {
 /// Texts (or prompts with completions) with soft targets (rows of `targets` sum to 1).
 struct TrainSet {
   std::vector<std::string> texts;                     // classification inputs, or prompts
-  torch::Tensor targets;                              // (N, 2)
+  torch::Tensor targets;                              // (N, K): K = 2 for texts, else the most completions of
+                                                      // one example (0 beyond an example's own; soft_targets)
   std::vector<std::vector<std::string>> completions;  // comparisons: each prompt's completions
 };
 
-/// A set to predict on. `labels` (0/1) are optional (empty = predict only); `weak_p1` (the
-/// supervisor's P(class 1) on the same texts) enables agreement tracking in the dynamics.
+/// A set to predict on. `labels` (the class or the right completion) are optional (empty =
+/// predict only); `weak` (the supervisor's predictions on the same examples) enables agreement
+/// tracking in the dynamics.
 struct EvalSet {
   std::string name;  // "test", "train2", "val", ...
   std::vector<std::string> texts;
   std::vector<int> labels;                            // ground truth, or empty
-  std::vector<double> weak_p1;                        // supervisor's predictions, or empty
+  eval::Predictions weak;                             // supervisor's predictions, or empty
   bool track = true;                                  // also evaluated during training (dynamics); false = end only
   std::vector<std::vector<std::string>> completions;  // comparisons: each prompt's completions
 };
 
 struct FinetuneResult {
-  std::string readout;                            // the readout used (auto resolved)
-  std::map<std::string, std::vector<double>> p1;  // final P(class 1) per EvalSet name
-  std::vector<DynamicsRow> dynamics;              // evaluations during training (and the end)
-  int64_t steps = 0;                              // optimizer steps
-  int64_t best_step = -1;                         // early stopping: step of the kept weights
-  double train_loss = 0.0;                        // mean loss of the last epoch
+  std::string readout;                                   // the readout used (auto resolved)
+  std::map<std::string, eval::Predictions> predictions;  // final predictions per EvalSet name
+  std::vector<DynamicsRow> dynamics;                     // evaluations during training (and the end)
+  int64_t steps = 0;                                     // optimizer steps
+  int64_t best_step = -1;                                // early stopping: step of the kept weights
+  double train_loss = 0.0;                               // mean loss of the last epoch
   double wall_seconds = 0.0;
   double shots_kept = 0.0;                 // few-shot: demonstrations per example that fit (mean)
   std::vector<LossStepRecord> loss_steps;  // what the loss did at each optimizer step
@@ -101,10 +104,12 @@ struct FinetuneInputs {
   std::string model_dir;  // model spec (models/model_spec.h): an HF checkpoint folder,
                           // or "scratch:DIR" for DIR's architecture with random weights
   TrainSet train;
-  std::vector<EvalSet> evals;  // predicted at the end (and during training: dynamics)
-  std::string val_set;         // name of the EvalSet used for early stopping ("" = none)
-  uint64_t seed = 0;           // head init, batch order, few-shot draws
-  std::string feature_cache;   // probe mode: folder caching backbone features ("" = none)
+  bool multiple_choice = false;  // the examples are questions with choices (readout auto: likelihood); also
+                                 // true when some example has other than two completions
+  std::vector<EvalSet> evals;    // predicted at the end (and during training: dynamics)
+  std::string val_set;           // name of the EvalSet used for early stopping ("" = none)
+  uint64_t seed = 0;             // head init, batch order, few-shot draws
+  std::string feature_cache;     // probe mode: folder caching backbone features ("" = none)
   // Few-shot baseline: `shots` solved examples of `demonstrations` (labels required) before each
   // evaluated example (train/few_shot.h); needs epochs = 0 and a likelihood or verbalizer readout.
   int64_t shots = 0;  // 0 = none
@@ -114,8 +119,9 @@ struct FinetuneInputs {
 /// Called after each evaluation and at the end (progress display).
 using FinetuneObserver = ProgressFn;
 
-/// The readout `options` name for texts (comparisons = false) or comparisons: "auto" resolved.
-std::string resolved_readout(const ReadoutOptions& options, bool comparisons);
+/// The readout `options` name for texts (comparisons = false), comparisons or multiple-choice
+/// questions: "auto" resolved.
+std::string resolved_readout(const ReadoutOptions& options, bool comparisons, bool multiple_choice = false);
 
 /// Finetune and predict. Deterministic on CPU for a fixed seed. A NaN/inf loss or gradient norm
 /// stops with a w2s::Error naming the step.

@@ -5,9 +5,18 @@
 
 namespace w2s::train {
 
-std::vector<double> class_probability(Readout& readout, int set, int64_t k) {
-  const auto p = readout.probabilities(set).select(1, k).to(torch::kDouble).contiguous();  // (N)
-  return {p.data_ptr<double>(), p.data_ptr<double>() + p.numel()};
+eval::Predictions choice_probabilities(Readout& readout, int set) {
+  const auto p = readout.probabilities(set).to(torch::kDouble).contiguous();  // (N, K)
+  const auto k = readout.choices(set);
+  const int64_t n = p.size(0), width = p.size(1);
+  check(k.empty() || static_cast<int64_t>(k.size()) == n, "internal: {} choice counts for {} rows", k.size(), n);
+  const double* d = p.data_ptr<double>();
+  eval::Predictions out(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t ki = k.empty() ? width : k[i];
+    out[i].assign(d + i * width, d + i * width + ki);
+  }
+  return out;
 }
 
 ModelReadout::ModelReadout(models::Transformer model, const tokenizer::Tokenizer& tok, ModelReadoutOptions options,

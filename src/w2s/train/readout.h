@@ -1,8 +1,10 @@
-// A readout turns what a model computes on a set of examples into class logits (B, K): today a
-// linear head at the last real token of a text (train/classifier_readout.h); a pairwise reward
-// difference or a likelihood over choices are readouts too. A readout holds the example sets it
-// was given, so training (SoftLabelObjective) and evaluation (Evaluator) only name rows of a set:
-// a new kind of example or head is a new Readout, not a new training loop.
+// A readout turns what a model computes on a set of examples into class logits (B, K): a linear
+// head at the last real token of a text (train/classifier_readout.h), a reward per completion or
+// the likelihood of each choice (train/reward_readout.h). Examples of one set may have different
+// numbers of choices (multiple choice): logits then have the set's widest K, and a row's missing
+// choices hold kMaskedLogit, so the softmax gives them 0 and every loss of losses/ ignores them. A readout holds the
+// example sets it was given, so training (SoftLabelObjective) and evaluation (Evaluator) only name rows of a set: a new
+// kind of example or head is a new Readout, not a new training loop.
 #pragma once
 
 #include <torch/torch.h>
@@ -10,7 +12,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "w2s/eval/predictions.h"
+
 namespace w2s::train {
+
+/// The logit of a choice an example does not have: large, negative and finite (0 · −inf is NaN).
+inline constexpr float kMaskedLogit = -1e4f;
 
 class Readout {
  public:
@@ -24,9 +31,14 @@ class Readout {
   virtual torch::Tensor probabilities(int set) = 0;
   /// The tensors that train, in a fixed order.
   virtual std::vector<torch::Tensor> parameters() = 0;
+  /// Choices of each row of set `set` (empty = every row has all the columns of its logits).
+  virtual std::vector<int64_t> choices(int set) const {
+    (void)set;
+    return {};
+  }
 };
 
-/// Column `k` of probabilities(set) as doubles (P(class 1) of a binary readout for k = 1).
-std::vector<double> class_probability(Readout& readout, int set, int64_t k = 1);
+/// probabilities(set) as each row's distribution over its own choices (masked columns dropped).
+eval::Predictions choice_probabilities(Readout& readout, int set);
 
 }  // namespace w2s::train

@@ -12,21 +12,13 @@ namespace {
 
 int64_t bos_of(const tokenizer::Tokenizer& tok) { return tok.bos_id().value_or(tok.eos_id().value_or(0)); }
 
-/// Sequences of examples `rows` (each with k completions), example-major.
-std::vector<int64_t> sequence_rows(const std::vector<int64_t>& rows, int64_t k) {
-  std::vector<int64_t> out;
-  out.reserve(rows.size() * k);
-  for (int64_t r : rows)
-    for (int64_t j = 0; j < k; ++j) out.push_back(r * k + j);
-  return out;
-}
-
-/// Softmax over examples in chunks of about `batch` sequences: (N, K) float32 on the CPU.
+/// Softmax over examples in chunks of about `batch` sequences (`per_example` each): (N, K) float32
+/// on the CPU.
 template <class Fn>
-torch::Tensor chunked_probabilities(int64_t n, int64_t k, int64_t batch, const Fn& logits_of) {
+torch::Tensor chunked_probabilities(int64_t n, int64_t k, int64_t per_example, int64_t batch, const Fn& logits_of) {
   torch::NoGradGuard ng;
   auto out = torch::empty({n, k});  // (N, K)
-  const int64_t per = std::max<int64_t>(1, batch / k);
+  const int64_t per = std::max<int64_t>(1, batch / std::max<int64_t>(1, per_example));
   for (int64_t s = 0; s < n; s += per) {
     std::vector<int64_t> rows;
     for (int64_t r = s; r < std::min(n, s + per); ++r) rows.push_back(r);
@@ -39,25 +31,58 @@ torch::Tensor chunked_probabilities(int64_t n, int64_t k, int64_t batch, const F
 
 // ---- ComparisonReadout ---------------------------------------------------------------------------
 
-int64_t ComparisonReadout::size(int set) const { return shapes_.at(set).n; }
+int64_t ComparisonReadout::size(int set) const { return static_cast<int64_t>(shapes_.at(set).offset.size()) - 1; }
+
+std::vector<int64_t> ComparisonReadout::choices(int set) const {
+  const auto& o = shapes_.at(set).offset;
+  std::vector<int64_t> k;
+  k.reserve(o.size() - 1);
+  for (size_t i = 0; i + 1 < o.size(); ++i) k.push_back(o[i + 1] - o[i]);
+  return k;
+}
 
 torch::Tensor ComparisonReadout::probabilities(int set) {
   adapt();
-  return chunked_probabilities(size(set), k_of(set), options_.eval_batch,
+  return chunked_probabilities(size(set), shapes_.at(set).k_max, cost_per_example(set), options_.eval_batch,
                                [&](const std::vector<int64_t>& rows) { return logits(set, rows); });
 }
 
-std::vector<JoinedSequence> ComparisonReadout::join(const InputSet& set, const char* who, int64_t* k,
+std::vector<int64_t> ComparisonReadout::sequences_of(int set, const std::vector<int64_t>& rows) const {
+  const auto& o = shapes_.at(set).offset;
+  std::vector<int64_t> out;
+  for (int64_t r : rows)
+    for (int64_t q = o.at(r); q < o.at(r + 1); ++q) out.push_back(q);
+  return out;
+}
+
+torch::Tensor ComparisonReadout::to_logits(int set, const std::vector<int64_t>& rows,
+                                           const torch::Tensor& scores) const {
+  const auto& shape = shapes_.at(set);
+  const auto B = static_cast<int64_t>(rows.size());
+  if (shape.uniform) return scores.reshape({B, shape.k_max});  // (B, K)
+  std::vector<int64_t> cell;                                   // each sequence's place in the flattened (B, K)
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t j = 0; j < shape.offset.at(rows[b] + 1) - shape.offset.at(rows[b]); ++j)
+      cell.push_back(b * shape.k_max + j);
+  auto flat = torch::full({B * shape.k_max}, kMaskedLogit, scores.options());  // (B·K)
+  flat = flat.index_put({torch::tensor(cell, torch::kLong).to(scores.device())}, scores);
+  return flat.reshape({B, shape.k_max});  // (B, K)
+}
+
+std::vector<JoinedSequence> ComparisonReadout::join(const InputSet& set, const char* who,
                                                     std::vector<std::vector<int64_t>>* completions) {
   expect(set, true, who);
   expect_demonstrations(set);
-  *k = set.completions.empty() ? 2 : static_cast<int64_t>(set.completions.front().size());
   const int64_t bos = bos_of(tok_);
+  Shape shape;
+  shape.k_max = 0;
   std::vector<JoinedSequence> out;
-  out.reserve(set.texts.size() * *k);
   for (size_t i = 0; i < set.texts.size(); ++i) {
-    check(static_cast<int64_t>(set.completions[i].size()) == *k, "comparison {} has {} completions, not {}", i,
-          set.completions[i].size(), *k);
+    const auto k = static_cast<int64_t>(set.completions[i].size());
+    check(k >= 2, "example {} has {} completions (a comparison or question needs at least 2)", i, k);
+    shape.k_max = std::max(shape.k_max, k);
+    shape.uniform = shape.uniform && (i == 0 || k == shape.offset[i] - shape.offset[i - 1]);
+    shape.offset.push_back(shape.offset.back() + k);
     // join_prompt keeps at most max(2, max_length) tokens: the prompt's end, the completion's start.
     auto prompt = tok_.encode_tail(set.texts[i], std::max<int64_t>(options_.max_length, 2));
     std::vector<std::vector<int64_t>> ids;
@@ -77,6 +102,8 @@ std::vector<JoinedSequence> ComparisonReadout::join(const InputSet& set, const c
       if (completions) completions->push_back(std::move(c));
     }
   }
+  if (shape.k_max == 0) shape.k_max = 2;  // an empty set
+  shapes_.push_back(std::move(shape));
   return out;
 }
 
@@ -91,11 +118,6 @@ std::string ScalarRewardReadout::demonstration(const InputSet& set, size_t i, in
   return ModelReadout::demonstration(set, i, label);  // the scalar head reads nothing untrained
 }
 
-int ComparisonReadout::added(int64_t n, int64_t k) {
-  shapes_.push_back({n, k});
-  return static_cast<int>(shapes_.size()) - 1;
-}
-
 // ---- ScalarRewardReadout -------------------------------------------------------------------------
 
 ScalarRewardReadout::ScalarRewardReadout(models::Transformer model, const tokenizer::Tokenizer& tok,
@@ -107,22 +129,20 @@ ScalarRewardReadout::ScalarRewardReadout(models::Transformer model, const tokeni
 
 int ScalarRewardReadout::add(const InputSet& set) {
   check(set.demonstrations.empty(), "the scalar readout takes no few-shot demonstrations");
-  int64_t k = 2;
   TokenRows seqs;
-  for (auto& s : join(set, "scalar", &k)) seqs.push_back(std::move(s.ids));
+  for (auto& s : join(set, "scalar")) seqs.push_back(std::move(s.ids));
   sets_.push_back(std::move(seqs));
-  return added(static_cast<int64_t>(set.texts.size()), k);
+  return last_set();
 }
 
 torch::Tensor ScalarRewardReadout::logits(int set, const std::vector<int64_t>& rows) {
-  const int64_t k = k_of(set);
-  auto [x, m] = pad_batch(sets_.at(set), sequence_rows(rows, k), pad_);  // (B·K, T)
+  auto [x, m] = pad_batch(sets_.at(set), sequences_of(set, rows), pad_);  // (S, T)
   adapt();
   compat::AutocastGuard ac(options_.compute.device.type(), at::kBFloat16, options_.compute.bf16);
   x = x.to(options_.compute.device);
   m = m.to(options_.compute.device);
-  auto r = head_->forward(model_->hidden_states(x, m), m).to(torch::kFloat);  // (B·K)
-  return r.reshape({static_cast<int64_t>(rows.size()), k});                   // (B, K)
+  auto r = head_->forward(model_->hidden_states(x, m), m).to(torch::kFloat);  // (S)
+  return to_logits(set, rows, r);                                             // (B, K)
 }
 
 std::vector<torch::Tensor> ScalarRewardReadout::parameters() {
@@ -179,9 +199,9 @@ torch::Tensor LikelihoodReadout::completion_scores(const std::vector<JoinedSeque
 
 int LikelihoodReadout::add(const InputSet& set) {
   Set s;
-  int64_t k = 2;
   std::vector<std::vector<int64_t>> completion_ids;  // pmi: each completion's own tokens
-  s.seqs = join(set, "likelihood", &k, likelihood_.baseline == "pmi" ? &completion_ids : nullptr);
+  s.seqs = join(set, "likelihood", likelihood_.baseline == "pmi" ? &completion_ids : nullptr);
+  const int number = last_set();
   // With no prompt the PMI baseline is the completion's own score: every reward is 0 before
   // training (chance), and the readout behaves as the reference baseline after.
   if (likelihood_.baseline == "pmi" && !set.texts.empty() &&
@@ -190,39 +210,94 @@ int LikelihoodReadout::add(const InputSet& set) {
         "likelihood readout: likelihood_baseline = \"pmi\" on comparisons without prompts scores every "
         "completion 0 before training (chance) and acts as \"reference\" after; \"none\" reads such "
         "tasks (e.g. minimal_pairs)");
+  // One pass per example when every completion is one token after its example's shared context.
+  const auto n = static_cast<int64_t>(set.texts.size());
+  const auto k = choices(number);
+  bool one_token = n > 0;
+  for (int64_t i = 0, q = 0; i < n && one_token; ++i) {
+    const auto& first = s.seqs[q];
+    for (int64_t j = 0; j < k[i]; ++j, ++q) {
+      const auto& seq = s.seqs[q];
+      one_token = seq.start + 1 == static_cast<int64_t>(seq.ids.size()) && seq.start == first.start &&
+                  std::equal(seq.ids.begin(), seq.ids.begin() + seq.start, first.ids.begin());
+      if (!one_token) break;
+    }
+  }
+  if (one_token)
+    for (int64_t i = 0, q = 0; i < n; q += k[i], ++i) {
+      const auto& first = s.seqs[q];
+      s.context.emplace_back(first.ids.begin(), first.ids.begin() + first.start);
+      for (int64_t j = 0; j < k[i]; ++j) s.token.push_back(s.seqs[q + j].ids.back());
+    }
   std::vector<JoinedSequence> unconditional;  // pmi: each completion after `bos` alone
   for (const auto& ids : completion_ids)
     unconditional.push_back(join_prompt({}, ids, options_.max_length, bos_of(tok_)));
   // Baselines under the weights as they are now (before training), in chunks.
-  const int64_t n = static_cast<int64_t>(set.texts.size());
-  s.baseline = torch::zeros({n, k});  // (N, K)
+  const auto total = static_cast<int64_t>(s.seqs.size());
+  s.baseline = torch::zeros({total});  // (S)
   if (likelihood_.baseline != "none") {
     torch::NoGradGuard ng;
     adapt();
-    const auto& source = likelihood_.baseline == "pmi" ? unconditional : s.seqs;
-    const auto per = std::max<int64_t>(1, options_.eval_batch);
-    auto flat = s.baseline.view({-1});
-    for (int64_t a = 0; a < n * k; a += per) {
-      const int64_t b = std::min(n * k, a + per);
-      const std::vector<JoinedSequence> chunk(source.begin() + a, source.begin() + b);
-      flat.slice(0, a, b).copy_(completion_scores(chunk).cpu());
+    if (likelihood_.baseline == "reference" && one_token) {
+      const int64_t per = std::max<int64_t>(1, options_.eval_batch);
+      for (int64_t a = 0; a < n; a += per) {
+        std::vector<int64_t> rows;
+        for (int64_t r = a; r < std::min(n, a + per); ++r) rows.push_back(r);
+        const auto seqs = sequences_of(number, rows);
+        s.baseline.slice(0, seqs.front(), seqs.back() + 1).copy_(one_pass_scores(number, s, rows).cpu());
+      }
+    } else {
+      const auto& source = likelihood_.baseline == "pmi" ? unconditional : s.seqs;
+      const auto per = std::max<int64_t>(1, options_.eval_batch);
+      for (int64_t a = 0; a < total; a += per) {
+        const int64_t b = std::min(total, a + per);
+        const std::vector<JoinedSequence> chunk(source.begin() + a, source.begin() + b);
+        s.baseline.slice(0, a, b).copy_(completion_scores(chunk).cpu());
+      }
     }
   }
   s.baseline = s.baseline.to(options_.compute.device);
   sets_.push_back(std::move(s));
-  return added(n, k);
+  return number;
+}
+
+torch::Tensor LikelihoodReadout::one_pass_scores(int set, const Set& s, const std::vector<int64_t>& rows) {
+  auto [x, m] = pad_batch(s.context, rows, pad_);  // (B, T)
+  std::vector<int64_t> last, seq_row, token;       // each row's last context position; each sequence's row, token
+  for (size_t b = 0; b < rows.size(); ++b) {
+    last.push_back(static_cast<int64_t>(s.context[rows[b]].size()) - 1);
+    for (int64_t q : sequences_of(set, {rows[b]})) {
+      seq_row.push_back(static_cast<int64_t>(b));
+      token.push_back(s.token[q]);
+    }
+  }
+  const auto dev = options_.compute.device;
+  const auto B = static_cast<int64_t>(rows.size());
+  compat::AutocastGuard ac(dev.type(), at::kBFloat16, options_.compute.bf16);
+  auto h = model_->hidden_states(x.to(dev), m.to(dev));  // (B, T, C)
+  auto picked = h.index({torch::arange(B, torch::kLong).to(dev), torch::tensor(last, torch::kLong).to(dev)});  // (B, C)
+  auto lp = torch::log_softmax(model_->lm_logits(picked).to(torch::kFloat), -1);                               // (B, V)
+  return lp.index({torch::tensor(seq_row, torch::kLong).to(dev), torch::tensor(token, torch::kLong).to(dev)});  // (S)
 }
 
 torch::Tensor LikelihoodReadout::logits(int set, const std::vector<int64_t>& rows) {
   const auto& s = sets_.at(set);
-  const int64_t k = k_of(set);
-  std::vector<JoinedSequence> seqs;
-  for (int64_t r : sequence_rows(rows, k)) seqs.push_back(s.seqs[r]);
+  const auto seq = sequences_of(set, rows);
   adapt();
-  const auto B = static_cast<int64_t>(rows.size());
-  auto scores = completion_scores(seqs).reshape({B, k});  // (B, K)
-  const auto base = s.baseline.index({torch::tensor(rows, torch::kLong).to(options_.compute.device)});
-  return (scores - base) * likelihood_.beta;
+  torch::Tensor scores;  // (S)
+  if (one_pass(set)) {
+    scores = one_pass_scores(set, s, rows);
+  } else {
+    std::vector<JoinedSequence> seqs;
+    for (int64_t q : seq) seqs.push_back(s.seqs[q]);
+    scores = completion_scores(seqs);
+  }
+  const auto base = s.baseline.index({torch::tensor(seq, torch::kLong).to(options_.compute.device)});
+  return to_logits(set, rows, (scores - base) * likelihood_.beta);  // (B, K)
+}
+
+int64_t LikelihoodReadout::cost_per_example(int set) const {
+  return one_pass(set) ? 1 : ComparisonReadout::cost_per_example(set);
 }
 
 std::vector<torch::Tensor> LikelihoodReadout::parameters() { return model_parameters(); }

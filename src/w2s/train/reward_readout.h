@@ -1,6 +1,6 @@
-// Readouts of comparisons — a prompt and K completions (K = 2 for preference pairs) — as K logits,
-// so the softmax over them is the Bradley–Terry preference and every loss of losses/ applies to the
-// pair probability σ(r_1 − r_0).
+// Readouts of comparisons — a prompt and K completions (K = 2 for preference pairs; any K ≥ 2 per
+// example for multiple choice) — as K logits, so the softmax over them is the Bradley–Terry
+// preference (the pair probability σ(r_1 − r_0) for K = 2) and every loss of losses/ applies.
 //   ScalarRewardReadout  r_k = a scalar head (zero init) on the hidden state at the last token of
 //                        prompt ++ completion_k: the paper's reward model.
 //   LikelihoodReadout    r_k = β · (s(c_k | prompt) − b_k), s = the mean (or sum) log-probability of
@@ -9,7 +9,10 @@
 //                        once per set under the initial weights: none (0); pmi, the completion
 //                        without the prompt (a fluent but unrelated completion does not win);
 //                        reference, the same completion with the prompt (DPO's implicit reward:
-//                        every r_k starts at 0).
+//                        every r_k starts at 0). When every completion of a set is one token after
+//                        the same context (chess moves with a move tokenizer), one forward pass per
+//                        example scores all its choices: the LM head's distribution after the
+//                        prompt, read at each choice's token.
 // Both train the whole model (or LoRA adapters) through the Trainer like any readout.
 #pragma once
 
@@ -25,13 +28,15 @@
 
 namespace w2s::train {
 
-/// What both comparison readouts share: sets of N examples × K completions (read as N·K
-/// prompt ++ completion sequences, example-major), and probabilities as the softmax over each
-/// example's K logits, computed in chunks.
+/// What both comparison readouts share: sets of N examples with K_i completions each (read as
+/// Σ K_i prompt ++ completion sequences, example-major), logits (B, max K_i) with kMaskedLogit in
+/// the columns an example lacks, and probabilities as the softmax over each example's logits,
+/// computed in chunks.
 class ComparisonReadout : public ModelReadout {
  public:
   int64_t size(int set) const override;
   torch::Tensor probabilities(int set) override;
+  std::vector<int64_t> choices(int set) const override;
   /// The prompt followed by the preferred completion and a blank line.
   std::string demonstration(const InputSet& set, size_t i, int64_t label) const override;
 
@@ -39,18 +44,25 @@ class ComparisonReadout : public ModelReadout {
   using ModelReadout::ModelReadout;
   /// Each prompt (after its few-shot demonstrations, if any) joined with each of its completions
   /// (cut to max_length), example-major; checks that `set` holds comparisons (`who` names the
-  /// readout) with the same K each. *k = K. With `completions`, also each completion's own tokens
-  /// (uncut), in the same order.
-  std::vector<JoinedSequence> join(const InputSet& set, const char* who, int64_t* k,
+  /// readout) with at least two completions each, and records the set's shape (the set number is
+  /// shapes().size() − 1 after). With `completions`, also each completion's own tokens (uncut), in
+  /// the same order.
+  std::vector<JoinedSequence> join(const InputSet& set, const char* who,
                                    std::vector<std::vector<int64_t>>* completions = nullptr);
-  /// Records a new set of n examples × k completions; returns its number.
-  int added(int64_t n, int64_t k);
-  int64_t k_of(int set) const { return shapes_.at(set).k; }
+  int last_set() const { return static_cast<int>(shapes_.size()) - 1; }
+  /// Sequence numbers of examples `rows` of `set`, example-major.
+  std::vector<int64_t> sequences_of(int set, const std::vector<int64_t>& rows) const;
+  /// Scores (S) of the sequences of `rows` (as sequences_of lists them) as logits (B, max K):
+  /// a plain reshape when every row has the set's K, else the missing choices masked.
+  torch::Tensor to_logits(int set, const std::vector<int64_t>& rows, const torch::Tensor& scores) const;
+  /// Sequences per example an inference forward costs (the widest K; the one-pass path: 1).
+  virtual int64_t cost_per_example(int set) const { return shapes_.at(set).k_max; }
 
  private:
   struct Shape {
-    int64_t n = 0;  // examples
-    int64_t k = 2;  // completions per example
+    std::vector<int64_t> offset = {0};  // example i's sequences are offset[i] … offset[i + 1] − 1
+    int64_t k_max = 2;                  // the most completions of one example
+    bool uniform = true;                // every example has k_max
   };
   std::vector<Shape> shapes_;
 };
@@ -90,12 +102,24 @@ class LikelihoodReadout final : public ComparisonReadout {
   /// s(c | context) for every sequence (completion tokens from `start`), as the readout scores
   /// them: (S) float32, differentiable unless under a NoGradGuard.
   torch::Tensor completion_scores(const std::vector<JoinedSequence>& seqs);
+  /// Whether set `set` is read in one pass per example (see the file comment).
+  bool one_pass(int set) const { return !sets_.at(set).context.empty(); }
+
+ protected:
+  int64_t cost_per_example(int set) const override;
 
  private:
   struct Set {
-    std::vector<JoinedSequence> seqs;  // N·K prompt ++ completion sequences, example-major
-    torch::Tensor baseline;            // (N, K) float32 on the device: b_k
+    std::vector<JoinedSequence> seqs;  // Σ K_i prompt ++ completion sequences, example-major
+    torch::Tensor baseline;            // (S) float32 on the device: b per sequence
+    // One pass per example (every completion one token after the same context): each example's
+    // context and each sequence's completion token; empty otherwise.
+    TokenRows context;
+    std::vector<int64_t> token;
   };
+  /// The one-pass scores (S) of the sequences of `rows` of set `set` (held in `s`), example-major:
+  /// log p(token | context).
+  torch::Tensor one_pass_scores(int set, const Set& s, const std::vector<int64_t>& rows);
   LikelihoodOptions likelihood_;
   std::vector<Set> sets_;
 };

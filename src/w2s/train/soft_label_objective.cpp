@@ -1,6 +1,7 @@
 // Soft-label training steps: epoch shuffles, batch-level loss state, micro-batch accumulation.
 #include "w2s/train/soft_label_objective.h"
 
+#include <algorithm>
 #include <numeric>
 
 #include "w2s/core/error.h"
@@ -82,6 +83,32 @@ torch::Tensor binary_soft_targets(const std::vector<double>& p1) {
     a[static_cast<int64_t>(i)][1] = static_cast<float>(p1[i]);
   }
   return t;
+}
+
+torch::Tensor soft_targets(const eval::Predictions& rows) {
+  size_t k = 2;
+  for (const auto& r : rows) k = std::max(k, r.size());
+  auto t = torch::zeros({static_cast<int64_t>(rows.size()), static_cast<int64_t>(k)});  // (N, K)
+  auto a = t.accessor<float, 2>();
+  for (size_t i = 0; i < rows.size(); ++i)
+    for (size_t j = 0; j < rows[i].size(); ++j)
+      a[static_cast<int64_t>(i)][static_cast<int64_t>(j)] = static_cast<float>(rows[i][j]);
+  return t;
+}
+
+eval::Predictions one_hot(const std::vector<int>& labels, const std::vector<int64_t>& choices) {
+  check(choices.empty() || choices.size() == labels.size(), "one_hot: {} labels but {} choice counts", labels.size(),
+        choices.size());
+  eval::Predictions out;
+  out.reserve(labels.size());
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const int64_t k = choices.empty() ? 2 : choices[i];
+    check(labels[i] >= 0 && labels[i] < k, "one_hot: label {} of row {} is not one of its {} choices", labels[i], i, k);
+    std::vector<double> row(static_cast<size_t>(k), 0.0);
+    row[static_cast<size_t>(labels[i])] = 1.0;
+    out.push_back(std::move(row));
+  }
+  return out;
 }
 
 }  // namespace w2s::train

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "w2s/eval/predictions.h"
 #include "w2s/losses/loss.h"
 #include "w2s/train/readout.h"
 #include "w2s/train/trainer.h"
@@ -65,5 +66,10 @@ class SoftLabelObjective : public Objective {
 
 /// Soft targets (N, 2) float32 from P(class 1): rows (1 − p, p).
 torch::Tensor binary_soft_targets(const std::vector<double>& p1);
+/// Soft targets (N, K) float32 from rows of choice probabilities, K = max(2, the longest row);
+/// each row padded with 0 (the columns kMaskedLogit fills in the logits).
+torch::Tensor soft_targets(const eval::Predictions& rows);
+/// One-hot rows of the labels: label i of `choices[i]` choices (empty `choices`: 2 each).
+eval::Predictions one_hot(const std::vector<int>& labels, const std::vector<int64_t>& choices = {});
 
 }  // namespace w2s::train

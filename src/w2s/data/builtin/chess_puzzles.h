@@ -4,6 +4,8 @@
 //                prompt, the puzzle's solution vs the engine's second-best move as completions
 //                (each after a space, as moves follow each other in the pretraining games); the
 //                binary variant of the best-move task, read by the reward readouts.
+//   chess_moves  multiple choice: the same prompt, every legal move as a choice (sorted, as the
+//                puzzle lists them), the solution's index as the label — the paper's best-move task.
 // Puzzles of one game share a group, so they stay in one split part.
 #pragma once
 
@@ -17,5 +19,8 @@ namespace w2s::data {
 
 /// chess_pairs from a puzzles file (every puzzle with a second move); `notes` gets counts by grade.
 Task build_chess_pairs(const std::filesystem::path& puzzles, nlohmann::json* notes);
+/// chess_moves from a puzzles file (every puzzle); `notes` gets counts by grade and the mean
+/// number of choices.
+Task build_chess_moves(const std::filesystem::path& puzzles, nlohmann::json* notes);
 
 }  // namespace w2s::data

@@ -100,11 +100,11 @@ BuiltTask build_builtin_task(const std::string& name, const fs::path& raw_dir, u
     notes = {{"definitions", defs.manifest.notes},
              {"pairs_train", out.task.train.size()},
              {"pairs_test", out.task.test.size()}};
-  } else if (name == "chess_pairs") {
-    const fs::path puzzles = root / "chess" / "puzzles.jsonl";
-    check(fs::exists(puzzles), "{}: not found: scripts/chess_data.sh makes it (the repository ships one)",
-          puzzles.string());
-    out.task = build_chess_pairs(puzzles, &notes);
+  } else if (name == "chess_pairs" || name == "chess_moves") {
+    const fs::path puzzles = root / info->input;
+    check(fs::exists(puzzles), "{}: not found: {} makes it (the repository ships one)", puzzles.string(),
+          info->input_maker);
+    out.task = name == "chess_pairs" ? build_chess_pairs(puzzles, &notes) : build_chess_moves(puzzles, &notes);
     out.manifest.inputs = {digest_file(puzzles, root)};
   }
   out.task.kind = info->kind;
@@ -123,9 +123,8 @@ std::vector<PrepareResult> prepare_builtin_tasks(const PrepareOptions& options) 
         log::info("data: {} waits for the corpus (w2s corpus build, then w2s data prepare)", t.name);
         continue;
       }
-      if (t.name == "chess_pairs" && !fs::exists(options.data_root / "chess" / "puzzles.jsonl")) {
-        log::info("data: chess_pairs waits for {} (scripts/chess_data.sh makes it)",
-                  (options.data_root / "chess" / "puzzles.jsonl").string());
+      if (!t.input.empty() && !fs::exists(options.data_root / t.input)) {
+        log::info("data: {} waits for {} ({} makes it)", t.name, (options.data_root / t.input).string(), t.input_maker);
         continue;
       }
       names.push_back(t.name);
@@ -170,9 +169,9 @@ std::vector<PrepareResult> prepare_builtin_tasks(const PrepareOptions& options) 
     BuiltTask built = build_builtin_task(name, options.data_root / "raw", options.seed);
     r.manifest = write_prepared_task(dir, built.task, std::move(built.manifest));
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (r.manifest.kind == TaskKind::comparison)
-      log::info("data: prepared {}: {} train pairs, {} test pairs in {:.1f} s", name, r.manifest.train.n,
-                r.manifest.test.n, r.seconds);
+    if (has_completions(r.manifest.kind))
+      log::info("data: prepared {}: {} train {}, {} test in {:.1f} s", name, r.manifest.train.n,
+                r.manifest.kind == TaskKind::comparison ? "pairs" : "questions", r.manifest.test.n, r.seconds);
     else
       log::info("data: prepared {}: {} train ({:.1f} % label 1), {} test ({:.1f} % label 1) in {:.1f} s", name,
                 r.manifest.train.n, 100 * r.manifest.train.frac_label1(), r.manifest.test.n,
