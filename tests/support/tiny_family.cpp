@@ -45,16 +45,32 @@ std::string make_toy_task(const fs::path& path, int n, uint64_t seed) {
   return "jsonl:" + path.string();
 }
 
-std::string make_toy_comparisons(const fs::path& path, int n, uint64_t seed) {
-  Rng rng(seed);
+namespace {
+
+/// The toy words that are not label-1 words.
+std::vector<std::string> negative_words() {
   std::vector<std::string> negative;
   for (const auto& w : kWords)
     if (std::find(kPositive.begin(), kPositive.end(), w) == kPositive.end()) negative.push_back(w);
+  return negative;
+}
+
+/// Row i's prompt: its number and 2 to 5 random toy words.
+std::string toy_prompt(int i, Rng& rng) {
+  std::string prompt = std::to_string(i);
+  const int len = 2 + static_cast<int>(rng.below(4));
+  for (int k = 0; k < len; ++k) prompt += " " + kWords[rng.below(kWords.size())];
+  return prompt;
+}
+
+}  // namespace
+
+std::string make_toy_comparisons(const fs::path& path, int n, uint64_t seed) {
+  Rng rng(seed);
+  const auto negative = negative_words();
   std::vector<nlohmann::json> rows;
   for (int i = 0; i < n; ++i) {
-    std::string prompt = std::to_string(i);
-    const int len = 2 + static_cast<int>(rng.below(4));
-    for (int k = 0; k < len; ++k) prompt += " " + kWords[rng.below(kWords.size())];
+    const std::string prompt = toy_prompt(i, rng);
     rows.push_back({{"prompt", prompt},
                     {"chosen", " " + kPositive[rng.below(kPositive.size())]},
                     {"rejected", " " + negative[rng.below(negative.size())]}});
@@ -66,14 +82,10 @@ std::string make_toy_comparisons(const fs::path& path, int n, uint64_t seed) {
 
 std::string make_toy_questions(const fs::path& path, int n, uint64_t seed, int max_choices) {
   Rng rng(seed);
-  std::vector<std::string> negative;
-  for (const auto& w : kWords)
-    if (std::find(kPositive.begin(), kPositive.end(), w) == kPositive.end()) negative.push_back(w);
+  const auto negative = negative_words();
   std::vector<nlohmann::json> rows;
   for (int i = 0; i < n; ++i) {
-    std::string prompt = std::to_string(i);
-    const int len = 2 + static_cast<int>(rng.below(4));
-    for (int k = 0; k < len; ++k) prompt += " " + kWords[rng.below(kWords.size())];
+    const std::string prompt = toy_prompt(i, rng);
     const int k = 2 + static_cast<int>(rng.below(static_cast<uint64_t>(max_choices - 1)));
     const int answer = static_cast<int>(rng.below(static_cast<uint64_t>(k)));
     std::vector<std::string> choices;
