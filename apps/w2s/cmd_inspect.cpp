@@ -1,12 +1,16 @@
 // `w2s inspect DIR`: architecture, parameter counts, dtypes, vocabulary, context length.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "commands.h"
 #include "w2s/config/cli.h"
 #include "w2s/models/checkpoint.h"
+#include "w2s/models/rotary.h"
 #include "w2s/tokenizer/tokenizer.h"
 
 namespace w2s::app {
@@ -30,6 +34,37 @@ std::string human(double n) {
   return fmt::format("{}", n);
 }
 
+/// "rotary θ 500000, 64 of 64 dims, llama3 ×32 (from 8192 positions)" or "learned".
+std::string positions(const models::ModelConfig& c) {
+  if (c.is_gpt2()) return "learned";
+  std::string s = fmt::format("rotary θ {:g}, {} of {} dims", c.rope_theta, models::rotary_dims(c), c.d_head);
+  const auto& r = c.rope_scaling;
+  switch (r.type) {
+    case models::RopeType::none:
+      break;
+    case models::RopeType::linear:
+      s += fmt::format(", linear ×{:g}", r.factor);
+      break;
+    case models::RopeType::dynamic:
+      s += fmt::format(", dynamic NTK ×{:g}", r.factor);
+      break;
+    case models::RopeType::llama3:
+      s += fmt::format(", llama3 ×{:g} (from {} positions)", r.factor, r.original_n_ctx);
+      break;
+  }
+  return s;
+}
+
+/// "sliding window 4096 from layer 0", "parallel residual", "q/k norms": what else shapes the block.
+std::string block_features(const models::ModelConfig& c) {
+  std::vector<std::string> parts;
+  if (c.use_sliding_window && c.sliding_window && c.window_from_layer < c.n_layer)
+    parts.push_back(fmt::format("sliding window {} from layer {}", *c.sliding_window, c.window_from_layer));
+  if (c.parallel_residual) parts.push_back("parallel residual");
+  if (c.qk_norm) parts.push_back("q/k norms");
+  return parts.empty() ? "" : fmt::format("{}", fmt::join(parts, ", "));
+}
+
 void run(const InspectOptions& o) {
   check(!o.model.empty(), "inspect: give a checkpoint folder");
   const auto cfg = models::load_config(o.model);
@@ -51,7 +86,9 @@ void run(const InspectOptions& o) {
   j["n_ctx"] = cfg.n_ctx;
   j["tie_embeddings"] = cfg.tie_embeddings;
   j["activation"] = cfg.activation;
-  if (cfg.is_llama_family()) j["rope_theta"] = cfg.rope_theta;
+  if (!cfg.is_gpt2()) j["rope_theta"] = cfg.rope_theta;
+  j["positions"] = positions(cfg);
+  j["block"] = block_features(cfg);
   j["stored_dtypes"] = summary.elements_by_dtype;
   j["n_tensors"] = summary.n_tensors;
   j["n_bytes"] = summary.n_bytes;
@@ -76,6 +113,8 @@ void run(const InspectOptions& o) {
   fmt::print("  parameters      {} total, {} non-embedding\n", human(count.total), human(count.non_embedding));
   fmt::print("  vocabulary      {} (embeddings {})\n", cfg.vocab_size, cfg.tie_embeddings ? "tied" : "untied");
   fmt::print("  context length  {}\n", cfg.n_ctx);
+  fmt::print("  positions       {}\n", j["positions"].get<std::string>());
+  if (!j["block"].get<std::string>().empty()) fmt::print("  block           {}\n", j["block"].get<std::string>());
   std::string dt;
   for (const auto& [k, v] : summary.elements_by_dtype)
     dt += fmt::format("{}{} ({})", dt.empty() ? "" : ", ", k, human(v));

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Reference logits from Hugging Face transformers for tests/models/hf_parity_test.cpp.
 
-Builds tiny GPT-2, Llama and Qwen2 models from configs with fixed seeds (nothing is downloaded),
+Builds tiny GPT-2, GPT-NeoX (Pythia), Llama (with Llama 3 rope scaling), Mistral (sliding window),
+Qwen2 and Qwen3 models from configs with fixed seeds (nothing is downloaded),
 saves each with save_pretrained(safe_serialization=True) into tests/golden/hf/<name>/ and writes
 expected.safetensors there: input_ids (B, T) I64, attention_mask (B, T) I64 (right padding) and
 the model's float32 logits (B, T, V) (only real positions are compared).
@@ -13,8 +14,14 @@ import os
 
 import torch
 from safetensors.torch import save_file
+import transformers
 from transformers import (GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM,
                           Qwen2Config, Qwen2ForCausalLM)
+
+
+def optional(name):
+    """A config/model class pair of this transformers version, or None (Qwen3 needs >= 4.51)."""
+    return getattr(transformers, name + "Config", None), getattr(transformers, name + "ForCausalLM", None)
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 INPUT_IDS = [[3, 17, 0, 29, 8, 11, 25], [30, 2, 14, 0, 5, 0, 0]]
@@ -25,7 +32,7 @@ def variants():
     common_llama = dict(vocab_size=32, hidden_size=16, intermediate_size=24, num_hidden_layers=2,
                         num_attention_heads=4, max_position_embeddings=16, rms_norm_eps=1e-6,
                         hidden_act="silu")
-    return [
+    out = [
         ("gpt2", GPT2LMHeadModel,
          GPT2Config(vocab_size=32, n_positions=16, n_embd=16, n_layer=2, n_head=4, n_inner=None,
                     activation_function="gelu_new", tie_word_embeddings=True), torch.float32),
@@ -44,7 +51,34 @@ def variants():
         ("qwen2_untied_bf16", Qwen2ForCausalLM,
          Qwen2Config(num_key_value_heads=2, rope_theta=10000.0, tie_word_embeddings=False,
                      use_sliding_window=False, **common_llama), torch.bfloat16),
+        ("llama3_rope", LlamaForCausalLM,
+         LlamaConfig(num_key_value_heads=2, rope_theta=500.0, tie_word_embeddings=True,
+                     rope_scaling={"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0,
+                                   "high_freq_factor": 4.0, "original_max_position_embeddings": 8},
+                     **common_llama), torch.float32),
     ]
+    neox_cfg, neox_cls = optional("GPTNeoX")
+    if neox_cfg:
+        for name, parallel, pct, dtype in (("gpt_neox", True, 0.25, torch.float16),
+                                           ("gpt_neox_sequential", False, 0.5, torch.float32)):
+            out.append((name, neox_cls,
+                        neox_cfg(vocab_size=32, hidden_size=32, intermediate_size=64,
+                                 num_hidden_layers=2, num_attention_heads=2,
+                                 max_position_embeddings=16, rotary_pct=pct,
+                                 use_parallel_residual=parallel, hidden_act="gelu",
+                                 tie_word_embeddings=False), dtype))
+    mistral_cfg, mistral_cls = optional("Mistral")
+    if mistral_cfg:
+        out.append(("mistral_window3", mistral_cls,
+                    mistral_cfg(num_key_value_heads=2, sliding_window=3, tie_word_embeddings=False,
+                                **common_llama), torch.float32))
+    qwen3_cfg, qwen3_cls = optional("Qwen3")
+    if qwen3_cfg:
+        out.append(("qwen3", qwen3_cls,
+                    qwen3_cfg(num_key_value_heads=2, head_dim=8, rope_theta=1000000.0,
+                              tie_word_embeddings=True, use_sliding_window=True, sliding_window=4,
+                              max_window_layers=1, **common_llama), torch.bfloat16))
+    return out
 
 
 def build(cls, config, seed):
@@ -53,7 +87,8 @@ def build(cls, config, seed):
         model = cls._from_config(config, attn_implementation="eager")
     except TypeError:  # older transformers
         model = cls(config)
-    if getattr(config, "mlp_bias", False) and model.model.layers[0].mlp.gate_proj.bias is None:
+    if getattr(config, "mlp_bias", False) and hasattr(model, "model") \
+            and model.model.layers[0].mlp.gate_proj.bias is None:
         config.mlp_bias = False  # this transformers version has no MLP biases
     # Larger-than-default weights so that logits are far from uniform.
     with torch.no_grad():

@@ -1,13 +1,20 @@
 #!/usr/bin/python3
 """Golden values for the w2s model tests, from an independent implementation.
 
-Writes tiny GPT-2, Llama and Qwen2 checkpoints (Hugging Face layout: config.json +
-model.safetensors) and their expected logits to tests/golden/models/<name>/. The forward passes
-below are written from the published formulas in float64, sharing no code with w2s:
+Writes tiny checkpoints of every architecture w2s loads (Hugging Face layout: config.json with the
+field set of the real family's files + model.safetensors) and their expected logits to
+tests/golden/models/<name>/. The forward passes below are written from the published formulas in
+float64, sharing no code with w2s:
   GPT-2: learned positions, pre-LayerNorm, Conv1D weights stored (in, out), gelu_new.
-  Llama/Qwen2: RMSNorm, rotary embeddings (dimension i pairs with i + D/2, angle p·θ^(−2i/D)),
-  SwiGLU MLP, grouped-query attention (query head h reads key/value head h // (H/Hkv)),
-  Qwen2 q/k/v biases.
+  Llama/Mistral/Qwen2/Qwen3: RMSNorm, rotary embeddings (dimension i pairs with i + R/2, angle
+  p·f_i with f_i = θ^(−2i/R)), SwiGLU MLP, grouped-query attention (query head h reads key/value
+  head h // (H/Hkv)); Qwen2 q/k/v biases; Qwen3 RMSNorm on each query and key head before the
+  rotation; a sliding window (a query sees its last W positions, itself included) in Mistral and
+  in Qwen's layers from max_window_layers on; Llama 3.1 rope scaling (f_i / factor for wavelengths
+  2π/f_i above original/low_freq_factor, f_i below original/high_freq_factor, interpolated between).
+  GPT-NeoX (Pythia): LayerNorm with bias, query_key_value rows grouped per head as [q_h; k_h; v_h],
+  rotary on the first rotary_pct of each head, exact (erf) GELU, parallel residual
+  x + attn(ln1(x)) + mlp(ln2(x)) or the sequential form, untied embed_out.
 Run with Debian's PyTorch (apt-get install python3-torch):
   /usr/bin/python3 scripts/golden/make_model_goldens.py
 Deterministic: fixed seeds; rerunning rewrites identical files.
@@ -140,12 +147,14 @@ def gpt2_forward(cfg, w, ids):
 
 def llama_dims(cfg):
     H = cfg["num_attention_heads"]
-    return cfg["hidden_size"], H, cfg["num_key_value_heads"], cfg["hidden_size"] // H
+    D = cfg.get("head_dim") or cfg["hidden_size"] // H
+    return cfg["hidden_size"], H, cfg["num_key_value_heads"], D
 
 
-def llama_weights(cfg, gen, qwen2):
+def llama_weights(cfg, gen):
     C, H, Hkv, D = llama_dims(cfg)
     V, F = cfg["vocab_size"], cfg["intermediate_size"]
+    qwen2 = cfg["model_type"] == "qwen2"
     bias = qwen2 or cfg.get("attention_bias", False)
     mlp_bias = cfg.get("mlp_bias", False)
     w = {"model.embed_tokens.weight": rand(gen, V, C, scale=0.5)}
@@ -156,6 +165,9 @@ def llama_weights(cfg, gen, qwen2):
             w[p + f"self_attn.{name}.weight"] = rand(gen, rows, C, scale=0.3)  # Linear: (out, in)
             if bias:
                 w[p + f"self_attn.{name}.bias"] = rand(gen, rows, scale=0.2)
+        if cfg["model_type"] == "qwen3":
+            w[p + "self_attn.q_norm.weight"] = norm_weight(gen, D)
+            w[p + "self_attn.k_norm.weight"] = norm_weight(gen, D)
         w[p + "self_attn.o_proj.weight"] = rand(gen, C, H * D)
         if bias and not qwen2:
             w[p + "self_attn.o_proj.bias"] = rand(gen, C, scale=0.1)
@@ -176,18 +188,69 @@ def rms_norm(x, weight, eps):
     return x / torch.sqrt((x * x).mean(-1, keepdim=True) + eps) * weight
 
 
-def rotate(x, theta):
-    """x: (H, T, D). Rotate the pair (x[..., i], x[..., i + D/2]) by angle t·θ^(−2i/D)."""
+def frequencies(theta, R, scaling):
+    """f_i = θ^(−2i/R) for i < R/2, with a Llama 3.1 or linear stretch."""
+    freqs = [theta ** (-2.0 * i / R) for i in range(R // 2)]
+    kind = (scaling or {}).get("rope_type", "default")
+    if kind == "linear":
+        return [f / scaling["factor"] for f in freqs]
+    if kind == "llama3":
+        k, lo, hi = scaling["factor"], scaling["low_freq_factor"], scaling["high_freq_factor"]
+        n = scaling["original_max_position_embeddings"]
+        out = []
+        for f in freqs:
+            wavelength = 2 * math.pi / f
+            if wavelength < n / hi:
+                out.append(f)
+            elif wavelength > n / lo:
+                out.append(f / k)
+            else:  # interpolate between f / k and f by where n / wavelength falls in [lo, hi]
+                a = (n / wavelength - lo) / (hi - lo)
+                out.append((1 - a) * f / k + a * f)
+        return out
+    assert kind == "default", kind
+    return freqs
+
+
+def rotate(x, freqs):
+    """x: (H, T, D). Rotate the pair (x[..., i], x[..., i + R/2]) by angle t·f_i, R = 2·len(freqs);
+    dimensions R.. are left as they are."""
     H, T, D = x.shape
+    half = len(freqs)
     out = x.clone()
-    for i in range(D // 2):
-        freq = theta ** (-2.0 * i / D)
+    for i, freq in enumerate(freqs):
         for t in range(T):
             c, s = math.cos(t * freq), math.sin(t * freq)
-            a, b = x[:, t, i], x[:, t, i + D // 2]
+            a, b = x[:, t, i], x[:, t, i + half]
             out[:, t, i] = a * c - b * s
-            out[:, t, i + D // 2] = b * c + a * s
+            out[:, t, i + half] = b * c + a * s
     return out
+
+
+def windowed_attention(q, k, v, window):
+    """causal_attention where position t sees only positions t-window+1..t."""
+    T, D = q.shape[1], q.shape[2]
+    out = torch.zeros_like(q)
+    for t in range(T):
+        lo = max(0, t - window + 1)
+        scores = (q[:, t:t + 1, :] @ k[:, lo:t + 1, :].transpose(1, 2)) / math.sqrt(D)
+        p = torch.exp(scores - scores.max(-1, keepdim=True).values)
+        p = p / p.sum(-1, keepdim=True)
+        out[:, t, :] = (p @ v[:, lo:t + 1, :])[:, 0, :]
+    return out
+
+
+def layer_window(cfg, i):
+    """The sliding window of layer i, or None (full causal attention)."""
+    W = cfg.get("sliding_window")
+    if W is None:
+        return None
+    if cfg["model_type"] == "mistral":
+        return W
+    if cfg["model_type"] in ("qwen2", "qwen3") and cfg.get("use_sliding_window") \
+            and i >= cfg.get("max_window_layers", 28):
+        return W
+    return None
 
 
 def linear(g, name, x):
@@ -198,7 +261,8 @@ def linear(g, name, x):
 def llama_forward(cfg, w, ids):
     g = {k: v.double() for k, v in w.items()}
     C, H, Hkv, D = llama_dims(cfg)
-    eps, theta = cfg["rms_norm_eps"], cfg["rope_theta"]
+    eps = cfg["rms_norm_eps"]
+    freqs = frequencies(cfg["rope_theta"], D, cfg.get("rope_scaling"))
     T = len(ids)
     x = g["model.embed_tokens.weight"][ids]
     for i in range(cfg["num_hidden_layers"]):
@@ -207,11 +271,16 @@ def llama_forward(cfg, w, ids):
         q = linear(g, p + "self_attn.q_proj", a).reshape(T, H, D).transpose(0, 1)
         k = linear(g, p + "self_attn.k_proj", a).reshape(T, Hkv, D).transpose(0, 1)
         v = linear(g, p + "self_attn.v_proj", a).reshape(T, Hkv, D).transpose(0, 1)
-        q, k = rotate(q, theta), rotate(k, theta)
+        if p + "self_attn.q_norm.weight" in g:  # Qwen3: each head's vector normalized over D
+            q = rms_norm(q, g[p + "self_attn.q_norm.weight"], eps)
+            k = rms_norm(k, g[p + "self_attn.k_norm.weight"], eps)
+        q, k = rotate(q, freqs), rotate(k, freqs)
         group = H // Hkv
         k = torch.stack([k[h // group] for h in range(H)])
         v = torch.stack([v[h // group] for h in range(H)])
-        y = causal_attention(q, k, v).transpose(0, 1).reshape(T, H * D)
+        W = layer_window(cfg, i)
+        y = causal_attention(q, k, v) if W is None else windowed_attention(q, k, v, W)
+        y = y.transpose(0, 1).reshape(T, H * D)
         x = x + linear(g, p + "self_attn.o_proj", y)
         m = rms_norm(x, g[p + "post_attention_layernorm.weight"], eps)
         gate = linear(g, p + "mlp.gate_proj", m)
@@ -219,6 +288,67 @@ def llama_forward(cfg, w, ids):
     x = rms_norm(x, g["model.norm.weight"], eps)
     head = g["lm_head.weight"] if "lm_head.weight" in g else g["model.embed_tokens.weight"]
     return x @ head.T
+
+
+# ---------------------------------------------------------------- GPT-NeoX
+
+
+def neox_weights(cfg, gen):
+    C, V, F = cfg["hidden_size"], cfg["vocab_size"], cfg["intermediate_size"]
+    w = {"gpt_neox.embed_in.weight": rand(gen, V, C, scale=0.5)}
+    for i in range(cfg["num_hidden_layers"]):
+        p = f"gpt_neox.layers.{i}."
+        for ln in ("input_layernorm", "post_attention_layernorm"):
+            w[p + ln + ".weight"] = norm_weight(gen, C)
+            w[p + ln + ".bias"] = rand(gen, C, scale=0.1)
+        w[p + "attention.query_key_value.weight"] = rand(gen, 3 * C, C, scale=0.3)
+        w[p + "attention.query_key_value.bias"] = rand(gen, 3 * C, scale=0.2)
+        w[p + "attention.dense.weight"] = rand(gen, C, C)
+        w[p + "attention.dense.bias"] = rand(gen, C, scale=0.1)
+        w[p + "mlp.dense_h_to_4h.weight"] = rand(gen, F, C)
+        w[p + "mlp.dense_h_to_4h.bias"] = rand(gen, F, scale=0.1)
+        w[p + "mlp.dense_4h_to_h.weight"] = rand(gen, C, F)
+        w[p + "mlp.dense_4h_to_h.bias"] = rand(gen, C, scale=0.1)
+        # Buffers older Pythia files carry; w2s must skip them.
+        w[p + "attention.rotary_emb.inv_freq"] = torch.ones(4)
+    w["gpt_neox.final_layer_norm.weight"] = norm_weight(gen, C)
+    w["gpt_neox.final_layer_norm.bias"] = rand(gen, C, scale=0.1)
+    w["embed_out.weight"] = rand(gen, V, C, scale=0.5)
+    return w
+
+
+def gelu_exact(x):
+    return 0.5 * x * (1.0 + torch.erf(x / math.sqrt(2.0)))
+
+
+def neox_forward(cfg, w, ids):
+    g = {k: v.double() for k, v in w.items()}
+    C, H, eps = cfg["hidden_size"], cfg["num_attention_heads"], cfg["layer_norm_eps"]
+    D = C // H
+    R = int(D * cfg["rotary_pct"])
+    freqs = frequencies(cfg["rotary_emb_base"], R, cfg.get("rope_scaling"))
+    T = len(ids)
+    x = g["gpt_neox.embed_in.weight"][ids]
+    for i in range(cfg["num_hidden_layers"]):
+        p = f"gpt_neox.layers.{i}."
+        a = layer_norm(x, g[p + "input_layernorm.weight"], g[p + "input_layernorm.bias"], eps)
+        qkv = linear(g, p + "attention.query_key_value", a).reshape(T, H, 3 * D)  # head h: [q_h, k_h, v_h]
+        q = qkv[:, :, :D].transpose(0, 1)
+        k = qkv[:, :, D:2 * D].transpose(0, 1)
+        v = qkv[:, :, 2 * D:].transpose(0, 1)
+        q, k = rotate(q, freqs), rotate(k, freqs)
+        attn = linear(g, p + "attention.dense", causal_attention(q, k, v).transpose(0, 1).reshape(T, C))
+
+        def mlp(h):
+            return linear(g, p + "mlp.dense_4h_to_h", gelu_exact(linear(g, p + "mlp.dense_h_to_4h", h)))
+        ln2 = (g[p + "post_attention_layernorm.weight"], g[p + "post_attention_layernorm.bias"], eps)
+        if cfg["use_parallel_residual"]:
+            x = x + attn + mlp(layer_norm(x, *ln2))
+        else:
+            x = x + attn
+            x = x + mlp(layer_norm(x, *ln2))
+    x = layer_norm(x, g["gpt_neox.final_layer_norm.weight"], g["gpt_neox.final_layer_norm.bias"], eps)
+    return x @ g["embed_out.weight"].T
 
 
 # ---------------------------------------------------------------- models
@@ -241,7 +371,54 @@ def configs():
              "num_attention_heads": 4, "num_key_value_heads": 1, "max_position_embeddings": 16,
              "rms_norm_eps": 1e-6, "rope_theta": 10000.0, "hidden_act": "silu",
              "tie_word_embeddings": True, "use_sliding_window": False, "torch_dtype": "bfloat16"}
-    return {"gpt2": (gpt2, 11), "llama": (llama, 12), "qwen2": (qwen2, 13)}
+    # Llama 3.2's field set, with llama3 rope scaling whose bands all occur at D = 8, θ = 500:
+    # wavelengths 6.3 (kept), 29.8 (interpolated), 140 and 664 (stretched by 8).
+    llama3 = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": 32,
+              "hidden_size": 32, "intermediate_size": 24, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 8,
+              "max_position_embeddings": 512, "rms_norm_eps": 1e-5, "rope_theta": 500.0,
+              "rope_scaling": {"factor": 8.0, "high_freq_factor": 4.0, "low_freq_factor": 1.0,
+                               "original_max_position_embeddings": 64, "rope_type": "llama3"},
+              "hidden_act": "silu", "attention_bias": False, "attention_dropout": 0.0,
+              "mlp_bias": False, "pretraining_tp": 1, "initializer_range": 0.02,
+              "bos_token_id": 1, "eos_token_id": [2, 3], "tie_word_embeddings": True,
+              "use_cache": True, "transformers_version": "4.45.0", "torch_dtype": "float32"}
+    # Mistral 7B v0.1's field set, with a window of 3 positions (shorter than the inputs).
+    mistral = {"architectures": ["MistralForCausalLM"], "model_type": "mistral", "vocab_size": 32,
+               "hidden_size": 16, "intermediate_size": 24, "num_hidden_layers": 2,
+               "num_attention_heads": 4, "num_key_value_heads": 2, "max_position_embeddings": 64,
+               "rms_norm_eps": 1e-5, "rope_theta": 10000.0, "sliding_window": 3,
+               "hidden_act": "silu", "initializer_range": 0.02, "bos_token_id": 1,
+               "eos_token_id": 2, "tie_word_embeddings": False, "use_cache": True,
+               "transformers_version": "4.34.0", "torch_dtype": "float32"}
+    # Qwen3-0.6B's field set: head_dim 8 ≠ hidden/heads, q/k norms, tied, bfloat16; the window
+    # of 4 applies from layer 1 on (max_window_layers 1).
+    qwen3 = {"architectures": ["Qwen3ForCausalLM"], "model_type": "qwen3", "vocab_size": 32,
+             "hidden_size": 16, "intermediate_size": 24, "num_hidden_layers": 2,
+             "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 8,
+             "max_position_embeddings": 64, "max_window_layers": 1, "rms_norm_eps": 1e-6,
+             "rope_theta": 1000000.0, "rope_scaling": None, "sliding_window": 4,
+             "use_sliding_window": True, "attention_bias": False, "attention_dropout": 0.0,
+             "hidden_act": "silu", "initializer_range": 0.02, "bos_token_id": 0,
+             "eos_token_id": 1, "tie_word_embeddings": True, "use_cache": True,
+             "transformers_version": "4.51.0", "torch_dtype": "bfloat16"}
+    # Pythia's field set: half of each 8-wide head rotates (Pythia: a quarter of 64 to 256),
+    # parallel residual, stored in float16 as Pythia ships.
+    neox = {"architectures": ["GPTNeoXForCausalLM"], "model_type": "gpt_neox", "vocab_size": 32,
+            "hidden_size": 16, "intermediate_size": 64, "num_hidden_layers": 2,
+            "num_attention_heads": 2, "max_position_embeddings": 64, "rotary_pct": 0.5,
+            "rotary_emb_base": 10000, "use_parallel_residual": True, "hidden_act": "gelu",
+            "layer_norm_eps": 1e-5, "initializer_range": 0.02, "bos_token_id": 0,
+            "eos_token_id": 0, "tie_word_embeddings": False, "use_cache": True,
+            "attention_bias": True, "attention_dropout": 0.0, "hidden_dropout": 0.0,
+            "classifier_dropout": 0.1, "rope_scaling": None, "transformers_version": "4.24.0",
+            "torch_dtype": "float16"}
+    # The sequential residual (use_parallel_residual false), a quarter of each head rotating.
+    neox_seq = dict(neox, hidden_size=32, num_attention_heads=4, rotary_pct=0.25,
+                    use_parallel_residual=False, torch_dtype="float32")
+    return {"gpt2": (gpt2, 11), "llama": (llama, 12), "qwen2": (qwen2, 13), "llama3": (llama3, 14),
+            "mistral": (mistral, 15), "qwen3": (qwen3, 16), "gpt_neox": (neox, 17),
+            "gpt_neox_sequential": (neox_seq, 18)}
 
 
 def main():
@@ -250,10 +427,14 @@ def main():
         if cfg["model_type"] == "gpt2":
             w = gpt2_weights(cfg, gen)
             forward = gpt2_forward
+        elif cfg["model_type"] == "gpt_neox":
+            w = neox_weights(cfg, gen)
+            forward = neox_forward
         else:
-            w = llama_weights(cfg, gen, cfg["model_type"] == "qwen2")
+            w = llama_weights(cfg, gen)
             forward = llama_forward
-        stored_dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16}[cfg["torch_dtype"]]
+        stored_dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16,
+                        "float16": torch.float16}[cfg["torch_dtype"]]
         w = {k: v.to(stored_dtype) for k, v in w.items()}  # the model is what the file holds
         V = cfg["vocab_size"]
         logits = torch.zeros(len(INPUT_IDS), len(INPUT_IDS[0]), V, dtype=torch.float64)

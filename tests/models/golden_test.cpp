@@ -1,5 +1,6 @@
 // w2s forward passes against an independent float64 implementation of the HF formulas
-// (scripts/golden/make_model_goldens.py → tests/golden/models/{gpt2,llama,qwen2}).
+// (scripts/golden/make_model_goldens.py → tests/golden/models/<name>: every architecture, Llama 3
+// rope scaling, sliding windows, GPT-NeoX parallel and sequential residuals, bf16 and f16 files).
 #include <gtest/gtest.h>
 
 #include "golden_compare.h"
@@ -16,7 +17,9 @@ TEST_P(Golden, LogitsMatchIndependentImplementation) {
   testing::expect_matches_golden(dir, 1e-4);
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, Golden, ::testing::Values("gpt2", "llama", "qwen2"));
+INSTANTIATE_TEST_SUITE_P(Models, Golden,
+                         ::testing::Values("gpt2", "llama", "qwen2", "llama3", "mistral", "qwen3", "gpt_neox",
+                                           "gpt_neox_sequential"));
 
 }  // namespace
 }  // namespace w2s::models

@@ -34,6 +34,19 @@ TEST(Lora, StartsAtTheBaseModelAndOnlyAdaptersGetGradients) {
   EXPECT_EQ(lora.n_parameters(), 2 * ((4 * 32 + 96 * 4) + (4 * 32 + 128 * 4)));
 }
 
+TEST(Lora, DefaultTargetsReachAttentionInEveryArchitecture) {
+  for (const auto& type : models::supported_model_types()) {
+    auto model = models::make_model(models::tiny_config(type));
+    models::Lora lora(*model, models::LoraOptions{}, 1);
+    bool attention = false, mlp = false;
+    for (const auto& name : lora.targets()) {
+      attention |= name.find("attn") != std::string::npos || name.find("attention") != std::string::npos;
+      mlp |= name.find("mlp") != std::string::npos;
+    }
+    EXPECT_TRUE(attention && mlp) << type;
+  }
+}
+
 TEST(Lora, UnknownTargetListsTheLinearModules) {
   auto model = models::make_model(models::tiny_config("llama"));
   try {

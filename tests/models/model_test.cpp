@@ -117,12 +117,16 @@ TEST_P(ModelVariant, InitIsDeterministicAndGpt2Style) {
   }
   EXPECT_TRUE(any_diff);
   // Residual projections use std 0.02/√(2·n_layer); plain weights 0.02.
-  const std::string resid = c.is_gpt2() ? "h.0.mlp.c_proj.weight" : "layers.0.mlp.down_proj.weight";
-  const std::string plain = c.is_gpt2() ? "h.0.mlp.c_fc.weight" : "layers.0.mlp.up_proj.weight";
+  const std::string resid = c.is_gpt2()       ? "h.0.mlp.c_proj.weight"
+                            : c.is_gpt_neox() ? "layers.0.mlp.dense_4h_to_h.weight"
+                                              : "layers.0.mlp.down_proj.weight";
+  const std::string plain = c.is_gpt2()       ? "h.0.mlp.c_fc.weight"
+                            : c.is_gpt_neox() ? "layers.0.mlp.dense_h_to_4h.weight"
+                                              : "layers.0.mlp.up_proj.weight";
   const double expected_resid = 0.02 / std::sqrt(2.0 * c.n_layer);
   EXPECT_NEAR(pa[resid].std().item<double>(), expected_resid, 0.15 * expected_resid);
   EXPECT_NEAR(pa[plain].std().item<double>(), 0.02, 0.15 * 0.02);
-  const std::string norm = c.is_gpt2() ? "ln_f.weight" : "norm.weight";
+  const std::string norm = c.is_gpt2() ? "ln_f.weight" : c.is_gpt_neox() ? "final_layer_norm.weight" : "norm.weight";
   EXPECT_EQ(pa[norm].min().item<float>(), 1.0f);
 }
 
@@ -155,6 +159,89 @@ TEST(Attention, MaskIsCausalAndHidesPaddingKeys) {
   auto expected = torch::tensor({1, 0, 0, 1, 1, 0, 1, 1, 1}, torch::kBool).view({3, 3});
   EXPECT_TRUE(torch::equal(m, expected));
   EXPECT_FALSE(make_attention_mask(torch::Tensor(), 3).mask.has_value());
+}
+
+TEST(Attention, SlidingWindowSeesTheLastWPositionsItselfIncluded) {
+  auto w = make_attention_mask(torch::Tensor(), 4, 2);
+  ASSERT_TRUE(w.mask.has_value());
+  auto expected = torch::tensor({1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1}, torch::kBool).view({4, 4});
+  EXPECT_TRUE(torch::equal(w.mask->view({4, 4}), expected));
+  // With padding: row 3 is padding and sees key 2 (in its window, real) and itself.
+  auto p = make_attention_mask(torch::tensor({1, 1, 1, 0}, torch::kLong).view({1, 4}), 4, 2);
+  EXPECT_TRUE(torch::equal(p.mask->view({4, 4}), expected));
+  // A window no shorter than the sequence is plain causal attention.
+  EXPECT_FALSE(make_attention_mask(torch::Tensor(), 4, 4).mask.has_value());
+}
+
+TEST(Mistral, SlidingWindowLimitsWhatEachPositionReads) {
+  // One layer, W = 3: the logits at position t read tokens t−2..t only, so changing token 0
+  // changes positions 0..2 and nothing after.
+  auto c = tiny({"mistral", false});
+  c.n_layer = 1;
+  auto m = random_model(c);
+  auto ids = random_ids(1, 8, c.vocab_size);
+  auto other = ids.clone();
+  other[0][0] = (ids[0][0].item<int64_t>() + 1) % c.vocab_size;
+  torch::NoGradGuard g;
+  for (auto impl : {AttentionImpl::fused, AttentionImpl::reference}) {
+    m->set_attention_impl(impl);
+    auto a = m->forward(ids), b = m->forward(other);  // (1, 8, V)
+    EXPECT_GT(max_abs_diff(a.slice(1, 2, 3), b.slice(1, 2, 3)), 1e-4);
+    EXPECT_LT(max_abs_diff(a.slice(1, 3), b.slice(1, 3)), 1e-6);
+  }
+  // Without the window the same weights are a Llama model, and the far positions read token 0.
+  auto llama_cfg = c;
+  llama_cfg.model_type = "llama";
+  llama_cfg.use_sliding_window = false;
+  auto full = make_model(llama_cfg);
+  auto leftover = load_weights(*full, hf_state(*m), "test");
+  EXPECT_TRUE(leftover.empty());
+  full->eval();
+  EXPECT_GT(max_abs_diff(full->forward(ids).slice(1, 3), full->forward(other).slice(1, 3)), 1e-4);
+}
+
+TEST(Qwen3, QueryAndKeyNormsMakeAttentionBlindToTheirScale) {
+  // RMSNorm over each head undoes any scaling of q_proj and k_proj (qwen3 has no q/k biases).
+  auto c = tiny({"qwen3", false});
+  auto m = random_model(c);
+  auto ids = random_ids(2, 6, c.vocab_size);
+  torch::NoGradGuard g;
+  auto before = m->forward(ids);
+  for (auto& item : m->named_parameters())
+    if (item.key().ends_with("q_proj.weight") || item.key().ends_with("k_proj.weight")) item.value().mul_(7.0);
+  EXPECT_LT(max_abs_diff(m->forward(ids), before), 1e-4);
+  for (auto& item : m->named_parameters())
+    if (item.key().ends_with("v_proj.weight")) item.value().mul_(7.0);
+  EXPECT_GT(max_abs_diff(m->forward(ids), before), 1e-2);  // v is not normalized
+}
+
+TEST(GptNeoX, QueryKeyValueRowsAreGroupedPerHead) {
+  // Rows [h·3D, h·3D + D) of query_key_value are head h's query, the next D its key, then its value.
+  // Zeroing head 1's value rows (HF layout) silences head 1, as zeroing head 1's input columns of
+  // `dense` does; with any other row layout the two models differ.
+  auto c = tiny({"gpt_neox", false});
+  c.n_layer = 1;
+  auto m = random_model(c);
+  const int64_t D = c.d_head;
+  auto copy = [&] {
+    io::TensorMap out;
+    for (const auto& [name, t] : hf_state(*m)) out[name] = t.clone();
+    return out;
+  };
+  auto silenced_values = copy();
+  silenced_values.at("gpt_neox.layers.0.attention.query_key_value.weight").slice(0, 5 * D, 6 * D).zero_();  // (H·3D, C)
+  silenced_values.at("gpt_neox.layers.0.attention.query_key_value.bias").slice(0, 5 * D, 6 * D).zero_();
+  auto silenced_slot = copy();
+  silenced_slot.at("gpt_neox.layers.0.attention.dense.weight").slice(1, D, 2 * D).zero_();  // (C, H·D)
+  auto a = make_model(c), b = make_model(c);
+  EXPECT_TRUE(load_weights(*a, silenced_values, "a").empty());
+  EXPECT_TRUE(load_weights(*b, silenced_slot, "b").empty());
+  a->eval();
+  b->eval();
+  torch::NoGradGuard g;
+  auto ids = random_ids(2, 6, c.vocab_size);
+  EXPECT_LT(max_abs_diff(a->forward(ids), b->forward(ids)), 1e-5);
+  EXPECT_GT(max_abs_diff(a->forward(ids), m->forward(ids)), 1e-3);  // head 1 mattered
 }
 
 TEST(Attention, ReferenceMatchesHandComputedSoftmax) {
@@ -203,7 +290,7 @@ TEST(Llama, RmsNormMatchesFormula) {
 TEST(Llama, GroupedQueryAttentionEqualsDuplicatedKeyValueHeads) {
   // A GQA model (4 query heads, 2 kv heads) equals a full multi-head model whose k/v heads are
   // copies: query head h must use kv head h / 2.
-  for (const std::string type : {"llama", "qwen2"}) {
+  for (const std::string type : {"llama", "qwen2", "qwen3", "mistral"}) {
     auto gqa_cfg = tiny({type, false});
     auto gqa = random_model(gqa_cfg);
     auto mha_cfg = gqa_cfg;

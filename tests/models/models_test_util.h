@@ -17,22 +17,35 @@ namespace w2s::models::testing {
 
 /// One architecture variant under test.
 struct Variant {
-  std::string model_type;  // gpt2 | llama | qwen2
+  std::string model_type;  // one of supported_model_types()
   bool tied;               // tie_embeddings
   std::string name() const { return model_type + (tied ? "_tied" : "_untied"); }
 };
 
 inline std::vector<Variant> all_variants() {
-  return {{"gpt2", true}, {"gpt2", false}, {"llama", true}, {"llama", false}, {"qwen2", true}, {"qwen2", false}};
+  return {{"gpt2", true},    {"gpt2", false},    {"llama", true},    {"llama", false},
+          {"qwen2", true},   {"qwen2", false},   {"qwen3", true},    {"qwen3", false},
+          {"mistral", true}, {"mistral", false}, {"gpt_neox", true}, {"gpt_neox", false}};
 }
 
-/// d_model 32, 2 layers, vocab 50; GQA (4 query heads, 2 kv heads) for llama/qwen2; llama with
-/// attention and MLP biases on so every bias path is exercised somewhere.
+/// d_model 32, 2 layers, vocab 50; GQA (4 query heads, 2 kv heads) for the llama family; llama with
+/// attention and MLP biases on so every bias path is exercised somewhere; a sliding window of 3 in
+/// every mistral layer and of 4 in qwen3's second layer; gpt_neox's sequential residual when untied.
 inline ModelConfig tiny(const Variant& v) {
   ModelConfig c = tiny_config(v.model_type, /*vocab=*/50, /*d_model=*/32, /*n_layer=*/2,
                               /*n_head=*/4, /*n_head_kv=*/2, /*n_ctx=*/16);
   c.tie_embeddings = v.tied;
   if (v.model_type == "llama" && !v.tied) c.qkv_bias = c.attn_out_bias = c.mlp_bias = true;
+  if (v.model_type == "mistral") {
+    c.sliding_window = 3;
+    c.use_sliding_window = true;
+  }
+  if (v.model_type == "qwen3") {
+    c.sliding_window = 4;
+    c.use_sliding_window = true;
+    c.window_from_layer = 1;
+  }
+  if (v.model_type == "gpt_neox") c.parallel_residual = v.tied;
   return c;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "w2s/core/error.h"
 #include "w2s/core/rng.h"
 #include "w2s/io/jsonl.h"
 #include "w2s/models/checkpoint.h"
@@ -99,7 +100,10 @@ std::string make_toy_questions(const fs::path& path, int n, uint64_t seed, int m
   return "jsonl:" + path.string() + "?prompt=prompt&choices=choices&label=answer&id=id";
 }
 
-std::vector<fs::path> make_tiny_family(const fs::path& dir, const std::vector<int64_t>& widths) {
+std::vector<fs::path> make_tiny_family(const fs::path& dir, const std::vector<int64_t>& widths,
+                                       const std::vector<std::string>& model_types) {
+  check(model_types.size() == 1 || model_types.size() == widths.size(),
+        "make_tiny_family: {} model types for {} widths", model_types.size(), widths.size());
   std::vector<std::string> texts;
   for (int r = 0; r < 20; ++r)
     for (const auto& w : kWords) texts.push_back(w + " " + std::to_string(r) + " " + w);
@@ -110,9 +114,15 @@ std::vector<fs::path> make_tiny_family(const fs::path& dir, const std::vector<in
   to.log_every = 0;
   const auto tok = tokenizer::train_bpe({.files = {}, .texts = texts}, to);
   std::vector<fs::path> out;
-  for (int64_t d : widths) {
-    const fs::path m = dir / ("tiny-d" + std::to_string(d));
-    auto cfg = models::tiny_config("gpt2", tok.vocab_size(), d, 1, 2, 2, 32);
+  for (size_t i = 0; i < widths.size(); ++i) {
+    const int64_t d = widths[i];
+    const std::string& type = model_types[model_types.size() == 1 ? 0 : i];
+    const fs::path m = dir / ((type == "gpt2" ? "tiny" : "tiny-" + type) + "-d" + std::to_string(d));
+    auto cfg = models::tiny_config(type, tok.vocab_size(), d, 1, 2, type == "gpt2" || type == "gpt_neox" ? 2 : 1, 32);
+    if (type == "mistral") {
+      cfg.sliding_window = 4;
+      cfg.use_sliding_window = true;
+    }
     auto model = models::make_model(cfg);
     model->init_weights(static_cast<uint64_t>(d));
     models::save_model(*model, m);

@@ -9,9 +9,12 @@
 namespace w2s::test {
 
 /// Writes <dir>/<name>/ (config.json, model.safetensors, tokenizer.json) for each width in
-/// `widths` (1 layer each, n_ctx 32) and returns the folders, smallest first.
+/// `widths` (1 layer each, n_ctx 32) and returns the folders, smallest first. `model_types` gives
+/// each member's architecture (one entry: all alike; default gpt2); mistral members get a sliding
+/// window of 4 positions, shorter than the toy texts.
 std::vector<std::filesystem::path> make_tiny_family(const std::filesystem::path& dir,
-                                                    const std::vector<int64_t>& widths = {8, 16, 32});
+                                                    const std::vector<int64_t>& widths = {8, 16, 32},
+                                                    const std::vector<std::string>& model_types = {"gpt2"});
 
 /// A JSONL task of `n` rows ({"text", "label"}) in `path`: random words, label 1 when the last
 /// word is one of a fixed set. Deterministic in `seed`. Returns the task spec "jsonl:PATH".

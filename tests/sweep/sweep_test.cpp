@@ -17,6 +17,7 @@
 #include "w2s/io/jsonl.h"
 #include "w2s/methods/pipeline.h"
 #include "w2s/methods/weak_labels.h"
+#include "w2s/models/config.h"
 #include "w2s/report/figures.h"
 #include "w2s/report/tables.h"
 #include "w2s/store/run_store.h"
@@ -544,6 +545,45 @@ TEST_F(TinySweep, ComparisonTasksRunWithEachRewardReadoutAndZeroAndFewShotBaseli
         EXPECT_EQ(store.meta(k)["spec"]["finetune"]["readout"]["name"], readout);
       }
     }
+  }
+}
+
+TEST_F(TinySweep, EveryArchitectureServesAsSupervisorAndStudentThroughEachReadout) {
+  // One member per architecture (GPT-NeoX, Qwen3 with its q/k norms, Mistral with a window shorter
+  // than the texts, Llama with Llama 3 rope scaling), sharing one tokenizer: the classification
+  // head on the toy task, and the likelihood readout (the LM head: untied embed_out, tied Qwen3)
+  // on toy comparisons.
+  const auto family =
+      test::make_tiny_family(tmp_ / "archs", {8, 16, 16, 32}, {"gpt_neox", "qwen3", "mistral", "llama"});
+  {
+    auto cfg = models::load_config(family[3]);
+    cfg.rope_scaling = {models::RopeType::llama3, 8.0, 1.0, 4.0, 8};
+    models::save_config(cfg, family[3]);
+  }
+  const auto prefs = test::make_toy_comparisons(tmp_ / "prefs.jsonl", 300);
+  for (const std::string readout : {"head", "likelihood"}) {
+    auto o = options(tmp_ / ("archs-" + readout));
+    o.models.clear();
+    for (const auto& m : family) o.models.push_back(m.string());
+    o.seeds = {0};
+    o.losses = {"xent"};
+    if (readout == "likelihood") {
+      o.tasks = {prefs};
+      o.finetune.readout.name = readout;
+      o.zero_shot = true;
+    }
+    sweep::SweepRunOptions run;
+    run.output = sweep::Output::quiet;
+    const auto res = sweep::run_sweep(o, run);
+    ASSERT_EQ(res.pgr.size(), 6u) << readout;  // every pair of four members
+    std::set<std::string> trained;
+    for (const auto& s : res.stages) {
+      EXPECT_TRUE(std::isfinite(s.test_accuracy)) << s.key;
+      EXPECT_GE(s.test_accuracy, 0.0);
+      if (s.kind == methods::StageKind::gt) trained.insert(fs::path(s.model).filename().string());
+    }
+    EXPECT_EQ(trained.size(), 4u) << readout;
+    for (const auto& r : res.pgr) EXPECT_TRUE(std::isfinite(r.student_acc)) << r.weak << " → " << r.strong;
   }
 }
 

@@ -1,4 +1,4 @@
-// ModelConfig <-> Hugging Face config.json (gpt2, llama, qwen2).
+// ModelConfig <-> Hugging Face config.json (gpt2, gpt_neox, llama, mistral, qwen2, qwen3).
 #include "w2s/models/config.h"
 
 #include <fmt/format.h>
@@ -131,10 +131,87 @@ ModelConfig read_gpt2(const json& j, const std::string& source) {
   return c;
 }
 
-ModelConfig read_llama_family(const json& j, const std::string& source, bool qwen2) {
+/// rope_scaling (transformers < 5) or rope_parameters (>= 5: also rope_theta and
+/// partial_rotary_factor). Types w2s does not implement are refused by name.
+void read_rope(const json& j, const std::string& source, ModelConfig& c) {
+  for (const char* key : {"rope_scaling", "rope_parameters"}) {
+    if (!j.contains(key) || j.at(key).is_null()) continue;
+    const json& rs = j.at(key);
+    if (!rs.is_object()) fail("{}: key '{}' must be an object or null, got {}", source, key, io::json_excerpt(rs));
+    Reader r(rs, source);
+    const std::string type = r.opt_string("rope_type", r.opt_string("type", "default"));
+    if (std::string(key) == "rope_parameters") {
+      c.rope_theta = r.opt_double("rope_theta", c.rope_theta);
+      c.rotary_fraction = r.opt_double("partial_rotary_factor", c.rotary_fraction);
+    }
+    RopeScaling& s = c.rope_scaling;
+    auto factor = [&] {
+      if (!r.has("factor")) fail("{}: {}.factor is required for rope_type '{}'", source, key, type);
+      const double f = r.opt_double("factor", 1.0);
+      check(f > 0 && std::isfinite(f), "{}: {}.factor must be positive, got {}", source, key, f);
+      return f;
+    };
+    if (type == "default") {
+      s = RopeScaling{};
+    } else if (type == "linear") {
+      s.type = RopeType::linear;
+      s.factor = factor();
+    } else if (type == "dynamic") {
+      s.type = RopeType::dynamic;
+      s.factor = factor();
+    } else if (type == "llama3") {
+      s.type = RopeType::llama3;
+      s.factor = factor();
+      s.low_freq_factor = r.opt_double("low_freq_factor", 1.0);
+      s.high_freq_factor = r.opt_double("high_freq_factor", 4.0);
+      if (!r.has("original_max_position_embeddings"))
+        fail("{}: {}.original_max_position_embeddings is required for rope_type 'llama3'", source, key);
+      s.original_n_ctx = r.req_int("original_max_position_embeddings");
+      check(s.original_n_ctx > 0, "{}: {}.original_max_position_embeddings must be positive", source, key);
+      check(s.high_freq_factor > s.low_freq_factor && s.low_freq_factor > 0,
+            "{}: {} needs 0 < low_freq_factor < high_freq_factor, got {} and {}", source, key, s.low_freq_factor,
+            s.high_freq_factor);
+    } else {
+      fail("{}: {} rope_type '{}' is unsupported (supported: default, linear, dynamic, llama3)", source, key, type);
+    }
+  }
+}
+
+/// Qwen2/Qwen3: use_sliding_window with max_window_layers, or an explicit layer_types list whose
+/// windowed layers must be the last ones.
+void read_qwen_window(const Reader& r, const json& j, const std::string& source, ModelConfig& c) {
+  if (r.has("sliding_window")) c.sliding_window = r.req_int("sliding_window");
+  const bool enabled = r.opt_bool("use_sliding_window", false);  // without it no layer is windowed
+  c.use_sliding_window = enabled && c.sliding_window.has_value();
+  c.window_from_layer = r.opt_int("max_window_layers", 28);  // transformers' default
+  if (r.has("layer_types")) {
+    const json& lt = j.at("layer_types");
+    if (!lt.is_array() || static_cast<int64_t>(lt.size()) != c.n_layer)
+      fail("{}: key 'layer_types' must list {} layer types", source, c.n_layer);
+    int64_t first = c.n_layer;
+    for (int64_t i = 0; i < c.n_layer; ++i) {
+      const json& t = lt.at(static_cast<size_t>(i));
+      const std::string type = t.is_string() ? t.get<std::string>() : io::json_excerpt(t);
+      if (type == "sliding_attention") {
+        first = std::min(first, i);
+      } else if (type != "full_attention") {
+        fail("{}: layer_types[{}] '{}' is unsupported (full_attention or sliding_attention)", source, i, type);
+      } else if (first < i) {
+        fail(
+            "{}: layer_types has full_attention at layer {} after sliding_attention at layer {} (w2s windows a "
+            "suffix of the layers only)",
+            source, i, first);
+      }
+    }
+    c.window_from_layer = first;
+    c.use_sliding_window = enabled && first < c.n_layer && c.sliding_window.has_value();
+  }
+}
+
+ModelConfig read_llama_family(const json& j, const std::string& source, const std::string& type) {
   Reader r(j, source);
   ModelConfig c;
-  c.model_type = qwen2 ? "qwen2" : "llama";
+  c.model_type = type;
   c.vocab_size = r.req_int("vocab_size");
   c.d_model = r.req_int("hidden_size");
   c.d_ff = r.req_int("intermediate_size");
@@ -152,51 +229,94 @@ ModelConfig read_llama_family(const json& j, const std::string& source, bool qwe
   }
   c.norm_eps = r.opt_double("rms_norm_eps", 1e-6);
   c.rope_theta = r.opt_double("rope_theta", 10000.0);
-  if (r.has("rope_scaling")) {
-    const auto& rs = j.at("rope_scaling");
-    std::string what = io::json_excerpt(rs);
-    if (rs.is_object())
-      for (const char* k : {"rope_type", "type"})
-        if (rs.contains(k) && rs[k].is_string()) what = io::json_excerpt(rs[k], 40);
-    fail("{}: rope_scaling {} is unsupported (only plain rotary embeddings are implemented)", source, what);
-  }
-  if (r.has("rope_parameters")) {  // transformers >= 5 layout: {"rope_type": ..., "rope_theta": ...}
-    const json& rp = j.at("rope_parameters");
-    if (!rp.is_object()) fail("{}: key 'rope_parameters' must be an object", source);
-    Reader rr(rp, source);
-    const std::string type = rr.opt_string("rope_type", "default");
-    if (type != "default") fail("{}: rope_parameters.rope_type '{}' is unsupported (only 'default')", source, type);
-    c.rope_theta = rr.opt_double("rope_theta", c.rope_theta);
-  }
+  read_rope(j, source, c);
   c.activation = r.opt_string("hidden_act", "silu");
   check_activation(c.activation, "hidden_act", source);
   c.tie_embeddings = r.opt_bool("tie_word_embeddings", false);
-  if (qwen2) {
+  if (type == "qwen2") {
     c.qkv_bias = true;  // Qwen2 always has q/k/v biases and none elsewhere
     c.attn_out_bias = false;
     c.mlp_bias = false;
+    read_qwen_window(r, j, source, c);
+  } else if (type == "qwen3") {
+    c.qkv_bias = c.attn_out_bias = r.opt_bool("attention_bias", false);
+    c.mlp_bias = false;
+    c.qk_norm = true;
+    read_qwen_window(r, j, source, c);
+  } else if (type == "mistral") {
+    c.qkv_bias = c.attn_out_bias = c.mlp_bias = false;
     if (r.has("sliding_window")) c.sliding_window = r.req_int("sliding_window");
-    if (r.opt_bool("use_sliding_window", false)) {
-      if (c.sliding_window && *c.sliding_window < c.n_ctx)
-        fail(
-            "{}: use_sliding_window=true with sliding_window {} < max_position_embeddings {} is "
-            "unsupported",
-            source, *c.sliding_window, c.n_ctx);
-      log::warn("{}: use_sliding_window=true ignored (window covers all {} positions)", source, c.n_ctx);
-    }
+    c.use_sliding_window = c.sliding_window.has_value();  // Mistral windows every layer when W is set
+    c.window_from_layer = 0;
   } else {
     c.qkv_bias = c.attn_out_bias = r.opt_bool("attention_bias", false);
     c.mlp_bias = r.opt_bool("mlp_bias", false);
   }
+  if (c.use_sliding_window && *c.sliding_window >= c.n_ctx)
+    log::info("{}: sliding_window {} covers all {} positions (max_position_embeddings): full attention", source,
+              *c.sliding_window, c.n_ctx);
   c.attn_pdrop = r.opt_double("attention_dropout", 0.0);
   c.embd_pdrop = c.resid_pdrop = 0.0;
   read_common_ids(r, c);
   return c;
 }
 
+/// GPT-NeoX (Pythia): fused per-head q/k/v, partial rotary, parallel residual, LayerNorm with bias.
+ModelConfig read_gpt_neox(const json& j, const std::string& source) {
+  Reader r(j, source);
+  ModelConfig c;
+  c.model_type = "gpt_neox";
+  c.vocab_size = r.req_int("vocab_size");
+  c.d_model = r.req_int("hidden_size");
+  c.d_ff = r.req_int("intermediate_size");
+  c.n_layer = r.req_int("num_hidden_layers");
+  c.n_head = r.req_int("num_attention_heads");
+  c.n_head_kv = c.n_head;
+  c.n_ctx = r.req_int("max_position_embeddings");
+  check(c.n_head > 0 && c.d_model % c.n_head == 0, "{}: hidden_size {} is not divisible by num_attention_heads {}",
+        source, c.d_model, c.n_head);
+  c.d_head = c.d_model / c.n_head;
+  c.norm_eps = r.opt_double("layer_norm_eps", 1e-5);
+  c.rotary_fraction = r.opt_double("rotary_pct", r.opt_double("partial_rotary_factor", 0.25));
+  c.rope_theta = r.opt_double("rotary_emb_base", r.opt_double("rope_theta", 10000.0));
+  read_rope(j, source, c);
+  c.parallel_residual = r.opt_bool("use_parallel_residual", true);
+  c.activation = r.opt_string("hidden_act", "gelu");
+  check_activation(c.activation, "hidden_act", source);
+  c.tie_embeddings = r.opt_bool("tie_word_embeddings", false);
+  c.qkv_bias = c.attn_out_bias = r.opt_bool("attention_bias", true);
+  c.mlp_bias = true;
+  c.attn_pdrop = r.opt_double("attention_dropout", 0.0);
+  c.resid_pdrop = r.opt_double("hidden_dropout", 0.0);
+  c.embd_pdrop = 0.0;
+  read_common_ids(r, c);
+  return c;
+}
+
+json rope_scaling_json(const RopeScaling& s) {
+  switch (s.type) {
+    case RopeType::none:
+      return nullptr;
+    case RopeType::linear:
+      return {{"rope_type", "linear"}, {"factor", s.factor}};
+    case RopeType::dynamic:
+      return {{"rope_type", "dynamic"}, {"factor", s.factor}};
+    case RopeType::llama3:
+      return {{"rope_type", "llama3"},
+              {"factor", s.factor},
+              {"low_freq_factor", s.low_freq_factor},
+              {"high_freq_factor", s.high_freq_factor},
+              {"original_max_position_embeddings", s.original_n_ctx}};
+  }
+  return nullptr;
+}
+
 const char* architecture_name(const std::string& model_type) {
   if (model_type == "gpt2") return "GPT2LMHeadModel";
+  if (model_type == "gpt_neox") return "GPTNeoXForCausalLM";
   if (model_type == "llama") return "LlamaForCausalLM";
+  if (model_type == "mistral") return "MistralForCausalLM";
+  if (model_type == "qwen3") return "Qwen3ForCausalLM";
   return "Qwen2ForCausalLM";
 }
 
@@ -224,9 +344,21 @@ void ModelConfig::validate(const std::string& source) const {
     check(n_head_kv == n_head, "{}: gpt2 has no grouped-query attention (n_head_kv {} != n_head {})", source, n_head_kv,
           n_head);
   } else {
-    check(d_head % 2 == 0, "{}: rotary embeddings need an even d_head, got {}", source, d_head);
+    check(rotary_fraction > 0 && rotary_fraction <= 1, "{}: the rotary share of a head must be in (0, 1], got {}",
+          source, rotary_fraction);
+    const auto rotary = static_cast<int64_t>(static_cast<double>(d_head) * rotary_fraction);
+    check(rotary >= 2 && rotary % 2 == 0,
+          "{}: rotary embeddings need an even number of rotated dims, got {} ({} of {})", source, rotary,
+          rotary_fraction, d_head);
     check(rope_theta > 0, "{}: rope_theta must be positive, got {}", source, rope_theta);
+    if (rope_scaling.type == RopeType::dynamic)
+      check(rotary > 2, "{}: dynamic rope scaling needs more than 2 rotated dims", source);
   }
+  if (is_gpt_neox()) check(n_head_kv == n_head, "{}: gpt_neox has no grouped-query attention", source);
+  if (!is_llama_family()) check(!qk_norm, "{}: q/k norms exist only in the llama family (qwen3)", source);
+  if (sliding_window)
+    check(*sliding_window > 0, "{}: sliding_window must be positive, got {}", source, *sliding_window);
+  check(window_from_layer >= 0, "{}: the first windowed layer must be >= 0, got {}", source, window_from_layer);
   for (double p : {embd_pdrop, attn_pdrop, resid_pdrop})
     check(p >= 0 && p < 1, "{}: dropout probability {} outside [0, 1)", source, p);
   check(torch_dtype == "float32" || torch_dtype == "bfloat16" || torch_dtype == "float16",
@@ -241,10 +373,10 @@ ModelConfig ModelConfig::from_hf_json(const nlohmann::json& j, const std::string
   ModelConfig c;
   if (type == "gpt2") {
     c = read_gpt2(j, source);
-  } else if (type == "llama") {
-    c = read_llama_family(j, source, false);
-  } else if (type == "qwen2") {
-    c = read_llama_family(j, source, true);
+  } else if (type == "gpt_neox") {
+    c = read_gpt_neox(j, source);
+  } else if (type == "llama" || type == "mistral" || type == "qwen2" || type == "qwen3") {
+    c = read_llama_family(j, source, type);
   } else {
     fail("{}: unknown model_type '{}' (supported: {})", source, type, fmt::join(supported_model_types(), ", "));
   }
@@ -279,6 +411,22 @@ nlohmann::json ModelConfig::to_hf_json() const {
     j["scale_attn_weights"] = true;
     j["scale_attn_by_inverse_layer_idx"] = false;
     j["reorder_and_upcast_attn"] = false;
+  } else if (is_gpt_neox()) {
+    j["hidden_size"] = d_model;
+    j["intermediate_size"] = d_ff;
+    j["num_hidden_layers"] = n_layer;
+    j["num_attention_heads"] = n_head;
+    j["max_position_embeddings"] = n_ctx;
+    j["layer_norm_eps"] = norm_eps;
+    j["rotary_pct"] = rotary_fraction;
+    j["rotary_emb_base"] = rope_theta;
+    j["rope_scaling"] = rope_scaling_json(rope_scaling);
+    j["use_parallel_residual"] = parallel_residual;
+    j["hidden_act"] = activation;
+    j["attention_bias"] = qkv_bias;
+    j["attention_dropout"] = attn_pdrop;
+    j["hidden_dropout"] = resid_pdrop;
+    j["classifier_dropout"] = 0.1;
   } else {
     j["hidden_size"] = d_model;
     j["intermediate_size"] = d_ff;
@@ -289,17 +437,20 @@ nlohmann::json ModelConfig::to_hf_json() const {
     j["max_position_embeddings"] = n_ctx;
     j["rms_norm_eps"] = norm_eps;
     j["rope_theta"] = rope_theta;
-    j["rope_scaling"] = nullptr;
+    j["rope_scaling"] = rope_scaling_json(rope_scaling);
     j["hidden_act"] = activation;
     j["attention_dropout"] = attn_pdrop;
     if (model_type == "llama") {
       j["attention_bias"] = qkv_bias;
       j["mlp_bias"] = mlp_bias;
       j["pretraining_tp"] = 1;
-    } else {
-      j["use_sliding_window"] = false;
+    } else if (model_type == "mistral") {
       j["sliding_window"] = sliding_window ? json(*sliding_window) : json(nullptr);
-      j["max_window_layers"] = n_layer;
+    } else {
+      if (model_type == "qwen3") j["attention_bias"] = qkv_bias;
+      j["use_sliding_window"] = use_sliding_window;
+      j["sliding_window"] = sliding_window ? json(*sliding_window) : json(nullptr);
+      j["max_window_layers"] = use_sliding_window ? window_from_layer : n_layer;
     }
   }
   return j;
@@ -340,6 +491,18 @@ ModelConfig tiny_config(const std::string& model_type, int64_t vocab_size, int64
     c.activation = "gelu_new";
     c.tie_embeddings = true;
     c.qkv_bias = c.attn_out_bias = c.mlp_bias = true;
+  } else if (model_type == "gpt_neox") {
+    c.n_head_kv = n_head;
+    c.d_ff = 4 * d_model;
+    c.norm_eps = 1e-5;
+    c.activation = "gelu";
+    c.tie_embeddings = false;
+    c.qkv_bias = c.attn_out_bias = c.mlp_bias = true;
+    c.rotary_fraction = 0.25;
+    c.parallel_residual = true;
+    if (static_cast<int64_t>(static_cast<double>(c.d_head) * c.rotary_fraction) % 2 != 0 ||
+        c.d_head * c.rotary_fraction < 2)
+      c.rotary_fraction = 1.0;  // too narrow a head for Pythia's quarter: rotate it all
   } else {
     c.d_ff = 3 * d_model;
     c.norm_eps = 1e-6;
@@ -348,6 +511,7 @@ ModelConfig tiny_config(const std::string& model_type, int64_t vocab_size, int64
     c.qkv_bias = model_type == "qwen2";
     c.attn_out_bias = false;
     c.mlp_bias = false;
+    c.qk_norm = model_type == "qwen3";
   }
   c.validate("tiny_config(" + model_type + ")");
   return c;

@@ -1,4 +1,4 @@
-// Llama / Qwen2 forward pass and their Hugging Face weight names.
+// The Llama-layout forward pass (llama, mistral, qwen2, qwen3) and its Hugging Face weight names.
 #include "w2s/models/llama.h"
 
 #include "w2s/core/error.h"
@@ -22,38 +22,29 @@ torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
   return weight * (x32 * torch::rsqrt(var + eps_)).to(x.scalar_type());  // (..., C)
 }
 
-std::pair<torch::Tensor, torch::Tensor> rotary_tables(int64_t T, int64_t d_head, double theta, torch::Device device,
-                                                      torch::Dtype dtype) {
-  auto f32 = torch::TensorOptions().dtype(torch::kFloat).device(device);
-  auto exponent =
-      torch::arange(0, d_head, 2, f32.dtype(torch::kLong)).to(torch::kFloat) / static_cast<double>(d_head);  // (D/2)
-  auto inv_freq = 1.0 / torch::pow(theta, exponent);                                                         // (D/2)
-  auto pos = torch::arange(T, f32.dtype(torch::kLong)).to(torch::kFloat);                                    // (T)
-  auto freqs = pos.unsqueeze(1) * inv_freq.unsqueeze(0);                                                     // (T, D/2)
-  auto emb = torch::cat({freqs, freqs}, -1);                                                                 // (T, D)
-  return {emb.cos().to(dtype), emb.sin().to(dtype)};
-}
-
-torch::Tensor apply_rotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
-  const int64_t half = x.size(-1) / 2;
-  auto x1 = x.slice(-1, 0, half), x2 = x.slice(-1, half);  // (B, H, T, D/2) each
-  auto rotated = torch::cat({-x2, x1}, -1);                // (B, H, T, D)
-  return x * cos + rotated * sin;                          // cos/sin (T, D) broadcast
-}
-
 LlamaAttentionImpl::LlamaAttentionImpl(const ModelConfig& c)
     : n_head_(c.n_head), n_head_kv_(c.n_head_kv), d_head_(c.d_head), attn_pdrop_(c.attn_pdrop) {
   q_proj = register_module("q_proj", linear(c.d_model, c.n_head * c.d_head, c.qkv_bias));
   k_proj = register_module("k_proj", linear(c.d_model, c.n_head_kv * c.d_head, c.qkv_bias));
   v_proj = register_module("v_proj", linear(c.d_model, c.n_head_kv * c.d_head, c.qkv_bias));
   o_proj = register_module("o_proj", linear(c.n_head * c.d_head, c.d_model, c.attn_out_bias));
+  if (c.qk_norm) {
+    q_norm = register_module("q_norm", RmsNorm(c.d_head, c.norm_eps));
+    k_norm = register_module("k_norm", RmsNorm(c.d_head, c.norm_eps));
+  }
 }
 
 torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
                                           const AttentionMask& mask, AttentionImpl impl) {
   const int64_t B = x.size(0), T = x.size(1);
-  auto q = q_proj->forward(x).view({B, T, n_head_, d_head_}).transpose(1, 2);     // (B, H, T, D)
-  auto k = k_proj->forward(x).view({B, T, n_head_kv_, d_head_}).transpose(1, 2);  // (B, Hkv, T, D)
+  auto q = q_proj->forward(x).view({B, T, n_head_, d_head_});     // (B, T, H, D)
+  auto k = k_proj->forward(x).view({B, T, n_head_kv_, d_head_});  // (B, T, Hkv, D)
+  if (q_norm) {
+    q = q_norm->forward(q);
+    k = k_norm->forward(k);
+  }
+  q = q.transpose(1, 2);                                                          // (B, H, T, D)
+  k = k.transpose(1, 2);                                                          // (B, Hkv, T, D)
   auto v = v_proj->forward(x).view({B, T, n_head_kv_, d_head_}).transpose(1, 2);  // (B, Hkv, T, D)
   q = apply_rotary(q, cos, sin);
   k = apply_rotary(k, cos, sin);
@@ -106,11 +97,16 @@ LlamaModelImpl::LlamaModelImpl(const ModelConfig& config) : TransformerImpl(conf
 torch::Tensor LlamaModelImpl::hidden_states(const torch::Tensor& input_ids, const torch::Tensor& attention_mask) {
   auto mask_in = check_inputs(input_ids, attention_mask);  // (B, T) or undefined
   const int64_t T = input_ids.size(1);
-  const auto mask = make_attention_mask(mask_in, T);
+  const auto full = make_attention_mask(mask_in, T);
+  std::optional<AttentionMask> windowed;      // built once, for the layers with a sliding window
   auto x = embed_tokens->forward(input_ids);  // (B, T, C)
-  auto [cos, sin] = rotary_tables(T, config_.d_head, config_.rope_theta, x.device(),
-                                  x.scalar_type());  // (T, D) each
-  for (auto& layer : decoder_layers) x = layer->forward(x, cos, sin, mask, config_.attention);
+  auto [cos, sin] = rotary_tables(config_, T, x.device(), x.scalar_type());  // (T, D) each
+  for (int64_t i = 0; i < static_cast<int64_t>(decoder_layers.size()); ++i) {
+    const auto window = config_.attention_window(i);
+    const bool use_window = window && *window < T;
+    if (use_window && !windowed) windowed = make_attention_mask(mask_in, T, window, x.device());
+    x = decoder_layers[i]->forward(x, cos, sin, use_window ? *windowed : full, config_.attention);
+  }
   return norm->forward(x);  // (B, T, C)
 }
 
@@ -130,7 +126,8 @@ bool LlamaModelImpl::is_residual_projection(const std::string& param_name) const
 }
 
 bool LlamaModelImpl::is_norm_weight(const std::string& param_name) const {
-  return param_name.ends_with("layernorm.weight") || param_name == "norm.weight";
+  return param_name.ends_with("layernorm.weight") || param_name == "norm.weight" ||
+         param_name.ends_with("q_norm.weight") || param_name.ends_with("k_norm.weight");
 }
 
 bool LlamaModelImpl::is_embedding(const std::string& param_name) const {

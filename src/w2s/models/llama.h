@@ -1,5 +1,6 @@
-// Llama and Qwen2: RMSNorm, rotary position embeddings (HF "rotate_half" layout, base rope_theta),
-// SwiGLU MLP, grouped-query attention (n_head_kv key/value heads), Qwen2's q/k/v biases.
+// The Llama block layout and its relatives: RMSNorm, rotary position embeddings (models/rotary.h),
+// SwiGLU MLP, grouped-query attention (n_head_kv key/value heads); Qwen2's q/k/v biases, Qwen3's
+// per-head q/k RMSNorm, and the sliding attention window of Mistral and Qwen.
 // Module names follow Hugging Face's LlamaModel (`layers.{i}.self_attn.q_proj.weight`, ...), so
 // checkpoint names are "model." + module name, and "lm_head.weight" when untied.
 #pragma once
@@ -9,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "w2s/models/rotary.h"
 #include "w2s/models/transformer.h"
 
 namespace w2s::models {
@@ -25,12 +27,6 @@ class RmsNormImpl : public torch::nn::Module {
 };
 TORCH_MODULE(RmsNorm);
 
-/// cos and sin tables for positions 0..T-1: each (T, D), in `dtype`, on `device`.
-std::pair<torch::Tensor, torch::Tensor> rotary_tables(int64_t T, int64_t d_head, double theta, torch::Device device,
-                                                      torch::Dtype dtype);
-/// x·cos + rotate_half(x)·sin with rotate_half([x1, x2]) = [−x2, x1]. x: (B, H, T, D).
-torch::Tensor apply_rotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
-
 class LlamaAttentionImpl : public torch::nn::Module {
  public:
   explicit LlamaAttentionImpl(const ModelConfig& c);
@@ -42,6 +38,8 @@ class LlamaAttentionImpl : public torch::nn::Module {
   torch::nn::Linear k_proj{nullptr};  // C → Hkv·D
   torch::nn::Linear v_proj{nullptr};  // C → Hkv·D
   torch::nn::Linear o_proj{nullptr};  // H·D → C
+  RmsNorm q_norm{nullptr};            // (D), qwen3 only: each query head normalized before rotation
+  RmsNorm k_norm{nullptr};            // (D), qwen3 only
  private:
   int64_t n_head_, n_head_kv_, d_head_;
   double attn_pdrop_;
@@ -74,7 +72,8 @@ class LlamaDecoderLayerImpl : public torch::nn::Module {
 };
 TORCH_MODULE(LlamaDecoderLayer);
 
-/// Llama or Qwen2 (config.model_type decides the biases and names in config.json).
+/// Llama, Mistral, Qwen2 or Qwen3 (config.model_type decides biases, norms, windows and the names in
+/// config.json).
 class LlamaModelImpl : public TransformerImpl {
  public:
   explicit LlamaModelImpl(const ModelConfig& config);

@@ -18,7 +18,9 @@ Lora::Lora(torch::nn::Module& model, const LoraOptions& o, uint64_t seed) {
     if (!linear) continue;
     all.push_back(item.key());
     bool hit = false;
-    for (const auto& t : o.targets) hit |= item.key().find(t) != std::string::npos;
+    for (const auto& t : o.targets)  // "attn" also names GPT-NeoX's `attention` modules
+      hit |= item.key().find(t) != std::string::npos ||
+             (t == "attn" && item.key().find("attention.") != std::string::npos);
     if (!hit) continue;
     const auto w = linear->weight.detach();  // (out, in)
     const int64_t out = w.size(0), in = w.size(1);

@@ -18,7 +18,8 @@ struct LoraOptions {
   double alpha = 16.0;                                 // scale = alpha / r
   std::vector<std::string> targets = {"attn", "mlp"};  // a Linear is adapted when its module name
                                                        // contains one of these (GPT-2: attn, mlp,
-                                                       // c_attn, c_fc, ...; Llama: q_proj, ...)
+                                                       // c_attn, c_fc, ...; Llama: q_proj, ...); "attn"
+                                                       // also matches GPT-NeoX's "attention." modules
 };
 
 class Lora {

@@ -1,4 +1,4 @@
-// TransformerImpl and the pieces GPT-2 and Llama/Qwen2 share.
+// TransformerImpl and the pieces every architecture shares.
 #include "w2s/models/transformer.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -8,18 +8,26 @@
 #include "w2s/core/error.h"
 #include "w2s/core/torch_compat.h"
 #include "w2s/models/gpt2.h"
+#include "w2s/models/gpt_neox.h"
 #include "w2s/models/llama.h"
 
 namespace w2s::models {
 
-AttentionMask make_attention_mask(const torch::Tensor& attention_mask, int64_t T) {
+AttentionMask make_attention_mask(const torch::Tensor& attention_mask, int64_t T, std::optional<int64_t> window,
+                                  torch::Device device) {
   AttentionMask m;
-  if (!attention_mask.defined()) return m;  // causal only
-  const auto device = attention_mask.device();
+  const bool windowed = window && *window < T;
+  if (!attention_mask.defined() && !windowed) return m;  // causal only
+  if (attention_mask.defined()) device = attention_mask.device();
   auto causal = torch::ones({T, T}, torch::TensorOptions().dtype(torch::kBool).device(device)).tril();  // (T, T)
-  auto eye = torch::eye(T, torch::TensorOptions().dtype(torch::kBool).device(device));                  // (T, T)
-  auto key_real = attention_mask.to(torch::kBool).unsqueeze(1).unsqueeze(1);                            // (B, 1, 1, T)
-  m.mask = (causal.unsqueeze(0).unsqueeze(0) & key_real) | eye;                                         // (B, 1, T, T)
+  if (windowed) causal = causal.triu(-(*window - 1));  // query i sees keys i−W+1 … i
+  auto allowed = causal.unsqueeze(0).unsqueeze(0);     // (1, 1, T, T)
+  if (attention_mask.defined()) {
+    auto eye = torch::eye(T, torch::TensorOptions().dtype(torch::kBool).device(device));  // (T, T)
+    auto key_real = attention_mask.to(torch::kBool).unsqueeze(1).unsqueeze(1);            // (B, 1, 1, T)
+    allowed = (allowed & key_real) | eye;                                                 // (B, 1, T, T)
+  }
+  m.mask = allowed;
   m.is_causal = false;
   return m;
 }
@@ -189,6 +197,7 @@ torch::Dtype TransformerImpl::dtype() const {
 Transformer make_model(const ModelConfig& config) {
   config.validate("model config (" + config.model_type + ")");
   if (config.is_gpt2()) return std::make_shared<Gpt2ModelImpl>(config);
+  if (config.is_gpt_neox()) return std::make_shared<GptNeoXModelImpl>(config);
   return std::make_shared<LlamaModelImpl>(config);
 }
 

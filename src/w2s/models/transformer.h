@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,10 +21,13 @@ struct AttentionMask {
   bool is_causal = true;              // true when `mask` is absent: plain causal attention
 };
 
-/// Causal mask AND "key is a real token". A padding query row may also attend to itself, so no row
+/// Causal mask AND "key is a real token" (AND, with a sliding `window` W, "key is one of the query's
+/// last W positions, itself included"). A padding query row may also attend to itself, so no row
 /// is ever empty (its output is garbage but finite, and ignored by callers).
 /// attention_mask: (B, T) with 1 = real token, 0 = padding; undefined = no padding.
-AttentionMask make_attention_mask(const torch::Tensor& attention_mask, int64_t T);
+/// `device` places the mask when attention_mask is undefined and a window applies.
+AttentionMask make_attention_mask(const torch::Tensor& attention_mask, int64_t T,
+                                  std::optional<int64_t> window = std::nullopt, torch::Device device = torch::kCPU);
 
 /// softmax(q·kᵀ/√D + mask)·v. q: (B, H, T, D), k/v: (B, H, S, D) → (B, H, T, D).
 /// dropout_p > 0 applies dropout to the attention probabilities (pass 0 outside training).

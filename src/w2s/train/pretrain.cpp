@@ -34,15 +34,16 @@ namespace fs = std::filesystem;
 namespace w2s::train {
 
 const config::Schema<ModelShape>& ModelShape::schema() {
-  static const auto s =
-      config::Schema<ModelShape>()
-          .field("model_type", &ModelShape::model_type, "architecture", {"gpt2", "llama", "qwen2"})
-          .field("d_model", &ModelShape::d_model, "residual width")
-          .field("n_layer", &ModelShape::n_layer, "transformer blocks")
-          .field("n_head", &ModelShape::n_head, "attention heads")
-          .field("n_head_kv", &ModelShape::n_head_kv, "key/value heads (0 = n_head)")
-          .field("d_ff", &ModelShape::d_ff, "MLP width (0 = 4·d_model for gpt2, 8/3·d_model for llama)")
-          .field("n_ctx", &ModelShape::n_ctx, "max positions");
+  static const auto s = config::Schema<ModelShape>()
+                            .field("model_type", &ModelShape::model_type, "architecture",
+                                   {"gpt2", "gpt_neox", "llama", "mistral", "qwen2", "qwen3"})
+                            .field("d_model", &ModelShape::d_model, "residual width")
+                            .field("n_layer", &ModelShape::n_layer, "transformer blocks")
+                            .field("n_head", &ModelShape::n_head, "attention heads")
+                            .field("n_head_kv", &ModelShape::n_head_kv, "key/value heads (0 = n_head)")
+                            .field("d_ff", &ModelShape::d_ff,
+                                   "MLP width (0 = 4·d_model for gpt2 and gpt_neox, 8/3·d_model for the llama family)")
+                            .field("n_ctx", &ModelShape::n_ctx, "max positions");
   return s;
 }
 
@@ -105,7 +106,7 @@ models::ModelConfig shape_to_config(const ModelShape& m, const tokenizer::Tokeni
                                m.n_head_kv > 0 ? m.n_head_kv : m.n_head, m.n_ctx);
   if (m.d_ff > 0)
     c.d_ff = m.d_ff;
-  else if (m.model_type == "gpt2")
+  else if (m.model_type == "gpt2" || m.model_type == "gpt_neox")
     c.d_ff = 4 * m.d_model;
   else
     c.d_ff = ((8 * m.d_model / 3) + 63) / 64 * 64;
