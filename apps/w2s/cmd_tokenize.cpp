@@ -26,9 +26,11 @@ struct TokenizeOptions {
   }
 };
 
-void run(const TokenizeOptions& o) {
+/// `text_given`: --text was on the command line, perhaps empty (an empty text is 0 tokens, or the
+/// template's BOS).
+void run(const TokenizeOptions& o, bool text_given) {
   check(!o.model.empty(), "tokenize: give a model or tokenizer folder");
-  check(o.text.empty() != o.file.empty(), "tokenize: give exactly one of --text or --file");
+  check(text_given != !o.file.empty(), "tokenize: give exactly one of --text or --file");
   const auto tok = tokenizer::Tokenizer::from_dir(o.model);
   const std::string text = o.file.empty() ? o.text : read_file(o.file);
   const auto ids = tok.encode(text);
@@ -53,10 +55,11 @@ void run(const TokenizeOptions& o) {
 void register_tokenize(CLI::App& app) {
   auto* cmd = app.add_subcommand("tokenize", "encode text and show token ids and pieces");
   auto bind = config::bind_cli<TokenizeOptions>(*cmd, {"model"});
-  cmd->callback([bind] {
+  cmd->callback([bind, cmd] {
     const auto o = bind->resolve();
     if (bind->dump_requested()) return fmt::print("{}", config::dump_toml(o, bind->schema()));
-    run(o);
+    const auto* text = cmd->get_option_no_throw("--text");
+    run(o, !o.text.empty() || (text && text->count() > 0));
   });
 }
 

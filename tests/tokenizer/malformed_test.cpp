@@ -115,8 +115,14 @@ TEST(Malformed, UnsupportedFeatures) {
   j["model"]["continuing_subword_prefix"] = "##";
   expect_error(j, {"model.continuing_subword_prefix"});
   j = minimal();
-  j["normalizer"] = {{"type", "Lowercase"}};
-  expect_error(j, {"normalizer.type", "Lowercase"});
+  j["normalizer"] = {{"type", "BertNormalizer"}};
+  expect_error(j, {"normalizer.type", "BertNormalizer"});
+  j = minimal();
+  j["normalizer"] = {{"type", "Sequence"}, {"normalizers", {{{"type", "NFC"}}, {{"type", "Precompiled"}}}}};
+  expect_error(j, {"normalizer.normalizers[1].type", "Precompiled"});
+  j = minimal();
+  j["normalizer"] = {{"type", "Replace"}, {"pattern", {{"Regex", " +"}}}, {"content", " "}};
+  expect_error(j, {"normalizer.pattern", "Regex"});
   j = minimal();
   j["pre_tokenizer"] = {{"type", "Metaspace"}};
   expect_error(j, {"pre_tokenizer.type", "Metaspace"});

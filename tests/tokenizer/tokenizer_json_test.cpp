@@ -112,10 +112,41 @@ TEST(TokenizerJson, Qwen2StyleSplitsDigitsAndChatTokens) {
   EXPECT_EQ(tok.encode("hello 2024"), (Ids{kHello, ' ', '2', '0', '2', '4'}));
   EXPECT_EQ(tok.encode("<|im_start|>user\nhi<|im_end|>"), (Ids{kImStart, 'u', 's', 'e', 'r', '\n', 'h', 'i', kImEnd}));
   EXPECT_EQ(tok.encode("hello world"), (Ids{kHello, kWorld}));
-  // NFC is passed through (with a warning): a decomposed é stays two code points.
-  EXPECT_EQ(tok.encode("e\xCC\x81"), (Ids{'e', 0xCC, 0x81}));
-  EXPECT_TRUE(tok.spec().nfc);
+  // NFC composes a decomposed é (e + U+0301) into U+00E9 before the bytes are looked up.
+  ASSERT_EQ(tok.spec().normalizers.size(), 1u);
+  EXPECT_EQ(tok.spec().normalizers[0].kind, NormalizerKind::nfc);
+  if (normalizer_available(NormalizerKind::nfc)) {
+    EXPECT_EQ(tok.encode("e\xCC\x81"), (Ids{0xC3, 0xA9}));
+    EXPECT_EQ(tok.encode("e\xCC\x81"), tok.encode("\xC3\xA9"));
+  } else {
+    EXPECT_EQ(tok.encode("e\xCC\x81"), (Ids{'e', 0xCC, 0x81}));  // passed through, with a warning
+  }
   EXPECT_EQ(tok.vocab_size(), kImEnd + 1);
+}
+
+TEST(TokenizerJson, NormalizerSequenceRunsBeforePreTokenizationAndSurvivesSaving) {
+  if (!normalizer_available(NormalizerKind::nfkc)) GTEST_SKIP() << "this build has no ICU";
+  test::TempDir dir;
+  json j = gpt2_style();
+  j["normalizer"] = {{"type", "Sequence"},
+                     {"normalizers",
+                      {{{"type", "NFKC"}},
+                       {{"type", "Lowercase"}},
+                       {{"type", "Replace"}, {"pattern", {{"String", "\t"}}}, {"content", " "}}}}};
+  const Tokenizer tok = load(j, dir);
+  EXPECT_EQ(tok.encode("HELLO\tWORLD"), (Ids{kHello, kWorld}));
+  EXPECT_EQ(tok.encode("\xEF\xBD\x88"
+                       "ello"),
+            (Ids{kHello}));  // full-width ｈ → h
+  // Added tokens are cut out of the raw text first: the normalizer never sees them.
+  EXPECT_EQ(tok.encode("HELLO<|endoftext|>"), (Ids{kHello, kEot}));
+  tok.save(dir / "out" / "tokenizer.json");
+  const json saved = json::parse(read_file(dir / "out" / "tokenizer.json"));
+  EXPECT_EQ(saved["normalizer"]["type"], "Sequence");
+  EXPECT_EQ(saved["normalizer"]["normalizers"][2]["pattern"]["String"], "\t");
+  const Tokenizer back = Tokenizer::from_file(dir / "out" / "tokenizer.json");
+  EXPECT_EQ(back.spec().normalizers, tok.spec().normalizers);
+  EXPECT_EQ(back.encode("HELLO\tWORLD"), (Ids{kHello, kWorld}));
 }
 
 TEST(TokenizerJson, IgnoreMergesAddPrefixSpaceAndTemplate) {
@@ -153,7 +184,7 @@ TEST(TokenizerJson, SaveLoadRoundTrip) {
     const Tokenizer b = Tokenizer::from_file(dir / "out" / "tokenizer.json");
     EXPECT_EQ(b.vocab_size(), a.vocab_size());
     EXPECT_EQ(b.spec().splits.size(), a.spec().splits.size());
-    EXPECT_EQ(b.spec().nfc, a.spec().nfc);
+    EXPECT_EQ(b.spec().normalizers, a.spec().normalizers);
     for (const auto& t : texts) EXPECT_EQ(b.encode(t), a.encode(t)) << t;
     const json saved = json::parse(read_file(dir / "out" / "tokenizer.json"));
     EXPECT_EQ(saved["model"]["type"], "BPE");

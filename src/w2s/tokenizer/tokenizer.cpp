@@ -44,6 +44,7 @@ struct Tokenizer::Impl {
   int64_t vocab_size = 0;
   size_t max_token_bytes = 4;  // bytes one token can cover at most (longest piece or added token; an unknown char)
   bool cuttable = false;       // head_cut/tail_cut may cut: known regexes, no added token holding a space
+  std::vector<NormalizerStep> normalizers;  // spec.normalizers this build runs (without ICU: NFC dropped)
 
   explicit Impl(TokenizerSpec s)
       : spec(std::move(s)),
@@ -84,16 +85,22 @@ struct Tokenizer::Impl {
       max_token_bytes = std::max(max_token_bytes, t.content.size());
       spaced = spaced || t.content.find_first_of(" \t\r\n\f\v") != std::string::npos;
     }
-    cuttable = known && !spaced;
-    if (spec.nfc) {
+    // A normalizer may shorten the text (NFC composes), so a cut could keep too little.
+    cuttable = known && !spaced && spec.normalizers.empty();
+    // Without ICU, NFC is passed through (exact for text already in NFC); other Unicode steps refuse.
+    normalizers = spec.normalizers;
+    std::erase_if(normalizers, [&](const NormalizerStep& step) {
+      if (normalizer_available(step.kind)) return false;
+      check(step.kind == NormalizerKind::nfc, "{}: normalizer {} needs ICU, and this build has none", spec.source,
+            normalizer_name(step.kind));
       static std::atomic<bool> warned{false};
-      if (!warned.exchange(true)) {
+      if (!warned.exchange(true))
         log::warn(
-            "{}: normalizer NFC is not implemented; text is passed through unchanged "
-            "(exact for text already in NFC)",
+            "{}: this build has no ICU: normalizer NFC passes text through unchanged (exact for text already "
+            "in NFC)",
             spec.source);
-      }
-    }
+      return true;
+    });
   }
 
   void encode_into(std::string_view text, const EncodeOptions& options, std::vector<int64_t>& out) const {
@@ -105,13 +112,18 @@ struct Tokenizer::Impl {
     std::vector<TextSegment> segments;
     added.split(text, options.parse_special, segments);
     std::vector<std::string_view> words;
-    std::string prefixed;
+    std::string prefixed, normalized;
     for (const TextSegment& seg : segments) {
       if (seg.id >= 0) {
         out.push_back(seg.id);
         continue;
       }
       std::string_view piece = seg.text;
+      if (!normalizers.empty()) {
+        normalized = normalize(piece, normalizers);
+        if (normalized.empty()) continue;
+        piece = normalized;
+      }
       if (spec.add_prefix_space && piece.front() != ' ') {
         prefixed.assign(1, ' ').append(piece);
         piece = prefixed;

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "w2s/tokenizer/added_tokens.h"
+#include "w2s/tokenizer/normalizer.h"
 #include "w2s/tokenizer/pre_tokenizer.h"
 
 namespace w2s::tokenizer {
@@ -44,7 +45,8 @@ struct TokenizerSpec {
   bool add_prefix_space = false;                            // ByteLevel: prepend ' ' to text not starting with one
   bool ignore_merges = false;                               // BPE: a word that is itself a piece maps straight to it
   std::optional<std::string> unk_token;                     // BPE: piece for bytes missing from the vocab
-  bool nfc = false;                                         // normalizer NFC requested (passed through, see above)
+  std::vector<NormalizerStep> normalizers;                  // normalizer steps, in order, applied to the text
+                                                            // between added tokens before pre-tokenization
   std::vector<int64_t> prefix_ids;                          // post-processor template: ids put before the text (BOS)
   std::vector<int64_t> suffix_ids;                          // post-processor template: ids put after the text
   std::string source = "<memory>";                          // file the spec came from, named in error messages

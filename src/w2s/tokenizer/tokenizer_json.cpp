@@ -16,6 +16,7 @@ namespace w2s::tokenizer {
 namespace {
 
 using nlohmann::json;
+using ojson = nlohmann::ordered_json;  // tokenizer.json keeps its keys in the order Hugging Face writes them
 
 json parse_json(std::string_view text, const std::string& source) {
   try {
@@ -87,26 +88,77 @@ void parse_added_tokens(const Reader& r, const json& root, TokenizerSpec& spec) 
   }
 }
 
+void parse_normalizer_step(const Reader& r, const json& n, const std::string& path, TokenizerSpec& spec) {
+  const std::string type = r.type(n, path);
+  NormalizerStep step;
+  if (type == "Sequence") {
+    const json* list = r.get(n, "normalizers");
+    check(list && list->is_array(), "{}: {}.normalizers must be an array", r.source, path);
+    for (size_t i = 0; i < list->size(); ++i)
+      parse_normalizer_step(r, (*list)[i], fmt::format("{}.normalizers[{}]", path, i), spec);
+    return;
+  }
+  static const std::map<std::string, NormalizerKind> kSimple = {{"NFC", NormalizerKind::nfc},
+                                                                {"NFD", NormalizerKind::nfd},
+                                                                {"NFKC", NormalizerKind::nfkc},
+                                                                {"NFKD", NormalizerKind::nfkd},
+                                                                {"Lowercase", NormalizerKind::lowercase},
+                                                                {"StripAccents", NormalizerKind::strip_accents}};
+  if (auto it = kSimple.find(type); it != kSimple.end()) {
+    step.kind = it->second;
+  } else if (type == "Replace") {
+    step.kind = NormalizerKind::replace;
+    const json* pattern = r.get(n, "pattern");
+    check(pattern && pattern->is_object(), "{}: {}.pattern must be {{\"String\": ...}}", r.source, path);
+    if (r.get(*pattern, "Regex"))
+      fail("{}: {}.pattern: a Regex Replace normalizer is not supported (only {{\"String\": ...}})", r.source, path);
+    auto literal = r.string(*pattern, "String", path + ".pattern");
+    check(literal && !literal->empty(), "{}: {}.pattern.String must be a non-empty string", r.source, path);
+    step.pattern = *literal;
+    step.content = r.string(n, "content", path).value_or("");
+  } else if (type == "Prepend") {
+    step.kind = NormalizerKind::prepend;
+    auto prepend = r.string(n, "prepend", path);
+    check(prepend.has_value(), "{}: {}.prepend is missing", r.source, path);
+    step.content = *prepend;
+  } else if (type == "Strip") {
+    step.kind = NormalizerKind::strip;
+    step.strip_left = r.flag(n, "strip_left", path, true);
+    step.strip_right = r.flag(n, "strip_right", path, true);
+  } else {
+    fail(
+        "{}: {}.type \"{}\" is not supported (NFC, NFD, NFKC, NFKD, Lowercase, Replace, Prepend, Strip, "
+        "StripAccents or a Sequence of them)",
+        r.source, path, type);
+  }
+  spec.normalizers.push_back(std::move(step));
+}
+
 void parse_normalizer(const Reader& r, const json& root, TokenizerSpec& spec) {
+  spec.normalizers.clear();
   const json* n = r.get(root, "normalizer");
   if (!n || n->is_null()) return;
-  const std::string type = r.type(*n, "normalizer");
-  if (type == "NFC") {
-    spec.nfc = true;
-    return;
+  parse_normalizer_step(r, *n, "normalizer", spec);
+}
+
+ojson normalizer_step_json(const NormalizerStep& step) {
+  ojson j = {{"type", normalizer_name(step.kind)}};
+  switch (step.kind) {
+    case NormalizerKind::replace:
+      j["pattern"] = {{"String", step.pattern}};
+      j["content"] = step.content;
+      break;
+    case NormalizerKind::prepend:
+      j["prepend"] = step.content;
+      break;
+    case NormalizerKind::strip:
+      j["strip_left"] = step.strip_left;
+      j["strip_right"] = step.strip_right;
+      break;
+    default:
+      break;
   }
-  if (type == "Sequence") {
-    const json* list = r.get(*n, "normalizers");
-    check(list && list->is_array(), "{}: normalizer.normalizers must be an array", r.source);
-    for (size_t i = 0; i < list->size(); ++i) {
-      const std::string path = fmt::format("normalizer.normalizers[{}]", i);
-      const std::string t = r.type((*list)[i], path);
-      check(t == "NFC", "{}: {}.type \"{}\" is not supported (only NFC)", r.source, path, t);
-      spec.nfc = true;
-    }
-    return;
-  }
-  fail("{}: normalizer.type \"{}\" is not supported (only null or NFC)", r.source, type);
+  return j;
 }
 
 void parse_split(const Reader& r, const json& s, const std::string& path, TokenizerSpec& spec) {
@@ -366,7 +418,6 @@ TokenizerSpec load_vocab_merges(const std::filesystem::path& vocab_json, const s
 }
 
 std::string to_tokenizer_json(const TokenizerSpec& spec) {
-  using ojson = nlohmann::ordered_json;
   std::map<int64_t, std::string> token_of;  // content for template ids
   for (const auto& [piece, id] : spec.vocab) token_of.emplace(id, piece);
   for (const AddedToken& t : spec.added_tokens) token_of[t.id] = t.content;
@@ -388,7 +439,15 @@ std::string to_tokenizer_json(const TokenizerSpec& spec) {
                           {"special", t.special}});
   }
   root["added_tokens"] = std::move(added_json);
-  root["normalizer"] = spec.nfc ? ojson{{"type", "NFC"}} : ojson(nullptr);
+  if (spec.normalizers.empty()) {
+    root["normalizer"] = nullptr;
+  } else if (spec.normalizers.size() == 1) {
+    root["normalizer"] = normalizer_step_json(spec.normalizers[0]);
+  } else {
+    ojson steps = ojson::array();
+    for (const auto& step : spec.normalizers) steps.push_back(normalizer_step_json(step));
+    root["normalizer"] = {{"type", "Sequence"}, {"normalizers", std::move(steps)}};
+  }
 
   const bool gpt2_regex = spec.splits.size() == 1 && !spec.splits[0].literal &&
                           spec.splits[0].pattern == kGpt2Pattern && spec.splits[0].behavior == SplitBehavior::isolated;
