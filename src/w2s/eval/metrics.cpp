@@ -77,14 +77,25 @@ Agreement agreement(const std::vector<double>& student_p1, const std::vector<dou
   check(student_p1.size() == weak_p1.size(), "agreement: {} student but {} weak probabilities", student_p1.size(),
         weak_p1.size());
   const bool nan = check_inputs("agreement", student_p1, labels) | check_inputs("agreement", weak_p1, labels);
+  std::vector<int64_t> s(labels.size()), w(labels.size());
+  for (size_t i = 0; i < labels.size(); ++i) {
+    s[i] = predicts_one(student_p1[i]) ? 1 : 0;
+    w[i] = predicts_one(weak_p1[i]) ? 1 : 0;
+  }
+  return agreement_of_classes(s, w, labels, nan);
+}
+
+Agreement agreement_of_classes(const std::vector<int64_t>& student, const std::vector<int64_t>& weak,
+                               const std::vector<int>& labels, bool nan) {
+  check(student.size() == labels.size() && weak.size() == labels.size(),
+        "agreement: {} student and {} weak predictions for {} labels", student.size(), weak.size(), labels.size());
   Agreement a;
   int64_t agree = 0, agree_right = 0, agree_wrong = 0;
   for (size_t i = 0; i < labels.size(); ++i) {
-    const bool s = predicts_one(student_p1[i]), w = predicts_one(weak_p1[i]);
-    const bool weak_right = w == (labels[i] == 1);
-    agree += s == w;
+    const bool weak_right = weak[i] == labels[i];
+    agree += student[i] == weak[i];
     (weak_right ? a.n_weak_right : a.n_weak_wrong) += 1;
-    (weak_right ? agree_right : agree_wrong) += s == w;
+    (weak_right ? agree_right : agree_wrong) += student[i] == weak[i];
   }
   const auto frac = [nan](int64_t k, int64_t n) {
     return nan || n == 0 ? kNaN : static_cast<double>(k) / static_cast<double>(n);

@@ -37,6 +37,10 @@ struct Agreement {
 };
 Agreement agreement(const std::vector<double>& student_p1, const std::vector<double>& weak_p1,
                     const std::vector<int>& labels);
+/// The same counts over predicted classes (any number of classes); `nan` makes every share NaN
+/// (an input held NaN). All three vectors have one entry per row.
+Agreement agreement_of_classes(const std::vector<int64_t>& student, const std::vector<int64_t>& weak,
+                               const std::vector<int>& labels, bool nan);
 
 /// Fraction of rows where the hard predictions of `a` and `b` agree, without labels (training
 /// dynamics). Lengths must match (else w2s::Error); empty or any NaN → NaN.

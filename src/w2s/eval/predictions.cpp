@@ -105,24 +105,14 @@ Agreement agreement(const Predictions& student, const Predictions& weak, const s
   if (all_binary(student) && all_binary(weak)) return agreement(p1_of(student), p1_of(weak), labels);
   check(student.size() == weak.size(), "agreement: {} student but {} weak predictions", student.size(), weak.size());
   const bool nan = check_rows("agreement", student, labels) | check_rows("agreement", weak, labels);
-  Agreement a;
-  int64_t agree = 0, agree_right = 0, agree_wrong = 0;
+  std::vector<int64_t> s(labels.size()), w(labels.size());
   for (size_t i = 0; i < labels.size(); ++i) {
     check(student[i].size() == weak[i].size(), "agreement: row {} has {} student but {} weak choices", i,
           student[i].size(), weak[i].size());
-    const int64_t s = predicted(student[i]), w = predicted(weak[i]);
-    const bool weak_right = w == labels[i];
-    agree += s == w;
-    (weak_right ? a.n_weak_right : a.n_weak_wrong) += 1;
-    (weak_right ? agree_right : agree_wrong) += s == w;
+    s[i] = predicted(student[i]);
+    w[i] = predicted(weak[i]);
   }
-  const auto frac = [nan](int64_t k, int64_t n) {
-    return nan || n == 0 ? kNaN : static_cast<double>(k) / static_cast<double>(n);
-  };
-  a.overall = frac(agree, static_cast<int64_t>(labels.size()));
-  a.when_weak_right = frac(agree_right, a.n_weak_right);
-  a.when_weak_wrong = frac(agree_wrong, a.n_weak_wrong);
-  return a;
+  return agreement_of_classes(s, w, labels, nan);
 }
 
 double agreement_rate(const Predictions& a, const Predictions& b) {
