@@ -4,14 +4,12 @@
 #include <string>
 #include <unordered_set>
 
+#include "w2s/core/document_separator.h"
 #include "w2s/core/error.h"
 #include "w2s/core/rng.h"
 #include "w2s/io/atomic_writer.h"
 
 namespace w2s::chess {
-namespace {
-constexpr std::string_view kSeparator = "<|endoftext|>";  // corpus::kDocumentSeparator
-}
 
 GameCorpusReport write_game_corpus(const std::vector<Game>& games, const std::filesystem::path& out_dir,
                                    double heldout_fraction, uint64_t seed) {
@@ -25,7 +23,7 @@ GameCorpusReport write_game_corpus(const std::vector<Game>& games, const std::fi
       ++r.duplicates;
       continue;
     }
-    const std::string doc = game_text(g) + "\n" + std::string(kSeparator) + "\n";
+    const std::string doc = game_text(g) + "\n" + std::string(kDocumentSeparator) + "\n";
     Rng rng(mix_seed(seed, hash_bytes(g.id)));
     const bool held = rng.uniform() < heldout_fraction;
     (held ? heldout : train).write(doc.data(), doc.size());

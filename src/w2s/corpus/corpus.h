@@ -28,14 +28,15 @@
 #include <string_view>
 #include <vector>
 
+#include "w2s/core/document_separator.h"
 #include "w2s/corpus/leak_check.h"
 #include "w2s/corpus/sources.h"
 #include "w2s/data/example.h"
 
 namespace w2s::corpus {
 
-/// The line that ends every document in corpus.txt / heldout.txt.
-inline constexpr std::string_view kDocumentSeparator = "<|endoftext|>";
+/// The line that ends every document in corpus.txt / heldout.txt (core/document_separator.h).
+using w2s::kDocumentSeparator;
 
 /// The corpus source names, in the order they are assembled.
 const std::vector<std::string>& corpus_source_names();
