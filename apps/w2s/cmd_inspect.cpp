@@ -10,7 +10,6 @@
 #include "commands.h"
 #include "w2s/config/cli.h"
 #include "w2s/models/checkpoint.h"
-#include "w2s/models/rotary.h"
 #include "w2s/tokenizer/tokenizer.h"
 
 namespace w2s::app {
@@ -37,7 +36,7 @@ std::string human(double n) {
 /// "rotary θ 500000, 64 of 64 dims, llama3 ×32 (from 8192 positions)" or "learned".
 std::string positions(const models::ModelConfig& c) {
   if (c.is_gpt2()) return "learned";
-  std::string s = fmt::format("rotary θ {:g}, {} of {} dims", c.rope_theta, models::rotary_dims(c), c.d_head);
+  std::string s = fmt::format("rotary θ {:g}, {} of {} dims", c.rope_theta, c.rotary_dims(), c.d_head);
   const auto& r = c.rope_scaling;
   switch (r.type) {
     case models::RopeType::none:

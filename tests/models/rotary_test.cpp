@@ -67,7 +67,7 @@ TEST(Rotary, Llama3KeepsHighStretchesLowAndInterpolatesBetween) {
 TEST(Rotary, PartialRotationLeavesTheRestOfTheHead) {
   auto c = rope_config(8, 100.0);
   c.rotary_fraction = 0.5;  // R = 4 of 8
-  EXPECT_EQ(rotary_dims(c), 4);
+  EXPECT_EQ(c.rotary_dims(), 4);
   auto [cos, sin] = rotary_tables(c, 3, torch::kCPU, torch::kFloat);  // (3, 4)
   ASSERT_EQ(cos.size(1), 4);
   auto x = torch::arange(1, 9, torch::kFloat).view({1, 1, 1, 8}).expand({1, 1, 3, 8}).contiguous();

@@ -182,8 +182,7 @@ void read_rope(const json& j, const std::string& source, ModelConfig& c) {
 void read_qwen_window(const Reader& r, const json& j, const std::string& source, ModelConfig& c) {
   if (r.has("sliding_window")) c.sliding_window = r.req_int("sliding_window");
   const bool enabled = r.opt_bool("use_sliding_window", false);  // without it no layer is windowed
-  c.use_sliding_window = enabled && c.sliding_window.has_value();
-  c.window_from_layer = r.opt_int("max_window_layers", 28);  // transformers' default
+  c.window_from_layer = r.opt_int("max_window_layers", 28);      // transformers' default
   if (r.has("layer_types")) {
     const json& lt = j.at("layer_types");
     if (!lt.is_array() || static_cast<int64_t>(lt.size()) != c.n_layer)
@@ -204,8 +203,9 @@ void read_qwen_window(const Reader& r, const json& j, const std::string& source,
       }
     }
     c.window_from_layer = first;
-    c.use_sliding_window = enabled && first < c.n_layer && c.sliding_window.has_value();
+    if (first == c.n_layer) return;  // no windowed layer listed
   }
+  c.use_sliding_window = enabled && c.sliding_window.has_value();
 }
 
 ModelConfig read_llama_family(const json& j, const std::string& source, const std::string& type) {
@@ -346,7 +346,7 @@ void ModelConfig::validate(const std::string& source) const {
   } else {
     check(rotary_fraction > 0 && rotary_fraction <= 1, "{}: the rotary share of a head must be in (0, 1], got {}",
           source, rotary_fraction);
-    const auto rotary = static_cast<int64_t>(static_cast<double>(d_head) * rotary_fraction);
+    const int64_t rotary = rotary_dims();
     check(rotary >= 2 && rotary % 2 == 0,
           "{}: rotary embeddings need an even number of rotated dims, got {} ({} of {})", source, rotary,
           rotary_fraction, d_head);
@@ -500,8 +500,7 @@ ModelConfig tiny_config(const std::string& model_type, int64_t vocab_size, int64
     c.qkv_bias = c.attn_out_bias = c.mlp_bias = true;
     c.rotary_fraction = 0.25;
     c.parallel_residual = true;
-    if (static_cast<int64_t>(static_cast<double>(c.d_head) * c.rotary_fraction) % 2 != 0 ||
-        c.d_head * c.rotary_fraction < 2)
+    if (c.rotary_dims() < 2 || c.rotary_dims() % 2 != 0)
       c.rotary_fraction = 1.0;  // too narrow a head for Pythia's quarter: rotate it all
   } else {
     c.d_ff = 3 * d_model;

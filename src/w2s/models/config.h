@@ -78,6 +78,9 @@ struct ModelConfig {
   bool is_gpt_neox() const { return model_type == "gpt_neox"; }
   /// Llama's block layout: llama, mistral, qwen2, qwen3.
   bool is_llama_family() const { return !is_gpt2() && !is_gpt_neox(); }
+  /// How many leading dimensions of each head rotate: int(d_head · rotary_fraction), as transformers
+  /// truncates it (validate() requires an even count of at least 2 outside gpt2).
+  int64_t rotary_dims() const { return static_cast<int64_t>(static_cast<double>(d_head) * rotary_fraction); }
   /// The sliding window layer `layer` applies, or nullopt for full causal attention.
   std::optional<int64_t> attention_window(int64_t layer) const {
     if (use_sliding_window && sliding_window && layer >= window_from_layer) return sliding_window;

@@ -30,13 +30,8 @@ torch::Tensor llama3_inv_freq(const torch::Tensor& inv_freq, const RopeScaling& 
 
 }  // namespace
 
-int64_t rotary_dims(const ModelConfig& c) {
-  const auto r = static_cast<int64_t>(static_cast<double>(c.d_head) * c.rotary_fraction);
-  return r;
-}
-
 torch::Tensor rotary_inv_freq(const ModelConfig& c, int64_t T) {
-  const int64_t R = rotary_dims(c);
+  const int64_t R = c.rotary_dims();
   const RopeScaling& s = c.rope_scaling;
   switch (s.type) {
     case RopeType::none:

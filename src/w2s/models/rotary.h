@@ -12,10 +12,7 @@
 
 namespace w2s::models {
 
-/// How many leading dimensions of each head rotate: int(d_head · rotary_fraction), even.
-int64_t rotary_dims(const ModelConfig& c);
-
-/// Inverse frequencies (R/2) in float32 on the CPU for a sequence of T positions, R = rotary_dims(c):
+/// Inverse frequencies (R/2) in float32 on the CPU for a sequence of T positions, R = c.rotary_dims():
 /// θ^(−2i/R), then c.rope_scaling applied (dynamic NTK depends on T: it changes θ only when T
 /// exceeds n_ctx).
 torch::Tensor rotary_inv_freq(const ModelConfig& c, int64_t T);
