@@ -34,11 +34,14 @@ void run(const TokenizeOptions& o, bool text_given) {
   const auto tok = tokenizer::Tokenizer::from_dir(o.model);
   const std::string text = o.file.empty() ? o.text : read_file(o.file);
   const auto ids = tok.encode(text);
+  // Byte-level pieces read best as the text they stand for (" world" for "Ġworld"); SentencePiece
+  // pieces as themselves ("▁world", "<0xC3>"), since decoding one alone drops its leading space.
+  auto shown = [&](int64_t id) { return tok.spec().byte_level ? tok.decode({id}) : tok.id_to_token(id); };
   if (o.json) {
     nlohmann::json j;
     j["ids"] = ids;
     j["pieces"] = nlohmann::json::array();
-    for (auto id : ids) j["pieces"].push_back(tok.decode({id}));
+    for (auto id : ids) j["pieces"].push_back(shown(id));
     fmt::print("{}\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     return;
   }
@@ -46,14 +49,17 @@ void run(const TokenizeOptions& o, bool text_given) {
              ids.empty() ? 0.0 : static_cast<double>(text.size()) / ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
     fmt::print("{:>6} {:>8}  {}\n", i, ids[i],
-               nlohmann::json(tok.decode({ids[i]})).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+               nlohmann::json(shown(ids[i])).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 }
 
 }  // namespace
 
 void register_tokenize(CLI::App& app) {
-  auto* cmd = app.add_subcommand("tokenize", "encode text and show token ids and pieces");
+  auto* cmd = app.add_subcommand(
+      "tokenize",
+      "encode text and show token ids and pieces (byte-level: the text each stands for; SentencePiece-style: the "
+      "vocabulary piece)");
   auto bind = config::bind_cli<TokenizeOptions>(*cmd, {"model"});
   cmd->callback([bind, cmd] {
     const auto o = bind->resolve();

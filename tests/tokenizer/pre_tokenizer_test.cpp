@@ -82,5 +82,28 @@ TEST(PreTokenizer, HugeRunsDoNotOverflow) {
   EXPECT_EQ(out[0].size(), (1u << 20) - 1);
 }
 
+std::vector<std::string> meta_words(std::string_view text, bool at_start, PrependScheme scheme, bool split) {
+  std::string buffer;
+  std::vector<std::string_view> views;
+  metaspace_words(text, at_start, Metaspace{.prepend_scheme = scheme, .split = split}, buffer, views);
+  return {views.begin(), views.end()};
+}
+
+TEST(Metaspace, SpacesBecomeTheReplacementWhichStartsEachWord) {
+  using V = std::vector<std::string>;
+  const std::string m = "\u2581";
+  EXPECT_EQ(meta_words("Hey friend", true, PrependScheme::always, true), (V{m + "Hey", m + "friend"}));
+  // Each replacement opens a word, so a run of spaces leaves one-character words.
+  EXPECT_EQ(meta_words("Hey  friend", true, PrependScheme::always, true), (V{m + "Hey", m, m + "friend"}));
+  EXPECT_EQ(meta_words("Hey friend", true, PrependScheme::always, false), (V{m + "Hey" + m + "friend"}));
+  // Text that already starts with a space (or "▁") gets no second one.
+  EXPECT_EQ(meta_words(" Hey", true, PrependScheme::always, true), (V{m + "Hey"}));
+  // "first" prepends only at the start of the input; "never" not at all.
+  EXPECT_EQ(meta_words("Hey you", false, PrependScheme::first, true), (V{"Hey", m + "you"}));
+  EXPECT_EQ(meta_words("Hey you", true, PrependScheme::first, true), (V{m + "Hey", m + "you"}));
+  EXPECT_EQ(meta_words("Hey you", true, PrependScheme::never, true), (V{"Hey", m + "you"}));
+  EXPECT_EQ(meta_words("", true, PrependScheme::always, true), (V{}));  // nothing to prepend to
+}
+
 }  // namespace
 }  // namespace w2s::tokenizer

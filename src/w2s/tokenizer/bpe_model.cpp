@@ -11,6 +11,7 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/log.h"
+#include "w2s/core/text.h"
 #include "w2s/tokenizer/byte_level.h"
 
 namespace w2s::tokenizer {
@@ -29,8 +30,8 @@ using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>
 }  // namespace
 
 struct BpeModel::PieceIndex {
-  StringMap<int32_t> by_piece;  // byte-level piece → id
-  StringMap<int32_t> by_bytes;  // raw bytes → id (pieces inside the byte-level alphabet only)
+  StringMap<int32_t> by_piece;  // piece → id
+  StringMap<int32_t> by_bytes;  // raw bytes → id (byte-level: pieces inside the alphabet only; else = by_piece)
 };
 
 // (left id, right id) → (rank, merged id), linear probing, load factor <= 1/2.
@@ -139,7 +140,8 @@ BpeModel::BpeModel(const std::vector<std::pair<std::string, int64_t>>& vocab,
     }
     present_[id] = true;
     pieces_[id] = piece;
-    if (auto raw = piece_to_bytes(piece)) {
+    std::optional<std::string> raw = options_.byte_level ? piece_to_bytes(piece) : piece;
+    if (raw) {
       bytes_[id] = *raw;
       index_->by_bytes.emplace(*raw, static_cast<int32_t>(id));
     } else {
@@ -147,10 +149,15 @@ BpeModel::BpeModel(const std::vector<std::pair<std::string, int64_t>>& vocab,
     }
   }
   byte_ids_.fill(-1);
+  fallback_ids_.fill(-1);
   for (int b = 0; b < 256; ++b) {
     const char ch = static_cast<char>(b);
     auto it = index_->by_bytes.find(std::string_view(&ch, 1));
     if (it != index_->by_bytes.end()) byte_ids_[b] = it->second;
+    if (options_.byte_fallback) {
+      auto fb = index_->by_piece.find(fmt::format("<0x{:02X}>", b));  // the library's spelling
+      if (fb != index_->by_piece.end()) fallback_ids_[b] = fb->second;
+    }
   }
   if (options_.unk_token) {
     auto it = index_->by_piece.find(*options_.unk_token);
@@ -242,22 +249,54 @@ void BpeModel::bpe(std::string_view bytes, std::vector<int32_t>& ids) const {
   thread_local std::vector<Candidate> heap;
   syms.clear();
   heap.clear();
-  for (unsigned char c : bytes) {
-    int32_t id = byte_ids_[c];
-    if (id < 0) {
-      if (unk_id_ < 0) {
-        if (!warned_missing_byte_.exchange(true)) {
-          log::warn(
-              "{}: byte 0x{:02x} has no piece in model.vocab and there is no unk_token; "
-              "such bytes are dropped",
-              options_.source, c);
-        }
-        continue;
-      }
-      id = unk_id_;
-    }
+  bool unk_open = false;  // the last symbol is an unk_token that fuse_unk may extend
+  auto push = [&](int32_t id) {
     const auto k = static_cast<int32_t>(syms.size());
     syms.push_back({id, k - 1, k + 1});
+  };
+  auto missing = [&](std::string_view what) {
+    if (unk_id_ < 0) {
+      warn_missing(what);
+      return;
+    }
+    if (!(options_.fuse_unk && unk_open)) push(unk_id_);
+    unk_open = true;
+  };
+  if (options_.byte_level) {
+    for (size_t i = 0; i < bytes.size(); ++i) {
+      const int32_t id = byte_ids_[static_cast<unsigned char>(bytes[i])];
+      if (id < 0) {
+        missing(bytes.substr(i, 1));
+        continue;
+      }
+      push(id);
+      unk_open = false;
+    }
+  } else {
+    for (size_t i = 0; i < bytes.size();) {
+      const size_t n = std::max<size_t>(1, utf8_sequence_length(bytes, i));
+      const std::string_view ch = bytes.substr(i, n);
+      i += n;
+      int32_t id = n == 1 ? byte_ids_[static_cast<unsigned char>(ch[0])] : -1;
+      if (n > 1) {
+        auto it = index_->by_piece.find(ch);
+        if (it != index_->by_piece.end()) id = it->second;
+      }
+      if (id >= 0) {
+        push(id);
+        unk_open = false;
+        continue;
+      }
+      const bool fallback = options_.byte_fallback && std::all_of(ch.begin(), ch.end(), [&](char c) {
+                              return fallback_ids_[static_cast<unsigned char>(c)] >= 0;
+                            });
+      if (!fallback) {
+        missing(ch);
+        continue;
+      }
+      for (char c : ch) push(fallback_ids_[static_cast<unsigned char>(c)]);
+      unk_open = false;
+    }
   }
   if (syms.empty()) return;
   syms.back().next = -1;
@@ -290,6 +329,17 @@ void BpeModel::bpe(std::string_view bytes, std::vector<int32_t>& ids) const {
     }
   }
   for (int32_t k = 0; k >= 0; k = syms[k].next) ids.push_back(syms[k].id);
+}
+
+void BpeModel::warn_missing(std::string_view what) const {
+  if (warned_missing_byte_.exchange(true)) return;
+  if (options_.byte_level) {
+    log::warn("{}: byte 0x{:02x} has no piece in model.vocab and there is no unk_token; such bytes are dropped",
+              options_.source, static_cast<unsigned char>(what[0]));
+  } else {
+    log::warn("{}: \"{}\" has no piece in model.vocab{} and there is no unk_token; such characters are dropped",
+              options_.source, what, options_.byte_fallback ? " nor \"<0xNN>\" pieces for all its bytes" : "");
+  }
 }
 
 }  // namespace w2s::tokenizer

@@ -137,4 +137,46 @@ void PreTokenizer::split_valid(std::string_view text, std::vector<std::string_vi
   words.insert(words.end(), current.begin(), current.end());
 }
 
+const char* prepend_scheme_name(PrependScheme scheme) {
+  switch (scheme) {
+    case PrependScheme::always:
+      return "always";
+    case PrependScheme::first:
+      return "first";
+    case PrependScheme::never:
+      return "never";
+  }
+  return "?";
+}
+
+void metaspace_words(std::string_view text, bool at_input_start, const Metaspace& m, std::string& buffer,
+                     std::vector<std::string_view>& words) {
+  const std::string& rep = m.replacement;
+  buffer.clear();
+  if (text.empty()) return;  // the library prepends nothing to empty text
+  buffer.reserve(text.size() + 3 * (1 + text.size() / 4));
+  for (char c : text) {
+    if (c == ' ') {
+      buffer += rep;
+    } else {
+      buffer.push_back(c);
+    }
+  }
+  const bool prepend =
+      m.prepend_scheme == PrependScheme::always || (m.prepend_scheme == PrependScheme::first && at_input_start);
+  if (prepend && buffer.compare(0, rep.size(), rep) != 0) buffer.insert(0, rep);
+  const std::string_view all = buffer;
+  if (!m.split || rep.empty()) {
+    words.push_back(all);
+    return;
+  }
+  // The library's MergedWithNext: each replacement opens a new word.
+  size_t begin = 0;
+  for (size_t hit = all.find(rep, 1); hit != std::string_view::npos; hit = all.find(rep, hit + rep.size())) {
+    if (hit > begin) words.push_back(all.substr(begin, hit - begin));
+    begin = hit;
+  }
+  words.push_back(all.substr(begin));
+}
+
 }  // namespace w2s::tokenizer

@@ -1,6 +1,7 @@
 // Pre-tokenization: regex splits that cut text into words before BPE (PCRE2 with UTF + UCP, JIT).
 // GPT-2 uses one regex (kGpt2Pattern); Qwen2 / Llama-3 style tokenizer.json files name their own
-// (a `Split` pre-tokenizer with behavior "Isolated").
+// (a `Split` pre-tokenizer with behavior "Isolated"). SentencePiece-style tokenizers (Llama 2,
+// Mistral) use Metaspace instead: spaces become "▁", which starts each word.
 #pragma once
 
 #include <cstddef>
@@ -75,5 +76,27 @@ class PreTokenizer {
   std::vector<SplitRule> rules_;
   std::vector<std::unique_ptr<Regex>> regexes_;
 };
+
+/// Where Metaspace puts its replacement character before a piece of text (tokenizer.json
+/// `prepend_scheme`): before every piece, only before the one at the start of the input, or never.
+enum class PrependScheme { always, first, never };
+
+const char* prepend_scheme_name(PrependScheme scheme);  // "always", "first", "never"
+
+/// tokenizer.json `Metaspace` pre-tokenizer: every space becomes `replacement`; the replacement is
+/// put before text that does not start with it (as `prepend_scheme` says); with `split`, a word
+/// starts at each replacement ("▁Hey▁friend" → "▁Hey", "▁friend").
+struct Metaspace {
+  std::string replacement = "\u2581";                    // "▁"
+  PrependScheme prepend_scheme = PrependScheme::always;  // the library's default
+  bool split = true;                                     // cut before each replacement
+  bool operator==(const Metaspace&) const = default;
+};
+
+/// Rewrites `text` into `buffer` as Metaspace does and appends its words (views into `buffer`,
+/// valid until it changes) to `words`. `at_input_start`: `text` begins the whole input (what the
+/// scheme "first" asks).
+void metaspace_words(std::string_view text, bool at_input_start, const Metaspace& m, std::string& buffer,
+                     std::vector<std::string_view>& words);
 
 }  // namespace w2s::tokenizer

@@ -49,7 +49,13 @@ struct Tokenizer::Impl {
   explicit Impl(TokenizerSpec s)
       : spec(std::move(s)),
         model(spec.vocab, spec.merges,
-              BpeModel::Options{spec.source, spec.merges_where, spec.unk_token, spec.ignore_merges}),
+              BpeModel::Options{.source = spec.source,
+                                .merges_where = spec.merges_where,
+                                .unk_token = spec.unk_token,
+                                .ignore_merges = spec.ignore_merges,
+                                .byte_level = spec.byte_level,
+                                .byte_fallback = spec.byte_fallback,
+                                .fuse_unk = spec.fuse_unk}),
         pre(make_pre_tokenizer(spec)),
         added(spec.added_tokens) {
     vocab_size = model.max_id() + 1;
@@ -85,8 +91,13 @@ struct Tokenizer::Impl {
       max_token_bytes = std::max(max_token_bytes, t.content.size());
       spaced = spaced || t.content.find_first_of(" \t\r\n\f\v") != std::string::npos;
     }
-    // A normalizer may shorten the text (NFC composes), so a cut could keep too little.
-    cuttable = known && !spaced && spec.normalizers.empty();
+    // A normalizer may shorten the text (NFC composes), so a cut could keep too little; Metaspace
+    // makes the space a word's first character, so no cut is safe.
+    cuttable = known && !spaced && spec.normalizers.empty() && spec.byte_level && !spec.metaspace;
+    check(spec.byte_level || !spec.add_prefix_space,
+          "{}: add_prefix_space is ByteLevel's; a character-level tokenizer prepends through Metaspace or a "
+          "Prepend normalizer",
+          spec.source);
     // Without ICU, NFC is passed through (exact for text already in NFC); other Unicode steps refuse.
     normalizers = spec.normalizers;
     std::erase_if(normalizers, [&](const NormalizerStep& step) {
@@ -111,8 +122,8 @@ struct Tokenizer::Impl {
     }
     std::vector<TextSegment> segments;
     added.split(text, options.parse_special, segments);
-    std::vector<std::string_view> words;
-    std::string prefixed, normalized;
+    std::vector<std::string_view> words, pieces;
+    std::string prefixed, normalized, spaced;
     for (const TextSegment& seg : segments) {
       if (seg.id >= 0) {
         out.push_back(seg.id);
@@ -130,7 +141,17 @@ struct Tokenizer::Impl {
       }
       words.clear();
       pre.split_valid(piece, words);
-      for (std::string_view w : words) model.encode_word(w, out);
+      if (!spec.metaspace) {
+        for (std::string_view w : words) model.encode_word(w, out);
+        continue;
+      }
+      // Metaspace's "first" scheme prepends only to text at the very start of the input.
+      const bool segment_at_start = seg.text.data() == text.data();
+      for (size_t k = 0; k < words.size(); ++k) {
+        pieces.clear();
+        metaspace_words(words[k], segment_at_start && k == 0, *spec.metaspace, spaced, pieces);
+        for (std::string_view w : pieces) model.encode_word(w, out);
+      }
     }
     if (options.add_special_tokens) {
       out.insert(out.end(), spec.suffix_ids.begin(), spec.suffix_ids.end());
@@ -342,6 +363,21 @@ EncodedBatch Tokenizer::encode_batch(const std::vector<std::string>& texts, cons
 }
 
 std::string Tokenizer::decode(const std::vector<int64_t>& ids, bool skip_special_tokens) const {
+  if (!impl_->spec.byte_level) {
+    std::vector<std::string> tokens;
+    tokens.reserve(ids.size());
+    for (int64_t id : ids) {
+      auto it = impl_->added_by_id.find(id);
+      if (it != impl_->added_by_id.end()) {
+        if (!(skip_special_tokens && it->second->special)) tokens.push_back(it->second->content);
+        continue;
+      }
+      const std::string* piece = impl_->model.id_to_piece(id);
+      check(piece != nullptr, "decode: token id {} is not in the vocabulary (size {})", id, impl_->vocab_size);
+      tokens.push_back(*piece);
+    }
+    return decode_tokens(std::move(tokens), impl_->spec.decoders);
+  }
   std::string out;
   for (int64_t id : ids) {
     auto it = impl_->added_by_id.find(id);

@@ -1,22 +1,24 @@
-// Byte-level BPE tokenizer (GPT-2, Qwen2 and Llama-3 style) loaded from a Hugging Face
-// tokenizer.json, from vocab.json + merges.txt, or from GPT-2's encoder.json + vocab.bpe.
+// BPE tokenizer loaded from a Hugging Face tokenizer.json, from vocab.json + merges.txt, or from
+// GPT-2's encoder.json + vocab.bpe. Byte-level (GPT-2, Qwen2/3, Llama 3, Pythia) and
+// character-level, SentencePiece-style (Llama 2, Mistral, TinyLlama: Metaspace "▁", "<0xNN>" byte
+// fallback).
 //
 //   auto tok = w2s::tokenizer::Tokenizer::from_dir("models/gpt2");
 //   std::vector<int64_t> ids = tok.encode("Hello world");  // {15496, 995}
 //   std::string text = tok.decode(ids);                    // "Hello world"
 //
 // Pipeline of encode(): invalid UTF-8 → U+FFFD; added tokens ("<|endoftext|>") cut out; each
-// remaining stretch optionally gets a leading space (ByteLevel add_prefix_space), is split into
-// words by the pre-tokenizer regexes (PCRE2), and each word's bytes are merged by BPE rank.
+// remaining stretch is normalized (NFC, Prepend "▁", Replace " " → "▁", ...), split into words by
+// the pre-tokenizer (regexes through PCRE2; ByteLevel's optional leading space; Metaspace), and
+// each word's bytes (byte-level) or characters (character-level) are merged by BPE rank.
 //
 // Invalid UTF-8 input: every maximal ill-formed byte subsequence becomes U+FFFD ("\xEF\xBF\xBD"),
 // the text Python sees after bytes.decode("utf-8", errors="replace"); so decode(encode(s)) == s
-// holds for valid UTF-8 only. decode() returns raw bytes, which may be invalid UTF-8 when the ids
-// cut a character in two.
+// holds for valid UTF-8 only (and, for SentencePiece-style tokenizers, text whose spaces the
+// normalizer keeps). decode() returns raw bytes, which may be invalid UTF-8 when the ids cut a
+// character in two.
 //
-// Normalizers: tokenizer.json `normalizer` may be null or NFC. NFC is not implemented (it would
-// need ICU): a warning is logged once and text passes through unchanged — exact for text already
-// in NFC, which is nearly all text.
+// Normalizers: see normalizer.h. Without ICU, NFC passes text through unchanged with a warning.
 #pragma once
 
 #include <ATen/core/Tensor.h>  // not <torch/types.h>: this header also builds with clang (fuzz/)
@@ -31,20 +33,29 @@
 #include <vector>
 
 #include "w2s/tokenizer/added_tokens.h"
+#include "w2s/tokenizer/decoder.h"
 #include "w2s/tokenizer/normalizer.h"
 #include "w2s/tokenizer/pre_tokenizer.h"
 
 namespace w2s::tokenizer {
 
-/// Everything that defines a byte-level BPE tokenizer: what tokenizer.json holds, parsed.
+/// Everything that defines a BPE tokenizer: what tokenizer.json holds, parsed.
 struct TokenizerSpec {
-  std::vector<std::pair<std::string, int64_t>> vocab;       // byte-level piece, id
-  std::vector<std::pair<std::string, std::string>> merges;  // byte-level pieces, rank order
+  std::vector<std::pair<std::string, int64_t>> vocab;       // piece, id
+  std::vector<std::pair<std::string, std::string>> merges;  // pieces, rank order
   std::vector<AddedToken> added_tokens;                     // matched in raw text before BPE
   std::vector<SplitRule> splits = {SplitRule{}};            // pre-tokenizer regexes, in order
   bool add_prefix_space = false;                            // ByteLevel: prepend ' ' to text not starting with one
   bool ignore_merges = false;                               // BPE: a word that is itself a piece maps straight to it
-  std::optional<std::string> unk_token;                     // BPE: piece for bytes missing from the vocab
+  std::optional<std::string> unk_token;                     // BPE: piece for bytes/characters missing from the vocab
+  bool fuse_unk = false;                                    // BPE: consecutive unknowns become one unk_token
+  bool byte_level = true;                                   // pieces spell bytes in GPT-2's alphabet (a ByteLevel
+                                                            // pre-tokenizer); false: pieces are text (SentencePiece)
+  bool byte_fallback = false;                               // character-level: a character missing from the vocab
+                                                            // becomes the "<0xNN>" pieces of its bytes
+  std::optional<Metaspace> metaspace;                       // character-level: Metaspace step after the splits
+  std::vector<DecoderStep> decoders;                        // character-level decoder steps (byte-level decodes
+                                                            // through its alphabet)
   std::vector<NormalizerStep> normalizers;                  // normalizer steps, in order, applied to the text
                                                             // between added tokens before pre-tokenization
   std::vector<int64_t> prefix_ids;                          // post-processor template: ids put before the text (BOS)
@@ -81,8 +92,8 @@ class Tokenizer {
  public:
   /// Builds from a spec; throws w2s::Error (naming spec.source) on inconsistent data.
   static Tokenizer from_spec(TokenizerSpec spec);
-  /// A Hugging Face tokenizer.json (model BPE, byte-level). Unsupported features are errors that
-  /// name the file and the key.
+  /// A Hugging Face tokenizer.json (model BPE, byte-level or SentencePiece-style). Unsupported
+  /// features are errors that name the file and the key.
   static Tokenizer from_file(const std::filesystem::path& tokenizer_json);
   /// vocab.json + merges.txt (also GPT-2's encoder.json + vocab.bpe). Pre-tokenizer: the GPT-2
   /// regex. "<|endoftext|>", when in the vocabulary, becomes a special added token.
@@ -109,8 +120,9 @@ class Tokenizer {
   size_t tail_cut(std::string_view text, int64_t max_tokens) const;
   /// Encodes texts (in parallel) into a padded batch.
   EncodedBatch encode_batch(const std::vector<std::string>& texts, const BatchOptions& options = {}) const;
-  /// Concatenated raw bytes of the tokens (added tokens as their content). Throws w2s::Error for an
-  /// id that is not in the vocabulary.
+  /// Byte-level: the concatenated raw bytes of the tokens (added tokens as their content).
+  /// Character-level: the token strings through the decoder steps (decoder.h). Throws w2s::Error
+  /// for an id that is not in the vocabulary.
   std::string decode(const std::vector<int64_t>& ids, bool skip_special_tokens = false) const;
 
   /// The raw vocabulary piece ("Ġworld"), or an added token's content. Throws for unknown ids.

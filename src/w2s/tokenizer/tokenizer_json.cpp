@@ -192,43 +192,74 @@ void parse_byte_level(const Reader& r, const json& b, const std::string& path, T
   // Hugging Face defaults: add_prefix_space and use_regex are true when absent.
   spec.add_prefix_space = r.flag(b, "add_prefix_space", path, true);
   if (r.flag(b, "use_regex", path, true)) spec.splits.push_back(SplitRule{});
+  spec.byte_level = true;
 }
 
+// Metaspace, as a pre-tokenizer or a decoder: replacement, then prepend_scheme (tokenizers >= 0.15)
+// or the older add_prefix_space, then split.
+Metaspace parse_metaspace(const Reader& r, const json& m, const std::string& path) {
+  Metaspace ms;
+  ms.replacement = r.string(m, "replacement", path).value_or(ms.replacement);
+  check(utf8_length(ms.replacement) == 1 && is_valid_utf8(ms.replacement),
+        "{}: {}.replacement must be one character, got \"{}\"", r.source, path, ms.replacement);
+  if (auto scheme = r.string(m, "prepend_scheme", path)) {
+    if (*scheme == "always") {
+      ms.prepend_scheme = PrependScheme::always;
+    } else if (*scheme == "first") {
+      ms.prepend_scheme = PrependScheme::first;
+    } else if (*scheme == "never") {
+      ms.prepend_scheme = PrependScheme::never;
+    } else {
+      fail("{}: {}.prepend_scheme \"{}\" is not one of always, first, never", r.source, path, *scheme);
+    }
+  } else {
+    ms.prepend_scheme = r.flag(m, "add_prefix_space", path, true) ? PrependScheme::always : PrependScheme::never;
+  }
+  ms.split = r.flag(m, "split", path, true);
+  return ms;
+}
+
+// pre_tokenizer: ByteLevel (byte-level BPE), Metaspace or null (character-level BPE), a Split, or a
+// Sequence of Splits that may end in ByteLevel or Metaspace.
 void parse_pre_tokenizer(const Reader& r, const json& root, TokenizerSpec& spec) {
   spec.splits.clear();
+  spec.byte_level = false;
+  spec.add_prefix_space = false;
+  spec.metaspace.reset();
   const json* p = r.get(root, "pre_tokenizer");
-  check(p && !p->is_null(),
-        "{}: pre_tokenizer is null or missing: only byte-level BPE "
-        "(a ByteLevel pre_tokenizer) is supported",
-        r.source);
+  if (!p || p->is_null()) return;  // the whole normalized text is one word
   const std::string type = r.type(*p, "pre_tokenizer");
-  if (type == "ByteLevel") {
-    parse_byte_level(r, *p, "pre_tokenizer", spec);
-    return;
+  std::vector<std::pair<const json*, std::string>> steps;
+  if (type == "Sequence") {
+    const json* list = r.get(*p, "pretokenizers");
+    check(list && list->is_array(), "{}: pre_tokenizer.pretokenizers must be an array", r.source);
+    for (size_t i = 0; i < list->size(); ++i)
+      steps.emplace_back(&(*list)[i], fmt::format("pre_tokenizer.pretokenizers[{}]", i));
+  } else {
+    steps.emplace_back(p, "pre_tokenizer");
   }
-  check(type == "Sequence",
-        "{}: pre_tokenizer.type \"{}\" is not supported (ByteLevel or "
-        "Sequence of Split + ByteLevel)",
-        r.source, type);
-  const json* list = r.get(*p, "pretokenizers");
-  check(list && list->is_array(), "{}: pre_tokenizer.pretokenizers must be an array", r.source);
-  bool byte_level = false;
-  for (size_t i = 0; i < list->size(); ++i) {
-    const std::string path = fmt::format("pre_tokenizer.pretokenizers[{}]", i);
-    const std::string t = r.type((*list)[i], path);
-    check(!byte_level, "{}: {}: steps after ByteLevel are not supported", r.source, path);
+  bool last = false;  // a ByteLevel or Metaspace step was seen: nothing may follow
+  for (const auto& [step, path] : steps) {
+    const std::string t = r.type(*step, path);
+    check(!last, "{}: {}: steps after ByteLevel or Metaspace are not supported", r.source, path);
     if (t == "Split") {
-      parse_split(r, (*list)[i], path, spec);
+      parse_split(r, *step, path, spec);
     } else if (t == "ByteLevel") {
-      parse_byte_level(r, (*list)[i], path, spec);
-      byte_level = true;
+      parse_byte_level(r, *step, path, spec);
+      last = true;
+    } else if (t == "Metaspace") {
+      spec.metaspace = parse_metaspace(r, *step, path);
+      last = true;
     } else {
-      fail("{}: {}.type \"{}\" is not supported (Split or ByteLevel)", r.source, path, t);
+      fail(
+          "{}: {}.type \"{}\" is not supported (ByteLevel, Metaspace, Split, or a Sequence of Splits ending in "
+          "ByteLevel or Metaspace)",
+          r.source, path, t);
     }
   }
-  check(byte_level,
-        "{}: pre_tokenizer.pretokenizers has no ByteLevel step: only byte-level BPE "
-        "is supported",
+  check(!(spec.byte_level && spec.byte_fallback),
+        "{}: model.byte_fallback = true with a ByteLevel pre_tokenizer is not supported (byte-level pieces "
+        "already cover every byte)",
         r.source);
 }
 
@@ -291,19 +322,64 @@ void parse_post_processor(const Reader& r, const json* p, const std::string& pat
   fail("{}: {}.type \"{}\" is not supported (ByteLevel or TemplateProcessing)", r.source, path, type);
 }
 
-void parse_decoder(const Reader& r, const json* d, const std::string& path) {
+// Byte-level tokenizers decode through their alphabet: their decoder must be ByteLevel (or null).
+// Character-level ones keep their steps in spec.decoders.
+void parse_decoder(const Reader& r, const json* d, const std::string& path, TokenizerSpec& spec) {
   if (!d || d->is_null()) return;
   const std::string type = r.type(*d, path);
-  if (type == "ByteLevel") return;
   if (type == "Sequence") {
     const json* list = r.get(*d, "decoders");
     check(list && list->is_array(), "{}: {}.decoders must be an array", r.source, path);
     for (size_t i = 0; i < list->size(); ++i) {
-      parse_decoder(r, &(*list)[i], fmt::format("{}.decoders[{}]", path, i));
+      parse_decoder(r, &(*list)[i], fmt::format("{}.decoders[{}]", path, i), spec);
     }
     return;
   }
-  fail("{}: {}.type \"{}\" is not supported (only ByteLevel)", r.source, path, type);
+  if (spec.byte_level) {
+    check(type == "ByteLevel",
+          "{}: {}.type \"{}\" is not supported with a ByteLevel pre_tokenizer (only a ByteLevel decoder)", r.source,
+          path, type);
+    return;
+  }
+  DecoderStep step;
+  if (type == "Replace") {
+    step.kind = DecoderKind::replace;
+    const json* pattern = r.get(*d, "pattern");
+    check(pattern && pattern->is_object(), "{}: {}.pattern must be {{\"String\": ...}}", r.source, path);
+    auto literal = r.string(*pattern, "String", path + ".pattern");
+    check(literal && !literal->empty(),
+          "{}: {}.pattern: only a non-empty {{\"String\": ...}} is supported (not a Regex)", r.source, path);
+    step.pattern = *literal;
+    step.content = r.string(*d, "content", path).value_or("");
+  } else if (type == "ByteFallback") {
+    step.kind = DecoderKind::byte_fallback;
+  } else if (type == "Fuse") {
+    step.kind = DecoderKind::fuse;
+  } else if (type == "Strip") {
+    step.kind = DecoderKind::strip;
+    step.content = r.string(*d, "content", path).value_or(" ");
+    check(utf8_length(step.content) == 1, "{}: {}.content must be one character", r.source, path);
+    for (auto [key, field] : {std::pair{"start", &step.start}, std::pair{"stop", &step.stop}}) {
+      const json* v = r.get(*d, key);
+      if (!v || v->is_null()) continue;
+      check(v->is_number_unsigned() || (v->is_number_integer() && v->get<int64_t>() >= 0),
+            "{}: {}.{} must be a count >= 0", r.source, path, key);
+      *field = v->get<int64_t>();
+    }
+  } else if (type == "Metaspace") {
+    const Metaspace ms = parse_metaspace(r, *d, path);
+    step.kind = DecoderKind::metaspace;
+    step.pattern = ms.replacement;
+    step.prepend_scheme = ms.prepend_scheme;
+    step.split = ms.split;
+  } else if (type == "ByteLevel") {
+    fail("{}: {}: a ByteLevel decoder needs a ByteLevel pre_tokenizer (this tokenizer's pieces are text)", r.source,
+         path);
+  } else {
+    fail("{}: {}.type \"{}\" is not supported (Replace, ByteFallback, Fuse, Strip, Metaspace or a Sequence of them)",
+         r.source, path, type);
+  }
+  spec.decoders.push_back(std::move(step));
 }
 
 void parse_model(const Reader& r, const json& root, TokenizerSpec& spec) {
@@ -320,7 +396,8 @@ void parse_model(const Reader& r, const json& root, TokenizerSpec& spec) {
     check(!v || v->empty(), "{}: model.{} \"{}\" is not supported (must be null or empty)", r.source, key,
           v.value_or(""));
   }
-  check(!r.flag(*m, "byte_fallback", "model", false), "{}: model.byte_fallback = true is not supported", r.source);
+  spec.byte_fallback = r.flag(*m, "byte_fallback", "model", false);
+  spec.fuse_unk = r.flag(*m, "fuse_unk", "model", false);
   spec.ignore_merges = r.flag(*m, "ignore_merges", "model", false);
   spec.unk_token = r.string(*m, "unk_token", "model");
 
@@ -360,6 +437,116 @@ void add_endoftext_if_present(TokenizerSpec& spec) {
   }
 }
 
+ojson metaspace_json(const Metaspace& m) {
+  return {{"type", "Metaspace"},
+          {"replacement", m.replacement},
+          {"prepend_scheme", prepend_scheme_name(m.prepend_scheme)},
+          {"split", m.split}};
+}
+
+ojson split_json(const SplitRule& rule) {
+  return {{"type", "Split"},
+          {"pattern", {{rule.literal ? "String" : "Regex", rule.pattern}}},
+          {"behavior", rule.behavior == SplitBehavior::isolated ? "Isolated" : "Removed"},
+          {"invert", false}};
+}
+
+void write_pre_tokenizer(const TokenizerSpec& spec, ojson& root) {
+  ojson steps = ojson::array();
+  if (spec.byte_level) {
+    const bool gpt2_regex = spec.splits.size() == 1 && !spec.splits[0].literal &&
+                            spec.splits[0].pattern == kGpt2Pattern &&
+                            spec.splits[0].behavior == SplitBehavior::isolated;
+    ojson byte_level = {{"type", "ByteLevel"},
+                        {"add_prefix_space", spec.add_prefix_space},
+                        {"trim_offsets", true},
+                        {"use_regex", gpt2_regex}};
+    if (gpt2_regex || spec.splits.empty()) {
+      root["pre_tokenizer"] = byte_level;
+      return;
+    }
+    for (const SplitRule& rule : spec.splits) steps.push_back(split_json(rule));
+    byte_level["trim_offsets"] = false;
+    steps.push_back(byte_level);
+  } else {
+    for (const SplitRule& rule : spec.splits) steps.push_back(split_json(rule));
+    if (spec.metaspace) steps.push_back(metaspace_json(*spec.metaspace));
+  }
+  if (steps.empty()) {
+    root["pre_tokenizer"] = nullptr;
+  } else if (steps.size() == 1) {
+    root["pre_tokenizer"] = std::move(steps[0]);
+  } else {
+    root["pre_tokenizer"] = {{"type", "Sequence"}, {"pretokenizers", std::move(steps)}};
+  }
+}
+
+void write_post_processor(const TokenizerSpec& spec, const std::map<int64_t, std::string>& token_of, ojson& root) {
+  ojson byte_level_pp = {
+      {"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", false}, {"use_regex", true}};
+  if (spec.prefix_ids.empty() && spec.suffix_ids.empty()) {
+    root["post_processor"] = spec.byte_level ? byte_level_pp : ojson(nullptr);
+    return;
+  }
+  ojson single = ojson::array(), pair = ojson::array(), specials = ojson::object();
+  auto special_item = [&](int64_t id, int type_id) {
+    const std::string& name = token_of.at(id);
+    specials[name] = {{"id", name}, {"ids", {id}}, {"tokens", {name}}};
+    return ojson{{"SpecialToken", {{"id", name}, {"type_id", type_id}}}};
+  };
+  for (int64_t id : spec.prefix_ids) single.push_back(special_item(id, 0));
+  single.push_back({{"Sequence", {{"id", "A"}, {"type_id", 0}}}});
+  for (int64_t id : spec.suffix_ids) single.push_back(special_item(id, 0));
+  pair = single;
+  for (int64_t id : spec.prefix_ids) pair.push_back(special_item(id, 1));
+  pair.push_back({{"Sequence", {{"id", "B"}, {"type_id", 1}}}});
+  for (int64_t id : spec.suffix_ids) pair.push_back(special_item(id, 1));
+  ojson tp = {{"type", "TemplateProcessing"},
+              {"single", std::move(single)},
+              {"pair", std::move(pair)},
+              {"special_tokens", std::move(specials)}};
+  if (spec.byte_level) {
+    root["post_processor"] = {{"type", "Sequence"}, {"processors", {byte_level_pp, tp}}};
+  } else {
+    root["post_processor"] = std::move(tp);
+  }
+}
+
+ojson decoder_step_json(const DecoderStep& step) {
+  ojson j = {{"type", decoder_name(step.kind)}};
+  switch (step.kind) {
+    case DecoderKind::replace:
+      j["pattern"] = {{"String", step.pattern}};
+      j["content"] = step.content;
+      break;
+    case DecoderKind::strip:
+      j["content"] = step.content;
+      j["start"] = step.start;
+      j["stop"] = step.stop;
+      break;
+    case DecoderKind::metaspace:
+      j = metaspace_json(Metaspace{step.pattern, step.prepend_scheme, step.split});
+      break;
+    default:
+      break;
+  }
+  return j;
+}
+
+void write_decoder(const TokenizerSpec& spec, ojson& root) {
+  if (spec.byte_level) {
+    root["decoder"] = {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true}, {"use_regex", true}};
+  } else if (spec.decoders.empty()) {
+    root["decoder"] = nullptr;
+  } else if (spec.decoders.size() == 1) {
+    root["decoder"] = decoder_step_json(spec.decoders[0]);
+  } else {
+    ojson steps = ojson::array();
+    for (const auto& step : spec.decoders) steps.push_back(decoder_step_json(step));
+    root["decoder"] = {{"type", "Sequence"}, {"decoders", std::move(steps)}};
+  }
+}
+
 }  // namespace
 
 TokenizerSpec parse_tokenizer_json(std::string_view json_text, const std::string& source) {
@@ -373,7 +560,7 @@ TokenizerSpec parse_tokenizer_json(std::string_view json_text, const std::string
   parse_normalizer(r, root, spec);
   parse_pre_tokenizer(r, root, spec);
   parse_post_processor(r, r.get(root, "post_processor"), "post_processor", spec);
-  parse_decoder(r, r.get(root, "decoder"), "decoder");
+  parse_decoder(r, r.get(root, "decoder"), "decoder", spec);
   return spec;
 }
 
@@ -449,52 +636,9 @@ std::string to_tokenizer_json(const TokenizerSpec& spec) {
     root["normalizer"] = {{"type", "Sequence"}, {"normalizers", std::move(steps)}};
   }
 
-  const bool gpt2_regex = spec.splits.size() == 1 && !spec.splits[0].literal &&
-                          spec.splits[0].pattern == kGpt2Pattern && spec.splits[0].behavior == SplitBehavior::isolated;
-  ojson byte_level = {{"type", "ByteLevel"},
-                      {"add_prefix_space", spec.add_prefix_space},
-                      {"trim_offsets", true},
-                      {"use_regex", gpt2_regex}};
-  if (gpt2_regex || spec.splits.empty()) {
-    root["pre_tokenizer"] = byte_level;
-  } else {
-    ojson steps = ojson::array();
-    for (const SplitRule& rule : spec.splits) {
-      steps.push_back({{"type", "Split"},
-                       {"pattern", {{rule.literal ? "String" : "Regex", rule.pattern}}},
-                       {"behavior", rule.behavior == SplitBehavior::isolated ? "Isolated" : "Removed"},
-                       {"invert", false}});
-    }
-    byte_level["trim_offsets"] = false;
-    steps.push_back(byte_level);
-    root["pre_tokenizer"] = {{"type", "Sequence"}, {"pretokenizers", std::move(steps)}};
-  }
-
-  ojson byte_level_pp = {
-      {"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", false}, {"use_regex", true}};
-  if (spec.prefix_ids.empty() && spec.suffix_ids.empty()) {
-    root["post_processor"] = byte_level_pp;
-  } else {
-    ojson single = ojson::array(), pair = ojson::array(), specials = ojson::object();
-    auto special_item = [&](int64_t id, int type_id) {
-      const std::string& name = token_of.at(id);
-      specials[name] = {{"id", name}, {"ids", {id}}, {"tokens", {name}}};
-      return ojson{{"SpecialToken", {{"id", name}, {"type_id", type_id}}}};
-    };
-    for (int64_t id : spec.prefix_ids) single.push_back(special_item(id, 0));
-    single.push_back({{"Sequence", {{"id", "A"}, {"type_id", 0}}}});
-    for (int64_t id : spec.suffix_ids) single.push_back(special_item(id, 0));
-    pair = single;
-    for (int64_t id : spec.prefix_ids) pair.push_back(special_item(id, 1));
-    pair.push_back({{"Sequence", {{"id", "B"}, {"type_id", 1}}}});
-    for (int64_t id : spec.suffix_ids) pair.push_back(special_item(id, 1));
-    ojson tp = {{"type", "TemplateProcessing"},
-                {"single", std::move(single)},
-                {"pair", std::move(pair)},
-                {"special_tokens", std::move(specials)}};
-    root["post_processor"] = {{"type", "Sequence"}, {"processors", {byte_level_pp, tp}}};
-  }
-  root["decoder"] = {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true}, {"use_regex", true}};
+  write_pre_tokenizer(spec, root);
+  write_post_processor(spec, token_of, root);
+  write_decoder(spec, root);
 
   ojson model;
   model["type"] = "BPE";
@@ -502,8 +646,8 @@ std::string to_tokenizer_json(const TokenizerSpec& spec) {
   model["unk_token"] = spec.unk_token ? ojson(*spec.unk_token) : ojson(nullptr);
   model["continuing_subword_prefix"] = nullptr;
   model["end_of_word_suffix"] = nullptr;
-  model["fuse_unk"] = false;
-  model["byte_fallback"] = false;
+  model["fuse_unk"] = spec.fuse_unk;
+  model["byte_fallback"] = spec.byte_fallback;
   if (spec.ignore_merges) model["ignore_merges"] = true;  // older readers do not know the key
   std::vector<std::pair<std::string, int64_t>> vocab = spec.vocab;
   std::stable_sort(vocab.begin(), vocab.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
