@@ -101,6 +101,36 @@ TEST(SentencePieceBpe, MetaspaceKeepsALeadingSpace) {
   EXPECT_EQ(legacy.encode("<s>Hello", plain), expected);
 }
 
+TEST(SentencePieceBpe, AContinuationEncodesAsItsPartOfTheJoinedText) {
+  // A completion after its prompt: no <s>, no "▁" put before it, so prompt + completion encode as
+  // the joined text does wherever it is cut at a space.
+  for (const char* file : {"tokenizer.json", "tokenizer_metaspace.json"}) {
+    const Tokenizer tok = Tokenizer::from_file(golden(file));
+    int cuts = 0;
+    for (const json& c : cases()["cases"]) {
+      const auto text = c["text"].get<std::string>();
+      if (text.starts_with(" ") || text.starts_with("\u2581")) continue;
+      for (size_t p = text.find(' ', 1); p != std::string::npos; p = text.find(' ', p + 1)) {
+        auto ids = tok.encode(text.substr(0, p));
+        const auto rest = tok.encode(text.substr(p), {.continuation = true});
+        ids.insert(ids.end(), rest.begin(), rest.end());
+        EXPECT_EQ(ids, tok.encode(text)) << file << ": " << text << " cut at " << p;
+        ++cuts;
+      }
+    }
+    EXPECT_GT(cuts, 100);
+    // Without continuation the completion would get <s> and, in the Llama 2 layout, a second "▁".
+    EXPECT_EQ(tok.encode(" world").front(), 1);
+    EXPECT_NE(tok.encode(" world", {.continuation = true}).front(), 1);
+  }
+  // After an added token inside a continuation, the text is a stretch of its own, as when joined.
+  const Tokenizer legacy = Tokenizer::from_file(golden("tokenizer.json"));
+  auto ids = legacy.encode("Hello");
+  const auto rest = legacy.encode(" there</s>General", {.continuation = true});
+  ids.insert(ids.end(), rest.begin(), rest.end());
+  EXPECT_EQ(ids, legacy.encode("Hello there</s>General"));
+}
+
 TEST(SentencePieceBpe, SaveWritesTheLayoutBack) {
   for (const char* file : {"tokenizer.json", "tokenizer_metaspace.json"}) {
     const Tokenizer tok = Tokenizer::from_file(golden(file));

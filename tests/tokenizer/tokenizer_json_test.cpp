@@ -124,6 +124,45 @@ TEST(TokenizerJson, Qwen2StyleSplitsDigitsAndChatTokens) {
   EXPECT_EQ(tok.vocab_size(), kImEnd + 1);
 }
 
+// Pythia's (GPT-NeoX-20B's) tokenizer.json: NFC, ByteLevel without the use_regex key (so the GPT-2
+// regex) and without a prefix space, special <|endoftext|> and <|padding|>, and runs of spaces as
+// added tokens that are normalized and not special (the library matches them leftmost-longest in
+// the text, before byte-level BPE).
+TEST(TokenizerJson, PythiaStyleMatchesRunsOfSpacesAsAddedTokens) {
+  constexpr int64_t kPadding = 270, kFour = 271, kTwo = 272;
+  json j = gpt2_style();
+  json whitespace_four = added_token(kFour, "    "), whitespace_two = added_token(kTwo, "  ");
+  for (json* t : {&whitespace_four, &whitespace_two}) {
+    (*t)["normalized"] = true;
+    (*t)["special"] = false;
+  }
+  j["added_tokens"] = {added_token(kEot, "<|endoftext|>"), added_token(kPadding, "<|padding|>"), whitespace_four,
+                       whitespace_two};
+  j["normalizer"] = {{"type", "NFC"}};
+  const json neox_byte_level = {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true}};
+  j["pre_tokenizer"] = j["post_processor"] = j["decoder"] = neox_byte_level;
+  j["model"].erase("byte_fallback");
+  test::TempDir dir;
+  const Tokenizer tok = load(j, dir);
+  EXPECT_EQ(tok.encode("hello world"), (Ids{kHello, kWorld}));
+  // Four spaces are one added token, so "world" follows without its "Ġ": w + "or" + l + d.
+  EXPECT_EQ(tok.encode("hello    world"), (Ids{kHello, kFour, 'w', 261, 'l', 'd'}));
+  EXPECT_EQ(tok.encode("hello     world"), (Ids{kHello, kFour, kWorld}));  // five: four, then " world"
+  EXPECT_EQ(tok.encode("a      b"), (Ids{'a', kFour, kTwo, 'b'}));         // six: the longest first
+  EXPECT_EQ(tok.encode("<|padding|>hello"), (Ids{kPadding, kHello}));
+  EXPECT_FALSE(tok.is_special(kFour));
+  EXPECT_TRUE(tok.is_special(kPadding));
+  EXPECT_EQ(tok.decode({kHello, kFour, kWorld, kEot}, /*skip_special_tokens=*/true), "hello     world");
+  // Saved and loaded again, the whitespace tokens stay normalized and not special.
+  tok.save(dir / "saved.json");
+  const Tokenizer back = Tokenizer::from_file(dir / "saved.json");
+  EXPECT_EQ(back.encode("a      b"), tok.encode("a      b"));
+  const json saved = json::parse(read_file(dir / "saved.json"));
+  EXPECT_EQ(saved["added_tokens"][2]["content"], "    ");
+  EXPECT_EQ(saved["added_tokens"][2]["normalized"], true);
+  EXPECT_EQ(saved["added_tokens"][2]["special"], false);
+}
+
 TEST(TokenizerJson, NormalizerSequenceRunsBeforePreTokenizationAndSurvivesSaving) {
   if (!normalizer_available(NormalizerKind::nfkc)) GTEST_SKIP() << "this build has no ICU";
   test::TempDir dir;
@@ -158,6 +197,8 @@ TEST(TokenizerJson, IgnoreMergesAddPrefixSpaceAndTemplate) {
   j = gpt2_style();
   j["pre_tokenizer"] = byte_level(true, /*prefix=*/true);
   EXPECT_EQ(load(j, dir).encode("world"), (Ids{kWorld}));  // encoded as " world"
+  // A continuation gets no prefix space: "world" after other text is "w" "or" "l" "d".
+  EXPECT_EQ(load(j, dir).encode("world", {.continuation = true}), (Ids{'w', 261, 'l', 'd'}));
 
   j = gpt2_style();
   j["post_processor"] = {
@@ -170,6 +211,7 @@ TEST(TokenizerJson, IgnoreMergesAddPrefixSpaceAndTemplate) {
   const Tokenizer tok = load(j, dir);
   EXPECT_EQ(tok.encode("hello"), (Ids{kEot, kHello}));
   EXPECT_EQ(tok.encode("hello", {.add_special_tokens = false}), (Ids{kHello}));
+  EXPECT_EQ(tok.encode(" world", {.continuation = true}), (Ids{kWorld}));  // no template ids either
   tok.save(dir / "saved.json");
   EXPECT_EQ(Tokenizer::from_file(dir / "saved.json").encode("hello"), (Ids{kEot, kHello}));
 }

@@ -221,6 +221,41 @@ TEST_F(Readouts, FewShotDemonstrationsComeBeforeThePromptAndDropWholeWhenTheyDoN
   EXPECT_THROW(scalar.add(with), Error);
 }
 
+// Llama 2/3 and Mistral tokenizers put BOS before every encoded text through their template. A
+// completion, the verbalizer's template end and label words, and a prompt after demonstrations
+// continue the text before them: the sequence holds one BOS, at its start. Here the template
+// tokenizer must read exactly what the plain one reads with the BOS written into the first text.
+TEST_F(Readouts, ATemplateBosOpensTheSequenceOnceAndWhatFollowsContinuesIt) {
+  auto spec = tok_->spec();
+  spec.prefix_ids = {bos()};
+  const tokenizer::Tokenizer with_bos = tokenizer::Tokenizer::from_spec(spec);
+  const std::string bos_text = tok_->id_to_token(bos());
+  ASSERT_EQ(tok_->encode(bos_text), (std::vector<int64_t>{bos()}));
+  ASSERT_EQ(with_bos.encode("3 red cat").front(), bos());
+
+  LikelihoodReadout templated(model_, with_bos, options(), {.mean = false});
+  LikelihoodReadout plain(model_, *tok_, options(), {.mean = false});
+  InputSet marked = pairs();
+  for (auto& t : marked.texts) t = bos_text + t;
+  EXPECT_TRUE(torch::allclose(templated.probabilities(templated.add(pairs())), plain.probabilities(plain.add(marked)),
+                              1e-5, 1e-6));
+  // With a demonstration: one BOS before it, none before the prompt.
+  const std::string demo = plain.demonstration(pairs(), 1, 0);
+  InputSet with = pairs(), marked_with = pairs();
+  with.demonstrations.assign(3, {demo});
+  marked_with.demonstrations.assign(3, {bos_text + demo});
+  EXPECT_TRUE(torch::allclose(templated.probabilities(templated.add(with)), plain.probabilities(plain.add(marked_with)),
+                              1e-5, 1e-6));
+
+  // The verbalizer's words are the words' own tokens, not the BOS both would start with.
+  VerbalizerReadout v(model_, with_bos, options(), {"{text} is", {"dark", "light"}});
+  VerbalizerReadout w(model_, *tok_, options(), {"{text} is", {"dark", "light"}});
+  EXPECT_EQ(v.word_ids(), w.word_ids());
+  const int a = v.add({{"3 red cat"}, {}, {}}), b = w.add({{bos_text + "3 red cat"}, {}, {}});
+  torch::NoGradGuard ng;
+  EXPECT_TRUE(torch::allclose(v.logits(a, {0}), w.logits(b, {0}), 1e-5, 1e-6));
+}
+
 TEST_F(Readouts, FinetuningAComparisonTaskLearnsWhichCompletionIsPreferred) {
   // The toy rule: the preferred completion is a "positive" word. Scalar and likelihood readouts.
   std::vector<std::string> prompts;

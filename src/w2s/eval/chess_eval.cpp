@@ -38,12 +38,12 @@ ChessEvalResult evaluate_chess(models::TransformerImpl& model, const tokenizer::
     std::vector<std::vector<int64_t>> moves;
     int64_t longest = 0;
     for (const auto& m : p.legal) {
-      moves.push_back(tok.encode(chess::move_completion(prompt, m)));
+      moves.push_back(tok.encode(chess::move_completion(prompt, m), {.continuation = true}));
       longest = std::max<int64_t>(longest, static_cast<int64_t>(moves.back().size()));
     }
     check(context > longest + 1, "context of {} tokens is too short for a move of {}", context, longest);
-    auto ids = tok.encode_tail(prompt, context - longest - 1);
-    ids.insert(ids.begin(), start);
+    auto ids = tok.encode_tail(prompt, context - longest - 1, {.add_special_tokens = false});
+    ids.insert(ids.begin(), start);  // the start token, once, whatever the tokenizer's template adds
     std::vector<double> score(static_cast<size_t>(K));
     std::string greedy;
     if (longest == 1) {                                                   // one forward pass scores every move

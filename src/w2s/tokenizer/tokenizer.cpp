@@ -44,7 +44,9 @@ struct Tokenizer::Impl {
   int64_t vocab_size = 0;
   size_t max_token_bytes = 4;  // bytes one token can cover at most (longest piece or added token; an unknown char)
   bool cuttable = false;       // head_cut/tail_cut may cut: known regexes, no added token holding a space
-  std::vector<NormalizerStep> normalizers;  // spec.normalizers this build runs (without ICU: NFC dropped)
+  std::vector<NormalizerStep> normalizers;        // spec.normalizers this build runs (without ICU: NFC dropped)
+  std::vector<NormalizerStep> continuing;         // the same without Prepend steps, for continuations
+  std::optional<Metaspace> continuing_metaspace;  // spec.metaspace that prepends nothing
 
   explicit Impl(TokenizerSpec s)
       : spec(std::move(s)),
@@ -112,14 +114,20 @@ struct Tokenizer::Impl {
             spec.source);
       return true;
     });
+    continuing = normalizers;
+    std::erase_if(continuing, [](const NormalizerStep& step) { return step.kind == NormalizerKind::prepend; });
+    continuing_metaspace = spec.metaspace;
+    if (continuing_metaspace) continuing_metaspace->prepend_scheme = PrependScheme::never;
   }
 
   void encode_into(std::string_view text, const EncodeOptions& options, std::vector<int64_t>& out) const {
     std::string fixed;
     if (!is_valid_utf8(text)) text = fixed = to_valid_utf8(text);
-    if (options.add_special_tokens) {
-      out.insert(out.end(), spec.prefix_ids.begin(), spec.prefix_ids.end());
-    }
+    // A continuation's first stretch of text continues the text before it: it gets none of the
+    // prefixes the library puts before each stretch (ByteLevel's space, Prepend, Metaspace's "▁").
+    // Stretches after an added token inside it are stretches of their own, as in the joined text.
+    const bool templated = options.add_special_tokens && !options.continuation;
+    if (templated) out.insert(out.end(), spec.prefix_ids.begin(), spec.prefix_ids.end());
     std::vector<TextSegment> segments;
     added.split(text, options.parse_special, segments);
     std::vector<std::string_view> words, pieces;
@@ -129,13 +137,16 @@ struct Tokenizer::Impl {
         out.push_back(seg.id);
         continue;
       }
+      const bool at_text_start = seg.text.data() == text.data();
+      const bool continuing_here = options.continuation && at_text_start;
       std::string_view piece = seg.text;
-      if (!normalizers.empty()) {
-        normalized = normalize(piece, normalizers);
+      if (const auto& steps = continuing_here ? continuing : normalizers; !steps.empty()) {
+        normalized = normalize(piece, steps);
         if (normalized.empty()) continue;
         piece = normalized;
       }
-      if (spec.add_prefix_space && piece.front() != ' ') {
+      if (piece.empty()) continue;
+      if (spec.add_prefix_space && !continuing_here && piece.front() != ' ') {
         prefixed.assign(1, ' ').append(piece);
         piece = prefixed;
       }
@@ -146,16 +157,15 @@ struct Tokenizer::Impl {
         continue;
       }
       // Metaspace's "first" scheme prepends only to text at the very start of the input.
-      const bool segment_at_start = seg.text.data() == text.data();
+      const bool input_start = at_text_start && !options.continuation;
       for (size_t k = 0; k < words.size(); ++k) {
+        const Metaspace& m = continuing_here && k == 0 ? *continuing_metaspace : *spec.metaspace;
         pieces.clear();
-        metaspace_words(words[k], segment_at_start && k == 0, *spec.metaspace, spaced, pieces);
+        metaspace_words(words[k], input_start && k == 0, m, spaced, pieces);
         for (std::string_view w : pieces) model.encode_word(w, out);
       }
     }
-    if (options.add_special_tokens) {
-      out.insert(out.end(), spec.suffix_ids.begin(), spec.suffix_ids.end());
-    }
+    if (templated) out.insert(out.end(), spec.suffix_ids.begin(), spec.suffix_ids.end());
   }
 };
 

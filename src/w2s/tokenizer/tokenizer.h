@@ -68,6 +68,11 @@ struct TokenizerSpec {
 struct EncodeOptions {
   bool parse_special = true;       // cut special added tokens out of the text (false: plain text)
   bool add_special_tokens = true;  // apply the post-processor template (GPT-2/Qwen2: adds none)
+  bool continuation = false;       // the text continues a sequence (a completion after its prompt): no
+                                   // template ids and no start-of-text prefix (ByteLevel's
+                                   // add_prefix_space, Metaspace's "▁", Prepend normalizers), so
+                                   // encode(a) + encode(b, continuation) is encode(a + b) wherever the
+                                   // pre-tokenizer splits between a and b
 };
 
 enum class Side { left, right };

@@ -43,14 +43,27 @@ std::string ModelReadout::demonstration(const InputSet&, size_t, int64_t) const 
 
 std::vector<int64_t> ModelReadout::fit_demonstrations(const std::vector<std::string>& demos, int64_t budget) {
   demos_asked_ += static_cast<int64_t>(demos.size());
-  std::vector<int64_t> out;
+  std::vector<std::vector<int64_t>> kept;  // continuation encodings, the latest first
+  int64_t used = 0;
   for (auto d = demos.rbegin(); d != demos.rend(); ++d) {
-    auto ids = tok_.encode(*d);
-    if (static_cast<int64_t>(out.size() + ids.size()) > budget) break;
-    ids.insert(ids.end(), out.begin(), out.end());
-    out = std::move(ids);
-    ++demos_kept_;
+    auto ids = tok_.encode(*d, {.continuation = true});
+    if (used + static_cast<int64_t>(ids.size()) > budget) break;
+    used += static_cast<int64_t>(ids.size());
+    kept.push_back(std::move(ids));
   }
+  // The earliest starts the text; with its template ids it may no longer fit, and then goes.
+  while (!kept.empty()) {
+    auto start = tok_.encode(demos[demos.size() - kept.size()]);
+    used -= static_cast<int64_t>(kept.back().size());
+    if (used + static_cast<int64_t>(start.size()) <= budget) {
+      kept.back() = std::move(start);
+      break;
+    }
+    kept.pop_back();
+  }
+  std::vector<int64_t> out;
+  for (auto d = kept.rbegin(); d != kept.rend(); ++d) out.insert(out.end(), d->begin(), d->end());
+  demos_kept_ += static_cast<int64_t>(kept.size());
   return out;
 }
 

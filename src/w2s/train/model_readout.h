@@ -62,6 +62,9 @@ class ModelReadout : public Readout {
   /// Throws unless `set` is of the kind this readout reads (`who` names the readout).
   static void expect(const InputSet& set, bool comparisons, const char* who);
   /// The tokens of the last of `demos` that fit whole in `budget` tokens, in order; counts them.
+  /// They open the sequence: the earliest kept one is encoded as the start of a text (template ids
+  /// such as BOS, a SentencePiece "▁"), the rest as continuations, and what follows them must be
+  /// encoded as a continuation too (EncodeOptions::continuation).
   std::vector<int64_t> fit_demonstrations(const std::vector<std::string>& demos, int64_t budget);
   /// Throws unless `set.demonstrations` is empty or holds one list per example.
   static void expect_demonstrations(const InputSet& set);

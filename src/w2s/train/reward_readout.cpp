@@ -84,18 +84,23 @@ std::vector<JoinedSequence> ComparisonReadout::join(const InputSet& set, const c
     shape.uniform = shape.uniform && (i == 0 || k == shape.offset[i] - shape.offset[i - 1]);
     shape.offset.push_back(shape.offset.back() + k);
     // join_prompt keeps at most max(2, max_length) tokens: the prompt's end, the completion's start.
-    auto prompt = tok_.encode_tail(set.texts[i], std::max<int64_t>(options_.max_length, 2));
+    const int64_t keep = std::max<int64_t>(options_.max_length, 2);
+    auto prompt = tok_.encode_tail(set.texts[i], keep);
     std::vector<std::vector<int64_t>> ids;
     int64_t longest = 0;
     for (const auto& c : set.completions[i]) {
-      ids.push_back(tok_.encode_head(c, std::max<int64_t>(options_.max_length, 2)));
+      // A completion continues its prompt: no BOS or start-of-text "▁" of its own.
+      ids.push_back(tok_.encode_head(c, keep, {.continuation = true}));
       longest = std::max<int64_t>(longest, static_cast<int64_t>(ids.back().size()));
     }
     if (!set.demonstrations.empty()) {
       // Every completion sees the same demonstrations: those that fit beside the longest.
       auto demos = fit_demonstrations(set.demonstrations[i],
                                       options_.max_length - static_cast<int64_t>(prompt.size()) - longest);
-      prompt.insert(prompt.begin(), demos.begin(), demos.end());
+      if (!demos.empty()) {
+        prompt = tok_.encode_tail(set.texts[i], keep, {.continuation = true});  // it continues them
+        prompt.insert(prompt.begin(), demos.begin(), demos.end());
+      }
     }
     for (auto& c : ids) {
       out.push_back(join_prompt(prompt, c, options_.max_length, bos));

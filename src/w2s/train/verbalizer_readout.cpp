@@ -17,9 +17,10 @@ VerbalizerReadout::VerbalizerReadout(models::Transformer model, const tokenizer:
         "verbalizer template must hold \"{{text}}\" exactly once: \"{}\"", v.prompt_template);
   before_ = v.prompt_template.substr(0, at);
   after_ = v.prompt_template.substr(at + 6);
-  after_ids_ = tok_.encode(after_);
+  // The template's end and the label words continue the text: no BOS or start-of-text "▁" before them.
+  after_ids_ = tok_.encode(after_, {.continuation = true});
   for (const auto& w : v.words) {
-    const auto ids = tok_.encode(w);
+    const auto ids = tok_.encode(w, {.continuation = true});
     check(!ids.empty(), "verbalizer word \"{}\" has no tokens", w);
     word_ids_.push_back(ids.front());
   }
@@ -34,11 +35,19 @@ int VerbalizerReadout::add(const InputSet& set) {
   TokenRows rows;
   const auto budget = std::max<int64_t>(1, options_.max_length - static_cast<int64_t>(after_ids_.size()));
   for (size_t i = 0; i < set.texts.size(); ++i) {
-    auto ids = tok_.encode_head(before_ + set.texts[i], budget);  // the text loses its end
-    ids.insert(ids.end(), after_ids_.begin(), after_ids_.end());
+    auto text = [&](bool continuation) {
+      auto ids = tok_.encode_head(before_ + set.texts[i], budget, {.continuation = continuation});  // loses its end
+      ids.insert(ids.end(), after_ids_.begin(), after_ids_.end());
+      return ids;
+    };
+    auto ids = text(false);
     if (!set.demonstrations.empty()) {
       auto demos = fit_demonstrations(set.demonstrations[i], options_.max_length - static_cast<int64_t>(ids.size()));
-      ids.insert(ids.begin(), demos.begin(), demos.end());
+      if (!demos.empty()) {
+        const auto rest = text(true);  // after the demonstrations, the text continues them
+        demos.insert(demos.end(), rest.begin(), rest.end());
+        ids = std::move(demos);
+      }
     }
     if (ids.empty()) ids.push_back(pad_);
     rows.push_back(std::move(ids));
