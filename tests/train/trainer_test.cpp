@@ -180,8 +180,13 @@ TEST(SoftLabelObjective, EachEpochVisitsEveryRowOnceAndTheLastBatchIsPartial) {
       w.mutable_grad() = torch::Tensor();
       const auto sl = obj.backward(epoch * 3 + s);
       EXPECT_EQ(sl.examples, s < 2 ? 4 : 2);
-      const auto used = w.grad().abs().sum(1).gt(0);  // (n)
+      const auto per_row = w.grad().abs().sum(1);  // (n)
+      const auto used = per_row.gt(0);             // (n)
       for (int64_t i = 0; i < n; ++i) seen[i] += used[i].item<bool>();
+      // Every row weighs what it weighs in a full batch (the same targets and logits here): the
+      // partial batch of 2 is not a full step of 2 rows at half a batch each.
+      EXPECT_NEAR(per_row.max().item<double>(), per_row.sum().item<double>() / static_cast<double>(sl.examples), 1e-7);
+      EXPECT_NEAR(per_row.max().item<double>(), (0.8 - 0.5) * 2 / 4, 1e-6) << "step " << s;
     }
     EXPECT_EQ(seen, std::vector<int>(n, 1)) << "epoch " << epoch;
   }

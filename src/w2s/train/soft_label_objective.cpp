@@ -38,6 +38,9 @@ StepLoss SoftLabelObjective::backward(int64_t step) {
   const int64_t b0 = s * options_.batch_size, b1 = std::min(n_, b0 + options_.batch_size);
   const std::vector<int64_t> batch(order_.begin() + b0, order_.begin() + b1);
   const int64_t B = b1 - b0, micro = options_.micro_batch;
+  // Each example weighs the same in every step: the last, partial batch of an epoch backpropagates
+  // its mean loss times B / (a full batch), not as a full batch would.
+  const double weight = static_cast<double>(B) / static_cast<double>(std::min(options_.batch_size, n_));
   const losses::LossStep ls{step, total_steps_};
   auto targets = targets_.index({torch::tensor(batch, torch::kLong).to(targets_.device())});  // (B, K)
   double step_loss = 0.0;
@@ -46,7 +49,7 @@ StepLoss SoftLabelObjective::backward(int64_t step) {
     auto logits = readout_.logits(set_, batch);  // (B, K)
     state = loss_.batch_state(logits.detach(), targets, ls);
     auto loss = loss_.forward(logits, targets, state, ls);
-    loss.backward();
+    (loss * weight).backward();
     step_loss = loss.item<double>();
   } else {
     auto rows = [&](int64_t m0) {
@@ -65,7 +68,7 @@ StepLoss SoftLabelObjective::backward(int64_t step) {
       auto logits = readout_.logits(set_, rows(m0));
       auto loss = loss_.forward(logits, targets.slice(0, m0, m1), state, ls) *
                   (static_cast<double>(m1 - m0) / static_cast<double>(B));
-      loss.backward();
+      (loss * weight).backward();
       step_loss += loss.item<double>();
     }
   }

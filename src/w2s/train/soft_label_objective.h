@@ -1,8 +1,9 @@
 // Training on soft labels through any readout: optimizer step s takes batch s mod E of its
 // epoch's shuffle of the training set (E = batches per epoch; each epoch reshuffled from the
 // seed), computes the readout's logits and a loss of losses/ against the soft targets, and
-// backpropagates. Batch-level loss state (logconf's threshold, its α) comes from the whole batch's
-// detached logits first, so gradient accumulation over micro-batches equals one big batch.
+// backpropagates (an epoch's last, partial batch weighted by its share of a full one). Batch-level loss state
+// (logconf's threshold, its α) comes from the whole batch's detached logits first, so gradient accumulation over
+// micro-batches equals one big batch.
 #pragma once
 
 #include <torch/torch.h>
@@ -28,7 +29,8 @@ struct LossStepRecord {
 };
 
 struct SoftLabelOptions {
-  int64_t batch_size = 32;   // examples per optimizer step (the last batch of an epoch may be smaller)
+  int64_t batch_size = 32;   // examples per optimizer step (the last batch of an epoch may be smaller;
+                             // its gradient is weighted by its size, so every example weighs the same)
   int64_t micro_batch = 32;  // examples per forward/backward
   uint64_t seed = 0;         // epoch shuffles
 };
