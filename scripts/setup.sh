@@ -20,6 +20,7 @@ PKGS=(
   chromium
   stockfish    # the chess engine: self-play games and puzzle labels (issue #18); installs to /usr/games
   pgn-extract  # chess notation checks (UCI ↔ SAN) in the tests
+  slurm-wlm munge  # a one-node Slurm cluster for the `w2s sweep --slurm` test (started and stopped by it)
 )
 
 missing=()

@@ -40,7 +40,8 @@ const config::Schema<SweepOptions>& SweepOptions::schema() {
                  "from train half 1 before each example (likelihood and verbalizer readouts)")
           .section("data", &O::data, methods::DataOptions::schema())
           .section("finetune", &O::finetune, train::FinetuneOptions::schema())
-          .section("genft", &O::genft, methods::GenftOptions::schema());
+          .section("genft", &O::genft, methods::GenftOptions::schema())
+          .section("slurm", &O::slurm, SlurmOptions::schema());
   return s;
 }
 

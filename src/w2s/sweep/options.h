@@ -1,5 +1,5 @@
 // A sweep's config: the model family (weakest first), tasks, seeds, student losses and methods,
-// and the [data], [finetune] and [genft] tables every stage runs with.
+// the [data], [finetune] and [genft] tables every stage runs with, and [slurm] for `--slurm`.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 
 #include "w2s/config/schema.h"
 #include "w2s/methods/options.h"
+#include "w2s/sweep/slurm.h"
 #include "w2s/train/finetune.h"
 
 namespace w2s::sweep {
@@ -41,6 +42,7 @@ struct SweepOptions {
   methods::DataOptions data;                              // [data]
   train::FinetuneOptions finetune;                        // [finetune] (and [finetune.loss] defaults)
   methods::GenftOptions genft;                            // [genft]
+  SlurmOptions slurm;                                     // [slurm]: resources of `w2s sweep --slurm` jobs
   static const config::Schema<SweepOptions>& schema();
 };
 
