@@ -268,6 +268,7 @@ TEST_F(TinySweep, BootstrappingAndGenerativeFinetuning) {
   o.seeds = {0};
   o.losses = {"xent"};
   o.bootstrap = true;
+  o.bootstrap_data = "shared";  // in-sample labels (not the default): the first link is the direct student
   sweep::SweepRunOptions run;
   run.output = sweep::Output::quiet;
   const auto res = sweep::run_sweep(o, run);
@@ -318,6 +319,62 @@ TEST_F(TinySweep, BootstrappingAndGenerativeFinetuning) {
   EXPECT_EQ(ga.stages.size(), 3u);
   for (const auto& s : ga.stages) EXPECT_NE(s.model.find("+genft"), std::string::npos) << s.model;
   EXPECT_EQ(genft_stages(g.runs_dir), 2);
+}
+
+TEST_F(TinySweep, CrossFittedBootstrappingLabelsEachExampleWithAModelThatDidNotTrainOnIt) {
+  auto o = options(tmp_ / "crossfit");
+  o.seeds = {0};
+  o.losses = {"xent"};
+  o.bootstrap = true;
+  EXPECT_EQ(o.bootstrap_data, "crossfit");  // the default
+  EXPECT_EQ(o.bootstrap_folds, 2);
+  sweep::SweepRunOptions run;
+  run.output = sweep::Output::quiet;
+  const auto res = sweep::run_sweep(o, run);
+  ASSERT_EQ(res.stages.size(), 7u);  // 3 gt + 3 direct students + the chain's final student
+  store::RunStore store(o.runs_dir);
+  // The store also holds the link's 2 fold models and its cross-fitted labels stage.
+  EXPECT_EQ(store.keys().size(), 10u);
+  const report::StageRecord* last = nullptr;
+  for (const auto& s : res.stages)
+    if (s.supervisor == "tiny-d8>tiny-d16 (cross-fit)") last = &s;
+  ASSERT_NE(last, nullptr);
+  const auto meta = store.meta(last->key);
+  EXPECT_FALSE(meta.contains("train_slice"));  // the final student trains on all of half 2
+  EXPECT_EQ(methods::read_stage_metrics(store.path(last->key)).n_train, 80);
+  const std::string labels = meta["labels"];
+  const auto labels_meta = store.meta(labels);
+  EXPECT_EQ(labels_meta["kind"], "labels");
+  EXPECT_EQ(labels_meta["source"], "crossfit");
+  ASSERT_EQ(labels_meta["folds"].size(), 2u);
+  const auto merged = methods::read_weak_labels(store.path(labels) / "weak_labels.jsonl");
+  ASSERT_EQ(merged.size(), 80u);
+  for (int f = 0; f < 2; ++f) {
+    const std::string fold = labels_meta["folds"][f];
+    const auto fm = store.meta(fold);
+    EXPECT_EQ(fm["model"], "tiny-d16");
+    EXPECT_EQ(fm["supervisor"], "tiny-d8");
+    EXPECT_EQ(fm["train_slice"], nlohmann::json({f, 2}));
+    EXPECT_EQ(fm["train_complement"], true);
+    EXPECT_EQ(methods::read_stage_metrics(store.path(fold)).n_train, 40);  // every fold but its own
+    // Rows of fold f (the f-th half of half 2) carry fold model f's predictions: out of sample.
+    const auto own = methods::read_weak_labels(store.path(fold) / "weak_labels.jsonl");
+    const auto other = methods::read_weak_labels(store.path(labels_meta["folds"][1 - f]) / "weak_labels.jsonl");
+    int differ = 0;
+    for (size_t i = 40 * f; i < 40 * (f + 1); ++i) {
+      EXPECT_EQ(merged[i].id, own[i].id);
+      EXPECT_EQ(merged[i].soft, own[i].soft) << i;
+      differ += merged[i].soft != other[i].soft;
+    }
+    EXPECT_GT(differ, 0) << "the two fold models are different models";
+  }
+  // A rerun reuses every stage.
+  const auto again = sweep::run_sweep(o, run);
+  EXPECT_EQ(again.stages.back().key, res.stages.back().key);
+  EXPECT_EQ(store.keys().size(), 10u);
+  // Too few folds is an error before anything runs.
+  o.bootstrap_folds = 1;
+  EXPECT_THROW(sweep::plan_sweep(o), Error);
 }
 
 TEST_F(TinySweep, DisjointBootstrappingTrainsEachLinkOnItsOwnSliceOfHalfTwo) {

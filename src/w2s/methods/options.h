@@ -33,11 +33,13 @@ struct DataOptions {
 };
 
 /// Which part of train half 2 a student trains on: slice `index` of `count` contiguous, equal
-/// slices (the default, 0 of 1, is all of it). Its predictions (weak_labels.jsonl) still cover all
-/// of train half 2, so the next link of a bootstrapping chain can train on a slice this one never saw.
+/// slices (the default, 0 of 1, is all of it), or with `complement` every slice but that one (a
+/// cross-fitting fold). Its predictions (weak_labels.jsonl) still cover all of train half 2, so the
+/// next link of a bootstrapping chain can train on examples this one never saw.
 struct TrainSlice {
-  int64_t index = 0;  // 0-based
-  int64_t count = 1;  // slices of train half 2
+  int64_t index = 0;        // 0-based
+  int64_t count = 1;        // slices of train half 2
+  bool complement = false;  // train on every slice but `index` (count >= 2)
   bool whole() const { return count == 1; }
 };
 

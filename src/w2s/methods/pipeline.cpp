@@ -38,6 +38,12 @@ std::vector<std::string> texts_of(const std::vector<data::Example>& xs) {
   for (const auto& x : xs) t.push_back(x.text);
   return t;
 }
+// Rows [lo, hi) of slice `index` of `count` contiguous, equal parts of n rows.
+std::pair<size_t, size_t> slice_bounds(size_t n, TrainSlice s) {
+  return {n * static_cast<size_t>(s.index) / static_cast<size_t>(s.count),
+          n * static_cast<size_t>(s.index + 1) / static_cast<size_t>(s.count)};
+}
+
 std::vector<int> labels_of(const std::vector<data::Example>& xs) {
   std::vector<int> t;
   for (const auto& x : xs) t.push_back(x.label);
@@ -275,6 +281,7 @@ nlohmann::json Pipeline::student_spec(const std::string& task, const ModelRef& m
   spec["method"] = to_string(method);
   spec["early_stopping_labels"] = tasks_.options().early_stopping_labels;
   if (!slice.whole()) spec["train_slice"] = {slice.index, slice.count};  // whole: keys as before
+  if (slice.complement) spec["train_complement"] = true;
   return spec;
 }
 
@@ -288,13 +295,16 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
                               const losses::LossOptions& loss, int64_t seed, Method method, TrainSlice slice) {
   check(store_.has(labels_key), "student of {}: label stage {} is missing in {}", model.name, labels_key,
         store_.root().string());
-  check(slice.count >= 1 && slice.index >= 0 && slice.index < slice.count,
-        "student of {}: train slice {} of {} does not exist", model.name, slice.index, slice.count);
+  check(slice.count >= 1 && slice.index >= 0 && slice.index < slice.count && (!slice.complement || slice.count >= 2),
+        "student of {}: train slice {} of {}{} does not exist", model.name, slice.index, slice.count,
+        slice.complement ? " (its complement)" : "");
   const auto spec = student_spec(task, model, labels_key, loss, seed, method, slice);
   const auto fo = options_for(model, loss);
   const std::string key = store::spec_key(to_string(StageKind::student), spec);
   const auto labels_meta = store_.meta(labels_key);
   const std::string supervisor = io::naming_file(store_.path(labels_key) / "meta.json", [&] {
+    if (labels_meta.value("source", "") == "crossfit")  // cross-fitted labels of a chain's link
+      return labels_meta.value("supervisor", "?") + ">" + labels_meta.value("model", "?") + " (cross-fit)";
     return labels_meta.value("kind", "") == to_string(StageKind::student)
                ? labels_meta.value("supervisor", "?") + ">" + labels_meta.value("model", "?")
                : labels_meta.value("model", "?");
@@ -302,7 +312,9 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
   const std::string what =
       fmt::format("{} seed {}: {} ← {} ({}{}{})", task, seed, model.name, supervisor, loss.name,
                   method == Method::finetune ? "" : ", " + to_string(method),
-                  slice.whole() ? "" : fmt::format(", half-2 slice {}/{}", slice.index + 1, slice.count));
+                  slice.whole()      ? ""
+                  : slice.complement ? fmt::format(", half 2 but fold {}/{}", slice.index + 1, slice.count)
+                                     : fmt::format(", half-2 slice {}/{}", slice.index + 1, slice.count));
   if (store_.has(key)) return reuse(key, what);
   if (observer_.started) observer_.started(key, what);
   const auto& s = split(task, seed);
@@ -320,19 +332,25 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
     wp.push_back(weak_train[i].soft);
   }
   const auto weak_test = read_predictions(lab / "test_predictions.jsonl", s.test);
-  // The training rows: slice `index` of `count` contiguous, equal parts of train half 2.
+  // The training rows: slice `index` of `count` contiguous, equal parts of train half 2, or every
+  // row outside it (a cross-fitting fold).
   const size_t n2 = s.train2.size();
-  const size_t lo = n2 * static_cast<size_t>(slice.index) / static_cast<size_t>(slice.count);
-  const size_t hi = n2 * static_cast<size_t>(slice.index + 1) / static_cast<size_t>(slice.count);
-  check(hi > lo, "student of {}: train half 2 has {} examples, too few for {} slices", model.name, n2, slice.count);
+  const auto [lo, hi] = slice_bounds(n2, slice);
+  check(hi > lo && (!slice.complement || hi - lo < n2),
+        "student of {}: train half 2 has {} examples, too few for {} slices", model.name, n2, slice.count);
+  std::vector<size_t> rows;
+  for (size_t i = 0; i < n2; ++i)
+    if ((i >= lo && i < hi) != slice.complement) rows.push_back(i);
   const auto half2_texts = texts_of(s.train2);
-  const std::vector<std::string> train_texts(half2_texts.begin() + lo, half2_texts.begin() + hi);
   const auto half2_completions = completions_of(s.train2);
-  const std::vector<std::vector<std::string>> train_completions =
-      half2_completions.empty()
-          ? half2_completions
-          : std::vector<std::vector<std::string>>(half2_completions.begin() + lo, half2_completions.begin() + hi);
-  const eval::Predictions train_weak(wp.begin() + lo, wp.begin() + hi);
+  std::vector<std::string> train_texts;
+  std::vector<std::vector<std::string>> train_completions;
+  eval::Predictions train_weak;
+  for (size_t i : rows) {
+    train_texts.push_back(half2_texts[i]);
+    if (!half2_completions.empty()) train_completions.push_back(half2_completions[i]);
+    train_weak.push_back(wp[i]);
+  }
   // The paper's logconf hardens each batch to 50/50: on skewed weak labels it pulls the student
   // toward balanced predictions, away from both the supervisor and the truth.
   if (loss.name == "logconf" && loss.logconf_form == "paper" && loss.logconf_prior == "balanced" &&
@@ -381,9 +399,75 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
                         {"compute", compute_json(fo.device, fo.precision)},
                         {"finetune_seconds", r.wall_seconds}};
     if (!slice.whole()) meta["train_slice"] = {slice.index, slice.count};
+    if (slice.complement) meta["train_complement"] = true;
     return meta;
   });
   if (observer_.finished) observer_.finished(key, what, false, metrics);
+  return key;
+}
+
+// ---- cross-fitted labels -------------------------------------------------------------------------
+
+nlohmann::json Pipeline::crossfit_spec(const std::string& task, const ModelRef& model, const std::string& labels_key,
+                                       const losses::LossOptions& loss, int64_t seed, Method method, int64_t folds) {
+  check(folds >= 2, "cross-fitting needs at least 2 folds, got {}", folds);
+  auto spec = common_json(task, seed);
+  nlohmann::json keys = nlohmann::json::array();
+  for (int64_t f = 0; f < folds; ++f)
+    keys.push_back(student_key(task, model, labels_key, loss, seed, method, TrainSlice{f, folds, true}));
+  spec["crossfit"] = std::move(keys);
+  return spec;
+}
+
+std::string Pipeline::crossfit_key(const std::string& task, const ModelRef& model, const std::string& labels_key,
+                                   const losses::LossOptions& loss, int64_t seed, Method method, int64_t folds) {
+  return store::spec_key(to_string(StageKind::labels),
+                         crossfit_spec(task, model, labels_key, loss, seed, method, folds));
+}
+
+std::string Pipeline::crossfit(const std::string& task, const ModelRef& model, const std::string& labels_key,
+                               const losses::LossOptions& loss, int64_t seed, Method method, int64_t folds) {
+  const auto spec = crossfit_spec(task, model, labels_key, loss, seed, method, folds);
+  const std::string key = store::spec_key(to_string(StageKind::labels), spec);
+  if (store_.has(key)) return key;
+  std::vector<std::string> fold_keys;
+  for (int64_t f = 0; f < folds; ++f)
+    fold_keys.push_back(student(task, model, labels_key, loss, seed, method, TrainSlice{f, folds, true}));
+  const auto& s = split(task, seed);
+  const size_t n2 = s.train2.size();
+  std::vector<WeakLabel> merged(n2);
+  eval::Predictions test, val;
+  for (int64_t f = 0; f < folds; ++f) {
+    const fs::path dir = store_.path(fold_keys[f]);
+    const auto rows = read_weak_labels(dir / "weak_labels.jsonl");
+    check(rows.size() == n2, "{}: {} weak labels for {} train-half-2 examples", (dir / "weak_labels.jsonl").string(),
+          rows.size(), n2);
+    const auto [lo, hi] = slice_bounds(n2, TrainSlice{f, folds, true});
+    for (size_t i = lo; i < hi; ++i) merged[i] = rows[i];  // fold f, labelled by the model that did not see it
+    auto add = [](eval::Predictions& sum, const eval::Predictions& p) {
+      if (sum.empty()) return void(sum = p);
+      for (size_t i = 0; i < p.size(); ++i)
+        for (size_t j = 0; j < p[i].size(); ++j) sum[i][j] += p[i][j];
+    };
+    add(test, read_predictions(dir / "test_predictions.jsonl", s.test));
+    if (!s.val.empty()) add(val, read_predictions(dir / "val_predictions.jsonl", s.val));
+  }
+  for (auto* p : {&test, &val})
+    for (auto& row : *p)
+      for (double& x : row) x /= static_cast<double>(folds);
+  const auto fold_meta = store_.meta(fold_keys[0]);
+  store_.produce(key, spec, [&](const fs::path& tmp) {
+    write_weak_labels(tmp / "weak_labels.jsonl", merged);
+    write_predictions(tmp / "test_predictions.jsonl", s.test, test);
+    if (!s.val.empty()) write_predictions(tmp / "val_predictions.jsonl", s.val, val);
+    return nlohmann::json{{"kind", to_string(StageKind::labels)},
+                          {"task", task},
+                          {"model", model.name},
+                          {"supervisor", fold_meta.value("supervisor", "?")},
+                          {"seed", seed},
+                          {"source", "crossfit"},
+                          {"folds", fold_keys}};
+  });
   return key;
 }
 

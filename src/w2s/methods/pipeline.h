@@ -56,6 +56,12 @@ class Pipeline {
   /// (bootstrapping with disjoint data).
   std::string student(const std::string& task, const ModelRef& model, const std::string& labels_key,
                       const losses::LossOptions& loss, int64_t seed, Method method, TrainSlice slice = {});
+  /// Cross-fitted labels (bootstrapping with out-of-sample labels): `folds` students of `model` on
+  /// `labels_key`, student f trained on every fold of train half 2 but fold f; the labels stage it
+  /// returns holds, for each example of fold f, student f's prediction (one it made without
+  /// training on the example), and as test and validation predictions the folds' mean.
+  std::string crossfit(const std::string& task, const ModelRef& model, const std::string& labels_key,
+                       const losses::LossOptions& loss, int64_t seed, Method method, int64_t folds);
   /// Student on an external weak-label file (rows matched to train half 2 by text).
   std::string student_from_file(const std::string& task, const ModelRef& model, const std::string& labels_file,
                                 const losses::LossOptions& loss, int64_t seed);
@@ -71,6 +77,8 @@ class Pipeline {
   std::string zeroshot_key(const std::string& task, const ModelRef& model, int64_t seed, int64_t shots = 0);
   std::string student_key(const std::string& task, const ModelRef& model, const std::string& labels_key,
                           const losses::LossOptions& loss, int64_t seed, Method method, TrainSlice slice = {});
+  std::string crossfit_key(const std::string& task, const ModelRef& model, const std::string& labels_key,
+                           const losses::LossOptions& loss, int64_t seed, Method method, int64_t folds);
 
   /// The task named by `task` (loaded once).
   const data::Task& task(const std::string& task) { return tasks_.task(task); }
@@ -94,6 +102,8 @@ class Pipeline {
   nlohmann::json finetune_json(const std::string& task, const train::FinetuneOptions& o);
   nlohmann::json gt_spec(const std::string& task, const ModelRef& model, int64_t seed);
   nlohmann::json zeroshot_spec(const std::string& task, const ModelRef& model, int64_t seed, int64_t shots);
+  nlohmann::json crossfit_spec(const std::string& task, const ModelRef& model, const std::string& labels_key,
+                               const losses::LossOptions& loss, int64_t seed, Method method, int64_t folds);
   nlohmann::json student_spec(const std::string& task, const ModelRef& model, const std::string& labels_key,
                               const losses::LossOptions& loss, int64_t seed, Method method, TrainSlice slice);
   /// Report a stage that exists (reused) and return its key.

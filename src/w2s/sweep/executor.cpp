@@ -26,6 +26,14 @@ std::optional<std::string> Executor::gt(const std::string& task, int64_t seed, i
 }
 
 std::optional<std::string> Executor::student(const PlannedStage& s) {
+  if (s.method == Method::bootstrap && o_.bootstrap_data == "crossfit" && s.chain.size() > 1) {
+    // Each intermediate link labels half 2 out of sample (k-fold cross-fitting); the final student
+    // trains on all of it.
+    auto labels = gt(s.task, s.seed, s.chain[0], Role::weak);
+    for (size_t k = 1; k < s.chain.size() && labels; ++k) labels = crossfit(s, s.chain[k], *labels);
+    if (!labels) return std::nullopt;
+    return link(s, s.model, *labels, Method::bootstrap, {});
+  }
   const bool disjoint = s.method == Method::bootstrap && o_.bootstrap_data == "disjoint";
   const auto links = static_cast<int64_t>(s.chain.size());  // students in the chain, final included
   auto slice = [&](int64_t k) { return disjoint ? methods::TrainSlice{k, links} : methods::TrainSlice{}; };
@@ -54,6 +62,14 @@ std::optional<std::string> Executor::stage(const PlannedStage& s) {
     default:
       return student(s);
   }
+}
+
+std::optional<std::string> Executor::crossfit(const PlannedStage& s, int model_index, const std::string& labels) {
+  auto m = model(s.task, model_index);
+  if (!m) return std::nullopt;
+  const auto lo = loss_for_student(o_, s.loss, model_index);
+  if (!run_) return p_.crossfit_key(s.task, *m, labels, lo, s.seed, Method::bootstrap, o_.bootstrap_folds);
+  return p_.crossfit(s.task, *m, labels, lo, s.seed, Method::bootstrap, o_.bootstrap_folds);
 }
 
 std::optional<std::string> Executor::link(const PlannedStage& s, int model_index, const std::string& labels,

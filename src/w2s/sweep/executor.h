@@ -31,7 +31,9 @@ class Executor {
   /// Key of a planned student: a direct student, or the last link of a bootstrapping chain. With
   /// bootstrap_data = disjoint, link k of a chain of L students trains on slice k of L of train
   /// half 2, labelled by link k − 1 (the weak model for the first); with shared, every link trains
-  /// on all of it (and the first link is the direct student, reused).
+  /// on all of it (and the first link is the direct student, reused); with crossfit, every
+  /// intermediate link is bootstrap_folds models whose out-of-fold predictions label half 2
+  /// (Pipeline::crossfit), and the final student trains on all of it.
   std::optional<std::string> student(const PlannedStage& stage);
   /// Key of any planned stage.
   std::optional<std::string> stage(const PlannedStage& stage);
@@ -39,6 +41,8 @@ class Executor {
  private:
   std::optional<std::string> link(const PlannedStage& s, int model_index, const std::string& labels,
                                   methods::Method method, methods::TrainSlice slice);
+  /// Key of the cross-fitted labels of intermediate link `model_index` trained on `labels`.
+  std::optional<std::string> crossfit(const PlannedStage& s, int model_index, const std::string& labels);
 
   const SweepOptions& o_;
   methods::Pipeline& p_;

@@ -32,6 +32,9 @@ std::string history_name(const SweepOptions& o) {
 
 SweepOptions load(const fs::path& file, const fs::path& runs_dir) {
   SweepOptions o;
+  // A config written before bootstrap_data was a key ran its chains on shared data (every config
+  // written since has the key, so this default holds for old files only).
+  o.bootstrap_data = "shared";
   config::apply(o, SweepOptions::schema(), config::parse_toml_file(file.string()), file.string());
   o.runs_dir = runs_dir.string();
   return o;
@@ -52,6 +55,8 @@ std::string experiment_fingerprint(const SweepOptions& o) {
   c.bootstrap = defaults.bootstrap;
   c.bootstrap_steps = defaults.bootstrap_steps;
   c.bootstrap_data = defaults.bootstrap_data;
+  c.bootstrap_folds = defaults.bootstrap_folds;
+  c.slurm = defaults.slurm;  // where and how jobs run is not the experiment
   c.zero_shot = defaults.zero_shot;
   c.few_shot = defaults.few_shot;
   return dump(c);

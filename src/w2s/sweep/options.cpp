@@ -25,9 +25,13 @@ const config::Schema<SweepOptions>& SweepOptions::schema() {
           .field("bootstrap", &O::bootstrap, "also bootstrap through intermediate sizes")
           .field("bootstrap_steps", &O::bootstrap_steps, "intermediate sizes per bootstrap chain (0 = every one)")
           .field("bootstrap_data", &O::bootstrap_data,
-                 "data of each bootstrap link: shared (all of train half 2, relabelled in-sample) | "
-                 "disjoint (one slice of half 2 per link, labelled by the link before, which never saw it)",
-                 {"shared", "disjoint"})
+                 "data of each bootstrap link: crossfit (out-of-sample labels: each intermediate link is "
+                 "bootstrap_folds models, each trained on all of train half 2 but one fold and labelling that "
+                 "fold) | disjoint (one slice of half 2 per link, labelled by the link before, which never saw "
+                 "it) | shared (all of half 2, relabelled in-sample: links copy their training labels)",
+                 {"crossfit", "disjoint", "shared"})
+          .field("bootstrap_folds", &O::bootstrap_folds,
+                 "bootstrap_data = crossfit: folds per intermediate link (each link trains this many models)")
           .field("generative_finetune", &O::generative_finetune,
                  "finetune models on the task's training text first (LM loss, no labels)")
           .field("genft_models", &O::genft_models,

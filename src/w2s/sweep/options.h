@@ -25,11 +25,16 @@ struct SweepOptions {
   bool bootstrap = false;                                 // also w → intermediate sizes → s chains
   int64_t bootstrap_steps = 0;                            // intermediate sizes per chain (0 = every one;
                                                           // k = k sizes spread evenly between w and s)
-  std::string bootstrap_data = "shared";                  // which data each link trains on and labels:
-                                                          // shared = all of train half 2 (each link labels
-                                                          // the examples it was trained on); disjoint = one
-                                                          // slice of half 2 per link (labels are always
-                                                          // predictions on unseen examples)
+  std::string bootstrap_data = "crossfit";                // which data each link trains on and labels:
+                                                          // crossfit = out-of-sample labels by k-fold
+                                                          // cross-fitting (each example labelled by a
+                                                          // model of the link that did not train on it;
+                                                          // the final student trains on all of half 2);
+                                                          // disjoint = one slice of half 2 per link;
+                                                          // shared = all of half 2 (each link labels the
+                                                          // examples it trained on: in-sample, copies)
+  int64_t bootstrap_folds = 2;                            // crossfit: folds per intermediate link (each
+                                                          // link trains this many models)
   bool generative_finetune = false;                       // finetune models on the task's text first
   std::string genft_models = "strong";                    // which: strong = students and ceilings (as
                                                           // the paper; supervisors stay as they are);

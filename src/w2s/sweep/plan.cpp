@@ -35,8 +35,10 @@ std::vector<PlannedStage> plan_sweep(const SweepOptions& o) {
   check(!o.seeds.empty() && !o.tasks.empty(), "a sweep needs at least one task and one seed");
   check(o.bootstrap_steps >= 0, "bootstrap_steps must be 0 (every intermediate size) or more, not {}",
         o.bootstrap_steps);
-  check(o.bootstrap_data == "shared" || o.bootstrap_data == "disjoint",
-        "bootstrap_data must be shared or disjoint, not \"{}\"", o.bootstrap_data);
+  check(o.bootstrap_data == "crossfit" || o.bootstrap_data == "shared" || o.bootstrap_data == "disjoint",
+        "bootstrap_data must be crossfit, disjoint or shared, not \"{}\"", o.bootstrap_data);
+  check(o.bootstrap_data != "crossfit" || o.bootstrap_folds >= 2, "bootstrap_folds must be at least 2, got {}",
+        o.bootstrap_folds);
   for (const auto& l : o.losses) losses::make_loss(loss_named(o, l));  // validates the name
   check(o.few_shot >= 0, "few_shot must be 0 (none) or more, not {}", o.few_shot);
   check(o.few_shot == 0 || o.finetune.readout.name == "likelihood" || o.finetune.readout.name == "verbalizer",
