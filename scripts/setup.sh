@@ -16,6 +16,7 @@ PKGS=(
   libtorch-dev libopenblas0-openmp
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libfmt-dev libpcre2-dev libssl-dev
   libicu-dev   # tokenizer normalizers (NFC, NFKC, Lowercase) of Qwen and other tokenizer.json files
+  libgloo-dev  # c10d's Gloo headers: data-parallel training in several processes (src/w2s/dist)
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium
   stockfish    # the chess engine: self-play games and puzzle labels (issue #18); installs to /usr/games

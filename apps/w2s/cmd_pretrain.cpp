@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "w2s/config/cli.h"
+#include "w2s/dist/process_group.h"
 #include "w2s/train/pretrain.h"
 
 namespace w2s::app {
@@ -16,7 +17,8 @@ void register_pretrain(CLI::App& app) {
   cmd->callback([bind] {
     const auto o = bind->resolve();
     if (bind->dump_requested()) return fmt::print("{}", config::dump_toml(o, bind->schema()));
-    const auto r = train::pretrain(o);
+    // Data-parallel (--nproc, or WORLD_SIZE under a launcher): rank 0 alone writes --out.
+    const auto r = train::pretrain(o, 0, dist::is_writer());
     fmt::print(
         "pretrain: {} steps, {} tokens; held-out {:.4f} nats/token, {:.4f} bits/byte; "
         "{:.0f} tokens/s; {}\n",

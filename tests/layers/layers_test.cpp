@@ -22,6 +22,7 @@ namespace {
 const std::vector<std::string> kLayers = {
     "core",          // errors, logging, progress, threads, files, text, rng, sha256, time
     "io",            // safetensors, JSONL, atomic files and folders
+    "dist",          // data-parallel process groups (c10d), collectives, local worker launch
     "config",        // Schema<T>, TOML, CLI binding
     "chess",         // the chess engine over UCI, self-play games, engine-labelled puzzles
     "tokenizer",     // byte-level BPE, tokenizer.json, BPE trainer

@@ -54,6 +54,13 @@ TEST(SlurmScripts, ResourcesShardsAndCollection) {
   EXPECT_TRUE(has(s.collect, "/opt/w2s/bin/w2s results '/home/me/exp/runs/my sweep'\n"));
   EXPECT_TRUE(has(s.collect, "/opt/w2s/bin/w2s report '/home/me/exp/runs/my sweep'\n"));
   EXPECT_FALSE(has(s.collect, "--gres") || has(s.collect, "--array"));
+  // Data-parallel tasks: w2s --nproc, each process its share of the task's cores.
+  o.slurm.nproc = 2;
+  EXPECT_TRUE(has(slurm_scripts(o, 5, "w2s", "/x").array,
+                  "w2s --threads \"$(( ${SLURM_CPUS_PER_TASK:-1} / 2 > 1 ? ${SLURM_CPUS_PER_TASK:-1} / 2 : 1 ))\" "
+                  "--nproc 2 sweep"))
+      << slurm_scripts(o, 5, "w2s", "/x").array;
+  o.slurm.nproc = 1;
   // One task per unit by default.
   o.slurm.tasks = 0;
   o.slurm.max_running = 0;

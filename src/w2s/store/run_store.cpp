@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <optional>
 
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
@@ -18,6 +19,7 @@
 #include "w2s/core/sha256.h"
 #include "w2s/core/time.h"
 #include "w2s/core/version.h"
+#include "w2s/dist/process_group.h"
 #include "w2s/io/atomic_dir.h"
 #include "w2s/io/file_lock.h"
 #include "w2s/io/json_read.h"
@@ -125,6 +127,7 @@ std::vector<std::string> RunStore::keys() const {
 
 bool RunStore::produce(const std::string& key, const nlohmann::json& spec,
                        const std::function<nlohmann::json(const fs::path& tmp)>& build) {
+  if (dist::active()) return produce_together(key, spec, build);
   if (has(key)) return false;
   // One builder per stage, across processes and machines sharing the folder: the others wait,
   // then find it built.
@@ -134,6 +137,32 @@ bool RunStore::produce(const std::string& key, const nlohmann::json& spec,
     lock.lock();
   }
   if (has(key)) return false;
+  return build_and_publish(key, spec, build, true);
+}
+
+bool RunStore::produce_together(const std::string& key, const nlohmann::json& spec,
+                                const std::function<nlohmann::json(const fs::path& tmp)>& build) {
+  // Rank 0 decides (holding the stage's lock while it builds) and tells the others; every rank
+  // trains (the collectives need them all), each in a temporary folder of its own, and rank 0
+  // alone publishes. The barrier after it lets every rank read the published stage.
+  std::optional<io::FileLock> lock;
+  int64_t build_it = 0;
+  if (dist::is_writer() && !has(key)) {
+    lock.emplace(lock_path(key));
+    if (!lock->try_lock()) {
+      log::info("run store: another process is building {}; waiting for it", key);
+      lock->lock();
+    }
+    build_it = has(key) ? 0 : 1;
+  }
+  if (dist::broadcast_value(build_it, "run store: whether to build " + key) == 0) return false;
+  const bool built = build_and_publish(key, spec, build, dist::is_writer());
+  dist::barrier("run store: " + key + " published");
+  return built;
+}
+
+bool RunStore::build_and_publish(const std::string& key, const nlohmann::json& spec,
+                                 const std::function<nlohmann::json(const fs::path& tmp)>& build, bool publish_it) {
   const fs::path tmp = make_temp(key);
   const auto t0 = std::chrono::steady_clock::now();
   nlohmann::json extra;
@@ -144,6 +173,10 @@ bool RunStore::produce(const std::string& key, const nlohmann::json& spec,
     fs::remove_all(tmp, ec);
     throw;
   }
+  if (!publish_it) {
+    fs::remove_all(tmp);
+    return true;
+  }
   nlohmann::json meta = {
       {"key", key},
       {"spec", spec},
@@ -153,6 +186,7 @@ bool RunStore::produce(const std::string& key, const nlohmann::json& spec,
       {"peak_rss_mb", peak_rss_mb()},
       {"finished_at", utc_timestamp()},
   };
+  if (dist::active()) meta["processes"] = dist::world_size();
   if (extra.is_object())
     for (auto& [k, v] : extra.items()) meta[k] = v;
   try {

@@ -69,11 +69,19 @@ class RunStore {
   /// meta.json = {key, spec, commit, version, wall_seconds, peak_rss_mb, finished_at, files,
   /// ...extra} is written (files: {relative path: {size, sha256}} of every other file) and the
   /// folder renamed to path(key). An incomplete folder at path(key) is replaced, with a warning
-  /// naming what was wrong. An exception removes `tmp` and propagates.
+  /// naming what was wrong. An exception removes `tmp` and propagates. Data-parallel
+  /// (dist::active()): every rank calls produce for the same stages in the same order; rank 0
+  /// decides whether to build and alone takes the lock and publishes, every rank runs `build` (in a
+  /// temporary folder of its own), and all return once the stage is published.
   bool produce(const std::string& key, const nlohmann::json& spec,
                const std::function<nlohmann::json(const std::filesystem::path& tmp)>& build);
 
  private:
+  bool produce_together(const std::string& key, const nlohmann::json& spec,
+                        const std::function<nlohmann::json(const std::filesystem::path& tmp)>& build);
+  bool build_and_publish(const std::string& key, const nlohmann::json& spec,
+                         const std::function<nlohmann::json(const std::filesystem::path& tmp)>& build, bool publish_it);
+
   std::filesystem::path root_;
 };
 

@@ -28,6 +28,9 @@ const config::Schema<SlurmOptions>& SlurmOptions::schema() {
           .field("cpus", &O::cpus, "sbatch --cpus-per-task; w2s uses them as its threads")
           .field("mem", &O::mem, "sbatch --mem per task, e.g. 16G (\"\" = the partition's default)")
           .field("gpus", &O::gpus, "GPUs per task (--gres=gpu:N)")
+          .field("nproc", &O::nproc,
+                 "data-parallel processes per task (w2s --nproc N; each with cpus / N threads and, on a GPU "
+                 "machine, GPU LOCAL_RANK)")
           .field("time", &O::time, "sbatch --time per task, e.g. 08:00:00 (\"\" = the partition's default)")
           .field("job_name", &O::job_name, "sbatch --job-name (the collect job adds -collect)")
           .field("sbatch_args", &O::sbatch_args, "more sbatch flags, verbatim (e.g. \"--account=lab\")")
@@ -77,6 +80,7 @@ void check_options(const SlurmOptions& s) {
   check(s.max_running >= 0, "slurm.max_running must be >= 0, got {}", s.max_running);
   check(s.cpus >= 1, "slurm.cpus must be >= 1, got {}", s.cpus);
   check(s.gpus >= 0, "slurm.gpus must be >= 0, got {}", s.gpus);
+  check(s.nproc >= 1, "slurm.nproc must be >= 1, got {}", s.nproc);
   check(!s.job_name.empty(), "slurm.job_name must not be empty");
   for (const auto& a : s.sbatch_args)
     check(a.starts_with("-") && a.find('\n') == std::string::npos,
@@ -130,6 +134,13 @@ SlurmScripts slurm_scripts(const SweepOptions& o, int64_t units, const std::stri
   const std::string logs = (out.dir / "logs").string();
   const std::string array_range =
       s.max_running > 0 ? fmt::format("1-{}%{}", out.tasks, s.max_running) : fmt::format("1-{}", out.tasks);
+  // The task's cores as threads; data-parallel, each of its nproc processes gets its share.
+  const std::string threads =
+      s.nproc > 1 ? fmt::format(
+                        "--threads \"$(( ${{SLURM_CPUS_PER_TASK:-1}} / {n} > 1 ? ${{SLURM_CPUS_PER_TASK:-1}} / "
+                        "{n} : 1 ))\" --nproc {n} ",
+                        fmt::arg("n", s.nproc))
+                  : std::string("--threads \"${SLURM_CPUS_PER_TASK:-1}\" ");
   out.array = fmt::format(
       "#!/bin/bash\n"
       "# A w2s sweep as a Slurm array: task i of {tasks} runs shard i of the plan into one runs_dir.\n"
@@ -141,11 +152,11 @@ SlurmScripts slurm_scripts(const SweepOptions& o, int64_t units, const std::stri
       "{resources}"
       "set -euo pipefail\n"
       "{setup}"
-      "exec {w2s} --threads \"${{SLURM_CPUS_PER_TASK:-1}}\" sweep {config} --jsonl "
+      "exec {w2s} {threads}sweep {config} --jsonl "
       "--shard \"${{SLURM_ARRAY_TASK_ID}}/{tasks}\"\n",
       fmt::arg("tasks", out.tasks), fmt::arg("name", quoted(s.job_name)), fmt::arg("range", array_range),
       fmt::arg("logs", quoted(logs)), fmt::arg("resources", resources(s, workdir)), fmt::arg("setup", setup_lines(s)),
-      fmt::arg("w2s", program), fmt::arg("config", config));
+      fmt::arg("w2s", program), fmt::arg("config", config), fmt::arg("threads", threads));
   const std::string runs = quoted(fs::absolute(workdir / o.runs_dir).lexically_normal().string());
   SlurmOptions one = s;
   one.gpus = 0;  // collecting reads files only

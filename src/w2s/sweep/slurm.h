@@ -29,6 +29,8 @@ struct SlurmOptions {
   int64_t cpus = 2;                      // --cpus-per-task; w2s uses them as its threads
   std::string mem;                       // --mem, e.g. "16G" ("" = the partition's default)
   int64_t gpus = 0;                      // GPUs per task (--gres=gpu:N)
+  int64_t nproc = 1;                     // data-parallel processes per task (w2s --nproc): each trains on
+                                         // its share of every batch, with cpus / nproc threads
   std::string time;                      // --time, e.g. "08:00:00" ("" = the partition's default)
   std::string job_name = "w2s-sweep";    // --job-name (the collect job adds "-collect")
   std::vector<std::string> sbatch_args;  // more sbatch flags, verbatim (e.g. "--account=lab", "--qos=low")

@@ -14,6 +14,7 @@
 #include "w2s/core/file.h"
 #include "w2s/core/log.h"
 #include "w2s/core/progress.h"
+#include "w2s/dist/process_group.h"
 #include "w2s/methods/pipeline.h"
 #include "w2s/store/run_store.h"
 #include "w2s/sweep/executor.h"
@@ -27,12 +28,14 @@ report::Results run_sweep(const SweepOptions& o, const SweepRunOptions& run) {
   const auto plan = plan_sweep(o);
   const auto mine = shard_of(plan, run.shard_i, run.shard_n);
   store::RunStore store(o.runs_dir);
-  record_sweep_config(o);
+  // Data-parallel (dist/process_group.h): every rank runs every stage, rank 0 alone writes and shows.
+  const bool writer = dist::is_writer();
+  if (writer) record_sweep_config(o);
   int64_t done = 0;
   const auto t0 = std::chrono::steady_clock::now();
   std::unique_ptr<Progress> bar;
-  Progress::set_enabled(run.output == Output::bar);
-  if (run.output == Output::bar)
+  Progress::set_enabled(run.output == Output::bar && writer);
+  if (run.output == Output::bar && writer)
     bar = std::make_unique<Progress>("sweep", static_cast<int64_t>(mine.size()), "stages", 30.0);
   std::string current;
   methods::PipelineObserver obs;
@@ -74,7 +77,7 @@ report::Results run_sweep(const SweepOptions& o, const SweepRunOptions& run) {
   if (bar) bar->finish();
   // The folder's tables: this sweep and every earlier sweep of the same experiment run into it.
   auto res = collect_results(folder_configs(o.runs_dir));
-  write_file_atomic(fs::path(o.runs_dir) / "results.json", report::to_json(res).dump(1) + "\n");
+  if (writer) write_file_atomic(fs::path(o.runs_dir) / "results.json", report::to_json(res).dump(1) + "\n");
   log::info("sweep: {} stages (shard {}/{}) in {}", mine.size(), run.shard_i, run.shard_n,
             format_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
   return res;

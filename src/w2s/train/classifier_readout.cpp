@@ -9,6 +9,7 @@
 #include "w2s/core/error.h"
 #include "w2s/core/rng.h"
 #include "w2s/core/torch_compat.h"
+#include "w2s/dist/process_group.h"
 #include "w2s/io/safetensors.h"
 
 namespace fs = std::filesystem;
@@ -102,7 +103,7 @@ torch::Tensor ProbeReadout::features_of(const std::vector<std::string>& texts) {
     auto pooled = models::pool(h, m, options_.pooling).to(torch::kFloat).cpu();  // (B, C)
     feats.index_copy_(0, torch::tensor(rows, torch::kLong), pooled);
   });
-  if (!file.empty()) {
+  if (!file.empty() && dist::is_writer()) {  // data-parallel ranks compute the same features
     fs::create_directories(file.parent_path());
     io::save_safetensors(file, {{"features", feats}});
   }

@@ -1,8 +1,10 @@
 #include "w2s/train/compute.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "w2s/core/error.h"
+#include "w2s/dist/process_group.h"
 
 namespace w2s::train {
 
@@ -22,6 +24,10 @@ Compute resolve_compute(const std::string& device, const std::string& precision)
   Compute c;
   c.device = device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
   check(c.device.is_cpu() || torch::cuda::is_available(), "device = \"cuda\" but CUDA is not available");
+  // Data-parallel: each process of a machine on its own GPU (LOCAL_RANK).
+  if (c.device.is_cuda() && dist::active())
+    c.device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(
+                                               dist::local_rank() % std::max<int64_t>(1, torch::cuda::device_count())));
   c.bf16 = precision == "bfloat16" || (precision == "auto" && (c.device.is_cuda() || cpu_has_bf16()));
   return c;
 }

@@ -4,6 +4,7 @@
 #include "w2s/core/error.h"
 #include "w2s/core/rng.h"
 #include "w2s/core/torch_compat.h"
+#include "w2s/dist/process_group.h"
 
 namespace w2s::train {
 
@@ -31,8 +32,10 @@ LmObjective::LmObjective(models::TransformerImpl& model, const std::vector<int32
 
 StepLoss LmObjective::backward(int64_t step) {
   const int64_t n_micro = options_.batch_size / options_.micro_batch, T = options_.seq_len;
-  double step_loss = 0.0;
-  for (int64_t m = 0; m < n_micro; ++m) {
+  double step_loss = 0.0;  // this process's share of the batch's mean loss
+  // Data-parallel: micro-batch m is rank m mod world's, with the windows one process would draw.
+  const int world = dist::world_size(), rank = dist::rank();
+  for (int64_t m = rank; m < n_micro; m += world) {
     auto batch = sample_windows(ids_, T, options_.micro_batch, options_.seed, step, m).to(compute_.device);  // (B, T+1)
     torch::Tensor loss;
     {
@@ -43,6 +46,11 @@ StepLoss LmObjective::backward(int64_t step) {
     }
     (loss / static_cast<double>(n_micro)).backward();
     step_loss += loss.item<double>() / n_micro;
+  }
+  if (world > 1) {
+    std::vector<torch::Tensor> total{torch::tensor({step_loss}, torch::kDouble)};
+    dist::all_reduce_sum(total, fmt::format("loss of step {}", step));
+    step_loss = total[0].item<double>();
   }
   return {step_loss, options_.batch_size};
 }

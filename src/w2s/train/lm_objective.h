@@ -2,6 +2,7 @@
 // windows from a packed stream at positions that depend only on (seed, step, micro-batch), so a
 // resumed run sees exactly the batches an uninterrupted one would, and minimises next-token
 // cross-entropy (bf16 autocast when asked). Pretraining and generative finetuning train this.
+// Data-parallel, process r takes micro-batches r, r + N, ... of every step (N processes).
 #pragma once
 
 #include <torch/torch.h>

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
@@ -18,6 +19,7 @@
 #include "w2s/core/progress.h"
 #include "w2s/core/torch_compat.h"
 #include "w2s/core/version.h"
+#include "w2s/dist/process_group.h"
 #include "w2s/eval/lm_eval.h"
 #include "w2s/io/atomic_dir.h"
 #include "w2s/io/file_lock.h"
@@ -241,7 +243,7 @@ class Checkpointer : public TrainObserver {
 
 }  // namespace
 
-PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
+PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps, bool writes) {
   check(o.seq_len >= 2, "seq_len must be at least 2");
   check(o.batch_size >= 1 && o.micro_batch >= 1, "batch_size and micro_batch must be positive");
   check(o.batch_size % o.micro_batch == 0, "batch_size ({}) must be a multiple of micro_batch ({})", o.batch_size,
@@ -251,15 +253,19 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
   const torch::Device device = compute.device;
   const bool bf16 = compute.bf16;
   const fs::path out(o.out);
-  fs::create_directories(out);
+  const std::string config_toml = config::dump_toml(o, PretrainOptions::schema());
   // One writer per output folder: a requeued job must not mix its weights with a live
   // predecessor's optimizer state. The kernel drops the lock when a process dies, however it dies.
-  io::FileLock out_lock(out / ".lock");
-  check(out_lock.try_lock(),
-        "{}: another w2s pretrain is writing to this folder (it holds {}); wait for it to end, or pass another --out",
-        out.string(), (out / ".lock").string());
-  const std::string config_toml = config::dump_toml(o, PretrainOptions::schema());
-  write_file_atomic(out / "config.toml", config_toml);
+  std::optional<io::FileLock> out_lock;
+  if (writes) {
+    fs::create_directories(out);
+    out_lock.emplace(out / ".lock");
+    check(out_lock->try_lock(),
+          "{}: another w2s pretrain is writing to this folder (it holds {}); wait for it to end, or pass another "
+          "--out",
+          out.string(), (out / ".lock").string());
+    write_file_atomic(out / "config.toml", config_toml);
+  }
 
   const auto tok = load_tokenizer(o.tokenizer);
   const std::string tok_key = tokenizer_bytes(o.tokenizer);
@@ -310,7 +316,7 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
 
   // Metrics: drop lines written after the checkpoint we resume from.
   const fs::path metrics_path = out / "metrics.jsonl";
-  {
+  if (writes) {
     std::string kept;
     if (fs::exists(metrics_path)) {
       std::ifstream in(metrics_path);
@@ -324,7 +330,11 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
     }
     write_file_atomic(metrics_path, kept);
   }
-  std::ofstream metrics(metrics_path, std::ios::app);
+  std::ofstream metrics;  // only the writing rank opens it
+  if (writes) metrics.open(metrics_path, std::ios::app);
+  if (dist::world_size() > 1 && (o.batch_size / o.micro_batch) % dist::world_size() != 0)
+    log::warn("data-parallel: {} micro-batches per step do not divide among {} processes; some wait for others",
+              o.batch_size / o.micro_batch, dist::world_size());
 
   std::vector<int64_t> eval_ids;  // held-out stream, capped
   {
@@ -360,7 +370,7 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
   PretrainLog log_observer(o, st, res, bar, metrics, evaluate, tokens_per_step);
   Checkpointer checkpointer(*model, *opt, st, out, config_toml, o.checkpoint_every, end_step);
   trainer.observe(log_observer);
-  trainer.observe(checkpointer);
+  if (writes) trainer.observe(checkpointer);
   const auto t0 = std::chrono::steady_clock::now();
   trainer.run(objective, st.step, end_step);
   bar.finish();
@@ -369,7 +379,7 @@ PretrainResult pretrain(const PretrainOptions& o, int64_t stop_after_steps) {
   res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   res.tokens_per_second = (st.step - start_step) * tokens_per_step / std::max(1e-9, res.wall_seconds);
 
-  if (st.step == total_steps) {
+  if (st.step == total_steps && writes) {
     if (res.heldout_loss == 0.0) res.heldout_loss = evaluate(&res.heldout_bits_per_byte);
     const fs::path tmp = out / ".model.tmp";
     fs::remove_all(tmp);

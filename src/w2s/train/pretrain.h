@@ -71,7 +71,9 @@ struct PretrainResult {
 /// Run (or resume) pretraining. Writes <out>/checkpoint/ (f32 weights + optimizer + state, for
 /// resume), <out>/model/ (HF GPT-2/Llama folder with tokenizer.json, in save_dtype),
 /// <out>/metrics.jsonl and <out>/config.toml. `stop_after_steps` > 0 stops early (tests).
-PretrainResult pretrain(const PretrainOptions& options, int64_t stop_after_steps = 0);
+/// Data-parallel (dist/process_group.h), every rank trains its share of each batch; only a rank
+/// with `writes` (rank 0, for a shared `out`) writes files, the others read a checkpoint to resume.
+PretrainResult pretrain(const PretrainOptions& options, int64_t stop_after_steps = 0, bool writes = true);
 
 /// The name of the first parameter of `module` with a NaN or infinite entry; "" when all are
 /// finite. Checked before every checkpoint, so a resume never starts from broken weights.

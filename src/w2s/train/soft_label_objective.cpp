@@ -6,6 +6,7 @@
 
 #include "w2s/core/error.h"
 #include "w2s/core/rng.h"
+#include "w2s/dist/process_group.h"
 
 namespace w2s::train {
 
@@ -43,34 +44,51 @@ StepLoss SoftLabelObjective::backward(int64_t step) {
   const double weight = static_cast<double>(B) / static_cast<double>(std::min(options_.batch_size, n_));
   const losses::LossStep ls{step, total_steps_};
   auto targets = targets_.index({torch::tensor(batch, torch::kLong).to(targets_.device())});  // (B, K)
-  double step_loss = 0.0;
-  losses::LossBatchState state;
-  if (B <= micro) {
-    auto logits = readout_.logits(set_, batch);  // (B, K)
-    state = loss_.batch_state(logits.detach(), targets, ls);
-    auto loss = loss_.forward(logits, targets, state, ls);
-    (loss * weight).backward();
-    step_loss = loss.item<double>();
+  // This process's rows of the batch: all of them, or its share when data-parallel.
+  const int world = dist::world_size();
+  const auto share = dist::share(B, dist::rank(), world);
+  const int64_t r0 = share.first, n = share.second - share.first;
+  auto rows = [&](int64_t m0) {  // micro-batch m0 of this process's rows
+    return std::vector<int64_t>(batch.begin() + r0 + m0, batch.begin() + r0 + std::min(n, m0 + micro));
+  };
+  // Batch-level loss state (logconf's threshold, α) comes from the whole batch's detached logits:
+  // this process's, gathered from every rank when data-parallel.
+  torch::Tensor logits;  // (n, K) with gradients, when this process's rows fit one micro-batch
+  torch::Tensor mine;    // (n, K) detached
+  if (n > 0 && n <= micro) {
+    logits = readout_.logits(set_, rows(0));
+    mine = logits.detach();
+  } else if (n > 0) {
+    torch::NoGradGuard ng;
+    std::vector<torch::Tensor> parts;
+    for (int64_t m0 = 0; m0 < n; m0 += micro) parts.push_back(readout_.logits(set_, rows(m0)));
+    mine = torch::cat(parts);
   } else {
-    auto rows = [&](int64_t m0) {
-      return std::vector<int64_t>(batch.begin() + m0, batch.begin() + std::min(B, m0 + micro));
-    };
-    torch::Tensor all_logits;  // (B, K) detached: batch-level statistics see the whole batch
-    {
-      torch::NoGradGuard ng;
-      std::vector<torch::Tensor> parts;
-      for (int64_t m0 = 0; m0 < B; m0 += micro) parts.push_back(readout_.logits(set_, rows(m0)));
-      all_logits = torch::cat(parts);
+    mine = torch::empty({0, targets.size(1)}, targets.options());
+  }
+  torch::Tensor all_logits = mine;  // (B, K)
+  if (world > 1) {
+    std::vector<int64_t> counts;
+    for (int r = 0; r < world; ++r) {
+      const auto [a, b] = dist::share(B, r, world);
+      counts.push_back(b - a);
     }
-    state = loss_.batch_state(all_logits, targets, ls);
-    for (int64_t m0 = 0; m0 < B; m0 += micro) {
-      const int64_t m1 = std::min(B, m0 + micro);
-      auto logits = readout_.logits(set_, rows(m0));
-      auto loss = loss_.forward(logits, targets.slice(0, m0, m1), state, ls) *
-                  (static_cast<double>(m1 - m0) / static_cast<double>(B));
-      (loss * weight).backward();
-      step_loss += loss.item<double>();
-    }
+    all_logits = dist::all_gather_rows(mine.to(torch::kFloat), counts, fmt::format("logits of step {}", step));
+  }
+  const losses::LossBatchState state = loss_.batch_state(all_logits, targets, ls);
+  double step_loss = 0.0;  // this process's share of the batch's mean loss
+  for (int64_t m0 = 0; m0 < n; m0 += micro) {
+    const int64_t m1 = std::min(n, m0 + micro);
+    auto lg = logits.defined() ? logits : readout_.logits(set_, rows(m0));
+    auto loss = loss_.forward(lg, targets.slice(0, r0 + m0, r0 + m1), state, ls);
+    if (m1 - m0 != B) loss = loss * (static_cast<double>(m1 - m0) / static_cast<double>(B));
+    (loss * weight).backward();
+    step_loss += loss.item<double>();
+  }
+  if (world > 1) {
+    std::vector<torch::Tensor> total{torch::tensor({step_loss}, torch::kDouble)};
+    dist::all_reduce_sum(total, fmt::format("loss of step {}", step));
+    step_loss = total[0].item<double>();
   }
   epoch_loss_ += step_loss * static_cast<double>(B) / static_cast<double>(n_);
   const bool hardens = state.hardened_rate >= 0.0;

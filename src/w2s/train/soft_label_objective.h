@@ -3,7 +3,8 @@
 // seed), computes the readout's logits and a loss of losses/ against the soft targets, and
 // backpropagates (an epoch's last, partial batch weighted by its share of a full one). Batch-level loss state
 // (logconf's threshold, its α) comes from the whole batch's detached logits first, so gradient accumulation over
-// micro-batches equals one big batch.
+// micro-batches equals one big batch. Data-parallel, each process takes its share of every batch
+// (dist::share) and the loss state sees every process's logits (all-gathered).
 #pragma once
 
 #include <torch/torch.h>

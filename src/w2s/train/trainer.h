@@ -29,6 +29,9 @@ struct StepLoss {
 /// What is trained. backward(step) runs the forward and backward passes of optimizer step `step`
 /// (0-based) over that step's whole batch, micro-batches included, so the batch's gradients are in
 /// the parameters when it returns. A step's batch depends on the step alone (exact resume).
+/// Data-parallel (dist::active()): each rank backpropagates its share of the batch, scaled so the
+/// ranks' gradients sum to the batch's, and returns the whole batch's loss; the Trainer sums the
+/// gradients over the ranks.
 class Objective {
  public:
   virtual ~Objective() = default;
