@@ -121,5 +121,29 @@ TEST(Text, FastAsciiPathFindsAnInvalidByteAfterIt) {
   EXPECT_EQ(utf8_sequence_length("a\xC3", 1), 0u);
 }
 
+TEST(Utf8, CodePointsAndTheirLengths) {
+  const std::string s = "a\u00E9\u6771\U0001F642\xC3x";  // 1-, 2-, 3-, 4-byte, then a truncated sequence
+  size_t len = 0;
+  EXPECT_EQ(code_point_at(s, 0, &len), U'a');
+  EXPECT_EQ(len, 1u);
+  EXPECT_EQ(code_point_at(s, 1, &len), U'\u00E9');
+  EXPECT_EQ(len, 2u);
+  EXPECT_EQ(code_point_at(s, 3, &len), U'\u6771');
+  EXPECT_EQ(len, 3u);
+  EXPECT_EQ(code_point_at(s, 6, &len), U'\U0001F642');
+  EXPECT_EQ(len, 4u);
+  EXPECT_EQ(code_point_at(s, 10, &len), U'\uFFFD');  // "\xC3x": the lone lead byte alone
+  EXPECT_EQ(len, 1u);
+}
+
+TEST(Text, ReplaceAllIsLiteralLeftToRightAndNotOverlapping) {
+  EXPECT_EQ(replace_all("a b  c", " ", "\u2581"), "a\u2581b\u2581\u2581c");
+  EXPECT_EQ(replace_all("aaaa", "aa", "b"), "bb");
+  EXPECT_EQ(replace_all("aaa", "aa", "b"), "ba");
+  EXPECT_EQ(replace_all("x.*y", ".*", "-"), "x-y");  // no pattern syntax
+  EXPECT_EQ(replace_all("abc", "", "-"), "abc");
+  EXPECT_EQ(replace_all("", "a", "b"), "");
+}
+
 }  // namespace
 }  // namespace w2s

@@ -85,7 +85,8 @@ TEST(PreTokenizer, HugeRunsDoNotOverflow) {
 std::vector<std::string> meta_words(std::string_view text, bool at_start, PrependScheme scheme, bool split) {
   std::string buffer;
   std::vector<std::string_view> views;
-  metaspace_words(text, at_start, Metaspace{.prepend_scheme = scheme, .split = split}, buffer, views);
+  metaspace_words(text, at_start ? MetaspaceAt::input_start : MetaspaceAt::later,
+                  Metaspace{.prepend_scheme = scheme, .split = split}, buffer, views);
   return {views.begin(), views.end()};
 }
 
@@ -103,6 +104,11 @@ TEST(Metaspace, SpacesBecomeTheReplacementWhichStartsEachWord) {
   EXPECT_EQ(meta_words("Hey you", true, PrependScheme::first, true), (V{m + "Hey", m + "you"}));
   EXPECT_EQ(meta_words("Hey you", true, PrependScheme::never, true), (V{"Hey", m + "you"}));
   EXPECT_EQ(meta_words("", true, PrependScheme::always, true), (V{}));  // nothing to prepend to
+  // A continuation of earlier text gets nothing prepended, whatever the scheme.
+  std::string buffer;
+  std::vector<std::string_view> views;
+  metaspace_words("Hey you", MetaspaceAt::continuation, Metaspace{}, buffer, views);
+  EXPECT_EQ((V{views.begin(), views.end()}), (V{"Hey", m + "you"}));
 }
 
 }  // namespace

@@ -143,6 +143,26 @@ std::string_view utf8_prefix(std::string_view s, size_t max_bytes) {
   return s.substr(0, i);
 }
 
+char32_t code_point_at(std::string_view s, size_t i, size_t* len) {
+  const Step st = decode_step(s, i);
+  if (len != nullptr) *len = st.len;
+  if (!st.valid) return 0xFFFD;
+  const auto b = [&](size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(s[i + k])); };
+  if (st.len == 1) return b(0);
+  char32_t c = b(0) & (0x7F >> st.len);
+  for (size_t k = 1; k < st.len; ++k) c = (c << 6) | (b(k) & 0x3F);
+  return c;
+}
+
+std::string replace_all(std::string_view s, std::string_view from, std::string_view to) {
+  if (from.empty()) return std::string(s);
+  std::string out;
+  size_t pos = 0;
+  for (size_t hit; (hit = s.find(from, pos)) != std::string_view::npos; pos = hit + from.size())
+    out.append(s.substr(pos, hit - pos)).append(to);
+  return out.append(s.substr(pos));
+}
+
 void append_utf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));

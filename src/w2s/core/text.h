@@ -38,6 +38,10 @@ size_t utf8_length(std::string_view s);
 /// Longest prefix of `s` of at most `max_bytes` bytes that does not split a code point.
 std::string_view utf8_prefix(std::string_view s, size_t max_bytes);
 
+/// The code point of the sequence starting at s[i] (i < s.size()), its length in bytes in
+/// `*len` (if given); an ill-formed sequence reads as U+FFFD, its maximal ill-formed part as length.
+char32_t code_point_at(std::string_view s, size_t i, size_t* len = nullptr);
+
 /// Append code point `cp` (must be a Unicode scalar value) encoded as UTF-8.
 void append_utf8(std::string& out, char32_t cp);
 
@@ -59,6 +63,10 @@ std::string normalize_newlines(std::string_view s);
 /// newlines normalized, ASCII control characters other than \t and \n removed, trailing spaces on
 /// each line removed, runs of 3+ newlines reduced to 2, and the whole stripped.
 std::string normalize_text(std::string_view s, size_t* n_replaced = nullptr);
+
+/// `s` with every occurrence of `from` (non-empty; scanned left to right, not overlapping) replaced
+/// by `to`; an empty `from` leaves `s` as it is.
+std::string replace_all(std::string_view s, std::string_view from, std::string_view to);
 
 /// `s` with ASCII letters lowercased (other bytes unchanged).
 std::string lower_ascii(std::string_view s);

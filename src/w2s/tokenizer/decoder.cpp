@@ -3,6 +3,8 @@
 
 #include <string_view>
 
+#include "w2s/core/text.h"
+
 namespace w2s::tokenizer {
 namespace {
 
@@ -17,15 +19,6 @@ int fallback_byte(const std::string& token) {
   };
   const int hi = hex(token[3]), lo = hex(token[4]);
   return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
-}
-
-std::string replace_all(const std::string& s, const std::string& from, const std::string& to) {
-  if (from.empty()) return s;
-  std::string out;
-  size_t pos = 0;
-  for (size_t hit; (hit = s.find(from, pos)) != std::string::npos; pos = hit + from.size())
-    out.append(s, pos, hit - pos).append(to);
-  return out.append(s, pos);
 }
 
 // Strip: the library compares characters, so `content` is one UTF-8 character.

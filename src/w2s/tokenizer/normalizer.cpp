@@ -82,21 +82,12 @@ bool is_white_space(char32_t c) {
          (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
-/// The code point of the n-byte UTF-8 sequence at s[i] (valid UTF-8 assumed).
-char32_t decode(std::string_view s, size_t i, size_t n) {
-  const auto b = [&](size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(s[i + k])); };
-  if (n == 1) return b(0);
-  char32_t c = b(0) & (0x7F >> n);
-  for (size_t k = 1; k < n; ++k) c = (c << 6) | (b(k) & 0x3F);
-  return c;
-}
-
 /// s without leading and/or trailing White_Space.
 std::string strip_white_space(std::string_view s, bool left, bool right) {
   size_t begin = s.size(), end = 0;  // first and one past the last non-space byte
   for (size_t i = 0; i < s.size();) {
-    const size_t n = std::max<size_t>(1, utf8_sequence_length(s, i));
-    if (!is_white_space(decode(s, i, n))) {
+    size_t n = 1;
+    if (!is_white_space(code_point_at(s, i, &n))) {
       begin = std::min(begin, i);
       end = i + n;
     }
@@ -104,15 +95,6 @@ std::string strip_white_space(std::string_view s, bool left, bool right) {
   }
   if (begin > end) return left || right ? std::string() : std::string(s);  // all white space
   return std::string(s.substr(left ? begin : 0, (right ? end : s.size()) - (left ? begin : 0)));
-}
-
-std::string replace_all(std::string_view text, const std::string& pattern, const std::string& content) {
-  if (pattern.empty()) return std::string(text);
-  std::string out;
-  size_t pos = 0;
-  for (size_t hit; (hit = text.find(pattern, pos)) != std::string_view::npos; pos = hit + pattern.size())
-    out.append(text.substr(pos, hit - pos)).append(content);
-  return out.append(text.substr(pos));
 }
 
 }  // namespace

@@ -149,7 +149,7 @@ const char* prepend_scheme_name(PrependScheme scheme) {
   return "?";
 }
 
-void metaspace_words(std::string_view text, bool at_input_start, const Metaspace& m, std::string& buffer,
+void metaspace_words(std::string_view text, MetaspaceAt at, const Metaspace& m, std::string& buffer,
                      std::vector<std::string_view>& words) {
   const std::string& rep = m.replacement;
   buffer.clear();
@@ -163,7 +163,8 @@ void metaspace_words(std::string_view text, bool at_input_start, const Metaspace
     }
   }
   const bool prepend =
-      m.prepend_scheme == PrependScheme::always || (m.prepend_scheme == PrependScheme::first && at_input_start);
+      at != MetaspaceAt::continuation && (m.prepend_scheme == PrependScheme::always ||
+                                          (m.prepend_scheme == PrependScheme::first && at == MetaspaceAt::input_start));
   if (prepend && buffer.compare(0, rep.size(), rep) != 0) buffer.insert(0, rep);
   const std::string_view all = buffer;
   if (!m.split || rep.empty()) {

@@ -93,10 +93,16 @@ struct Metaspace {
   bool operator==(const Metaspace&) const = default;
 };
 
+/// Where a stretch of text stands, for Metaspace's prepend scheme.
+enum class MetaspaceAt {
+  input_start,   // it begins the whole input: "always" and "first" prepend
+  later,         // after a special or added token: "always" prepends
+  continuation,  // it continues text encoded before (EncodeOptions::continuation): nothing prepends
+};
+
 /// Rewrites `text` into `buffer` as Metaspace does and appends its words (views into `buffer`,
-/// valid until it changes) to `words`. `at_input_start`: `text` begins the whole input (what the
-/// scheme "first" asks).
-void metaspace_words(std::string_view text, bool at_input_start, const Metaspace& m, std::string& buffer,
+/// valid until it changes) to `words`.
+void metaspace_words(std::string_view text, MetaspaceAt at, const Metaspace& m, std::string& buffer,
                      std::vector<std::string_view>& words);
 
 }  // namespace w2s::tokenizer

@@ -44,9 +44,8 @@ struct Tokenizer::Impl {
   int64_t vocab_size = 0;
   size_t max_token_bytes = 4;  // bytes one token can cover at most (longest piece or added token; an unknown char)
   bool cuttable = false;       // head_cut/tail_cut may cut: known regexes, no added token holding a space
-  std::vector<NormalizerStep> normalizers;        // spec.normalizers this build runs (without ICU: NFC dropped)
-  std::vector<NormalizerStep> continuing;         // the same without Prepend steps, for continuations
-  std::optional<Metaspace> continuing_metaspace;  // spec.metaspace that prepends nothing
+  std::vector<NormalizerStep> normalizers;  // spec.normalizers this build runs (without ICU: NFC dropped)
+  std::vector<NormalizerStep> continuing;   // the same without Prepend steps, for continuations
 
   explicit Impl(TokenizerSpec s)
       : spec(std::move(s)),
@@ -116,8 +115,6 @@ struct Tokenizer::Impl {
     });
     continuing = normalizers;
     std::erase_if(continuing, [](const NormalizerStep& step) { return step.kind == NormalizerKind::prepend; });
-    continuing_metaspace = spec.metaspace;
-    if (continuing_metaspace) continuing_metaspace->prepend_scheme = PrependScheme::never;
   }
 
   void encode_into(std::string_view text, const EncodeOptions& options, std::vector<int64_t>& out) const {
@@ -159,9 +156,12 @@ struct Tokenizer::Impl {
       // Metaspace's "first" scheme prepends only to text at the very start of the input.
       const bool input_start = at_text_start && !options.continuation;
       for (size_t k = 0; k < words.size(); ++k) {
-        const Metaspace& m = continuing_here && k == 0 ? *continuing_metaspace : *spec.metaspace;
+        const MetaspaceAt at = k > 0             ? MetaspaceAt::later
+                               : continuing_here ? MetaspaceAt::continuation
+                               : input_start     ? MetaspaceAt::input_start
+                                                 : MetaspaceAt::later;
         pieces.clear();
-        metaspace_words(words[k], input_start && k == 0, m, spaced, pieces);
+        metaspace_words(words[k], at, *spec.metaspace, spaced, pieces);
         for (std::string_view w : pieces) model.encode_word(w, out);
       }
     }
