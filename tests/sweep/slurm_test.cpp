@@ -12,6 +12,7 @@
 #include "slurm_cluster.h"
 #include "test_support.h"
 #include "tiny_family.h"
+#include "tiny_sweep.h"
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
 #include "w2s/sweep/folder.h"
@@ -72,26 +73,17 @@ TEST(SlurmScripts, ResourcesShardsAndCollection) {
   EXPECT_TRUE(has(test::error_of([&] { slurm_scripts(o, 7, "w2s", "/x"); }), "slurm.cpus"));
 }
 
-TEST(SlurmCluster, AnArraySweepEqualsTheSameSweepInOneProcess) {
+class SlurmSweep : public TinySweep {};
+
+TEST_F(SlurmSweep, AnArraySweepEqualsTheSameSweepInOneProcess) {
   if (auto why = test::SlurmCluster::unavailable()) GTEST_SKIP() << "no one-node Slurm cluster here: " << *why;
   test::SlurmCluster cluster;
-  test::TempDir tmp;
-  const auto family = test::make_tiny_family(tmp / "models", {8, 16, 32});
-  SweepOptions o;
-  o.tasks = {test::make_toy_task(tmp / "toy.jsonl", 240)};
-  for (const auto& m : family) o.models.push_back(m.string());
+  auto& tmp = tmp_;
+  SweepOptions o = options(tmp / "slurm_runs");
   o.seeds = {0};
-  o.losses = {"xent", "logconf"};
-  o.data.split.n_train1 = 60;
-  o.data.split.n_train2 = 60;
-  o.data.split.n_test = 60;
-  o.finetune.lr = 1e-2;
-  o.finetune.epochs = 3;
-  o.finetune.batch_size = 16;
   o.slurm.cpus = 1;
   o.slurm.w2s = (fs::path(W2S_BINARY_DIR) / "w2s").string();
   ASSERT_TRUE(fs::exists(o.slurm.w2s)) << o.slurm.w2s << " not built";
-  o.runs_dir = (tmp / "slurm_runs").string();
   const auto sub = submit_sweep(o, /*write_only=*/false);
   EXPECT_EQ(sub.scripts.tasks, 3);  // one per weak model
   ASSERT_FALSE(sub.array_job.empty());

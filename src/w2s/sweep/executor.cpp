@@ -64,21 +64,25 @@ std::optional<std::string> Executor::stage(const PlannedStage& s) {
   }
 }
 
-std::optional<std::string> Executor::crossfit(const PlannedStage& s, int model_index, const std::string& labels) {
+std::optional<Executor::LinkModel> Executor::link_model(const PlannedStage& s, int model_index) {
   auto m = model(s.task, model_index);
   if (!m) return std::nullopt;
-  const auto lo = loss_for_student(o_, s.loss, model_index);
-  if (!run_) return p_.crossfit_key(s.task, *m, labels, lo, s.seed, Method::bootstrap, o_.bootstrap_folds);
-  return p_.crossfit(s.task, *m, labels, lo, s.seed, Method::bootstrap, o_.bootstrap_folds);
+  return LinkModel{*m, loss_for_student(o_, s.loss, model_index)};
+}
+
+std::optional<std::string> Executor::crossfit(const PlannedStage& s, int model_index, const std::string& labels) {
+  const auto l = link_model(s, model_index);
+  if (!l) return std::nullopt;
+  if (!run_) return p_.crossfit_key(s.task, l->model, labels, l->loss, s.seed, Method::bootstrap, o_.bootstrap_folds);
+  return p_.crossfit(s.task, l->model, labels, l->loss, s.seed, Method::bootstrap, o_.bootstrap_folds);
 }
 
 std::optional<std::string> Executor::link(const PlannedStage& s, int model_index, const std::string& labels,
                                           Method method, methods::TrainSlice slice) {
-  auto m = model(s.task, model_index);
-  if (!m) return std::nullopt;
-  const auto lo = loss_for_student(o_, s.loss, model_index);
-  if (!run_) return p_.student_key(s.task, *m, labels, lo, s.seed, method, slice);
-  return p_.student(s.task, *m, labels, lo, s.seed, method, slice);
+  const auto l = link_model(s, model_index);
+  if (!l) return std::nullopt;
+  if (!run_) return p_.student_key(s.task, l->model, labels, l->loss, s.seed, method, slice);
+  return p_.student(s.task, l->model, labels, l->loss, s.seed, method, slice);
 }
 
 }  // namespace w2s::sweep

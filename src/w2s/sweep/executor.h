@@ -39,6 +39,13 @@ class Executor {
   std::optional<std::string> stage(const PlannedStage& stage);
 
  private:
+  /// What link `model_index` of a planned student trains: the model (nullopt in key-only mode
+  /// while its genft model does not exist) and the student's loss for it.
+  struct LinkModel {
+    methods::ModelRef model;
+    losses::LossOptions loss;
+  };
+  std::optional<LinkModel> link_model(const PlannedStage& s, int model_index);
   std::optional<std::string> link(const PlannedStage& s, int model_index, const std::string& labels,
                                   methods::Method method, methods::TrainSlice slice);
   /// Key of the cross-fitted labels of intermediate link `model_index` trained on `labels`.
