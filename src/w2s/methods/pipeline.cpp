@@ -189,7 +189,7 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
   const auto fo = options_for(model, {});
   const std::string key = store::spec_key(to_string(StageKind::gt), spec);
   const std::string what = fmt::format("{} seed {}: {} on ground truth", task, seed, model.name);
-  if (store_.has(key)) return reuse(key, what);
+  if (store_.has_for_all(key)) return reuse(key, what);
   if (observer_.started) observer_.started(key, what);
   const auto& s = split(task, seed);
   StageMetrics metrics;
@@ -239,7 +239,7 @@ std::string Pipeline::zeroshot(const std::string& task, const ModelRef& model, i
   const std::string key = store::spec_key(to_string(kind), spec);
   const std::string what = shots > 0 ? fmt::format("{} seed {}: {} {}-shot", task, seed, model.name, shots)
                                      : fmt::format("{} seed {}: {} zero-shot", task, seed, model.name);
-  if (store_.has(key)) return reuse(key, what);
+  if (store_.has_for_all(key)) return reuse(key, what);
   if (observer_.started) observer_.started(key, what);
   const auto& s = split(task, seed);
   StageMetrics metrics;
@@ -315,7 +315,7 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
                   slice.whole()      ? ""
                   : slice.complement ? fmt::format(", half 2 but fold {}/{}", slice.index + 1, slice.count)
                                      : fmt::format(", half-2 slice {}/{}", slice.index + 1, slice.count));
-  if (store_.has(key)) return reuse(key, what);
+  if (store_.has_for_all(key)) return reuse(key, what);
   if (observer_.started) observer_.started(key, what);
   const auto& s = split(task, seed);
   const fs::path lab = store_.path(labels_key);
@@ -429,7 +429,7 @@ std::string Pipeline::crossfit(const std::string& task, const ModelRef& model, c
                                const losses::LossOptions& loss, int64_t seed, Method method, int64_t folds) {
   const auto spec = crossfit_spec(task, model, labels_key, loss, seed, method, folds);
   const std::string key = store::spec_key(to_string(StageKind::labels), spec);
-  if (store_.has(key)) return key;
+  if (store_.has_for_all(key)) return key;
   std::vector<std::string> fold_keys;
   for (int64_t f = 0; f < folds; ++f)
     fold_keys.push_back(student(task, model, labels_key, loss, seed, method, TrainSlice{f, folds, true}));
@@ -522,7 +522,7 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
   ModelRef out = model;
   out.name = model.name + "+genft";
   out.path = (store_.path(key) / "model").string();
-  if (store_.has(key) || !run) return out;
+  if (!run || store_.has_for_all(key)) return out;
   if (observer_.started) observer_.started(key, what);
   store_.produce(key, spec, [&](const fs::path& tmp) {
     // Unlabeled text of the train pool (both halves), never labels and never a fixed test split:

@@ -125,6 +125,12 @@ std::vector<std::string> RunStore::keys() const {
   return out;
 }
 
+bool RunStore::has_for_all(const std::string& key) const {
+  if (!dist::active()) return has(key);
+  const int64_t mine = dist::is_writer() && has(key) ? 1 : 0;
+  return dist::broadcast_value(mine, "run store: whether " + key + " is finished") != 0;
+}
+
 bool RunStore::produce(const std::string& key, const nlohmann::json& spec,
                        const std::function<nlohmann::json(const fs::path& tmp)>& build) {
   if (dist::active()) return produce_together(key, spec, build);

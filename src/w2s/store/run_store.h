@@ -39,6 +39,10 @@ class RunStore {
   /// True when the artifact is complete: its meta.json exists and every file it records is there
   /// with its recorded size (problem(key) is empty).
   bool has(const std::string& key) const { return problem(key).empty(); }
+  /// has(key) as every data-parallel rank sees it (rank 0's answer, broadcast; has(key) in one
+  /// process), so all ranks take the same branch even while another job publishes the stage. Every
+  /// rank must call it, for the same keys in the same order.
+  bool has_for_all(const std::string& key) const;
   /// Why the artifact is not complete ("" when it is): stage_problem(path(key), digests).
   std::string problem(const std::string& key, bool digests = false) const {
     return stage_problem(root_ / key, digests);
