@@ -233,6 +233,13 @@ int64_t broadcast_value(int64_t value, const std::string& what) {
 #endif
 }
 
+double all_reduce_value(double value, const std::string& what) {
+  if (!active()) return value;
+  std::vector<torch::Tensor> total{torch::tensor({value}, torch::kDouble)};
+  all_reduce_sum(total, what);
+  return total[0].item<double>();
+}
+
 void barrier(const std::string& what) {
   if (!active()) return;
 #if W2S_HAVE_C10D

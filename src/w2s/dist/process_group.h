@@ -60,6 +60,8 @@ torch::Tensor all_gather_rows(const torch::Tensor& rows, const std::vector<int64
 void broadcast(std::vector<torch::Tensor>& tensors, const std::string& what);
 /// Rank 0's `value` on every rank.
 int64_t broadcast_value(int64_t value, const std::string& what);
+/// The sum of every rank's `value` (`value` itself when alone), in double precision.
+double all_reduce_value(double value, const std::string& what);
 /// Wait until every rank arrives.
 void barrier(const std::string& what);
 

@@ -11,7 +11,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
-#include <optional>
+#include <memory>
 
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
@@ -134,16 +134,22 @@ bool RunStore::has_for_all(const std::string& key) const {
 bool RunStore::produce(const std::string& key, const nlohmann::json& spec,
                        const std::function<nlohmann::json(const fs::path& tmp)>& build) {
   if (dist::active()) return produce_together(key, spec, build);
-  if (has(key)) return false;
+  const auto lock = lock_unless_built(key);
+  if (!lock) return false;
+  return build_and_publish(key, spec, build, true);
+}
+
+std::unique_ptr<io::FileLock> RunStore::lock_unless_built(const std::string& key) const {
+  if (has(key)) return nullptr;
   // One builder per stage, across processes and machines sharing the folder: the others wait,
   // then find it built.
-  io::FileLock lock(lock_path(key));
-  if (!lock.try_lock()) {
+  auto lock = std::make_unique<io::FileLock>(lock_path(key));
+  if (!lock->try_lock()) {
     log::info("run store: another process is building {}; waiting for it", key);
-    lock.lock();
+    lock->lock();
   }
-  if (has(key)) return false;
-  return build_and_publish(key, spec, build, true);
+  if (has(key)) return nullptr;
+  return lock;
 }
 
 bool RunStore::produce_together(const std::string& key, const nlohmann::json& spec,
@@ -151,17 +157,8 @@ bool RunStore::produce_together(const std::string& key, const nlohmann::json& sp
   // Rank 0 decides (holding the stage's lock while it builds) and tells the others; every rank
   // trains (the collectives need them all), each in a temporary folder of its own, and rank 0
   // alone publishes. The barrier after it lets every rank read the published stage.
-  std::optional<io::FileLock> lock;
-  int64_t build_it = 0;
-  if (dist::is_writer() && !has(key)) {
-    lock.emplace(lock_path(key));
-    if (!lock->try_lock()) {
-      log::info("run store: another process is building {}; waiting for it", key);
-      lock->lock();
-    }
-    build_it = has(key) ? 0 : 1;
-  }
-  if (dist::broadcast_value(build_it, "run store: whether to build " + key) == 0) return false;
+  const auto lock = dist::is_writer() ? lock_unless_built(key) : nullptr;
+  if (dist::broadcast_value(lock ? 1 : 0, "run store: whether to build " + key) == 0) return false;
   const bool built = build_and_publish(key, spec, build, dist::is_writer());
   dist::barrier("run store: " + key + " published");
   return built;

@@ -11,8 +11,13 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace w2s::io {
+class FileLock;
+}  // namespace w2s::io
 
 namespace w2s::store {
 
@@ -81,6 +86,9 @@ class RunStore {
                const std::function<nlohmann::json(const std::filesystem::path& tmp)>& build);
 
  private:
+  /// The stage's lock, held (waiting while another process holds it), unless the stage is built
+  /// before or by the time the lock is taken (nullptr then).
+  std::unique_ptr<io::FileLock> lock_unless_built(const std::string& key) const;
   bool produce_together(const std::string& key, const nlohmann::json& spec,
                         const std::function<nlohmann::json(const std::filesystem::path& tmp)>& build);
   bool build_and_publish(const std::string& key, const nlohmann::json& spec,

@@ -47,11 +47,7 @@ StepLoss LmObjective::backward(int64_t step) {
     (loss / static_cast<double>(n_micro)).backward();
     step_loss += loss.item<double>() / n_micro;
   }
-  if (world > 1) {
-    std::vector<torch::Tensor> total{torch::tensor({step_loss}, torch::kDouble)};
-    dist::all_reduce_sum(total, fmt::format("loss of step {}", step));
-    step_loss = total[0].item<double>();
-  }
+  if (world > 1) step_loss = dist::all_reduce_value(step_loss, fmt::format("loss of step {}", step));
   return {step_loss, options_.batch_size};
 }
 

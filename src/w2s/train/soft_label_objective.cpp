@@ -85,11 +85,7 @@ StepLoss SoftLabelObjective::backward(int64_t step) {
     (loss * weight).backward();
     step_loss += loss.item<double>();
   }
-  if (world > 1) {
-    std::vector<torch::Tensor> total{torch::tensor({step_loss}, torch::kDouble)};
-    dist::all_reduce_sum(total, fmt::format("loss of step {}", step));
-    step_loss = total[0].item<double>();
-  }
+  if (world > 1) step_loss = dist::all_reduce_value(step_loss, fmt::format("loss of step {}", step));
   epoch_loss_ += step_loss * static_cast<double>(B) / static_cast<double>(n_);
   const bool hardens = state.hardened_rate >= 0.0;
   trace_.push_back({step, step_loss, state.alpha, hardens ? state.threshold : NAN, state.hardened_rate});
