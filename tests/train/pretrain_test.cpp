@@ -8,54 +8,28 @@
 #include <limits>
 
 #include "test_support.h"
+#include "tiny_pretraining.h"
 #include "w2s/core/file.h"
 #include "w2s/io/file_lock.h"
 #include "w2s/io/safetensors.h"
 #include "w2s/models/config.h"
 #include "w2s/models/transformer.h"
-#include "w2s/tokenizer/bpe_trainer.h"
 
 namespace w2s::train {
 namespace {
 
 namespace fs = std::filesystem;
 
-/// Real English (Pride and Prejudice, chapters 1-6 / part of 7) and a 512-token BPE tokenizer.
-struct Fixture {
-  test::TempDir dir;
-  std::string corpus, heldout, tokenizer;
-  Fixture() {
-    const auto fixtures = test::source_dir() / "tests/tokenizer/data";
-    corpus = (fixtures / "pride_and_prejudice_ch1-6.txt").string();
-    heldout = (fixtures / "pride_and_prejudice_ch7_part.txt").string();
-    tokenizer = (dir / "tokenizer.json").string();
-    tokenizer::TrainerOptions topt;
-    topt.vocab_size = 512;
-    auto tok = tokenizer::train_bpe({.files = {corpus}}, topt);
-    tok.save(tokenizer);
-  }
-  PretrainOptions options(const std::string& out) const {
-    PretrainOptions o;
-    o.out = (dir / out).string();
-    o.tokenizer = tokenizer;
-    o.corpus = corpus;
-    o.heldout = heldout;
+/// The shared tiny recipe with this file's cadence: a token cache, warm-up 5, held-out loss every
+/// 20 steps, no checkpoint before the end.
+struct Fixture : test::TinyPretraining {
+  PretrainOptions options(const std::string& out, int64_t steps = 60) const {
+    auto o = TinyPretraining::options(out, steps);
     o.cache_dir = (dir / "cache").string();
-    o.model.d_model = 32;
-    o.model.n_layer = 2;
-    o.model.n_head = 2;
-    o.model.n_ctx = 64;
-    o.seq_len = 32;
-    o.batch_size = 8;
-    o.micro_batch = 4;
-    o.tokens = 8 * 32 * 60;  // 60 steps
-    o.lr = 3e-3;
     o.warmup_steps = 5;
     o.eval_every = 20;
     o.eval_tokens = 4096;
     o.checkpoint_every = 1000;
-    o.precision = "float32";
-    o.save_dtype = "float32";
     return o;
   }
 };
@@ -81,11 +55,9 @@ TEST(Pretrain, HeldOutLossFallsAndModelIsExported) {
 
 TEST(Pretrain, ResumeIsBitIdenticalToUninterrupted) {
   Fixture f;
-  auto whole = f.options("whole");
-  whole.tokens = 8 * 32 * 24;
+  auto whole = f.options("whole", 24);
   pretrain(whole);
-  auto split = f.options("split");
-  split.tokens = whole.tokens;
+  auto split = f.options("split", 24);
   const auto first = pretrain(split, /*stop_after_steps=*/10);
   EXPECT_EQ(first.steps, 10);
   EXPECT_FALSE(first.resumed);
