@@ -84,6 +84,12 @@ TEST(SweepPlan, GenerativeFinetuningOfStrongModelsGivesSupervisorsAndCeilingsThe
   // a supervises only, c is only a ceiling, b is both.
   using R = sweep::Role;
   EXPECT_EQ(gt, (std::vector<std::pair<int, R>>{{0, R::weak}, {1, R::weak}, {1, R::strong}, {2, R::strong}}));
+  // Zero-shot baselines: a reads as itself (it only supervises), b and c as ceilings.
+  o.zero_shot = true;
+  std::vector<std::pair<int, sweep::Role>> zs;
+  for (const auto& s : sweep::plan_sweep(o))
+    if (s.kind == methods::StageKind::zeroshot) zs.emplace_back(s.model, s.role);
+  EXPECT_EQ(zs, (std::vector<std::pair<int, R>>{{0, R::weak}, {1, R::strong}, {2, R::strong}}));
   o.genft_models = "all";
   for (const auto& s : sweep::plan_sweep(o)) EXPECT_EQ(s.role, R::both);
   o.generative_finetune = false;
@@ -293,12 +299,13 @@ TEST_F(TinySweep, BootstrappingAndGenerativeFinetuning) {
   g.generative_finetune = true;
   g.genft.epochs = 1;
   g.genft.batch_size = 4;
-  // genft_models = strong (the default, as the paper): the supervisor stays as it is, the
-  // ceiling and the student are generatively finetuned.
+  g.zero_shot = true;
+  // genft_models = strong (the default, as the paper): the supervisor stays as it is (and so does
+  // its zero-shot readout), the ceiling and the student are generatively finetuned.
   const auto gr = sweep::run_sweep(g, run);
-  ASSERT_EQ(gr.stages.size(), 3u);
+  ASSERT_EQ(gr.stages.size(), 5u);  // 2 gt, 2 zero-shot, 1 student
   for (const auto& s : gr.stages) {
-    const bool supervisor = s.kind == methods::StageKind::gt && s.model.rfind("tiny-d8", 0) == 0;
+    const bool supervisor = s.kind != methods::StageKind::student && s.model.rfind("tiny-d8", 0) == 0;
     EXPECT_EQ(s.model.find("+genft") == std::string::npos, supervisor) << s.model;
   }
   ASSERT_EQ(gr.pgr.size(), 1u);
@@ -316,7 +323,7 @@ TEST_F(TinySweep, BootstrappingAndGenerativeFinetuning) {
   g.genft_models = "all";
   g.runs_dir = (tmp_ / "genft-all").string();
   const auto ga = sweep::run_sweep(g, run);
-  EXPECT_EQ(ga.stages.size(), 3u);
+  EXPECT_EQ(ga.stages.size(), 5u);
   for (const auto& s : ga.stages) EXPECT_NE(s.model.find("+genft"), std::string::npos) << s.model;
   EXPECT_EQ(genft_stages(g.runs_dir), 2);
 }

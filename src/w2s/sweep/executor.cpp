@@ -45,8 +45,8 @@ std::optional<std::string> Executor::student(const PlannedStage& s) {
   return link(s, s.model, *labels, s.chain.size() == 1 ? s.method : Method::bootstrap, slice(links - 1));
 }
 
-std::optional<std::string> Executor::zeroshot(const std::string& task, int64_t seed, int i, int64_t shots) {
-  auto m = model(task, i);
+std::optional<std::string> Executor::zeroshot(const std::string& task, int64_t seed, int i, int64_t shots, Role role) {
+  auto m = model(task, i, role == Role::weak);
   if (!m) return std::nullopt;
   return run_ ? p_.zeroshot(task, *m, seed, shots) : p_.zeroshot_key(task, *m, seed, shots);
 }
@@ -56,9 +56,9 @@ std::optional<std::string> Executor::stage(const PlannedStage& s) {
     case methods::StageKind::gt:
       return gt(s.task, s.seed, s.model, s.role);
     case methods::StageKind::zeroshot:
-      return zeroshot(s.task, s.seed, s.model, 0);
+      return zeroshot(s.task, s.seed, s.model, 0, s.role);
     case methods::StageKind::fewshot:
-      return zeroshot(s.task, s.seed, s.model, o_.few_shot);
+      return zeroshot(s.task, s.seed, s.model, o_.few_shot, s.role);
     default:
       return student(s);
   }

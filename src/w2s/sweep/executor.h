@@ -27,7 +27,8 @@ class Executor {
   std::optional<std::string> gt(const std::string& task, int64_t seed, int i, Role role = Role::both);
   /// Key of the zero-shot stage of model `i` (as a strong model: after generative finetuning).
   /// A zero-shot (shots = 0) or few-shot stage of model i.
-  std::optional<std::string> zeroshot(const std::string& task, int64_t seed, int i, int64_t shots);
+  std::optional<std::string> zeroshot(const std::string& task, int64_t seed, int i, int64_t shots,
+                                      Role role = Role::both);
   /// Key of a planned student: a direct student, or the last link of a bootstrapping chain. With
   /// bootstrap_data = disjoint, link k of a chain of L students trains on slice k of L of train
   /// half 2, labelled by link k − 1 (the weak model for the first); with shared, every link trains

@@ -66,8 +66,12 @@ std::vector<PlannedStage> plan_sweep(const SweepOptions& o) {
           if (is_strong[w])
             plan.push_back({StageKind::gt, task, seed, w, {}, "", Method::finetune, unit, Role::strong});
         }
-        if (o.zero_shot) plan.push_back({StageKind::zeroshot, task, seed, w, {}, "", Method::finetune, unit});
-        if (o.few_shot > 0) plan.push_back({StageKind::fewshot, task, seed, w, {}, "", Method::finetune, unit});
+        // The untrained readouts are baselines of the strong models: after generative finetuning
+        // where the model is a ceiling, as itself where it only supervises.
+        const Role read_as = !split_roles ? Role::both : is_strong[w] ? Role::strong : Role::weak;
+        if (o.zero_shot) plan.push_back({StageKind::zeroshot, task, seed, w, {}, "", Method::finetune, unit, read_as});
+        if (o.few_shot > 0)
+          plan.push_back({StageKind::fewshot, task, seed, w, {}, "", Method::finetune, unit, read_as});
         for (const Method method : {Method::finetune, Method::bootstrap})
           for (const auto& p : pairs) {
             if (p.weak != w || p.method != method) continue;

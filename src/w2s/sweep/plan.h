@@ -28,7 +28,8 @@ std::vector<Pair> pairs_of(const SweepOptions& options);
 
 /// What a gt stage's model is used as. Both, unless generative finetuning prepares the strong
 /// models only: then a model that supervises and is a ceiling has two gt stages, as itself
-/// (weak) and after generative finetuning (strong).
+/// (weak) and after generative finetuning (strong). A zero- or few-shot stage reads the model as
+/// a ceiling (strong) where it is one in some pair, else as a supervisor (weak).
 enum class Role { both, weak, strong };
 
 /// One stage of the plan.
@@ -41,7 +42,7 @@ struct PlannedStage {
   std::string loss;        // student: loss name
   methods::Method method = methods::Method::finetune;  // student: direct or bootstrapped
   int unit = 0;                                        // unit index (sharding)
-  Role role = Role::both;                              // gt: supervisor, ceiling or both
+  Role role = Role::both;                              // gt, zero/few-shot: supervisor, ceiling or both
 };
 
 /// Supervisors of a bootstrapping chain from model w to model s (indices, weakest first): w, then
