@@ -33,7 +33,7 @@ train::PretrainOptions TinyPretraining::options(const std::string& out, int64_t 
   o.seq_len = 32;
   o.batch_size = 8;
   o.micro_batch = 4;
-  o.tokens = 8 * 32 * steps;
+  o.tokens = o.batch_size * o.seq_len * steps;
   o.lr = 3e-3;
   o.precision = "float32";
   o.save_dtype = "float32";

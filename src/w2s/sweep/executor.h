@@ -25,8 +25,8 @@ class Executor {
   std::optional<methods::ModelRef> model(const std::string& task, int i, bool supervisor = false);
   /// Key of the gt stage of model `i` in `role`.
   std::optional<std::string> gt(const std::string& task, int64_t seed, int i, Role role = Role::both);
-  /// Key of the zero-shot stage of model `i` (as a strong model: after generative finetuning).
-  /// A zero-shot (shots = 0) or few-shot stage of model i.
+  /// Key of the zero-shot (shots = 0) or few-shot stage of model `i`, read as `role` (plan.h):
+  /// after generative finetuning unless it is read as a supervisor (weak).
   std::optional<std::string> zeroshot(const std::string& task, int64_t seed, int i, int64_t shots,
                                       Role role = Role::both);
   /// Key of a planned student: a direct student, or the last link of a bootstrapping chain. With
