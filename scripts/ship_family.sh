@@ -3,6 +3,8 @@
 # the quickstart and configs use, and write models/family.json: each member's size, held-out loss
 # and its loss on models/score_sample.txt (the shipped-models test, committed with the family,
 # checks the shipped weights reproduce it). Run after scripts/train_family.sh has finished every member.
+# New weights need new finetuning choices: the index is rewritten without the members' "finetune"
+# records, so rerun `w2s tune configs/family/tune_spam.toml` after shipping (docs/methods.md).
 #   bash scripts/ship_family.sh [xxs xs s m]      (W2S_BIN: the w2s binary, default build/w2s)
 # The chess family (configs/chess, scripts/train_chess_family.sh) the same way, into
 # models/w2s-chess-<m> and models/chess_family.json, scored on models/chess_sample.txt:

@@ -16,6 +16,7 @@ void register_tokenizer(CLI::App& app);   // w2s tokenizer train
 void register_pretrain(CLI::App& app);    // w2s pretrain CONFIG
 void register_run(CLI::App& app);         // w2s run [CONFIG] --weak DIR --strong DIR
 void register_sweep(CLI::App& app);       // w2s sweep CONFIG [--shard I/N]
+void register_tune(CLI::App& app);        // w2s tune CONFIG
 void register_results(CLI::App& app);     // w2s results RUNS_DIR
 void register_report(CLI::App& app);      // w2s report RUNS_DIR|RESULTS
 void register_merge(CLI::App& app);       // w2s merge SRC... --into DEST

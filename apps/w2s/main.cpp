@@ -21,7 +21,7 @@
 namespace {
 
 // The subcommands that train in several processes (data-parallel); the others run in one.
-const std::set<std::string> kDataParallel = {"pretrain", "run", "sweep"};
+const std::set<std::string> kDataParallel = {"pretrain", "run", "sweep", "tune"};
 
 /// The subcommand named in argv ("" when none is).
 std::string subcommand_of(const CLI::App& app, int argc, char** argv) {
@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
   w2s::app::register_pretrain(app);
   w2s::app::register_run(app);
   w2s::app::register_sweep(app);
+  w2s::app::register_tune(app);
   w2s::app::register_results(app);
   w2s::app::register_report(app);
   w2s::app::register_merge(app);

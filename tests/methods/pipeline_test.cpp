@@ -36,7 +36,7 @@ class PipelineTest : public ::testing::Test {
     ft_.eval_points = 2;
     ft_.precision = "float32";
   }
-  ModelRef model(int i) const { return {i == 0 ? "w" : "s", family_[i].string(), 0.0, 0}; }
+  ModelRef model(int i) const { return {.name = i == 0 ? "w" : "s", .path = family_[i].string()}; }
   losses::LossOptions loss(const std::string& name) const {
     losses::LossOptions l;
     l.name = name;
@@ -134,7 +134,7 @@ TEST_F(PipelineTest, KeysFollowTheWeightsAndTheResolvedPrecision) {
   // A member retrained in place (same shape, same file size, a weight byte changed past the
   // header): every stage of it gets a new key, so nothing made with the old weights is reused.
   fs::copy(family_[0], tmp_ / "member", fs::copy_options::recursive);
-  const ModelRef member{"w", (tmp_ / "member").string(), 0.0, 0};
+  const ModelRef member{.name = "w", .path = (tmp_ / "member").string()};
   const auto before = Pipeline(store, data_, ft_).gt_key(task_, member, 0);
   const fs::path weights = tmp_ / "member" / "model.safetensors";
   {

@@ -8,6 +8,7 @@
 #include "test_support.h"
 #include "w2s/config/schema.h"
 #include "w2s/models/model_spec.h"
+#include "w2s/sweep/family_record.h"
 #include "w2s/sweep/sweep.h"
 #include "w2s/train/finetune.h"
 
@@ -115,6 +116,45 @@ TEST(ShippedConfigs, GroundTruthTablesDifferOnlyInTheLabelBudget) {
   EXPECT_EQ(small.data.split.n_train1, 1000);
   EXPECT_EQ(full.finetune.epochs, small.finetune.epochs);
   EXPECT_EQ(full.finetune.lr, small.finetune.lr);
+  // Pretrained members and their scratch twins at one shared regime, not the members' records.
+  EXPECT_EQ(full.model_finetune, "config");
+  EXPECT_EQ(small.model_finetune, "config");
+}
+
+TEST(ShippedConfigs, EveryShippedMemberHasItsFinetuningChoiceFromTheTuneConfig) {
+  // models/family.json: each member's lr and epochs as `w2s tune configs/family/tune_spam.toml`
+  // chose them on ground-truth validation data; the sweeps over the family use them.
+  const auto tune = load("family/tune_spam.toml");
+  EXPECT_TRUE(tune.losses.empty());
+  EXPECT_EQ(tune.tune.write, "models/family.json");
+  // The documented experiments keep the shared regime their numbers were measured in (each says
+  // why); with model_finetune = "family" their models take the records.
+  for (const char* name :
+       {"quickstart.toml", "quickstart_full.toml", "family/sweep_spam.toml", "family/sweep_reviews.toml"})
+    EXPECT_EQ(load(name).model_finetune, "config") << name;
+  auto quick = load("quickstart.toml");
+  quick.model_finetune = "family";
+  for (auto& m : quick.models) m = (test::source_dir() / m).string();
+  const auto family = sweep::family_of(quick);
+  size_t matched = 0;
+  for (size_t i = 0; i < tune.models.size(); ++i) {
+    SCOPED_TRACE(tune.models[i]);
+    const auto rec = sweep::recorded_finetune((test::source_dir() / tune.models[i]).string());
+    ASSERT_TRUE(rec.has_value());
+    EXPECT_EQ(rec->record["tasks"], nlohmann::json(tune.tasks));
+    EXPECT_EQ(rec->record["seeds"], nlohmann::json(tune.seeds));
+    EXPECT_EQ(rec->record["data"]["val_fraction"], tune.data.split.val_fraction);
+    EXPECT_EQ(rec->record["grid"]["lrs"], nlohmann::json(tune.tune.lrs));
+    EXPECT_GT(rec->record["val_accuracy"].get<double>(), 0.5);  // above chance on validation
+    EXPECT_LE(rec->record["val_accuracy"].get<double>(), 1.0);
+    for (const auto& m : family)
+      if (m.path == (test::source_dir() / tune.models[i]).string()) {
+        EXPECT_EQ(m.lr, rec->lr);
+        EXPECT_EQ(m.epochs, rec->epochs);
+        ++matched;
+      }
+  }
+  EXPECT_EQ(matched, quick.models.size());
 }
 
 }  // namespace

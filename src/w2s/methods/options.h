@@ -12,10 +12,12 @@ namespace w2s::methods {
 
 /// A model under study.
 struct ModelRef {
-  std::string name;    // display name, e.g. "w2s-xs"
-  std::string path;    // model spec: HF checkpoint folder, or "scratch:DIR"
-  double lr = 0.0;     // finetuning learning rate for this model (0 = finetune.lr)
-  int64_t params = 0;  // non-embedding parameters (filled by Pipeline::parameter_count)
+  std::string name;             // display name, e.g. "w2s-xs"
+  std::string path;             // model spec: HF checkpoint folder, or "scratch:DIR"
+  double lr = 0.0;              // finetuning learning rate for this model (0 = finetune.lr)
+  int64_t epochs = 0;           // finetuning epochs for this model (0 = finetune.epochs)
+  int64_t params = 0;           // non-embedding parameters (filled by Pipeline::parameter_count)
+  std::string finetune_from{};  // where lr and epochs come from (display): "" = [finetune]
 };
 
 /// How each (task, seed) is split: the [data] table. The split options' seed is the run's seed;

@@ -144,6 +144,7 @@ nlohmann::json Pipeline::finetune_json(const std::string& task, const train::Fin
 train::FinetuneOptions Pipeline::options_for(const ModelRef& m, const losses::LossOptions& loss) const {
   auto o = finetune_;
   if (m.lr > 0) o.lr = m.lr;
+  if (m.epochs > 0) o.epochs = m.epochs;
   o.loss = loss;
   return o;
 }

@@ -35,6 +35,9 @@ SweepOptions load(const fs::path& file, const fs::path& runs_dir) {
   // A config written before bootstrap_data was a key ran its chains on shared data (every config
   // written since has the key, so this default holds for old files only).
   o.bootstrap_data = "shared";
+  // Nor did one written before model_finetune read family records (a sweep since writes the lr
+  // and epochs its models trained with into model_lrs / model_epochs: with_family_finetuning).
+  o.model_finetune = "config";
   config::apply(o, SweepOptions::schema(), config::parse_toml_file(file.string()), file.string());
   o.runs_dir = runs_dir.string();
   return o;
@@ -51,6 +54,9 @@ std::string experiment_fingerprint(const SweepOptions& o) {
   c.models.clear();
   c.model_names.clear();
   c.model_lrs.clear();
+  c.model_epochs.clear();
+  c.model_finetune = defaults.model_finetune;
+  c.tune = defaults.tune;  // `w2s tune`'s grid is not the sweep's experiment
   c.same_size = defaults.same_size;
   c.bootstrap = defaults.bootstrap;
   c.bootstrap_steps = defaults.bootstrap_steps;
@@ -91,7 +97,8 @@ bool same_experiment(const SweepOptions& a, const SweepOptions& b) {
     for (const auto& y : fb) {
       if (x.path != y.path) continue;
       const double lx = x.lr > 0 ? x.lr : a.finetune.lr, ly = y.lr > 0 ? y.lr : b.finetune.lr;
-      if (x.name != y.name || lx != ly) return false;
+      const int64_t ex = x.epochs > 0 ? x.epochs : a.finetune.epochs, ey = y.epochs > 0 ? y.epochs : b.finetune.epochs;
+      if (x.name != y.name || lx != ly || ex != ey) return false;
     }
   return true;
 }

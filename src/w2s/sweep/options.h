@@ -9,6 +9,7 @@
 #include "w2s/config/schema.h"
 #include "w2s/methods/options.h"
 #include "w2s/sweep/slurm.h"
+#include "w2s/sweep/tune_options.h"
 #include "w2s/train/finetune.h"
 
 namespace w2s::sweep {
@@ -18,7 +19,14 @@ struct SweepOptions {
   std::vector<std::string> tasks = {"reviews"};           // task specs (built-in names or files)
   std::vector<std::string> models;                        // model specs (HF checkpoint folders), weakest first
   std::vector<std::string> model_names;                   // display names (default: folder names)
-  std::vector<double> model_lrs;                          // finetuning lr per model (empty = finetune.lr)
+  std::vector<double> model_lrs;                          // finetuning lr per model (empty = the
+                                                          // model's record, else finetune.lr)
+  std::vector<int64_t> model_epochs;                      // finetuning epochs per model (empty = the
+                                                          // model's record, else finetune.epochs)
+  std::string model_finetune = "family";                  // family = each model's lr and epochs as
+                                                          // recorded in its family.json (`w2s tune`)
+                                                          // where there is a record and the readout
+                                                          // is a head; config = [finetune] for all
   std::vector<int64_t> seeds = {0, 1, 2};                 // each seed: its own split, init and order
   std::vector<std::string> losses = {"xent", "logconf"};  // student losses (losses/)
   bool same_size = false;                                 // also pairs with weak == strong
@@ -48,12 +56,24 @@ struct SweepOptions {
   train::FinetuneOptions finetune;                        // [finetune] (and [finetune.loss] defaults)
   methods::GenftOptions genft;                            // [genft]
   SlurmOptions slurm;                                     // [slurm]: resources of `w2s sweep --slurm` jobs
+  TuneOptions tune;                                       // [tune]: the grid of `w2s tune`
   static const config::Schema<SweepOptions>& schema();
 };
 
 /// The family as ModelRefs: names (default: the folder's name, "scratch-" + it for a scratch
-/// spec) and learning rates. Mismatched list lengths → w2s::Error.
+/// spec), learning rates and epochs (model_lrs / model_epochs, else with model_finetune = "family"
+/// the model's family.json record when the [finetune] table trains a head in full, else
+/// [finetune]'s). Mismatched list lengths → w2s::Error.
 std::vector<methods::ModelRef> family_of(const SweepOptions& options);
+
+/// True when the family's finetuning records apply: model_finetune = "family" and [finetune]
+/// trains a head (classification or scalar reward) in full, the setting `w2s tune` chooses for.
+bool uses_family_records(const SweepOptions& options);
+
+/// The config with the family records it uses written out: model_lrs and model_epochs set to each
+/// model's resolved lr and epochs when a record applies to some model (else `options` unchanged),
+/// so what a sweep records in its folder does not change when family.json does.
+SweepOptions with_family_finetuning(const SweepOptions& options);
 
 /// The loss options of student loss `name`: the [finetune.loss] table with that name.
 losses::LossOptions loss_named(const SweepOptions& options, const std::string& name);

@@ -18,6 +18,9 @@ SweepOptions pair_sweep(const SweepOptions& options, const std::string& weak, co
   o.model_lrs = from_config && options.model_lrs.size() == family.size()
                     ? std::vector<double>{options.model_lrs.front(), options.model_lrs.back()}
                     : std::vector<double>{};
+  o.model_epochs = from_config && options.model_epochs.size() == family.size()
+                       ? std::vector<int64_t>{options.model_epochs.front(), options.model_epochs.back()}
+                       : std::vector<int64_t>{};
   o.model_names = from_config && options.model_names.size() == family.size()
                       ? std::vector<std::string>{options.model_names.front(), options.model_names.back()}
                       : std::vector<std::string>{};
@@ -32,13 +35,17 @@ std::vector<LabelFileRow> run_label_file(const SweepOptions& options, const std:
   const auto& family = options.models;
   const std::string s = !strong.empty() ? strong : family.empty() ? "" : family.back();
   check(!s.empty(), "w2s run needs a strong model: --strong DIR (or `models` in the config)");
-  // The strong model is the config's last model (unless --strong names another): keep its lr.
-  const bool from_config = strong.empty() && options.model_lrs.size() == family.size();
-  const double lr = from_config && !options.model_lrs.empty() ? options.model_lrs.back() : 0.0;
+  // The strong model is the config's last model (unless --strong names another): keep its lr and
+  // epochs.
+  const bool from_config = strong.empty() && !family.empty();
+  const double lr = from_config && options.model_lrs.size() == family.size() ? options.model_lrs.back() : 0.0;
+  const int64_t epochs = from_config && options.model_epochs.size() == family.size() ? options.model_epochs.back() : 0;
   o.models = {s};
   o.model_names.clear();
   o.model_lrs.clear();
+  o.model_epochs.clear();
   if (lr > 0) o.model_lrs.push_back(lr);
+  if (epochs > 0) o.model_epochs.push_back(epochs);
   store::RunStore store(o.runs_dir);
   methods::Pipeline p(store, o.data, o.finetune);
   const auto ref = family_of(o).front();

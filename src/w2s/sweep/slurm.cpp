@@ -188,7 +188,7 @@ SlurmSubmission submit_sweep(const SweepOptions& o, bool write_only) {
   fs::create_directories(dir / "logs");
   // The jobs read this copy of the resolved config, so later edits of the user's file (or other
   // flags) do not change a sweep that is queued.
-  write_file_atomic(dir / "sweep.toml", config::dump_toml(o, SweepOptions::schema()));
+  write_file_atomic(dir / "sweep.toml", config::dump_toml(with_family_finetuning(o), SweepOptions::schema()));
   write_file_atomic(dir / "array.sbatch", sub.scripts.array);
   write_file_atomic(dir / "collect.sbatch", sub.scripts.collect);
   if (write_only) {

@@ -24,13 +24,30 @@ namespace fs = std::filesystem;
 
 namespace w2s::sweep {
 
-report::Results run_sweep(const SweepOptions& o, const SweepRunOptions& run) {
+void log_family_finetuning(const SweepOptions& o) {
+  const train::FinetuneOptions defaults;
+  for (const auto& m : family_of(o)) {
+    if (m.finetune_from.empty()) continue;
+    log::info("{}: finetuned at lr {:g} for {} epochs (its record in {}{})", m.name, m.lr, m.epochs, m.finetune_from,
+              o.model_lrs.empty() ? "" : "; lr from model_lrs");
+    if ((o.model_lrs.empty() && o.finetune.lr != defaults.lr) ||
+        (o.model_epochs.empty() && o.finetune.epochs != defaults.epochs))
+      log::warn(
+          "{}: [finetune] lr {:g} / epochs {} are not used for it: its family record is (set model_finetune = "
+          "\"config\" to use [finetune] for every model)",
+          m.name, o.finetune.lr, o.finetune.epochs);
+  }
+}
+
+report::Results run_sweep(const SweepOptions& options, const SweepRunOptions& run) {
+  const auto o = with_family_finetuning(options);
   const auto plan = plan_sweep(o);
   const auto mine = shard_of(plan, run.shard_i, run.shard_n);
   store::RunStore store(o.runs_dir);
   // Data-parallel (dist/process_group.h): every rank runs every stage, rank 0 alone writes and shows.
   const bool writer = dist::is_writer();
   if (writer) record_sweep_config(o);
+  if (writer) log_family_finetuning(options);
   int64_t done = 0;
   const auto t0 = std::chrono::steady_clock::now();
   std::unique_ptr<Progress> bar;

@@ -19,6 +19,10 @@ struct SweepRunOptions {
   Output output = Output::bar;
 };
 
+/// Say which models train with their family record's lr and epochs (and warn where that
+/// overrides a [finetune] lr or epochs the config changed from the defaults).
+void log_family_finetuning(const SweepOptions& options);
+
 /// Run the (sharded) plan, then collect every finished stage of the whole plan, and of the earlier
 /// sweeps of the same experiment in runs_dir (sweep/folder.h), into Results (written to
 /// <runs_dir>/results.json). Stages that exist are reused.
