@@ -9,12 +9,6 @@ namespace fs = std::filesystem;
 namespace w2s::sweep {
 namespace {
 
-std::string folder_name(const std::string& model_dir) {
-  fs::path p = fs::path(model_dir).lexically_normal();
-  if (p.filename().empty()) p = p.parent_path();
-  return p.filename().string();
-}
-
 /// Keys in the file's order, so a rewrite changes only the records.
 nlohmann::ordered_json read_index(const fs::path& index) {
   try {
@@ -29,17 +23,19 @@ nlohmann::ordered_json read_index(const fs::path& index) {
 
 }  // namespace
 
-fs::path family_index_of(const std::string& model_dir) {
+fs::path model_folder(const std::string& model_dir) {
   fs::path p = fs::path(model_dir).lexically_normal();
   if (p.filename().empty()) p = p.parent_path();
-  return p.parent_path() / "family.json";
+  return p;
 }
+
+fs::path family_index_of(const std::string& model_dir) { return model_folder(model_dir).parent_path() / "family.json"; }
 
 std::optional<FinetuneRecord> recorded_finetune(const std::string& model_dir) {
   const auto index = family_index_of(model_dir);
   if (!fs::is_regular_file(index)) return std::nullopt;
   const auto j = read_index(index);
-  const auto name = folder_name(model_dir);
+  const auto name = model_folder(model_dir).filename().string();
   for (const auto& m : j["members"]) {
     if (!m.is_object() || m.value("name", "") != name || !m.contains("finetune")) continue;
     const auto& f = m["finetune"];

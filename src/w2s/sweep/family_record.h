@@ -25,6 +25,10 @@ struct FinetuneRecord {
   nlohmann::json record;  // the whole "finetune" entry (how it was chosen)
 };
 
+/// A model folder's path, normalized and without a trailing separator: its filename() is the
+/// member's name in the index.
+std::filesystem::path model_folder(const std::string& model_dir);
+
 /// The family index a model folder belongs to: family.json in the folder's parent.
 std::filesystem::path family_index_of(const std::string& model_dir);
 

@@ -91,8 +91,7 @@ std::vector<methods::ModelRef> family_of(const SweepOptions& o) {
     methods::ModelRef m;
     m.path = o.models[i];
     // Default name: the folder's name ("models/w2s-xs" → "w2s-xs"; "runs/family/xs/model" → "xs").
-    fs::path p = fs::path(models::backbone_dir(o.models[i])).lexically_normal();
-    if (p.filename().empty()) p = p.parent_path();
+    fs::path p = model_folder(models::backbone_dir(o.models[i]));
     if (p.filename() == "model" && p.has_parent_path()) p = p.parent_path();
     m.name = o.model_names.empty() ? p.filename().string() : o.model_names[i];
     if (o.model_names.empty() && models::is_scratch(o.models[i])) m.name = "scratch-" + m.name;

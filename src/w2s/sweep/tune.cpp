@@ -193,8 +193,7 @@ TuneResult run_tune(const SweepOptions& options, Output output) {
               "tune.write = {}: model {} ({}) is not in that folder; sweeps look for a model's record in family.json "
               "beside its folder",
               options.tune.write, res.models[i], res.paths[i]);
-        records[fs::path(models::backbone_dir(res.paths[i])).lexically_normal().filename().string()] =
-            tune_record(res, i);
+        records[model_folder(models::backbone_dir(res.paths[i])).filename().string()] = tune_record(res, i);
       }
       write_finetune_records(options.tune.write, records);
       log::info("tune: recorded {} models' choices in {}", records.size(), options.tune.write);
