@@ -123,6 +123,22 @@ TEST_F(PipelineTest, KeysDependOnWhatTheStageReadsAndNothingElse) {
   EXPECT_NE(p.student_key(task_, model(1), k, loss("xent"), 0, Method::bootstrap), s);
   EXPECT_NE(p.student_key(task_, model(1), k, loss("xent"), 0, Method::finetune, {0, 2}), s);
   EXPECT_EQ(p.student_key(task_, model(1), k, loss("xent"), 0, Method::finetune, {0, 1}), s);
+  // ... and on the loss options that loss reads, not on the others: an xent student is one stage
+  // whatever α a logconf variant beside it sets, while logconf's key follows α.
+  auto xent_alpha = loss("xent");
+  xent_alpha.alpha_max = 0.25;
+  xent_alpha.alpha_warmup = 0.5;
+  xent_alpha.logconf_form = "reference";
+  xent_alpha.window_max = 0.9;
+  EXPECT_EQ(p.student_key(task_, model(1), k, xent_alpha, 0, Method::finetune), s);
+  auto logconf_alpha = loss("logconf");
+  logconf_alpha.alpha_max = 0.25;
+  EXPECT_NE(p.student_key(task_, model(1), k, logconf_alpha, 0, Method::finetune),
+            p.student_key(task_, model(1), k, loss("logconf"), 0, Method::finetune));
+  auto window = loss("window");
+  window.window_max = 0.9;
+  EXPECT_NE(p.student_key(task_, model(1), k, window, 0, Method::finetune),
+            p.student_key(task_, model(1), k, loss("window"), 0, Method::finetune));
   // A task whose content changes gets new keys.
   const auto before = p.gt_key(task_, model(0), 0);
   const auto changed = test::make_toy_task(tmp_ / "toy2.jsonl", 200, 2);

@@ -122,6 +122,20 @@ nlohmann::json Pipeline::finetune_json(const std::string& task, const train::Fin
   j["precision"] = compute["precision"];
   // Only logconf reads the prior: other losses keep the keys they had before it existed.
   if (o.loss.name != "logconf") j["loss"].erase("logconf_prior");
+  // A loss's key holds the options it reads; the others are keyed at their defaults, so an xent
+  // student is the same stage whatever α a logconf ablation sets beside it (and is trained once).
+  const losses::LossOptions loss_defaults;
+  const std::string& loss = o.loss.name;
+  if (loss != "logconf" && loss != "entropy") {
+    j["loss"]["alpha_max"] = loss_defaults.alpha_max;
+    j["loss"]["alpha_warmup"] = loss_defaults.alpha_warmup;
+    j["loss"]["logconf_form"] = loss_defaults.logconf_form;
+  }
+  if (loss != "product") {
+    j["loss"]["product_alpha"] = loss_defaults.product_alpha;
+    j["loss"]["product_beta"] = loss_defaults.product_beta;
+  }
+  if (loss != "window") j["loss"]["window_max"] = loss_defaults.window_max;
   const auto kind = tasks_.task(task).kind;
   const bool comparisons = data::has_completions(kind);
   const train::ReadoutOptions defaults;
