@@ -2,6 +2,7 @@
 // with no unknown keys, name models that ship in models/, and plan what their comments promise.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -43,6 +44,38 @@ TEST(ShippedConfigs, QuickstartIsOneSmallSweepOverShippedModels) {
   EXPECT_EQ(o.seeds.size(), 3u);
   EXPECT_EQ(o.losses, (std::vector<std::string>{"xent", "logconf"}));
   EXPECT_EQ(count_students(o), o.seeds.size() * o.losses.size());  // one weak → strong pair
+  // Each model at its own lr and epochs (tune_spam250's choice on validation data), 250 labels.
+  EXPECT_EQ(o.data.split.n_train1, 250);
+  EXPECT_EQ(o.model_lrs.size(), o.models.size());
+  EXPECT_EQ(o.model_epochs.size(), o.models.size());
+  // It is the w2s-xxs → w2s-s pair of the logconf ablation (scripts/ablation_spam250.sh): every
+  // key but the folder and the per-model regime matches, so the two share stage keys.
+  auto ablation = load("family/ablation_spam250.toml");
+  ablation.runs_dir = o.runs_dir;
+  ablation.model_lrs = o.model_lrs;
+  ablation.model_epochs = o.model_epochs;
+  EXPECT_EQ(config::dump_toml(ablation, sweep::SweepOptions::schema()),
+            config::dump_toml(o, sweep::SweepOptions::schema()));
+}
+
+TEST(ShippedConfigs, TheQuickstartsTuneGridHoldsOutValidationDataAndWritesNoRecords) {
+  // configs/family/tune_spam250.toml chose the quickstart's model_lrs / model_epochs; it scores on
+  // part of train half 2 (never test) and leaves models/family.json (1,000 labels) alone.
+  const auto tune = load("family/tune_spam250.toml");
+  const auto quick = load("quickstart.toml");
+  expect_models_ship(tune);
+  EXPECT_TRUE(tune.losses.empty());
+  EXPECT_TRUE(tune.tune.write.empty());
+  EXPECT_GT(tune.data.split.val_fraction, 0.0);
+  EXPECT_EQ(tune.data.split.n_train1, quick.data.split.n_train1);
+  EXPECT_EQ(tune.data.split.balance, quick.data.split.balance);
+  EXPECT_EQ(tune.tasks, quick.tasks);
+  for (size_t i = 0; i < quick.models.size(); ++i) {
+    SCOPED_TRACE(quick.models[i]);
+    EXPECT_NE(std::find(tune.tune.lrs.begin(), tune.tune.lrs.end(), quick.model_lrs[i]), tune.tune.lrs.end());
+    EXPECT_NE(std::find(tune.tune.epochs.begin(), tune.tune.epochs.end(), quick.model_epochs[i]),
+              tune.tune.epochs.end());
+  }
 }
 
 TEST(ShippedConfigs, FullQuickstartCoversTheFamilyAndEveryBuiltinTask) {
@@ -68,13 +101,9 @@ TEST(ShippedConfigs, FamilySweepsCoverEveryPairOfTheShippedFamily) {
   EXPECT_EQ(reviews.data.split.n_train1, 2000);
   EXPECT_EQ(spam.data.split.n_train1, 1000);
   EXPECT_TRUE(spam.data.split.balance);
-  // The spam sweep is the quickstart with the whole family (and its own folder): every other key
-  // matches, so the quickstart's stages have the same keys and are reused when the folders are shared.
-  auto quick = load("quickstart.toml");
-  quick.runs_dir = spam.runs_dir;
-  quick.models = spam.models;
-  EXPECT_EQ(config::dump_toml(quick, sweep::SweepOptions::schema()),
-            config::dump_toml(spam, sweep::SweepOptions::schema()));
+  // The spam sweep keeps issue #5's shared regime (lr 1e-3, 2 epochs for every member).
+  EXPECT_EQ(spam.finetune.lr, 1e-3);
+  EXPECT_EQ(spam.finetune.epochs, 2);
 }
 
 TEST(ShippedConfigs, ContinuationsSweepReadsTheLanguageModelAndPrintsZeroShot) {
@@ -129,10 +158,9 @@ TEST(ShippedConfigs, EveryShippedMemberHasItsFinetuningChoiceFromTheTuneConfig) 
   EXPECT_EQ(tune.tune.write, "models/family.json");
   // The documented experiments keep the shared regime their numbers were measured in (each says
   // why); with model_finetune = "family" their models take the records.
-  for (const char* name :
-       {"quickstart.toml", "quickstart_full.toml", "family/sweep_spam.toml", "family/sweep_reviews.toml"})
+  for (const char* name : {"quickstart_full.toml", "family/sweep_spam.toml", "family/sweep_reviews.toml"})
     EXPECT_EQ(load(name).model_finetune, "config") << name;
-  auto quick = load("quickstart.toml");
+  auto quick = load("family/sweep_spam.toml");
   quick.model_finetune = "family";
   for (auto& m : quick.models) m = (test::source_dir() / m).string();
   const auto family = sweep::family_of(quick);
