@@ -2,6 +2,7 @@
 // the logconf α schedule and threshold rules (ties included), micro-batch accumulation, registry.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <string>
@@ -361,6 +362,54 @@ TEST(Losses, SchemaAndOptionChecks) {
   EXPECT_THROW(loss_named("window", [](auto& o) { o.window_max = 0.3; }), Error);
   // Schedules need a positive step count.
   EXPECT_THROW(loss_named("logconf")->batch_state(margins({1}), mat({{1, 0}}), {0, 0}), Error);
+}
+
+// options_read is what a stage key holds of a loss's options, so it must name every option that
+// changes what the loss computes (else two different trainings share a key) and only those (else
+// an xent student is retrained for each α of an ablation). Checked on the losses themselves: each
+// option moved off its default, the loss value and gradients at a step inside the α warm-up, on a
+// batch whose weak labels are 3/4 positive (so the prior matters).
+TEST(Losses, OptionsReadAreExactlyTheOptionsThatChangeTheLoss) {
+  const auto logits = margins({2.0, 1.0, 0.5, -0.3, -1.2, 0.8, 0.1, -2.0});  // (8, 2)
+  const auto weak = mat({{0.1, 0.9},
+                         {0.3, 0.7},
+                         {0.45, 0.55},
+                         {0.2, 0.8},
+                         {0.7, 0.3},
+                         {0.35, 0.65},
+                         {0.4, 0.6},
+                         {0.9, 0.1}});  // 6 of 8 weak-positive; confidences 0.55 to 0.9
+  const LossStep step{1, 100};
+  const std::vector<std::pair<std::string, std::string>> moved{
+      {"logconf_form", "reference"}, {"logconf_prior", "balanced"}, {"alpha_max", "0.9"}, {"alpha_warmup", "0.5"},
+      {"product_alpha", "2"},        {"product_beta", "0.5"},       {"window_max", "0.6"}};
+  // Loss value and gradient, flattened.
+  const auto outputs = [&](const LossOptions& o) {
+    const auto loss = make_loss(o);
+    const auto st = loss->batch_state(logits, weak, step);
+    auto f = logits.detach().clone().requires_grad_(true);
+    const auto v = loss->forward(f, weak, st, step);
+    v.backward();
+    return torch::cat({v.detach().reshape({1}), f.grad().reshape({-1})});
+  };
+  for (const auto& name : loss_names()) {
+    LossOptions base;
+    base.name = name;
+    const auto& reads = options_read(name);
+    for (const auto& [key, value] : moved) {
+      LossOptions o = base;
+      config::apply_override(o, LossOptions::schema(), key + "=" + value);
+      const bool read = std::find(reads.begin(), reads.end(), key) != reads.end();
+      const bool changes = !torch::allclose(outputs(o), outputs(base), 0.0, 1e-7);
+      EXPECT_EQ(changes, read) << name << " with " << key << "=" << value;
+      // effective_options keeps what is read and resets the rest: equal exactly when not read.
+      const auto e = effective_options(o);
+      const auto flat = [](const LossOptions& x) { return config::to_json(config::flatten(x, LossOptions::schema())); };
+      EXPECT_EQ(flat(e) == flat(effective_options(base)), !read) << name << " " << key;
+      EXPECT_TRUE(torch::equal(outputs(e), outputs(o))) << name << " " << key;
+    }
+  }
+  EXPECT_THROW(options_read("xnet"), Error);
 }
 
 TEST(Losses, ShapesAndDtypes) {

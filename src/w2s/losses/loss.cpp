@@ -24,12 +24,27 @@ namespace {
 struct Registered {
   const char* name;
   std::unique_ptr<Loss> (*make)(const LossOptions&);
+  std::vector<std::string> reads;  // the LossOptions fields it reads (schema keys, "name" aside)
 };
 
-constexpr Registered kLosses[] = {
-    {"xent", make_xent_loss}, {"logconf", make_logconf_loss}, {"product", make_product_loss},
-    {"kl", make_kl_loss},     {"entropy", make_entropy_loss}, {"window", make_window_loss},
-};
+const std::vector<Registered>& registry() {
+  static const std::vector<Registered> losses = {
+      {"xent", make_xent_loss, {}},
+      {"logconf", make_logconf_loss, {"logconf_form", "logconf_prior", "alpha_max", "alpha_warmup"}},
+      {"product", make_product_loss, {"product_alpha", "product_beta"}},
+      {"kl", make_kl_loss, {}},
+      // entropy takes only the α defaults from the form (no threshold, so no prior)
+      {"entropy", make_entropy_loss, {"logconf_form", "alpha_max", "alpha_warmup"}},
+      {"window", make_window_loss, {"window_max"}},
+  };
+  return losses;
+}
+
+const Registered& registered(const std::string& name) {
+  for (const auto& r : registry())
+    if (name == r.name) return r;
+  fail("unknown loss '{}' (registered: {})", name, fmt::join(loss_names(), ", "));
+}
 
 }  // namespace
 
@@ -64,15 +79,25 @@ double resolved_alpha_max(const LossOptions& o, bool largest) {
 
 LossBatchState Loss::batch_state(const torch::Tensor&, const torch::Tensor&, const LossStep&) const { return {}; }
 
-std::unique_ptr<Loss> make_loss(const LossOptions& options) {
-  for (const auto& r : kLosses)
-    if (options.name == r.name) return r.make(options);
-  fail("unknown loss '{}' (registered: {})", options.name, fmt::join(loss_names(), ", "));
-}
+std::unique_ptr<Loss> make_loss(const LossOptions& options) { return registered(options.name).make(options); }
 
 std::vector<std::string> loss_names() {
   std::vector<std::string> out;
-  for (const auto& r : kLosses) out.emplace_back(r.name);
+  for (const auto& r : registry()) out.emplace_back(r.name);
+  return out;
+}
+
+const std::vector<std::string>& options_read(const std::string& loss) { return registered(loss).reads; }
+
+LossOptions effective_options(const LossOptions& options) {
+  const auto& reads = options_read(options.name);
+  LossOptions out;
+  out.name = options.name;
+  for (const auto& key : reads) {
+    const auto* e = LossOptions::schema().find(key);
+    check(e != nullptr, "loss {}: reads '{}', which is not a loss option", options.name, key);
+    e->set(out, e->get(options));
+  }
   return out;
 }
 

@@ -111,6 +111,13 @@ class Loss {
 std::unique_ptr<Loss> make_loss(const LossOptions& options);
 /// Registered loss names, in registry order.
 std::vector<std::string> loss_names();
+/// The LossOptions fields the named loss reads (schema keys, "name" aside), e.g. logconf's form,
+/// prior and α schedule; unknown name → w2s::Error.
+const std::vector<std::string>& options_read(const std::string& loss);
+/// `options` with every field its loss does not read at its default: two option sets that train
+/// the same loss the same way compare equal, so a stage key built from them is shared (an xent
+/// student beside a logconf ablation's α grid is one stage). Unknown name → w2s::Error.
+LossOptions effective_options(const LossOptions& options);
 /// α_max by the rule when `options.alpha_max` < 0 (see LossOptions): 0.75 for the paper form's
 /// largest student, else 0.5; an explicit value is kept. `largest` = the student is the largest
 /// model of its family.

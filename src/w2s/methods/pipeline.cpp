@@ -120,22 +120,12 @@ nlohmann::json Pipeline::finetune_json(const std::string& task, const train::Fin
   const auto compute = compute_json(o.device, o.precision);
   j["device"] = compute["device"];
   j["precision"] = compute["precision"];
-  // Only logconf reads the prior: other losses keep the keys they had before it existed.
-  if (o.loss.name != "logconf") j["loss"].erase("logconf_prior");
-  // A loss's key holds the options it reads; the others are keyed at their defaults, so an xent
-  // student is the same stage whatever α a logconf ablation sets beside it (and is trained once).
-  const losses::LossOptions loss_defaults;
-  const std::string& loss = o.loss.name;
-  if (loss != "logconf" && loss != "entropy") {
-    j["loss"]["alpha_max"] = loss_defaults.alpha_max;
-    j["loss"]["alpha_warmup"] = loss_defaults.alpha_warmup;
-    j["loss"]["logconf_form"] = loss_defaults.logconf_form;
-  }
-  if (loss != "product") {
-    j["loss"]["product_alpha"] = loss_defaults.product_alpha;
-    j["loss"]["product_beta"] = loss_defaults.product_beta;
-  }
-  if (loss != "window") j["loss"]["window_max"] = loss_defaults.window_max;
+  // A loss's key holds the options it reads, the others at their defaults (losses::effective_options),
+  // so an xent student is the same stage whatever α a logconf ablation sets beside it. The prior
+  // came after the first keys: a loss that does not read it keys without it, as before.
+  j["loss"] = options_json(losses::effective_options(o.loss), losses::LossOptions::schema());
+  const auto& reads = losses::options_read(o.loss.name);
+  if (std::find(reads.begin(), reads.end(), "logconf_prior") == reads.end()) j["loss"].erase("logconf_prior");
   const auto kind = tasks_.task(task).kind;
   const bool comparisons = data::has_completions(kind);
   const train::ReadoutOptions defaults;
