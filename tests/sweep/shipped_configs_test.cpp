@@ -104,6 +104,20 @@ TEST(ShippedConfigs, FamilySweepsCoverEveryPairOfTheShippedFamily) {
   EXPECT_EQ(spam.finetune.epochs, 2);
 }
 
+TEST(ShippedConfigs, TheReviewsAblationIsTheReviewsSweepsDataAndRegimeOnOnePair) {
+  // configs/family/ablation_reviews.toml (scripts/ablation_reviews.sh) promises the family sweep's
+  // ground-truth, weak-label and xent stages: every key but the models and the folder matches.
+  auto ablation = load("family/ablation_reviews.toml");
+  const auto sweep = load("family/sweep_reviews.toml");
+  expect_models_ship(ablation);
+  EXPECT_EQ(ablation.models.size(), 2u);
+  EXPECT_EQ(count_students(ablation), 6u);  // one pair, xent and logconf, 3 seeds
+  ablation.models = sweep.models;
+  ablation.runs_dir = sweep.runs_dir;
+  EXPECT_EQ(config::dump_toml(ablation, sweep::SweepOptions::schema()),
+            config::dump_toml(sweep, sweep::SweepOptions::schema()));
+}
+
 TEST(ShippedConfigs, ContinuationsSweepReadsTheLanguageModelAndPrintsZeroShot) {
   // configs/family/sweep_continuations.toml: issue #15's reward-modeling sweep. The likelihood readout
   // with the PMI baseline, a zero-shot stage per model and seed, every pair, xent and logconf.
