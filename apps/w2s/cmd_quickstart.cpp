@@ -2,6 +2,7 @@
 // built-in family on a built-in task (configs/quickstart.toml; --full: configs/quickstart_full.toml),
 // then the PGR table and an HTML report. Resumable like any sweep.
 #include <fmt/format.h>
+#include <fmt/ranges.h>  // fmt::join (fmt ≥ 11 keeps it here; libtorch 2.x ships fmt 11)
 
 #include <filesystem>
 #include <sstream>

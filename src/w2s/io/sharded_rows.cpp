@@ -2,6 +2,7 @@
 #include "w2s/io/sharded_rows.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>  // fmt::join (fmt ≥ 11 keeps it here; libtorch 2.x ships fmt 11)
 
 #include <algorithm>
 #include <fstream>

@@ -1,6 +1,7 @@
 #include "w2s/models/lora.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>  // fmt::join (fmt ≥ 11 keeps it here; libtorch 2.x ships fmt 11)
 
 #include "w2s/core/error.h"
 

@@ -1,6 +1,8 @@
 // Soft-label training steps: epoch shuffles, batch-level loss state, micro-batch accumulation.
 #include "w2s/train/soft_label_objective.h"
 
+#include <fmt/ranges.h>  // fmt::join (fmt ≥ 11 keeps it here; libtorch 2.x ships fmt 11)
+
 #include <algorithm>
 #include <numeric>
 
