@@ -10,9 +10,14 @@ Needs: torch, transformers, safetensors (e.g. on the GPU machine; the forward ru
   python3 scripts/golden/hf_parity.py [--out tests/golden/hf]
 """
 import argparse
+import json
 import os
+import platform
+import sys
+import traceback
 
 import torch
+import safetensors
 from safetensors.torch import save_file
 import transformers
 from transformers import (GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM,
@@ -34,25 +39,25 @@ def variants():
                         hidden_act="silu")
     out = [
         ("gpt2", GPT2LMHeadModel,
-         GPT2Config(vocab_size=32, n_positions=16, n_embd=16, n_layer=2, n_head=4, n_inner=None,
+         lambda: GPT2Config(vocab_size=32, n_positions=16, n_embd=16, n_layer=2, n_head=4, n_inner=None,
                     activation_function="gelu_new", tie_word_embeddings=True), torch.float32),
         ("gpt2_untied", GPT2LMHeadModel,
-         GPT2Config(vocab_size=32, n_positions=16, n_embd=16, n_layer=2, n_head=4, n_inner=24,
+         lambda: GPT2Config(vocab_size=32, n_positions=16, n_embd=16, n_layer=2, n_head=4, n_inner=24,
                     tie_word_embeddings=False), torch.float32),
         ("llama", LlamaForCausalLM,
-         LlamaConfig(num_key_value_heads=2, rope_theta=10000.0, tie_word_embeddings=False,
+         lambda: LlamaConfig(num_key_value_heads=2, rope_theta=10000.0, tie_word_embeddings=False,
                      **common_llama), torch.float32),
         ("llama_bias_tied", LlamaForCausalLM,
-         LlamaConfig(num_key_value_heads=4, rope_theta=500.0, tie_word_embeddings=True,
+         lambda: LlamaConfig(num_key_value_heads=4, rope_theta=500.0, tie_word_embeddings=True,
                      attention_bias=True, mlp_bias=True, **common_llama), torch.float32),
         ("qwen2", Qwen2ForCausalLM,
-         Qwen2Config(num_key_value_heads=1, rope_theta=1000000.0, tie_word_embeddings=True,
+         lambda: Qwen2Config(num_key_value_heads=1, rope_theta=1000000.0, tie_word_embeddings=True,
                      use_sliding_window=False, **common_llama), torch.float32),
         ("qwen2_untied_bf16", Qwen2ForCausalLM,
-         Qwen2Config(num_key_value_heads=2, rope_theta=10000.0, tie_word_embeddings=False,
+         lambda: Qwen2Config(num_key_value_heads=2, rope_theta=10000.0, tie_word_embeddings=False,
                      use_sliding_window=False, **common_llama), torch.bfloat16),
         ("llama3_rope", LlamaForCausalLM,
-         LlamaConfig(num_key_value_heads=2, rope_theta=500.0, tie_word_embeddings=True,
+         lambda: LlamaConfig(num_key_value_heads=2, rope_theta=500.0, tie_word_embeddings=True,
                      rope_scaling={"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0,
                                    "high_freq_factor": 4.0, "original_max_position_embeddings": 8},
                      **common_llama), torch.float32),
@@ -62,7 +67,7 @@ def variants():
         for name, parallel, pct, dtype in (("gpt_neox", True, 0.25, torch.float16),
                                            ("gpt_neox_sequential", False, 0.5, torch.float32)):
             out.append((name, neox_cls,
-                        neox_cfg(vocab_size=32, hidden_size=32, intermediate_size=64,
+                        lambda pct=pct, parallel=parallel: neox_cfg(vocab_size=32, hidden_size=32, intermediate_size=64,
                                  num_hidden_layers=2, num_attention_heads=2,
                                  max_position_embeddings=16, rotary_pct=pct,
                                  use_parallel_residual=parallel, hidden_act="gelu",
@@ -70,12 +75,12 @@ def variants():
     mistral_cfg, mistral_cls = optional("Mistral")
     if mistral_cfg:
         out.append(("mistral_window3", mistral_cls,
-                    mistral_cfg(num_key_value_heads=2, sliding_window=3, tie_word_embeddings=False,
+                    lambda: mistral_cfg(num_key_value_heads=2, sliding_window=3, tie_word_embeddings=False,
                                 **common_llama), torch.float32))
     qwen3_cfg, qwen3_cls = optional("Qwen3")
     if qwen3_cfg:
         out.append(("qwen3", qwen3_cls,
-                    qwen3_cfg(num_key_value_heads=2, head_dim=8, rope_theta=1000000.0,
+                    lambda: qwen3_cfg(num_key_value_heads=2, head_dim=8, rope_theta=1000000.0,
                               tie_word_embeddings=True, use_sliding_window=True, sliding_window=4,
                               max_window_layers=1, **common_llama), torch.bfloat16))
     return out
@@ -108,20 +113,44 @@ def main():
     mask = torch.zeros_like(ids)
     for b, n in enumerate(LENGTHS):
         mask[b, :n] = 1
-    for seed, (name, cls, config, dtype) in enumerate(variants(), start=100):
-        model = build(cls, config, seed)
-        out = os.path.join(args.out, name)
-        os.makedirs(out, exist_ok=True)
-        if dtype != torch.float32:
-            model = model.to(dtype)
-        model.save_pretrained(out, safe_serialization=True)
-        model = model.float()  # weights now hold exactly the stored (rounded) values
-        with torch.no_grad():
-            logits = model(input_ids=ids, attention_mask=mask).logits.float()
-        save_file({"input_ids": ids, "attention_mask": mask, "logits": logits.contiguous()},
-                  os.path.join(out, "expected.safetensors"), metadata={"format": "pt"})
-        print(f"{out}: {sum(p.numel() for p in model.parameters())} parameters")
+    made, failed = [], []
+    for seed, (name, cls, make_config, dtype) in enumerate(variants(), start=100):
+        # One variant that this transformers version cannot build must not cost the others.
+        try:
+            config = make_config()  # built here: a keyword this version rejects fails one variant
+            model = build(cls, config, seed)
+            out = os.path.join(args.out, name)
+            os.makedirs(out, exist_ok=True)
+            if dtype != torch.float32:
+                model = model.to(dtype)
+            model.save_pretrained(out, safe_serialization=True)
+            # The logits of the folder as a transformers user loads it, in float32. (model.float()
+            # would not do: model.to(dtype) also rounds buffers such as the rotary inv_freq, which
+            # from_pretrained computes afresh; goldens made that way differ from the formulas by up
+            # to 5e-4 at position 6, growing with position.)
+            try:
+                model = cls.from_pretrained(out, dtype=torch.float32, attn_implementation="eager").eval()
+            except TypeError:  # transformers < 4.56 names it torch_dtype
+                model = cls.from_pretrained(out, torch_dtype=torch.float32, attn_implementation="eager").eval()
+            with torch.no_grad():
+                logits = model(input_ids=ids, attention_mask=mask).logits.float()
+            save_file({"input_ids": ids, "attention_mask": mask, "logits": logits.contiguous()},
+                      os.path.join(out, "expected.safetensors"), metadata={"format": "pt"})
+            print(f"{out}: {sum(p.numel() for p in model.parameters())} parameters")
+            made.append(name)
+        except Exception as e:  # noqa: BLE001 - reported and recorded below
+            traceback.print_exc()
+            failed.append({"name": name, "error": f"{type(e).__name__}: {e}"})
+    # What wrote these files, so that a reader of the goldens knows which transformers they pin.
+    with open(os.path.join(args.out, "manifest.json"), "w") as f:
+        json.dump({"torch": torch.__version__, "transformers": transformers.__version__,
+                   "safetensors": getattr(safetensors, "__version__", "unknown"),
+                   "python": platform.python_version(), "expected_from": "from_pretrained float32",
+                   "made": made, "failed": failed}, f, indent=2)
+        f.write("\n")
+    print(f"made {len(made)}, failed {len(failed)}: {[x['name'] for x in failed]}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
