@@ -96,13 +96,23 @@ setargs=(); for s in "${sets[@]}"; do setargs+=(--set "$s"); done
 members=(${MEMBERS:-l})
 cfg_tokens() { grep -E '^tokens *=' "$CONFIGS/$1.toml" | head -1 | sed 's/.*= *//; s/_//g; s/ *#.*//'; }
 if [[ ${FIT:-0} == 1 ]]; then
-  # Time a few hundred steps of the largest member (the last named) to learn tokens per second.
+  # Time a few hundred steps of the largest member (the last named) to learn tokens per second:
+  # the rate between its first evaluation (step 100) and its last, which leaves out the start-up
+  # (CUDA context, first kernels). Session 24's whole-run rate, 0.62 M tokens/s, was half the
+  # 1.25 M its member then trained at, and FIT gave the small members too few tokens.
   big=${members[-1]}
   $W pretrain "$CONFIGS/$big.toml" --device "$DEV" --precision "${PRECISION:-bfloat16}" --out /tmp/probe \
-    --checkpoint-every 1000000 "${setargs[@]}" --set "tokens=${PROBE_TOKENS:-4000000}" --set eval_every=100000 \
+    --checkpoint-every 1000000 "${setargs[@]}" --set "tokens=${PROBE_TOKENS:-6000000}" --set eval_every=100 \
     > "$L/probe.log" 2>&1
-  rate=$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["tokens_per_second"]))' \
-    /tmp/probe/model/training.json 2>/dev/null || echo 0)
+  rate=$(python3 - /tmp/probe/metrics.jsonl <<'PY' 2>/dev/null || echo 0
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+a, b = rows[0], rows[-1]
+# tokens_per_second is cumulative from the run's start: the time to each row is tokens / rate.
+dt = b["tokens_seen"] / b["tokens_per_second"] - a["tokens_seen"] / a["tokens_per_second"]
+print(int((b["tokens_seen"] - a["tokens_seen"]) / dt) if dt > 0 else int(b["tokens_per_second"]))
+PY
+)
   log "probe: $big at $rate tokens/s ($((SECONDS - t0)) s)"
 fi
 for i in "${!members[@]}"; do
