@@ -4,15 +4,19 @@
 
 #include "w2s/train/compute.h"
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_support.h"
 #include "tiny_family.h"
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
+#include "w2s/io/file_lock.h"
 #include "w2s/io/jsonl.h"
 #include "w2s/methods/pipeline.h"
 #include "w2s/methods/weak_labels.h"
@@ -93,6 +97,39 @@ TEST_F(PipelineTest, GtAndStudentStagesWriteTheirFilesAndAreReused) {
   EXPECT_EQ(p.gt(task_, model(0), 0), gt);
   EXPECT_EQ(p.student(task_, model(1), gt, loss("logconf"), 0, Method::finetune), st);
   EXPECT_EQ(events, (std::vector<std::string>{"reused " + gt, "reused " + st}));
+}
+
+TEST_F(PipelineTest, AStageAnotherProcessBuiltWhileThisOneWaitedIsReportedWithItsMetrics) {
+  // Two sweeps share a runs folder: one waits on a stage's lock while the other builds it. The
+  // waiter used to report the stage as built by itself with zeroed metrics (acc 0.000).
+  store::RunStore elsewhere(tmp_ / "elsewhere");
+  Pipeline builder(elsewhere, data_, ft_, {});
+  const auto key = builder.gt(task_, model(0), 0);
+  const double acc = read_stage_metrics(elsewhere.path(key)).test_accuracy;
+  ASSERT_GT(acc, 0.0);
+
+  store::RunStore store(tmp_ / "runs");
+  io::FileLock other_process(store.lock_path(key));
+  other_process.lock();
+  std::atomic<bool> started = false;
+  std::vector<std::pair<bool, double>> finished;  // (reused, test accuracy)
+  PipelineObserver obs;
+  obs.started = [&](const std::string&, const std::string&) { started = true; };
+  obs.finished = [&](const std::string&, const std::string&, bool reused, const StageMetrics& m) {
+    finished.emplace_back(reused, m.test_accuracy);
+  };
+  Pipeline waiter(store, data_, ft_, obs);
+  std::string got;
+  std::thread t([&] { got = waiter.gt(task_, model(0), 0); });
+  while (!started) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));                  // it is waiting on the lock now
+  fs::copy(elsewhere.path(key), store.path(key), fs::copy_options::recursive);  // "the other process" publishes
+  other_process.unlock();
+  t.join();
+  EXPECT_EQ(got, key);
+  ASSERT_EQ(finished.size(), 1u);
+  EXPECT_TRUE(finished[0].first);
+  EXPECT_DOUBLE_EQ(finished[0].second, acc);
 }
 
 TEST_F(PipelineTest, KeysDependOnWhatTheStageReadsAndNothingElse) {

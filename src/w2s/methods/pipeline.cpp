@@ -199,7 +199,7 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
   if (observer_.started) observer_.started(key, what);
   const auto& s = split(task, seed);
   StageMetrics metrics;
-  store_.produce(key, spec, [&](const fs::path& tmp) {
+  const bool built = store_.produce(key, spec, [&](const fs::path& tmp) {
     auto in = ground_truth_inputs(task, s, model, seed);
     in.train.texts = texts_of(s.train1);
     in.train.completions = completions_of(s.train1);
@@ -218,6 +218,7 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
                           {"compute", compute_json(fo.device, fo.precision)},
                           {"finetune_seconds", r.wall_seconds}};
   });
+  if (!built) return reuse(key, what);  // another process sharing the runs folder built it meanwhile
   if (observer_.finished) observer_.finished(key, what, false, metrics);
   return key;
 }
@@ -249,7 +250,7 @@ std::string Pipeline::zeroshot(const std::string& task, const ModelRef& model, i
   if (observer_.started) observer_.started(key, what);
   const auto& s = split(task, seed);
   StageMetrics metrics;
-  store_.produce(key, spec, [&](const fs::path& tmp) {
+  const bool built = store_.produce(key, spec, [&](const fs::path& tmp) {
     auto in = ground_truth_inputs(task, s, model, seed);
     if (shots > 0) {
       // Demonstrations from train half 1 with ground truth; test and validation only (train half
@@ -272,6 +273,7 @@ std::string Pipeline::zeroshot(const std::string& task, const ModelRef& model, i
     if (shots > 0) meta["shots"] = shots, meta["shots_kept"] = r.shots_kept;
     return meta;
   });
+  if (!built) return reuse(key, what);  // another process sharing the runs folder built it meanwhile
   if (observer_.finished) observer_.finished(key, what, false, metrics);
   return key;
 }
@@ -370,7 +372,7 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
           what, 100 * rate);
   }
   StageMetrics metrics;
-  store_.produce(key, spec, [&](const fs::path& tmp) {
+  const bool built = store_.produce(key, spec, [&](const fs::path& tmp) {
     train::FinetuneInputs in;
     in.model_dir = model.path;
     in.multiple_choice = tasks_.task(task).kind == data::TaskKind::multiple_choice;
@@ -408,6 +410,7 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
     if (slice.complement) meta["train_complement"] = true;
     return meta;
   });
+  if (!built) return reuse(key, what);  // another process sharing the runs folder built it meanwhile
   if (observer_.finished) observer_.finished(key, what, false, metrics);
   return key;
 }
@@ -530,7 +533,7 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
   out.path = (store_.path(key) / "model").string();
   if (!run || store_.has_for_all(key)) return out;
   if (observer_.started) observer_.started(key, what);
-  store_.produce(key, spec, [&](const fs::path& tmp) {
+  const bool built = store_.produce(key, spec, [&](const fs::path& tmp) {
     // Unlabeled text of the train pool (both halves), never labels and never a fixed test split:
     // classification texts, or each prompt with each of its completions. A test set carved from
     // the pool by each seed's split is part of the pool.
@@ -588,7 +591,7 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
                           {"compute", compute_json(p.device, p.precision)},
                           {"heldout_loss", r.heldout_loss}};
   });
-  if (observer_.finished) observer_.finished(key, what, false, StageMetrics{});
+  if (observer_.finished) observer_.finished(key, what, !built, StageMetrics{});  // !built: another process
   return out;
 }
 
