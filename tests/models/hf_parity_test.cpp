@@ -5,13 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "golden_compare.h"
 #include "test_support.h"
+#include "w2s/io/json_read.h"
+#include "w2s/models/config.h"
 
 namespace w2s::models {
 namespace {
@@ -26,11 +27,9 @@ namespace {
 // every folder to 1e-4.
 double tolerance_for(const std::filesystem::path& dir, const nlohmann::json& manifest) {
   if (manifest.value("expected_from", std::string()) == "from_pretrained float32") return 1e-4;
-  std::ifstream in(dir / "config.json");
-  const auto config = nlohmann::json::parse(in);
-  const std::string dtype = config.value("dtype", config.value("torch_dtype", std::string("float32")));
-  const bool rotary = config.value("model_type", std::string()) != "gpt2";
-  return dtype != "float32" && rotary ? 1e-3 : 1e-4;
+  const auto config = load_config(dir);  // "dtype" or "torch_dtype", as w2s reads them
+  const bool rotary = config.model_type != "gpt2";
+  return config.torch_dtype != "float32" && rotary ? 1e-3 : 1e-4;
 }
 
 TEST(HfParity, LogitsMatchTransformers) {
@@ -39,8 +38,8 @@ TEST(HfParity, LogitsMatchTransformers) {
     GTEST_SKIP() << root.string()
                  << " has not been generated yet (run scripts/golden/hf_parity.py where "
                     "transformers is installed)";
-  nlohmann::json manifest = nlohmann::json::object();
-  if (std::ifstream in(root / "manifest.json"); in) manifest = nlohmann::json::parse(in);
+  const auto manifest = std::filesystem::exists(root / "manifest.json") ? io::read_json_file(root / "manifest.json")
+                                                                        : nlohmann::json::object();
   std::vector<std::filesystem::path> dirs;
   for (const auto& e : std::filesystem::directory_iterator(root))
     if (e.is_directory() && std::filesystem::exists(e.path() / "expected.safetensors")) dirs.push_back(e.path());

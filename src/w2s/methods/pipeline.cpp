@@ -177,6 +177,13 @@ std::string Pipeline::reuse(const std::string& key, const std::string& what) {
   return key;
 }
 
+std::string Pipeline::report(const std::string& key, const std::string& what, bool built, const StageMetrics& metrics) {
+  // Not built here: another process sharing the runs folder built it while this one waited.
+  if (!built) return reuse(key, what);
+  if (observer_.finished) observer_.finished(key, what, false, metrics);
+  return key;
+}
+
 // ---- gt ------------------------------------------------------------------------------------------
 
 nlohmann::json Pipeline::gt_spec(const std::string& task, const ModelRef& model, int64_t seed) {
@@ -218,9 +225,7 @@ std::string Pipeline::gt(const std::string& task, const ModelRef& model, int64_t
                           {"compute", compute_json(fo.device, fo.precision)},
                           {"finetune_seconds", r.wall_seconds}};
   });
-  if (!built) return reuse(key, what);  // another process sharing the runs folder built it meanwhile
-  if (observer_.finished) observer_.finished(key, what, false, metrics);
-  return key;
+  return report(key, what, built, metrics);
 }
 
 // ---- zeroshot ------------------------------------------------------------------------------------
@@ -273,9 +278,7 @@ std::string Pipeline::zeroshot(const std::string& task, const ModelRef& model, i
     if (shots > 0) meta["shots"] = shots, meta["shots_kept"] = r.shots_kept;
     return meta;
   });
-  if (!built) return reuse(key, what);  // another process sharing the runs folder built it meanwhile
-  if (observer_.finished) observer_.finished(key, what, false, metrics);
-  return key;
+  return report(key, what, built, metrics);
 }
 
 // ---- student -------------------------------------------------------------------------------------
@@ -410,9 +413,7 @@ std::string Pipeline::student(const std::string& task, const ModelRef& model, co
     if (slice.complement) meta["train_complement"] = true;
     return meta;
   });
-  if (!built) return reuse(key, what);  // another process sharing the runs folder built it meanwhile
-  if (observer_.finished) observer_.finished(key, what, false, metrics);
-  return key;
+  return report(key, what, built, metrics);
 }
 
 // ---- cross-fitted labels -------------------------------------------------------------------------

@@ -108,6 +108,9 @@ class Pipeline {
                               const losses::LossOptions& loss, int64_t seed, Method method, TrainSlice slice);
   /// Report a stage that exists (reused) and return its key.
   std::string reuse(const std::string& key, const std::string& what);
+  /// Report a stage that produce() returned for: built here (with the metrics it measured), or by
+  /// another process meanwhile (reused, metrics read back). Returns its key.
+  std::string report(const std::string& key, const std::string& what, bool built, const StageMetrics& metrics);
 
   store::RunStore& store_;
   TaskSplits tasks_;
