@@ -311,10 +311,11 @@ TEST_F(Readouts, FinetuningAComparisonTaskLearnsWhichCompletionIsPreferred) {
   EXPECT_THROW(finetune_classifier(z, in), Error);
 }
 
-// Multiple choice: questions with different numbers of choices. When every choice is one token
-// after the same prompt, one forward pass per question scores them all; the numbers are those of
-// one sequence per choice, and the choices a question lacks are masked.
-TEST_F(Readouts, OnePassScoresEveryOneTokenChoiceAsOneSequencePerChoiceDoes) {
+// Multiple choice: questions with different numbers of choices. When the choices share their
+// prompt and a few tokens, shared passes score them (one per question when every choice is one
+// token); the numbers are those of one sequence per choice, and the choices a question lacks are
+// masked.
+TEST_F(Readouts, SharedPassesScoreChoicesAsOneSequencePerChoiceDoes) {
   std::vector<std::string> words;  // completions that are one token each (of the vocabulary)
   for (int64_t id = 0; id < tok_->vocab_size() && words.size() < 4; ++id) {
     const auto w = tok_->decode({id});
@@ -329,7 +330,8 @@ TEST_F(Readouts, OnePassScoresEveryOneTokenChoiceAsOneSequencePerChoiceDoes) {
   for (const char* baseline : {"none", "reference"}) {
     LikelihoodReadout r(model_, *tok_, options(), {.mean = true, .baseline = baseline});
     const int set = r.add(questions);
-    EXPECT_TRUE(r.one_pass(set));
+    EXPECT_TRUE(r.shared(set));
+    EXPECT_EQ(r.sequences(set), 3);  // one per question, not 9
     EXPECT_EQ(r.choices(set), (std::vector<int64_t>{3, 2, 4}));
     torch::NoGradGuard ng;
     const auto logits = r.logits(set, {0, 1, 2});  // (3, 4)
@@ -355,16 +357,45 @@ TEST_F(Readouts, OnePassScoresEveryOneTokenChoiceAsOneSequencePerChoiceDoes) {
     for (double x : p[i]) sum += x;
     EXPECT_NEAR(sum, 1.0, 1e-5);
   }
-  // A choice of two tokens: one sequence per choice, the same shapes and masks.
+  // Choices of two and three tokens beside one-token ones: still one pass per question (the
+  // longer choices extend one another), and each score is its own sequence's.
   InputSet longer = questions;
   longer.completions[1][1] = " apple green";
+  longer.completions[2][0] = " apple green sun";
+  longer.completions[2][3] = " apple";
   ASSERT_GT(tok_->encode(" apple green").size(), 1u);
   const int general = r.add(longer);
-  EXPECT_FALSE(r.one_pass(general));
+  EXPECT_TRUE(r.shared(general));
+  EXPECT_EQ(r.sequences(general), 3);
   torch::NoGradGuard ng;
-  const auto a = r.logits(set, {0, 2}), b = r.logits(general, {0, 2});  // the same questions
+  const auto a = r.logits(set, {0}), b = r.logits(general, {0});  // the same question
   EXPECT_TRUE(torch::allclose(a, b, 1e-4, 1e-4));
-  EXPECT_EQ(r.logits(general, {1}).sizes(), (std::vector<int64_t>{1, 4}));
+  const auto g = r.logits(general, {1, 2});  // (2, 4)
+  for (int64_t i = 1; i < 3; ++i)
+    for (size_t j = 0; j < longer.completions[i].size(); ++j) {
+      const auto seq = join_prompt(tok_->encode(longer.texts[i]), tok_->encode(longer.completions[i][j]), 32, bos());
+      EXPECT_NEAR(g[i - 1][static_cast<int64_t>(j)].item<double>(), r.completion_scores({seq}).item<double>(), 1e-4)
+          << i << " " << j;
+    }
+  // A prompt that max_length cuts differently for its choices: that question runs one sequence
+  // per choice inside the shared set, with the same numbers.
+  InputSet cut = longer;
+  std::string words_40;
+  for (int w = 0; w < 40; ++w) words_40 += w % 2 ? " red" : " sun";
+  cut.texts[2] = words_40;
+  const int mixed = r.add(cut);
+  EXPECT_TRUE(r.shared(mixed));
+  EXPECT_EQ(r.sequences(mixed), 1 + 1 + 4);
+  const auto c = r.logits(mixed, {2});  // (1, 4)
+  for (size_t j = 0; j < cut.completions[2].size(); ++j) {
+    const auto seq = join_prompt(tok_->encode(cut.texts[2]), tok_->encode(cut.completions[2][j]), 32, bos());
+    EXPECT_NEAR(c[0][static_cast<int64_t>(j)].item<double>(), r.completion_scores({seq}).item<double>(), 1e-4) << j;
+  }
+  // Choices that share nothing beyond the prompt: one sequence per choice, as before.
+  const InputSet pairs = {{"3 red cat", "7 sun"}, {{" apple green", " dog stone"}, {" dark moon", " red sun"}}, {}};
+  const int apart = r.add(pairs);
+  EXPECT_FALSE(r.shared(apart));
+  EXPECT_EQ(r.sequences(apart), 4);
 }
 
 TEST_F(Readouts, FinetuningMultipleChoiceLearnsTheRightChoiceAmongMany) {

@@ -2,6 +2,7 @@
 #include "w2s/train/reward_readout.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "w2s/core/error.h"
 #include "w2s/core/log.h"
@@ -215,25 +216,8 @@ int LikelihoodReadout::add(const InputSet& set) {
         "likelihood readout: likelihood_baseline = \"pmi\" on comparisons without prompts scores every "
         "completion 0 before training (chance) and acts as \"reference\" after; \"none\" reads such "
         "tasks (e.g. minimal_pairs)");
-  // One pass per example when every completion is one token after its example's shared context.
   const auto n = static_cast<int64_t>(set.texts.size());
-  const auto k = choices(number);
-  bool one_token = n > 0;
-  for (int64_t i = 0, q = 0; i < n && one_token; ++i) {
-    const auto& first = s.seqs[q];
-    for (int64_t j = 0; j < k[i]; ++j, ++q) {
-      const auto& seq = s.seqs[q];
-      one_token = seq.start + 1 == static_cast<int64_t>(seq.ids.size()) && seq.start == first.start &&
-                  std::equal(seq.ids.begin(), seq.ids.begin() + seq.start, first.ids.begin());
-      if (!one_token) break;
-    }
-  }
-  if (one_token)
-    for (int64_t i = 0, q = 0; i < n; q += k[i], ++i) {
-      const auto& first = s.seqs[q];
-      s.context.emplace_back(first.ids.begin(), first.ids.begin() + first.start);
-      for (int64_t j = 0; j < k[i]; ++j) s.token.push_back(s.seqs[q + j].ids.back());
-    }
+  share(s, choices(number));
   std::vector<JoinedSequence> unconditional;  // pmi: each completion after `bos` alone
   for (const auto& ids : completion_ids)
     unconditional.push_back(join_prompt({}, ids, options_.max_length, bos_of(tok_)));
@@ -243,13 +227,13 @@ int LikelihoodReadout::add(const InputSet& set) {
   if (likelihood_.baseline != "none") {
     torch::NoGradGuard ng;
     adapt();
-    if (likelihood_.baseline == "reference" && one_token) {
-      const int64_t per = std::max<int64_t>(1, options_.eval_batch);
+    if (likelihood_.baseline == "reference" && !s.shared.units.empty()) {
+      const int64_t per = std::max<int64_t>(1, options_.eval_batch / std::max<int64_t>(1, cost_per_example(s, n)));
       for (int64_t a = 0; a < n; a += per) {
         std::vector<int64_t> rows;
         for (int64_t r = a; r < std::min(n, a + per); ++r) rows.push_back(r);
         const auto seqs = sequences_of(number, rows);
-        s.baseline.slice(0, seqs.front(), seqs.back() + 1).copy_(one_pass_scores(number, s, rows).cpu());
+        s.baseline.slice(0, seqs.front(), seqs.back() + 1).copy_(shared_scores(number, s, rows).cpu());
       }
     } else {
       const auto& source = likelihood_.baseline == "pmi" ? unconditional : s.seqs;
@@ -266,23 +250,105 @@ int LikelihoodReadout::add(const InputSet& set) {
   return number;
 }
 
-torch::Tensor LikelihoodReadout::one_pass_scores(int set, const Set& s, const std::vector<int64_t>& rows) {
-  auto [x, m] = pad_batch(s.context, rows, pad_);  // (B, T)
-  std::vector<int64_t> last, seq_row, token;       // each row's last context position; each sequence's row, token
-  for (size_t b = 0; b < rows.size(); ++b) {
-    last.push_back(static_cast<int64_t>(s.context[rows[b]].size()) - 1);
-    for (int64_t q : sequences_of(set, {rows[b]})) {
-      seq_row.push_back(static_cast<int64_t>(b));
-      token.push_back(s.token[q]);
+void LikelihoodReadout::share(Set& s, const std::vector<int64_t>& k) {
+  Set::Shared sh;
+  size_t q0 = 0;  // the example's first sequence
+  for (const int64_t k_i : k) {
+    const auto seq = [&](size_t j) -> const JoinedSequence& { return s.seqs[q0 + j]; };
+    const auto n_seq = static_cast<size_t>(k_i);
+    // Shared when every completion follows the same context (max_length may cut them differently).
+    bool same_context = true;
+    for (size_t j = 1; j < n_seq && same_context; ++j)
+      same_context = seq(j).start == seq(0).start &&
+                     std::equal(seq(j).ids.begin(), seq(j).ids.begin() + seq(j).start, seq(0).ids.begin());
+    // Each sequence but its last token: completion token j is read at position start − 1 + j.
+    const auto without_last = [](const JoinedSequence& q) {
+      return std::vector<int64_t>(q.ids.begin(), q.ids.end() - (static_cast<int64_t>(q.ids.size()) > q.start ? 1 : 0));
+    };
+    const auto extends = [](const std::vector<int64_t>& longer, const std::vector<int64_t>& p) {
+      return longer.size() >= p.size() && std::equal(p.begin(), p.end(), longer.begin());
+    };
+    // The units: with a shared context, the longest of the paths that extend one another (one per
+    // branch of the completions' token tree); otherwise every sequence.
+    std::vector<std::vector<int64_t>> units;
+    std::vector<int64_t> unit_of(n_seq, -1);
+    std::vector<size_t> order(n_seq);
+    std::iota(order.begin(), order.end(), size_t{0});
+    if (same_context)  // the longest first, so a unit is never extended by a later path
+      std::stable_sort(order.begin(), order.end(),
+                       [&](size_t a, size_t b) { return seq(a).ids.size() > seq(b).ids.size(); });
+    for (const size_t j : order) {
+      auto path = without_last(seq(j));
+      if (same_context)
+        for (size_t u = 0; u < units.size() && unit_of[j] < 0; ++u)
+          if (extends(units[u], path)) unit_of[j] = static_cast<int64_t>(u);
+      if (unit_of[j] >= 0) continue;
+      unit_of[j] = static_cast<int64_t>(units.size());
+      units.push_back(std::move(path));
     }
+    std::vector<std::pair<int64_t, int64_t>> reads;  // (unit, position), each once
+    for (size_t j = 0; j < n_seq; ++j) {
+      const auto& q = seq(j);
+      for (int64_t t = q.start - 1; t + 1 < static_cast<int64_t>(q.ids.size()); ++t) {
+        const std::pair<int64_t, int64_t> read{unit_of[j], t};
+        auto at = std::find(reads.begin(), reads.end(), read);
+        if (at == reads.end()) at = reads.insert(reads.end(), read);
+        sh.token_read.push_back(at - reads.begin());
+        sh.token_target.push_back(q.ids[static_cast<size_t>(t + 1)]);
+        sh.token_seq.push_back(static_cast<int64_t>(j));
+      }
+      sh.count.push_back(static_cast<int64_t>(q.ids.size()) - q.start);
+    }
+    for (const auto& [u, t] : reads) {
+      sh.read_unit.push_back(u);
+      sh.read_t.push_back(t);
+    }
+    for (auto& u : units) sh.units.push_back(std::move(u));
+    sh.unit_offset.push_back(static_cast<int64_t>(sh.units.size()));
+    sh.read_offset.push_back(static_cast<int64_t>(sh.read_unit.size()));
+    sh.token_offset.push_back(static_cast<int64_t>(sh.token_read.size()));
+    q0 += n_seq;
+  }
+  if (sh.units.size() < s.seqs.size()) s.shared = std::move(sh);
+}
+
+torch::Tensor LikelihoodReadout::shared_scores(int set, const Set& s, const std::vector<int64_t>& rows) {
+  const auto& sh = s.shared;
+  const auto& offset = offsets(set);
+  std::vector<int64_t> units, read_unit, read_t, token_read, token_target, token_seq;
+  std::vector<float> count;
+  for (const int64_t r : rows) {
+    const auto unit_base = static_cast<int64_t>(units.size());
+    const auto read_base = static_cast<int64_t>(read_unit.size());
+    const auto seq_base = static_cast<int64_t>(count.size());
+    for (int64_t u = sh.unit_offset[r]; u < sh.unit_offset[r + 1]; ++u) units.push_back(u);
+    for (int64_t p = sh.read_offset[r]; p < sh.read_offset[r + 1]; ++p) {
+      read_unit.push_back(unit_base + sh.read_unit[p]);
+      read_t.push_back(sh.read_t[p]);
+    }
+    for (int64_t x = sh.token_offset[r]; x < sh.token_offset[r + 1]; ++x) {
+      token_read.push_back(read_base + sh.token_read[x]);
+      token_target.push_back(sh.token_target[x]);
+      token_seq.push_back(seq_base + sh.token_seq[x]);
+    }
+    for (int64_t q = offset[r]; q < offset[r + 1]; ++q) count.push_back(static_cast<float>(sh.count[q]));
   }
   const auto dev = options_.compute.device;
-  const auto B = static_cast<int64_t>(rows.size());
-  compat::AutocastGuard ac(dev.type(), at::kBFloat16, options_.compute.bf16);
-  auto h = model_->hidden_states(x.to(dev), m.to(dev));  // (B, T, C)
-  auto picked = h.index({torch::arange(B, torch::kLong).to(dev), torch::tensor(last, torch::kLong).to(dev)});  // (B, C)
-  auto lp = torch::log_softmax(model_->lm_logits(picked).to(torch::kFloat), -1);                               // (B, V)
-  return lp.index({torch::tensor(seq_row, torch::kLong).to(dev), torch::tensor(token, torch::kLong).to(dev)});  // (S)
+  const auto longs = [&](const std::vector<int64_t>& v) { return torch::tensor(v, torch::kLong).to(dev); };
+  auto [x, m] = pad_batch(sh.units, units, pad_);  // (U, T)
+  torch::Tensor token_lp;                          // (P)
+  {
+    compat::AutocastGuard ac(dev.type(), at::kBFloat16, options_.compute.bf16);
+    auto h = model_->hidden_states(x.to(dev), m.to(dev));                           // (U, T, C)
+    auto picked = h.index({longs(read_unit), longs(read_t)});                       // (R, C)
+    auto lp = torch::log_softmax(model_->lm_logits(picked).to(torch::kFloat), -1);  // (R, V)
+    token_lp = lp.index({longs(token_read), longs(token_target)});
+  }
+  const auto n_seq = static_cast<int64_t>(count.size());
+  auto scores =
+      torch::zeros({n_seq}, torch::TensorOptions().device(dev)).index_add(0, longs(token_seq), token_lp);  // (S)
+  if (likelihood_.mean) scores = scores / torch::tensor(count, torch::kFloat).to(dev).clamp_min(1.0f);
+  return scores;
 }
 
 torch::Tensor LikelihoodReadout::logits(int set, const std::vector<int64_t>& rows) {
@@ -290,8 +356,8 @@ torch::Tensor LikelihoodReadout::logits(int set, const std::vector<int64_t>& row
   const auto seq = sequences_of(set, rows);
   adapt();
   torch::Tensor scores;  // (S)
-  if (one_pass(set)) {
-    scores = one_pass_scores(set, s, rows);
+  if (shared(set)) {
+    scores = shared_scores(set, s, rows);
   } else {
     std::vector<JoinedSequence> seqs;
     for (int64_t q : seq) seqs.push_back(s.seqs[q]);
@@ -302,7 +368,17 @@ torch::Tensor LikelihoodReadout::logits(int set, const std::vector<int64_t>& row
 }
 
 int64_t LikelihoodReadout::cost_per_example(int set) const {
-  return one_pass(set) ? 1 : ComparisonReadout::cost_per_example(set);
+  return shared(set) ? cost_per_example(sets_.at(set), size(set)) : ComparisonReadout::cost_per_example(set);
+}
+
+int64_t LikelihoodReadout::cost_per_example(const Set& s, int64_t n) {
+  const auto units = static_cast<int64_t>(s.shared.units.size());
+  return n > 0 ? std::max<int64_t>(1, (units + n - 1) / n) : 1;  // the mean, rounded up
+}
+
+int64_t LikelihoodReadout::sequences(int set) const {
+  const auto& s = sets_.at(set);
+  return shared(set) ? static_cast<int64_t>(s.shared.units.size()) : static_cast<int64_t>(s.seqs.size());
 }
 
 std::vector<torch::Tensor> LikelihoodReadout::parameters() { return model_parameters(); }

@@ -9,10 +9,12 @@
 //                        once per set under the initial weights: none (0); pmi, the completion
 //                        without the prompt (a fluent but unrelated completion does not win);
 //                        reference, the same completion with the prompt (DPO's implicit reward:
-//                        every r_k starts at 0). When every completion of a set is one token after
-//                        the same context (chess moves with a move tokenizer), one forward pass per
-//                        example scores all its choices: the LM head's distribution after the
-//                        prompt, read at each choice's token.
+//                        every r_k starts at 0). Choices that share their context and a few
+//                        tokens (chess moves of one or two tokens, short answers) are scored from
+//                        shared passes: one sequence per example, context ++ a choice's tokens
+//                        but its last, for each branch of the choices' token tree, read at every
+//                        position a choice needs. The numbers are those of one sequence per
+//                        choice; a set takes this path when it runs fewer sequences.
 // Both train the whole model (or LoRA adapters) through the Trainer like any readout.
 #pragma once
 
@@ -57,6 +59,8 @@ class ComparisonReadout : public ModelReadout {
   torch::Tensor to_logits(int set, const std::vector<int64_t>& rows, const torch::Tensor& scores) const;
   /// Sequences per example an inference forward costs (the widest K; the one-pass path: 1).
   virtual int64_t cost_per_example(int set) const { return shapes_.at(set).k_max; }
+  /// Example i of set `set` holds sequences offsets(set)[i] … offsets(set)[i + 1] − 1.
+  const std::vector<int64_t>& offsets(int set) const { return shapes_.at(set).offset; }
 
  private:
   struct Shape {
@@ -102,8 +106,10 @@ class LikelihoodReadout final : public ComparisonReadout {
   /// s(c | context) for every sequence (completion tokens from `start`), as the readout scores
   /// them: (S) float32, differentiable unless under a NoGradGuard.
   torch::Tensor completion_scores(const std::vector<JoinedSequence>& seqs);
-  /// Whether set `set` is read in one pass per example (see the file comment).
-  bool one_pass(int set) const { return !sets_.at(set).context.empty(); }
+  /// Whether set `set` is read through shared passes (see the file comment).
+  bool shared(int set) const { return !sets_.at(set).shared.units.empty(); }
+  /// The sequences a forward pass over all of set `set` runs: Σ K_i, or fewer when shared.
+  int64_t sequences(int set) const;
 
  protected:
   int64_t cost_per_example(int set) const override;
@@ -112,14 +118,24 @@ class LikelihoodReadout final : public ComparisonReadout {
   struct Set {
     std::vector<JoinedSequence> seqs;  // Σ K_i prompt ++ completion sequences, example-major
     torch::Tensor baseline;            // (S) float32 on the device: b per sequence
-    // One pass per example (every completion one token after the same context): each example's
-    // context and each sequence's completion token; empty otherwise.
-    TokenRows context;
-    std::vector<int64_t> token;
+    // Shared passes (empty when the set is read one sequence per completion). Per example i: its
+    // units[unit_offset[i] …], the positions read in them, read[read_offset[i] …] as (unit, t)
+    // relative to the example, and its completion tokens, token[token_offset[i] …] as (read,
+    // target, sequence) relative to the example.
+    struct Shared {
+      TokenRows units;
+      std::vector<int64_t> unit_offset = {0}, read_unit, read_t, read_offset = {0};
+      std::vector<int64_t> token_read, token_target, token_seq, token_offset = {0};
+      std::vector<int64_t> count;  // per sequence: its completion tokens (the mean's divisor)
+    } shared;
   };
-  /// The one-pass scores (S) of the sequences of `rows` of set `set` (held in `s`), example-major:
-  /// log p(token | context).
-  torch::Tensor one_pass_scores(int set, const Set& s, const std::vector<int64_t>& rows);
+  /// Builds `s.shared` from `s.seqs` (`k`: each example's completions); leaves it empty unless
+  /// that runs fewer sequences.
+  static void share(Set& s, const std::vector<int64_t>& k);
+  /// The shared-pass scores (S) of the sequences of `rows` of set `set` (held in `s`), example-major.
+  torch::Tensor shared_scores(int set, const Set& s, const std::vector<int64_t>& rows);
+  /// Units per example of `s` (n examples), the mean rounded up: what chunking counts.
+  static int64_t cost_per_example(const Set& s, int64_t n);
   LikelihoodOptions likelihood_;
   std::vector<Set> sets_;
 };
