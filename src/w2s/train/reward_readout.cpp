@@ -2,6 +2,7 @@
 #include "w2s/train/reward_readout.h"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
 #include "w2s/core/error.h"
@@ -286,22 +287,20 @@ void LikelihoodReadout::share(Set& s, const std::vector<int64_t>& k) {
       unit_of[j] = static_cast<int64_t>(units.size());
       units.push_back(std::move(path));
     }
-    std::vector<std::pair<int64_t, int64_t>> reads;  // (unit, position), each once
+    std::map<std::pair<int64_t, int64_t>, int64_t> reads;  // (unit, position) → its number, each once
     for (size_t j = 0; j < n_seq; ++j) {
       const auto& q = seq(j);
       for (int64_t t = q.start - 1; t + 1 < static_cast<int64_t>(q.ids.size()); ++t) {
-        const std::pair<int64_t, int64_t> read{unit_of[j], t};
-        auto at = std::find(reads.begin(), reads.end(), read);
-        if (at == reads.end()) at = reads.insert(reads.end(), read);
-        sh.token_read.push_back(at - reads.begin());
+        const auto [at, added] = reads.try_emplace({unit_of[j], t}, static_cast<int64_t>(reads.size()));
+        if (added) {
+          sh.read_unit.push_back(unit_of[j]);
+          sh.read_t.push_back(t);
+        }
+        sh.token_read.push_back(at->second);
         sh.token_target.push_back(q.ids[static_cast<size_t>(t + 1)]);
         sh.token_seq.push_back(static_cast<int64_t>(j));
       }
       sh.count.push_back(static_cast<int64_t>(q.ids.size()) - q.start);
-    }
-    for (const auto& [u, t] : reads) {
-      sh.read_unit.push_back(u);
-      sh.read_t.push_back(t);
     }
     for (auto& u : units) sh.units.push_back(std::move(u));
     sh.unit_offset.push_back(static_cast<int64_t>(sh.units.size()));
