@@ -170,38 +170,46 @@ LikelihoodReadout::LikelihoodReadout(models::Transformer model, const tokenizer:
   check(likelihood_.beta > 0, "likelihood beta must be positive, not {}", likelihood_.beta);
 }
 
+torch::Tensor LikelihoodReadout::read_scores(const TokenRows& ids, const std::vector<int64_t>& units,
+                                             const Reads& reads) {
+  auto [x, m] = pad_batch(ids, units, pad_);  // (U, T)
+  const auto dev = options_.compute.device;
+  const auto longs = [&](const std::vector<int64_t>& v) { return torch::tensor(v, torch::kLong).to(dev); };
+  torch::Tensor token_lp;  // (P)
+  {
+    compat::AutocastGuard ac(dev.type(), at::kBFloat16, options_.compute.bf16);
+    auto h = model_->hidden_states(x.to(dev), m.to(dev));                           // (U, T, C)
+    auto picked = h.index({longs(reads.unit), longs(reads.t)});                     // (R, C)
+    auto lp = torch::log_softmax(model_->lm_logits(picked).to(torch::kFloat), -1);  // (R, V)
+    token_lp = lp.index({longs(reads.token_read), longs(reads.token_target)});
+  }
+  const auto n_seq = static_cast<int64_t>(reads.count.size());
+  auto scores = torch::zeros({n_seq}, torch::TensorOptions().device(dev))
+                    .index_add(0, longs(reads.token_seq), token_lp);  // (S) sums
+  if (likelihood_.mean) scores = scores / torch::tensor(reads.count, torch::kFloat).to(dev).clamp_min(1.0f);
+  return scores;
+}
+
 torch::Tensor LikelihoodReadout::completion_scores(const std::vector<JoinedSequence>& seqs) {
   TokenRows ids;
   ids.reserve(seqs.size());
   for (const auto& s : seqs) ids.push_back(s.ids);
   std::vector<int64_t> all(seqs.size());
-  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int64_t>(i);
-  auto [x, m] = pad_batch(ids, all, pad_);  // (S, T)
-  // Positions t = start − 1 … len − 2 predict the completion's tokens ids[t + 1].
-  std::vector<int64_t> pos_row, pos_t, target, count(seqs.size());
+  std::iota(all.begin(), all.end(), int64_t{0});
+  // Positions t = start − 1 … len − 2 predict the completion's tokens ids[t + 1], each read once.
+  Reads reads;
   for (size_t i = 0; i < seqs.size(); ++i) {
     const auto& s = seqs[i];
     for (int64_t t = s.start - 1; t + 1 < static_cast<int64_t>(s.ids.size()); ++t) {
-      pos_row.push_back(static_cast<int64_t>(i));
-      pos_t.push_back(t);
-      target.push_back(s.ids[t + 1]);
-      ++count[i];
+      reads.token_read.push_back(static_cast<int64_t>(reads.unit.size()));
+      reads.unit.push_back(static_cast<int64_t>(i));
+      reads.t.push_back(t);
+      reads.token_target.push_back(s.ids[static_cast<size_t>(t + 1)]);
+      reads.token_seq.push_back(static_cast<int64_t>(i));
     }
+    reads.count.push_back(static_cast<float>(static_cast<int64_t>(s.ids.size()) - s.start));
   }
-  const auto dev = options_.compute.device;
-  const auto rows_t = torch::tensor(pos_row, torch::kLong).to(dev);
-  torch::Tensor token_lp;  // (P)
-  {
-    compat::AutocastGuard ac(dev.type(), at::kBFloat16, options_.compute.bf16);
-    auto h = model_->hidden_states(x.to(dev), m.to(dev));                           // (S, T, C)
-    auto picked = h.index({rows_t, torch::tensor(pos_t, torch::kLong).to(dev)});    // (P, C)
-    auto lp = torch::log_softmax(model_->lm_logits(picked).to(torch::kFloat), -1);  // (P, V)
-    token_lp = lp.gather(1, torch::tensor(target, torch::kLong).to(dev).unsqueeze(1)).squeeze(1);
-  }
-  auto scores = torch::zeros({static_cast<int64_t>(seqs.size())}, torch::TensorOptions().device(dev))
-                    .index_add(0, rows_t, token_lp);  // (S) sums
-  if (likelihood_.mean) scores = scores / torch::tensor(count, torch::kFloat).to(dev).clamp_min(1.0f);
-  return scores;
+  return read_scores(ids, all, reads);
 }
 
 int LikelihoodReadout::add(const InputSet& set) {
@@ -300,7 +308,6 @@ void LikelihoodReadout::share(Set& s, const std::vector<int64_t>& k) {
         sh.token_target.push_back(q.ids[static_cast<size_t>(t + 1)]);
         sh.token_seq.push_back(static_cast<int64_t>(j));
       }
-      sh.count.push_back(static_cast<int64_t>(q.ids.size()) - q.start);
     }
     for (auto& u : units) sh.units.push_back(std::move(u));
     sh.unit_offset.push_back(static_cast<int64_t>(sh.units.size()));
@@ -314,40 +321,28 @@ void LikelihoodReadout::share(Set& s, const std::vector<int64_t>& k) {
 torch::Tensor LikelihoodReadout::shared_scores(int set, const Set& s, const std::vector<int64_t>& rows) {
   const auto& sh = s.shared;
   const auto& offset = offsets(set);
-  std::vector<int64_t> units, read_unit, read_t, token_read, token_target, token_seq;
-  std::vector<float> count;
+  std::vector<int64_t> units;
+  Reads reads;
   for (const int64_t r : rows) {
     const auto unit_base = static_cast<int64_t>(units.size());
-    const auto read_base = static_cast<int64_t>(read_unit.size());
-    const auto seq_base = static_cast<int64_t>(count.size());
+    const auto read_base = static_cast<int64_t>(reads.unit.size());
+    const auto seq_base = static_cast<int64_t>(reads.count.size());
     for (int64_t u = sh.unit_offset[r]; u < sh.unit_offset[r + 1]; ++u) units.push_back(u);
     for (int64_t p = sh.read_offset[r]; p < sh.read_offset[r + 1]; ++p) {
-      read_unit.push_back(unit_base + sh.read_unit[p]);
-      read_t.push_back(sh.read_t[p]);
+      reads.unit.push_back(unit_base + sh.read_unit[p]);
+      reads.t.push_back(sh.read_t[p]);
     }
     for (int64_t x = sh.token_offset[r]; x < sh.token_offset[r + 1]; ++x) {
-      token_read.push_back(read_base + sh.token_read[x]);
-      token_target.push_back(sh.token_target[x]);
-      token_seq.push_back(seq_base + sh.token_seq[x]);
+      reads.token_read.push_back(read_base + sh.token_read[x]);
+      reads.token_target.push_back(sh.token_target[x]);
+      reads.token_seq.push_back(seq_base + sh.token_seq[x]);
     }
-    for (int64_t q = offset[r]; q < offset[r + 1]; ++q) count.push_back(static_cast<float>(sh.count[q]));
+    for (int64_t q = offset[r]; q < offset[r + 1]; ++q) {
+      const auto& seq = s.seqs[static_cast<size_t>(q)];
+      reads.count.push_back(static_cast<float>(static_cast<int64_t>(seq.ids.size()) - seq.start));
+    }
   }
-  const auto dev = options_.compute.device;
-  const auto longs = [&](const std::vector<int64_t>& v) { return torch::tensor(v, torch::kLong).to(dev); };
-  auto [x, m] = pad_batch(sh.units, units, pad_);  // (U, T)
-  torch::Tensor token_lp;                          // (P)
-  {
-    compat::AutocastGuard ac(dev.type(), at::kBFloat16, options_.compute.bf16);
-    auto h = model_->hidden_states(x.to(dev), m.to(dev));                           // (U, T, C)
-    auto picked = h.index({longs(read_unit), longs(read_t)});                       // (R, C)
-    auto lp = torch::log_softmax(model_->lm_logits(picked).to(torch::kFloat), -1);  // (R, V)
-    token_lp = lp.index({longs(token_read), longs(token_target)});
-  }
-  const auto n_seq = static_cast<int64_t>(count.size());
-  auto scores =
-      torch::zeros({n_seq}, torch::TensorOptions().device(dev)).index_add(0, longs(token_seq), token_lp);  // (S)
-  if (likelihood_.mean) scores = scores / torch::tensor(count, torch::kFloat).to(dev).clamp_min(1.0f);
-  return scores;
+  return read_scores(sh.units, units, reads);
 }
 
 torch::Tensor LikelihoodReadout::logits(int set, const std::vector<int64_t>& rows) {

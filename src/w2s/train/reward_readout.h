@@ -57,7 +57,7 @@ class ComparisonReadout : public ModelReadout {
   /// Scores (S) of the sequences of `rows` (as sequences_of lists them) as logits (B, max K):
   /// a plain reshape when every row has the set's K, else the missing choices masked.
   torch::Tensor to_logits(int set, const std::vector<int64_t>& rows, const torch::Tensor& scores) const;
-  /// Sequences per example an inference forward costs (the widest K; the one-pass path: 1).
+  /// Sequences per example an inference forward costs (the widest K; shared passes: fewer).
   virtual int64_t cost_per_example(int set) const { return shapes_.at(set).k_max; }
   /// Example i of set `set` holds sequences offsets(set)[i] … offsets(set)[i + 1] − 1.
   const std::vector<int64_t>& offsets(int set) const { return shapes_.at(set).offset; }
@@ -126,9 +126,18 @@ class LikelihoodReadout final : public ComparisonReadout {
       TokenRows units;
       std::vector<int64_t> unit_offset = {0}, read_unit, read_t, read_offset = {0};
       std::vector<int64_t> token_read, token_target, token_seq, token_offset = {0};
-      std::vector<int64_t> count;  // per sequence: its completion tokens (the mean's divisor)
     } shared;
   };
+  /// What one scoring pass reads: position t[r] of unit unit[r] for each read r; each completion
+  /// token's read, target and sequence (0 … S − 1); each sequence's completion tokens (the mean's
+  /// divisor).
+  struct Reads {
+    std::vector<int64_t> unit, t, token_read, token_target, token_seq;
+    std::vector<float> count;
+  };
+  /// Scores (S) from one forward pass over rows `units` of `ids`: each sequence's completion-token
+  /// log-probabilities, summed (or their mean). Both paths score through it.
+  torch::Tensor read_scores(const TokenRows& ids, const std::vector<int64_t>& units, const Reads& reads);
   /// Builds `s.shared` from `s.seqs` (`k`: each example's completions); leaves it empty unless
   /// that runs fewer sequences.
   static void share(Set& s, const std::vector<int64_t>& k);
