@@ -76,6 +76,35 @@ TEST(ShippedConfigs, TheQuickstartsTuneGridHoldsOutValidationDataAndWritesNoReco
   }
 }
 
+TEST(ShippedConfigs, TheFamilySweepsTuneGridsTrainOnTheirSweepsDataAndHoldOutValidation) {
+  // configs/family/tune_reviews.toml and tune_continuations.toml (docs/family_notes.md, session 26)
+  // choose each member's regime for the sweep beside them: same task, training half, readout and
+  // batch; a validation share of half 2; no family.json records (those are spam's); the sweep's own
+  // lr and epochs a point of the grid, so the table shows where the shipped regime stands.
+  for (const auto& [tune_name, sweep_name] :
+       {std::pair{"family/tune_reviews.toml", "family/sweep_reviews.toml"},
+        std::pair{"family/tune_continuations.toml", "family/sweep_continuations.toml"}}) {
+    SCOPED_TRACE(tune_name);
+    const auto tune = load(tune_name);
+    const auto sweep = load(sweep_name);
+    expect_models_ship(tune);
+    EXPECT_EQ(tune.models, sweep.models);
+    EXPECT_EQ(tune.tasks, sweep.tasks);
+    EXPECT_TRUE(tune.losses.empty());
+    EXPECT_TRUE(tune.tune.write.empty());
+    EXPECT_GT(tune.data.split.val_fraction, 0.0);
+    EXPECT_EQ(tune.data.split.n_train1, sweep.data.split.n_train1);
+    EXPECT_EQ(tune.data.split.balance, sweep.data.split.balance);
+    EXPECT_EQ(tune.finetune.batch_size, sweep.finetune.batch_size);
+    EXPECT_EQ(tune.finetune.max_length, sweep.finetune.max_length);
+    EXPECT_EQ(config::dump_toml(tune.finetune.readout, train::ReadoutOptions::schema()),
+              config::dump_toml(sweep.finetune.readout, train::ReadoutOptions::schema()));
+    EXPECT_NE(std::find(tune.tune.lrs.begin(), tune.tune.lrs.end(), sweep.finetune.lr), tune.tune.lrs.end());
+    EXPECT_NE(std::find(tune.tune.epochs.begin(), tune.tune.epochs.end(), sweep.finetune.epochs),
+              tune.tune.epochs.end());
+  }
+}
+
 TEST(ShippedConfigs, FullQuickstartCoversTheFamilyAndEveryBuiltinTask) {
   const auto o = load("quickstart_full.toml");
   expect_models_ship(o);
