@@ -56,52 +56,50 @@ TEST(ShippedConfigs, QuickstartIsOneSmallSweepOverShippedModels) {
             config::dump_toml(o, sweep::SweepOptions::schema()));
 }
 
+// A `w2s tune` grid for the sweep `target`: models that ship, trained on the target's task, training
+// half, balance, batch and readout, scored on a validation share of half 2 (never test), writing no
+// models/family.json records, and holding `lr` and `epochs` (the regime the target uses) as grid points
+// so its table shows where that regime stands.
+void expect_tune_grid_for(const sweep::SweepOptions& tune, const sweep::SweepOptions& target, double lr,
+                          int64_t epochs) {
+  expect_models_ship(tune);
+  EXPECT_TRUE(tune.losses.empty());
+  EXPECT_TRUE(tune.tune.write.empty());
+  EXPECT_GT(tune.data.split.val_fraction, 0.0);
+  EXPECT_EQ(tune.tasks, target.tasks);
+  EXPECT_EQ(tune.data.split.n_train1, target.data.split.n_train1);
+  EXPECT_EQ(tune.data.split.balance, target.data.split.balance);
+  EXPECT_EQ(tune.finetune.batch_size, target.finetune.batch_size);
+  EXPECT_EQ(tune.finetune.max_length, target.finetune.max_length);
+  EXPECT_EQ(config::dump_toml(tune.finetune.readout, train::ReadoutOptions::schema()),
+            config::dump_toml(target.finetune.readout, train::ReadoutOptions::schema()));
+  EXPECT_NE(std::find(tune.tune.lrs.begin(), tune.tune.lrs.end(), lr), tune.tune.lrs.end()) << lr;
+  EXPECT_NE(std::find(tune.tune.epochs.begin(), tune.tune.epochs.end(), epochs), tune.tune.epochs.end()) << epochs;
+}
+
 TEST(ShippedConfigs, TheQuickstartsTuneGridHoldsOutValidationDataAndWritesNoRecords) {
   // configs/family/tune_spam250.toml chose the quickstart's model_lrs / model_epochs; it scores on
   // part of train half 2 (never test) and leaves models/family.json (1,000 labels) alone.
   const auto tune = load("family/tune_spam250.toml");
   const auto quick = load("quickstart.toml");
-  expect_models_ship(tune);
-  EXPECT_TRUE(tune.losses.empty());
-  EXPECT_TRUE(tune.tune.write.empty());
-  EXPECT_GT(tune.data.split.val_fraction, 0.0);
-  EXPECT_EQ(tune.data.split.n_train1, quick.data.split.n_train1);
-  EXPECT_EQ(tune.data.split.balance, quick.data.split.balance);
-  EXPECT_EQ(tune.tasks, quick.tasks);
   for (size_t i = 0; i < quick.models.size(); ++i) {
     SCOPED_TRACE(quick.models[i]);
-    EXPECT_NE(std::find(tune.tune.lrs.begin(), tune.tune.lrs.end(), quick.model_lrs[i]), tune.tune.lrs.end());
-    EXPECT_NE(std::find(tune.tune.epochs.begin(), tune.tune.epochs.end(), quick.model_epochs[i]),
-              tune.tune.epochs.end());
+    expect_tune_grid_for(tune, quick, quick.model_lrs[i], quick.model_epochs[i]);
   }
 }
 
 TEST(ShippedConfigs, TheFamilySweepsTuneGridsTrainOnTheirSweepsDataAndHoldOutValidation) {
   // configs/family/tune_reviews.toml and tune_continuations.toml (docs/family_notes.md, session 26)
-  // choose each member's regime for the sweep beside them: same task, training half, readout and
-  // batch; a validation share of half 2; no family.json records (those are spam's); the sweep's own
-  // lr and epochs a point of the grid, so the table shows where the shipped regime stands.
+  // choose each member's regime for the sweep beside them, whose one shared lr and epochs are a
+  // point of the grid.
   for (const auto& [tune_name, sweep_name] :
        {std::pair{"family/tune_reviews.toml", "family/sweep_reviews.toml"},
         std::pair{"family/tune_continuations.toml", "family/sweep_continuations.toml"}}) {
     SCOPED_TRACE(tune_name);
     const auto tune = load(tune_name);
     const auto sweep = load(sweep_name);
-    expect_models_ship(tune);
     EXPECT_EQ(tune.models, sweep.models);
-    EXPECT_EQ(tune.tasks, sweep.tasks);
-    EXPECT_TRUE(tune.losses.empty());
-    EXPECT_TRUE(tune.tune.write.empty());
-    EXPECT_GT(tune.data.split.val_fraction, 0.0);
-    EXPECT_EQ(tune.data.split.n_train1, sweep.data.split.n_train1);
-    EXPECT_EQ(tune.data.split.balance, sweep.data.split.balance);
-    EXPECT_EQ(tune.finetune.batch_size, sweep.finetune.batch_size);
-    EXPECT_EQ(tune.finetune.max_length, sweep.finetune.max_length);
-    EXPECT_EQ(config::dump_toml(tune.finetune.readout, train::ReadoutOptions::schema()),
-              config::dump_toml(sweep.finetune.readout, train::ReadoutOptions::schema()));
-    EXPECT_NE(std::find(tune.tune.lrs.begin(), tune.tune.lrs.end(), sweep.finetune.lr), tune.tune.lrs.end());
-    EXPECT_NE(std::find(tune.tune.epochs.begin(), tune.tune.epochs.end(), sweep.finetune.epochs),
-              tune.tune.epochs.end());
+    expect_tune_grid_for(tune, sweep, sweep.finetune.lr, sweep.finetune.epochs);
   }
 }
 
