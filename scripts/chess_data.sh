@@ -40,7 +40,7 @@ cat > "$out/manifest.json.tmp" <<JSON
   "w2s_commit": "$(git rev-parse HEAD 2>/dev/null || echo unknown)",
   "pretraining_games": {"count": $games, "seed": 0, "random_plies_min": $random_min, "sha256": "$(digest "$out/games.jsonl")"},
   "puzzle_games": {"count": $puzzle_games, "seed": 1, "random_plies_min": $random_min, "sha256": "$(digest "$out/games_puzzles.jsonl")"},
-  "puzzles": {"count": $(wc -l < "$out/puzzles.jsonl"), "limits": "$limits", "sha256": "$(digest "$out/puzzles.jsonl")"},
+  "puzzles": {"count": $(wc -l < "$out/puzzles.jsonl"), "limits": "$limits", "sha256": "$(digest "$out/puzzles.jsonl")", "leak_check": "positions (placement, side to move, castling)"},
   "tokenizer": {"vocab_size": $vocab, "sha256": "$(digest "$out/tokenizer/tokenizer.json")"}
 }
 JSON

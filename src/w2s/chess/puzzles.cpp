@@ -5,8 +5,9 @@
 
 #include <algorithm>
 #include <set>
-#include <unordered_map>
+#include <unordered_set>
 
+#include "w2s/chess/board.h"
 #include "w2s/core/error.h"
 #include "w2s/core/rng.h"
 #include "w2s/core/sha256.h"
@@ -163,43 +164,41 @@ LeakReport remove_leaked(std::vector<Puzzle>& puzzles, const std::vector<Game>& 
   LeakReport r;
   r.checked = static_cast<int64_t>(puzzles.size());
   r.games = static_cast<int64_t>(pretraining.size());
-  // Hash of "m1 m2 … mk " (each move and a space) → puzzles with that move list.
-  const auto extend = [](uint64_t h, const std::string& m) { return hash_bytes(" ", hash_bytes(m, h)); };
-  constexpr uint64_t kStart = kFnvOffset;
-  std::unordered_map<uint64_t, std::vector<size_t>> by_hash;
-  size_t longest = 0;
-  for (size_t i = 0; i < puzzles.size(); ++i) {
-    uint64_t h = kStart;
-    for (const auto& m : puzzles[i].moves) h = extend(h, m);
-    by_hash[h].push_back(i);
-    longest = std::max(longest, puzzles[i].moves.size());
-  }
-  std::vector<char> leaked(puzzles.size(), 0);
+  // Every position any pretraining game reaches (the start and after each move), by digest.
+  std::unordered_set<uint64_t> seen;
   for (const auto& g : pretraining) {
-    uint64_t h = kStart;
-    for (size_t k = 0; k <= std::min(longest, g.moves.size()); ++k) {
-      if (k > 0) h = extend(h, g.moves[k - 1]);
-      const auto it = by_hash.find(h);
-      if (it == by_hash.end()) continue;
-      for (size_t i : it->second)
-        if (puzzles[i].moves.size() == k &&
-            std::equal(puzzles[i].moves.begin(), puzzles[i].moves.end(), g.moves.begin()))
-          leaked[i] = 1;
+    Board board;
+    seen.insert(board.key_hash());
+    for (const auto& m : g.moves) {
+      board.apply(m);
+      seen.insert(board.key_hash());
     }
+    r.positions += static_cast<int64_t>(g.moves.size()) + 1;
   }
   std::vector<Puzzle> kept;
-  for (size_t i = 0; i < puzzles.size(); ++i)
-    if (!leaked[i]) kept.push_back(std::move(puzzles[i]));
+  for (auto& p : puzzles) {
+    Board board;
+    bool by_moves = true;  // does some game open with exactly these moves? (for the report)
+    for (const auto& m : p.moves) board.apply(m);
+    if (!seen.count(board.key_hash())) {
+      kept.push_back(std::move(p));
+      continue;
+    }
+    by_moves = std::any_of(pretraining.begin(), pretraining.end(), [&](const Game& g) {
+      return g.moves.size() >= p.moves.size() && std::equal(p.moves.begin(), p.moves.end(), g.moves.begin());
+    });
+    ++(by_moves ? r.same_moves : r.transposed);
+  }
   r.removed = static_cast<int64_t>(puzzles.size() - kept.size());
   puzzles = std::move(kept);
   return r;
 }
 
 int64_t remove_duplicate_positions(std::vector<Puzzle>& puzzles) {
-  std::set<std::vector<std::string>> seen;
+  std::set<std::string> seen;
   std::vector<Puzzle> kept;
   for (auto& p : puzzles)
-    if (seen.insert(p.moves).second) kept.push_back(std::move(p));
+    if (seen.insert(position_key(p.moves)).second) kept.push_back(std::move(p));
   const auto removed = static_cast<int64_t>(puzzles.size() - kept.size());
   puzzles = std::move(kept);
   return removed;

@@ -71,18 +71,21 @@ std::vector<Puzzle> find_puzzles(UciEngine& engine, const Game& game, const Puzz
 
 /// What a leak check found.
 struct LeakReport {
-  int64_t checked = 0;  // puzzles looked up
-  int64_t games = 0;    // pretraining games scanned
-  int64_t removed = 0;  // puzzles whose move list some pretraining game passes through
+  int64_t checked = 0;     // puzzles looked up
+  int64_t games = 0;       // pretraining games scanned
+  int64_t positions = 0;   // positions those games reach (the start and after each move)
+  int64_t removed = 0;     // puzzles whose position some pretraining game reaches
+  int64_t same_moves = 0;  // … of them, by the puzzle's own moves (a game opens with them)
+  int64_t transposed = 0;  // … by another move order
 };
-/// Remove every puzzle whose moves are the start of a game in `pretraining` (that game's text holds
-/// the puzzle's position and, usually, an answer). Positions reached by another move order are not
-/// detected (that needs a board).
+/// Remove every puzzle whose position (Board::key: placement, side to move, castling rights) some
+/// game in `pretraining` reaches, by the same moves or another order: that game's text holds the
+/// position and, often, an answer.
 LeakReport remove_leaked(std::vector<Puzzle>& puzzles, const std::vector<Game>& pretraining);
 
-/// Keep the first puzzle of each move list (two games can pass through the same position by the
-/// same moves: short random openings repeat); returns how many were removed. Without this, one
-/// position could land in both a train half and the test split.
+/// Keep the first puzzle of each position (two games can reach one position, by the same moves when
+/// short random openings repeat, or by another order); returns how many were removed. Without this,
+/// one position could land in both a train half and the test split.
 int64_t remove_duplicate_positions(std::vector<Puzzle>& puzzles);
 
 /// Label the games of `games_file` (rows {"item" = game index, "game_id", "puzzles": [...]}) into
