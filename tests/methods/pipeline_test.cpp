@@ -243,7 +243,7 @@ TEST_F(PipelineTest, GenftTextOfComparisonsJoinedSeparateOrPromptsOnly) {
   ASSERT_EQ(x.completions.size(), 2u);
   auto text_of = [&](const std::string& mode) {
     g.text = mode;
-    const auto ref = p.genft(pairs, model(0), g);
+    const auto ref = p.genft(pairs, model(0), g, 0);
     const auto stage = fs::path(ref.path).parent_path();
     return std::pair{read_file(stage / "task_text.txt"), nlohmann::json::parse(read_file(stage / "meta.json"))};
   };
@@ -266,6 +266,14 @@ TEST_F(PipelineTest, GenftTextOfComparisonsJoinedSeparateOrPromptsOnly) {
   EXPECT_EQ(prompts.find(eot + x.completions[1] + eot), std::string::npos);
   EXPECT_NE(joined_meta.at("key"), separate_meta.at("key"));
   EXPECT_NE(separate_meta.at("key"), prompts_meta.at("key"));
+  // The file has no fixed test split: seed 0 carves its test set from the pool, and its genft text
+  // holds none of those examples; seed 1 has its own genft model.
+  const auto& test = p.split(pairs, 0).test;
+  ASSERT_FALSE(test.empty());
+  for (const auto& t : test) EXPECT_EQ(joined.find(t.text + t.completions[0] + eot), std::string::npos) << t.id;
+  EXPECT_EQ(joined_meta.at("spec").at("held_out_test_of_seed"), 0);
+  g.text = "joined";
+  EXPECT_NE(p.genft(pairs, model(0), g, 1, false).path, p.genft(pairs, model(0), g, 0, false).path);
 }
 
 // Multiple choice through every stage: weak labels and predictions hold one probability per choice

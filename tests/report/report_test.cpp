@@ -259,11 +259,13 @@ TEST(Tables, PgrCsvAndJson) {
   const std::string csv = format_pgr_table(r, TableFormat::csv);
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
             "task,weak,strong,loss,method,weak_params,strong_params,n_seeds,weak_acc,weak_se,"
-            "ceiling_acc,ceiling_se,student_acc,student_se,pgr,pgr_se,pgr_lo,pgr_hi,status,misfit,error_consistency");
+            "ceiling_acc,ceiling_se,student_acc,student_se,pgr,pgr_se,pgr_lo,pgr_hi,status,misfit,error_consistency,"
+            "pgr_auroc,pgr_auroc_lo,pgr_auroc_hi");
   EXPECT_EQ(count(csv, "\n"), 7u);
   EXPECT_NE(csv.find("reviews,xs,s,xent,finetune,812544,3211264,3,"), std::string::npos) << csv;
-  EXPECT_NE(csv.find(",,,,,ceiling_not_above_weak,,\n"), std::string::npos) << csv;  // no diagnostics here
-  EXPECT_NE(csv.find(",0.4794,0.019,,,ok,,\n"), std::string::npos) << csv;
+  // no diagnostics and no PGR on AUROC here
+  EXPECT_NE(csv.find(",,,,,ceiling_not_above_weak,,,,,\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",0.4794,0.019,,,ok,,,,,\n"), std::string::npos) << csv;
 
   const json j = json::parse(format_pgr_table(r, TableFormat::json));
   ASSERT_EQ(j.size(), 6u);
@@ -315,9 +317,16 @@ TEST(Tables, PairsByLossGridAndMedians) {
     two.pgr.push_back(p);
   }
   const std::string g2 = format_pgr_grid(two);
-  EXPECT_NE(g2.find("median over tasks of each task's median PGR, per loss: xent 0.60 · logconf 0.72"),
+  EXPECT_NE(g2.find("median over tasks of each task's median PGR over pairs, per loss: xent 0.60 · logconf 0.72"),
             std::string::npos)
       << g2;
+  // And the paper's own summary: per pair, the median over the tasks of that pair's PGR (xs → s
+  // xent: 0.4794 on reviews, 0.6794 on spam); a pair with no PGR on any task shows "-".
+  const auto per_pair = g2.find("median PGR over tasks, per pair and loss");
+  ASSERT_NE(per_pair, std::string::npos) << g2;
+  const auto xs_s = g2.find("xs → s", per_pair);
+  ASSERT_NE(xs_s, std::string::npos) << g2;
+  EXPECT_NE(g2.substr(xs_s, g2.find('\n', xs_s) - xs_s).find("0.58 (2 tasks)"), std::string::npos) << g2;
 }
 
 TEST(Tables, PgrCellsShowTheIntervalAndAGapWithinNoise) {
@@ -340,6 +349,31 @@ TEST(Tables, PgrCellsShowTheIntervalAndAGapWithinNoise) {
   const Results back = results_from_json(j, "mem");
   EXPECT_EQ(back.pgr[0].pgr_hi, 0.61);
   EXPECT_TRUE(back.pgr[0].pgr_over_examples);
+  EXPECT_TRUE(std::isnan(back.pgr[0].pgr_auroc));  // not measured: absent from the file, NaN back
+  EXPECT_FALSE(j["pgr"][0].contains("pgr_auroc"));
+}
+
+TEST(Tables, PgrOnAurocShowsItsSeedIntervalWhereMeasured) {
+  PgrRow row;
+  row.status = "ok", row.pgr = 0.5;
+  EXPECT_EQ(format_pgr_auroc_cell(row), "-");  // no AUROC (multiple choice)
+  row.weak_auroc = 0.8, row.ceiling_auroc = 0.78, row.student_auroc = 0.79;
+  EXPECT_EQ(format_pgr_auroc_cell(row), "n/a");  // the ceiling's AUROC is not above the weak's
+  row.ceiling_auroc = 0.9, row.pgr_auroc = 0.4123, row.pgr_auroc_lo = 0.1, row.pgr_auroc_hi = 0.7;
+  EXPECT_EQ(format_pgr_auroc_cell(row), "0.41 [0.10, 0.70]");
+  Results r;
+  r.pgr.push_back(row);
+  const Results back = results_from_json(to_json(r), "mem");
+  EXPECT_EQ(back.pgr[0].weak_auroc, 0.8);
+  EXPECT_EQ(back.pgr[0].pgr_auroc, 0.4123);
+  EXPECT_EQ(back.pgr[0].pgr_auroc_hi, 0.7);
+  // The text table grows a column for it; a table with no AUROC has none.
+  EXPECT_NE(format_pgr_table(r, TableFormat::text).find("PGR AUROC"), std::string::npos);
+  EXPECT_NE(format_pgr_table(r, TableFormat::text).find("0.41 [0.10, 0.70]"), std::string::npos);
+  EXPECT_NE(format_pgr_table(r, TableFormat::csv).find(",0.4123,0.1,0.7"), std::string::npos)
+      << format_pgr_table(r, TableFormat::csv);
+  r.pgr[0].weak_auroc = NAN;
+  EXPECT_EQ(format_pgr_table(r, TableFormat::text).find("PGR AUROC"), std::string::npos);
 }
 
 TEST(Tables, GroundTruthTable) {
@@ -519,6 +553,40 @@ TEST(HtmlReport, DiagnosticsShowWhenMeasured) {
   EXPECT_NE(t.find(">misfit</th>"), std::string::npos);
   EXPECT_EQ(count(t, "<td class=\"num\">0.25</td>"), 3u);
   EXPECT_EQ(count(t, "<td class=\"num\">-</td>"), 2u * 3u);
+}
+
+TEST(HtmlReport, TheConfidenceLossStateShowsInTheDynamicsPanels) {
+  Results r = fixture();
+  std::string html = render_html_report(r);
+  EXPECT_EQ(html.find("confidence loss α"), std::string::npos);  // no loss state recorded: no lines
+  // logconf students record α and the hardened share at each evaluation (dynamics.jsonl "loss").
+  for (StageRecord& s : r.stages) {
+    if (s.loss != "logconf") continue;
+    for (size_t i = 0; i < s.dynamics.size(); ++i) {
+      s.dynamics[i].alpha = 0.75 * double(i) / double(s.dynamics.size() - 1);
+      s.dynamics[i].threshold = 0.1;
+      s.dynamics[i].hardened_rate = 0.4;
+    }
+  }
+  // They survive results.json.
+  const Results back = results_from_json(json::parse(to_json(r).dump()), "mem");
+  EXPECT_EQ(to_json(back), to_json(r));
+  html = render_html_report(back);
+  std::map<std::string, std::string> figs;
+  for (const auto& [id, block] : svg_blocks(html)) {
+    EXPECT_EQ(xml_error(block), "") << id;
+    figs[id] = block;
+  }
+  // Per pair: 2 losses × 2 curves × 5 steps, and logconf's α and hardened share at 5 steps each.
+  for (const char* pair : {"xs-s", "xs-m", "s-m"}) {
+    const auto& fig = figs[std::string("dynamics-reviews-") + pair];
+    EXPECT_EQ(count(fig, "<circle class=\"pt\""), 30u) << pair;
+    EXPECT_EQ(count(fig, ": α "), 5u) << pair;
+    EXPECT_NE(fig.find("step 0: α 0.000"), std::string::npos) << pair;
+    EXPECT_EQ(count(fig, "hardened to class 1 0.400"), 5u) << pair;
+  }
+  EXPECT_NE(figs["dynamics-legend-reviews"].find("confidence loss α"), std::string::npos);
+  EXPECT_NE(figs["dynamics-legend-reviews"].find("share hardened to class 1"), std::string::npos);
 }
 
 TEST(HtmlReport, EmptySectionsSayNoData) {

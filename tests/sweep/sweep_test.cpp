@@ -167,6 +167,13 @@ TEST_F(TinySweep, RunsEveryStageReportsPgrAndReusesOnRerun) {
   const auto res = sweep::run_sweep(o, run);
   // 2 seeds × (3 gt + 3 pairs × 2 losses) stages.
   EXPECT_EQ(res.stages.size(), 18u);
+  // The ground-truth table `w2s sweep` prints at the end: on this file task (a JSONL path) one row
+  // per model, under the task's short name (the file stem), never the header alone.
+  const std::string gt_table = report::format_gt_table(res, report::TableFormat::text);
+  for (const auto& m : family_)
+    EXPECT_NE(gt_table.find(m.filename().string()), std::string::npos) << m << "\n" << gt_table;
+  EXPECT_NE(gt_table.find("toy"), std::string::npos) << gt_table;
+  EXPECT_EQ(gt_table.find(task_), std::string::npos) << gt_table;
   ASSERT_EQ(res.pgr.size(), 6u);
   for (const auto& r : res.pgr) {
     EXPECT_EQ(r.n_seeds, 2);
@@ -187,6 +194,25 @@ TEST_F(TinySweep, RunsEveryStageReportsPgrAndReusesOnRerun) {
       EXPECT_TRUE(r.pgr_over_examples);
       EXPECT_LE(r.pgr_lo, r.pgr_hi);
     }
+    // PGR on AUROC from the same stages: the means of their test AUROCs and the ratio of those means.
+    std::vector<double> weak, student, ceiling;
+    for (const auto& st : res.stages) {
+      if (st.kind == methods::StageKind::gt && st.model == r.weak) weak.push_back(st.test_auroc);
+      if (st.kind == methods::StageKind::gt && st.model == r.strong) ceiling.push_back(st.test_auroc);
+      if (st.kind == methods::StageKind::student && st.model == r.strong && st.supervisor == r.weak &&
+          st.loss == r.loss)
+        student.push_back(st.test_auroc);
+    }
+    const auto mean = [](const std::vector<double>& v) { return (v[0] + v[1]) / 2; };
+    ASSERT_EQ(weak.size(), 2u);
+    ASSERT_EQ(student.size(), 2u);
+    EXPECT_NEAR(r.weak_auroc, mean(weak), 1e-12);
+    EXPECT_NEAR(r.ceiling_auroc, mean(ceiling), 1e-12);
+    EXPECT_NEAR(r.student_auroc, mean(student), 1e-12);
+    if (r.ceiling_auroc > r.weak_auroc)
+      EXPECT_NEAR(r.pgr_auroc, (r.student_auroc - r.weak_auroc) / (r.ceiling_auroc - r.weak_auroc), 1e-9);
+    else
+      EXPECT_TRUE(std::isnan(r.pgr_auroc));
   }
   int students = 0;
   for (const auto& s : res.stages) {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <numeric>
+#include <unordered_set>
 
 #include "w2s/core/error.h"
 #include "w2s/core/file.h"
@@ -518,8 +519,12 @@ std::string Pipeline::student_from_file(const std::string& task, const ModelRef&
 
 // ---- genft ---------------------------------------------------------------------------------------
 
-ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const GenftOptions& g, bool run) {
-  const auto common = common_json(task, 0);
+ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const GenftOptions& g, int64_t seed,
+                         bool run) {
+  // A task without a fixed test split: each seed carves its own test set from the pool, so each
+  // seed has its own genft model, trained on the pool less that seed's test examples.
+  const bool per_seed = tasks_.task(task).test.empty();
+  const auto common = common_json(task, per_seed ? seed : 0);
   nlohmann::json spec = {{"task", task},
                          {"model", model_json(model)},
                          {"genft", options_json(g, GenftOptions::schema())},
@@ -527,24 +532,23 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
                          {"task_digest", common["task_digest"]}};
   spec["text"] = "train";                               // the train pool's text only, never a fixed test split
   if (g.text == "joined") spec["genft"].erase("text");  // the default keeps the keys it always had
+  if (per_seed) spec["text"] = "train", spec["held_out_test_of_seed"] = seed;
   const std::string key = store::spec_key(to_string(StageKind::genft), spec);
-  const std::string what = fmt::format("{}: generative finetuning of {}", task, model.name);
+  const std::string what = per_seed ? fmt::format("{} seed {}: generative finetuning of {}", task, seed, model.name)
+                                    : fmt::format("{}: generative finetuning of {}", task, model.name);
   ModelRef out = model;
   out.name = model.name + "+genft";
   out.path = (store_.path(key) / "model").string();
   if (!run || store_.has_for_all(key)) return out;
   if (observer_.started) observer_.started(key, what);
   const bool built = store_.produce(key, spec, [&](const fs::path& tmp) {
-    // Unlabeled text of the train pool (both halves), never labels and never a fixed test split:
-    // classification texts, or each prompt with each of its completions. A test set carved from
-    // the pool by each seed's split is part of the pool.
+    // Unlabeled text of the train pool, never labels and never test examples: classification
+    // texts, or each prompt with each of its completions. Without a fixed test split, the test
+    // examples this seed's split carved from the pool are left out.
     const auto& t = tasks_.task(task);
-    if (t.test.empty())
-      log::warn(
-          "{}: no fixed test split: generative finetuning reads every example of the pool, including "
-          "those each seed's split sets aside for testing (text only, no labels); give the task a test "
-          "file (test=PATH) to keep them out",
-          task);
+    std::unordered_set<std::string> test_ids;
+    if (per_seed)
+      for (const auto& x : split(task, seed).test) test_ids.insert(x.id);
     std::string text;
     int64_t bytes = 0;
     auto add = [&](const std::string& doc) {
@@ -552,6 +556,7 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
       bytes += static_cast<int64_t>(doc.size());
     };
     for (const auto& x : t.train) {
+      if (test_ids.count(x.id)) continue;
       if (x.completions.empty()) {
         add(x.text);
       } else if (g.text == "joined") {

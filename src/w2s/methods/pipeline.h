@@ -68,9 +68,12 @@ class Pipeline {
   /// Zero-shot stage (shots = 0): the readout's predictions without training; with shots > 0 the
   /// few-shot stage, `shots` demonstrations before each example. Returns its key.
   std::string zeroshot(const std::string& task, const ModelRef& model, int64_t seed, int64_t shots = 0);
-  /// Generative finetuning of `model` on `task`'s unlabeled text; returns the finetuned model.
-  /// run = false: only name it (its folder may not exist yet).
-  ModelRef genft(const std::string& task, const ModelRef& model, const GenftOptions& options, bool run = true);
+  /// Generative finetuning of `model` on `task`'s unlabeled training text; returns the finetuned
+  /// model. A task with a fixed test split has one such model for every seed (its train pool);
+  /// a task whose test split each seed carves from the pool gets one per seed, on the pool less
+  /// that seed's test examples. run = false: only name it (its folder may not exist yet).
+  ModelRef genft(const std::string& task, const ModelRef& model, const GenftOptions& options, int64_t seed,
+                 bool run = true);
 
   /// Keys a stage would have, without running it (results collection, planning).
   std::string gt_key(const std::string& task, const ModelRef& model, int64_t seed);

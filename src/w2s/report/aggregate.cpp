@@ -104,6 +104,15 @@ std::string format_pgr_cell(const PgrRow& row, int digits) {
   return s;
 }
 
+std::string format_pgr_auroc_cell(const PgrRow& row, int digits) {
+  if (!std::isfinite(row.weak_auroc)) return "-";
+  if (!std::isfinite(row.pgr_auroc)) return "n/a";
+  std::string s = fmt::format("{:.{}f}", row.pgr_auroc, digits);
+  if (std::isfinite(row.pgr_auroc_lo) && std::isfinite(row.pgr_auroc_hi))
+    s += fmt::format(" [{:.{}f}, {:.{}f}]", row.pgr_auroc_lo, digits, row.pgr_auroc_hi, digits);
+  return s;
+}
+
 std::string format_duration(double s) {
   if (!std::isfinite(s)) return "-";
   if (s < 60) return fmt::format("{:.1f} s", s);
@@ -267,10 +276,22 @@ double median_pgr_over_tasks(const Results& r, const LossKey& k) {
   return median(std::move(xs));
 }
 
+double median_pgr_over_tasks(const Results& r, const std::string& weak, const std::string& strong, const LossKey& k,
+                             int* n_tasks) {
+  std::vector<double> xs;
+  for (const std::string& task : task_names(r))
+    if (const PgrRow* p = find_pgr(r, task, weak, strong, k); p && has_pgr(*p)) xs.push_back(p->pgr);
+  if (n_tasks) *n_tasks = static_cast<int>(xs.size());
+  return median(std::move(xs));
+}
+
 std::vector<PairSummary> pair_summaries(const Results& r, const std::string& task) {
   struct Acc {
     std::vector<double> acc, right, wrong;
-    std::map<int64_t, std::pair<std::vector<double>, std::vector<double>>> steps;
+    struct Step {
+      std::vector<double> acc, agree, alpha, hardened;
+    };
+    std::map<int64_t, Step> steps;
     int64_t strong_params = 0;
   };
   std::map<std::tuple<std::string, std::string, std::string, std::string>, Acc> groups;
@@ -282,8 +303,11 @@ std::vector<PairSummary> pair_summaries(const Results& r, const std::string& tas
     a.right.push_back(s.agree_when_weak_right);
     a.wrong.push_back(s.agree_when_weak_wrong);
     for (const DynamicsPoint& d : s.dynamics) {
-      a.steps[d.step].first.push_back(d.test_accuracy);
-      a.steps[d.step].second.push_back(d.weak_agreement);
+      auto& st = a.steps[d.step];
+      st.acc.push_back(d.test_accuracy);
+      st.agree.push_back(d.weak_agreement);
+      st.alpha.push_back(d.alpha);
+      st.hardened.push_back(d.hardened_rate);
     }
   }
   std::vector<PairSummary> out;
@@ -295,7 +319,8 @@ std::vector<PairSummary> pair_summaries(const Results& r, const std::string& tas
     p.test_accuracy = mean_se(a.acc);
     p.agree_right = mean_se(a.right);
     p.agree_wrong = mean_se(a.wrong);
-    for (auto& [step, v] : a.steps) p.dynamics.push_back({step, mean_se(v.first), mean_se(v.second)});
+    for (auto& [step, v] : a.steps)
+      p.dynamics.push_back({step, mean_se(v.acc), mean_se(v.agree), mean_se(v.alpha), mean_se(v.hardened)});
     out.push_back(std::move(p));
   }
   std::stable_sort(out.begin(), out.end(), [](const PairSummary& a, const PairSummary& b) {

@@ -23,12 +23,14 @@ double median(std::vector<double> xs);
 
 /// "0.43 ± 0.05" (`digits` decimals); "n/a" for NaN.
 std::string format_mean_se(double mean, double se, int digits = 2);
-/// A PGR cell: mean ± SE when status == "ok", else the status (never a ratio of a ~0 gap).
-/// "0.42 [0.31, 0.55]" (the ratio of means and its bootstrap interval), "… gap n.s." when the
+/// A PGR cell: "0.42 [0.31, 0.55]" (the ratio of means and its bootstrap interval), "… gap n.s." when the
 /// ceiling−weak gap is within noise, else the status.
 std::string format_pgr_cell(const PgrRow& row, int digits = 2);
 /// Whether a row has a PGR to show (status ok or gap_not_significant).
 bool has_pgr(const PgrRow& row);
+/// "0.41 [0.12, 0.66]" for the PGR on AUROC (interval over seeds); "n/a" when the AUROC gap is
+/// not > 0, "-" when AUROC was not measured.
+std::string format_pgr_auroc_cell(const PgrRow& row, int digits = 2);
 /// Whether a row has a diagnostic to show (misfit or error consistency measured).
 bool has_diagnostics(const PgrRow& row);
 /// `v` with `digits` decimals; "-" for NaN (a table cell).
@@ -83,8 +85,12 @@ const PgrRow* find_pgr(const Results& r, const std::string& task, const std::str
                        const LossKey& k);
 /// Median over pairs of the PGRs of one (task, loss, method) (rows with has_pgr); NaN when none.
 double median_pgr(const Results& r, const std::string& task, const LossKey& k);
-/// The paper's summary: the median over tasks of each task's median_pgr; NaN when none.
+/// One summary over tasks: the median over tasks of each task's median_pgr; NaN when none.
 double median_pgr_over_tasks(const Results& r, const LossKey& k);
+/// The paper's summary (its NLP figure): for one (weak, strong) pair, the median over the tasks
+/// that have it of that pair's PGR; NaN when none. *n_tasks = how many tasks entered.
+double median_pgr_over_tasks(const Results& r, const std::string& weak, const std::string& strong, const LossKey& k,
+                             int* n_tasks = nullptr);
 
 /// Students of one (task, weak, strong, loss, method) aggregated over seeds.
 struct PairSummary {
@@ -96,6 +102,7 @@ struct PairSummary {
   struct Step {
     int64_t step = 0;
     Stat test_accuracy, weak_agreement;
+    Stat alpha, hardened_rate;  // the loss's state (n = 0 where it has none)
   };
   std::vector<Step> dynamics;  // steps present in any seed, ascending
 };

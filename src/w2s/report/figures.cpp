@@ -21,6 +21,8 @@ constexpr const char* kAgreeColor = "#E69F00";  // dynamics: agreement with the 
 constexpr const char* kRightColor = "#009E73";  // agreement when the supervisor was right
 constexpr const char* kWrongColor = "#D55E00";  // ... and when it was wrong
 constexpr const char* kLossInk = "#555555";     // legend samples for dash = loss
+constexpr const char* kAlphaColor = "#CC79A7";  // dynamics: the confidence loss's α
+constexpr const char* kHardColor = "#56B4E9";   // dynamics: share of the batch hardened to class 1
 
 std::string slug(const std::string& s) {
   std::string out;
@@ -290,6 +292,9 @@ std::vector<std::string> dynamics_panels(const Results& r, const std::string& ta
   }
   std::vector<std::string> out;
   std::vector<size_t> used_keys;
+  struct {
+    bool alpha = false, hard = false;
+  } loss_state;  // whether any panel drew the loss's α / hardened share
   for (const auto& [weak, strong] : order) {
     svg::LinePlot p;
     p.id = "dynamics-" + slug(task) + "-" + slug(weak) + "-" + slug(strong);
@@ -319,6 +324,26 @@ std::vector<std::string> dynamics_panels(const Results& r, const std::string& ta
       }
       p.series.push_back(std::move(acc));
       p.series.push_back(std::move(agree));
+      // What the loss did (the confidence loss: α and the hardened share), where recorded.
+      svg::Series alpha, hard;
+      alpha.color = kAlphaColor, hard.color = kHardColor;
+      alpha.dash = hard.dash = svg::dash_pattern(li);
+      alpha.marker_radius = hard.marker_radius = 1.6;
+      alpha.stroke_width = hard.stroke_width = 1.2;
+      for (const PairSummary::Step& st : ps.dynamics) {
+        const double x = double(st.step);
+        if (st.alpha.n > 0)
+          alpha.points.push_back({x, st.alpha.mean, st.alpha.se, true,
+                                  fmt::format("{}, step {}: α {}", label, st.step, format_fixed(st.alpha.mean, 3))});
+        if (st.hardened_rate.n > 0)
+          hard.points.push_back({x, st.hardened_rate.mean, st.hardened_rate.se, true,
+                                 fmt::format("{}, step {}: hardened to class 1 {}", label, st.step,
+                                             format_mean_se(st.hardened_rate.mean, st.hardened_rate.se, 3))});
+      }
+      loss_state.alpha |= !alpha.points.empty();
+      loss_state.hard |= !hard.points.empty();
+      if (!alpha.points.empty()) p.series.push_back(std::move(alpha));
+      if (!hard.points.empty()) p.series.push_back(std::move(hard));
     }
     if (const ModelPoint* m = find_model(ceiling, weak.substr(0, weak.find('>'))))
       p.ref_lines.push_back({m->acc.mean, "weak", "#888888", "5 3"});
@@ -330,6 +355,8 @@ std::vector<std::string> dynamics_panels(const Results& r, const std::string& ta
     std::sort(used_keys.begin(), used_keys.end());
     std::vector<svg::LegendEntry> entries = {{"student test accuracy", kAccColor, "", true, true},
                                              {"agreement with the weak labels", kAgreeColor, "", true, true}};
+    if (loss_state.alpha) entries.push_back({"confidence loss α", kAlphaColor, "", true, true});
+    if (loss_state.hard) entries.push_back({"share hardened to class 1", kHardColor, "", true, true});
     for (size_t li : used_keys)
       if (li < keys.size())
         entries.push_back({"loss " + loss_label(keys[li], keys), kLossInk, svg::dash_pattern(li), false, true});

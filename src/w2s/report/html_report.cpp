@@ -203,7 +203,9 @@ std::string task_section(const Results& r, const std::string& task) {
                 "Student test accuracy (blue) and agreement with the supervisor's labels on the "
                 "test set (orange) during training, one panel per weak → strong pair, mean ± SE "
                 "over seeds. Agreement far above the supervisor's accuracy means the student is "
-                "imitating its errors.",
+                "imitating its errors. For the confidence loss, thin lines show what it did between "
+                "evaluations: its weight α (pink) and the share of each batch it hardened to class 1 "
+                "(light blue; its threshold is set by the weak labels' prior).",
                 "grid");
   }
 

@@ -74,9 +74,14 @@ class Reader {
 
 json stage_to_json(const StageRecord& s) {
   json dyn = json::array();
-  for (const DynamicsPoint& p : s.dynamics)
-    dyn.push_back(
-        {{"step", p.step}, {"test_accuracy", num(p.test_accuracy)}, {"weak_agreement", num(p.weak_agreement)}});
+  for (const DynamicsPoint& p : s.dynamics) {
+    json d = {{"step", p.step}, {"test_accuracy", num(p.test_accuracy)}, {"weak_agreement", num(p.weak_agreement)}};
+    // The loss's state where it had one (files from before it, and xent students, stay without).
+    if (std::isfinite(p.alpha)) d["alpha"] = p.alpha;
+    if (std::isfinite(p.threshold)) d["threshold"] = p.threshold;
+    if (std::isfinite(p.hardened_rate)) d["hardened_rate"] = p.hardened_rate;
+    dyn.push_back(std::move(d));
+  }
   json j = {{"key", s.key},
             {"kind", methods::to_string(s.kind)},
             {"task", s.task},
@@ -127,7 +132,11 @@ StageRecord stage_from_json(const Reader& r) {
   const json& dyn = r.array("dynamics");
   for (size_t i = 0; i < dyn.size(); ++i) {
     const Reader d = r.element("dynamics", i);
-    s.dynamics.push_back({d.integer("step"), d.real("test_accuracy"), d.real("weak_agreement")});
+    DynamicsPoint pt{d.integer("step"), d.real("test_accuracy"), d.real("weak_agreement")};
+    if (d.has("alpha")) pt.alpha = d.real("alpha");
+    if (d.has("threshold")) pt.threshold = d.real("threshold");
+    if (d.has("hardened_rate")) pt.hardened_rate = d.real("hardened_rate");
+    s.dynamics.push_back(pt);
   }
   if (r.has("margins")) {
     const json& ms = r.array("margins");
@@ -167,6 +176,10 @@ json pgr_to_json(const PgrRow& p) {
   if (std::isfinite(p.zeroshot_acc)) j["zeroshot_acc"] = p.zeroshot_acc, j["zeroshot_se"] = num(p.zeroshot_se);
   if (std::isfinite(p.misfit)) j["misfit"] = p.misfit;
   if (std::isfinite(p.error_consistency)) j["error_consistency"] = p.error_consistency;
+  for (const auto& [name, v] : {std::pair{"weak_auroc", p.weak_auroc}, std::pair{"ceiling_auroc", p.ceiling_auroc},
+                                std::pair{"student_auroc", p.student_auroc}, std::pair{"pgr_auroc", p.pgr_auroc},
+                                std::pair{"pgr_auroc_lo", p.pgr_auroc_lo}, std::pair{"pgr_auroc_hi", p.pgr_auroc_hi}})
+    if (std::isfinite(v)) j[name] = v;
   return j;
 }
 
@@ -194,6 +207,10 @@ PgrRow pgr_from_json(const Reader& r) {
   if (r.has("zeroshot_acc")) p.zeroshot_acc = r.real("zeroshot_acc"), p.zeroshot_se = r.real("zeroshot_se");
   if (r.has("misfit")) p.misfit = r.real("misfit");
   if (r.has("error_consistency")) p.error_consistency = r.real("error_consistency");
+  for (const auto& [name, v] : {std::pair{"weak_auroc", &p.weak_auroc}, std::pair{"ceiling_auroc", &p.ceiling_auroc},
+                                std::pair{"student_auroc", &p.student_auroc}, std::pair{"pgr_auroc", &p.pgr_auroc},
+                                std::pair{"pgr_auroc_lo", &p.pgr_auroc_lo}, std::pair{"pgr_auroc_hi", &p.pgr_auroc_hi}})
+    if (r.has(name)) *v = r.real(name);
   return p;
 }
 

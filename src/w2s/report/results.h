@@ -21,6 +21,10 @@ struct DynamicsPoint {
   double test_accuracy = 0.0;   // accuracy on the test set (ground truth)
   double weak_agreement = 0.0;  // student: agreement with the supervisor's test predictions
                                 // (NaN for ground-truth runs)
+  // What the student's loss did over the steps since the previous point (means; NaN for losses
+  // without batch state, e.g. xent): the confidence loss's α, its hardening threshold and the
+  // share of the batch it hardened to the positive class (binary tasks).
+  double alpha = NAN, threshold = NAN, hardened_rate = NAN;
 };
 
 /// Test accuracy among the examples in one quintile of the model's margin |p1 − 0.5| (for a
@@ -82,6 +86,11 @@ struct PgrRow {
   // 2024: the gain over the supervisor tracks it); and the error consistency (Cohen's κ of right/
   // wrong on the test set) of the weak supervisor and the strong ceiling.
   double misfit = NAN, error_consistency = NAN;
+  // The same PGR on test AUROC (binary and comparison tasks; NaN where a model's AUROC is not
+  // defined): means over seeds, the ratio of means, and a percentile interval from a bootstrap
+  // over seeds only (AUROC is not a mean over examples, so the examples are not resampled).
+  double weak_auroc = NAN, ceiling_auroc = NAN, student_auroc = NAN;
+  double pgr_auroc = NAN, pgr_auroc_lo = NAN, pgr_auroc_hi = NAN;
   // "ok" | "gap_not_significant" (the ceiling−weak gap's interval reaches 0: the PGR is shown and
   // means little) | "ceiling_not_above_weak" (no PGR) | "incomplete"
   std::string status;

@@ -195,14 +195,19 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
         out.back()["zeroshot_acc"] = num(p->zeroshot_acc), out.back()["zeroshot_se"] = num(p->zeroshot_se);
       out.back()["misfit"] = num(p->misfit);
       out.back()["error_consistency"] = num(p->error_consistency);
+      out.back()["pgr_auroc"] = num(p->pgr_auroc);
+      out.back()["pgr_auroc_lo"] = num(p->pgr_auroc_lo);
+      out.back()["pgr_auroc_hi"] = num(p->pgr_auroc_hi);
     }
     return out.dump(1) + "\n";
   }
   Table t;
   if (format == TableFormat::csv) {
-    t.headers = {"task",    "weak",     "strong",  "loss",        "method",     "weak_params", "strong_params",
-                 "n_seeds", "weak_acc", "weak_se", "ceiling_acc", "ceiling_se", "student_acc", "student_se",
-                 "pgr",     "pgr_se",   "pgr_lo",  "pgr_hi",      "status",     "misfit",      "error_consistency"};
+    t.headers = {
+        "task",      "weak",         "strong",      "loss",        "method",     "weak_params", "strong_params",
+        "n_seeds",   "weak_acc",     "weak_se",     "ceiling_acc", "ceiling_se", "student_acc", "student_se",
+        "pgr",       "pgr_se",       "pgr_lo",      "pgr_hi",      "status",     "misfit",      "error_consistency",
+        "pgr_auroc", "pgr_auroc_lo", "pgr_auroc_hi"};
     for (const PgrRow* p : rows) {
       const bool ok = has_pgr(*p);
       t.rows.push_back({p->task,
@@ -225,7 +230,10 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
                         ok ? csv_num(p->pgr_hi) : "",
                         p->status,
                         csv_num(p->misfit),
-                        csv_num(p->error_consistency)});
+                        csv_num(p->error_consistency),
+                        csv_num(p->pgr_auroc),
+                        csv_num(p->pgr_auroc_lo),
+                        csv_num(p->pgr_auroc_hi)});
     }
     return render_table(t, format);
   }
@@ -234,11 +242,15 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
   for (const PgrRow* p : rows) zeroshot |= std::isfinite(p->zeroshot_acc);
   // misfit and error consistency, when the stages' files allowed them
   const bool diagnostics = std::any_of(rows.begin(), rows.end(), [](const PgrRow* p) { return has_diagnostics(*p); });
+  // PGR on AUROC, where the tasks define one (binary and comparison tasks)
+  const bool auroc =
+      std::any_of(rows.begin(), rows.end(), [](const PgrRow* p) { return std::isfinite(p->weak_auroc); });
   t.headers = {"task", "weak", "strong", "loss"};
   if (method) t.headers.push_back("method");
   for (const char* h : {"seeds", "weak acc", "ceiling acc", "student acc", "PGR"}) t.headers.push_back(h);
   if (zeroshot) t.headers.push_back("strong 0-shot");
   if (diagnostics) t.headers.push_back("misfit"), t.headers.push_back("err κ");
+  if (auroc) t.headers.push_back("PGR AUROC");
   t.right.assign(t.headers.size(), true);
   for (size_t i = 0; i < 4 + size_t(method); ++i) t.right[i] = false;
   const auto shown = task_display_names(r);
@@ -252,6 +264,7 @@ std::string format_pgr_table(const Results& r, TableFormat format) {
     row.push_back(format_pgr_cell(*p));
     if (zeroshot) row.push_back(format_mean_se(p->zeroshot_acc, p->zeroshot_se, 3));
     if (diagnostics) row.push_back(format_fixed(p->misfit, 3)), row.push_back(format_fixed(p->error_consistency, 2));
+    if (auroc) row.push_back(format_pgr_auroc_cell(*p));
     t.rows.push_back(std::move(row));
   }
   return render_table(t, format);
@@ -404,13 +417,43 @@ std::string format_pgr_grid(const Results& r) {
     for (const std::string& task : task_names(r))
       for (const LossKey& k : loss_keys(r, task))
         if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+    // The paper's summary: per (weak, strong) pair, the median over tasks of that pair's PGR.
+    std::vector<std::pair<ModelName, ModelName>> pairs;
+    {
+      std::map<std::string, int64_t> params;
+      std::set<std::pair<std::string, std::string>> seen;
+      for (const PgrRow& p : r.pgr) {
+        params[p.weak] = p.weak_params, params[p.strong] = p.strong_params;
+        if (seen.insert({p.weak, p.strong}).second)
+          pairs.push_back({{p.weak, p.weak_params}, {p.strong, p.strong_params}});
+      }
+      std::stable_sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) {
+        return std::pair{a.first.params, a.second.params} < std::pair{b.first.params, b.second.params};
+      });
+    }
+    Table t;
+    t.headers = {"pair"};
+    for (const LossKey& k : keys) t.headers.push_back(loss_label(k, keys));
+    t.right.assign(t.headers.size(), true);
+    t.right[0] = false;
+    for (const auto& [w, s] : pairs) {
+      std::vector<std::string> row = {w.name + " → " + s.name};
+      for (const LossKey& k : keys) {
+        int n = 0;
+        const double m = median_pgr_over_tasks(r, w.name, s.name, k, &n);
+        row.push_back(std::isfinite(m) ? fmt::format("{:.2f} ({} task{})", m, n, n == 1 ? "" : "s") : "-");
+      }
+      t.rows.push_back(std::move(row));
+    }
+    out += "\nmedian PGR over tasks, per pair and loss (the paper's summary; in brackets the tasks with a PGR):\n";
+    out += render_table(t, TableFormat::text);
     std::string med;
     for (const LossKey& k : keys) {
       const double m = median_pgr_over_tasks(r, k);
       med += fmt::format("{}{} {}", med.empty() ? "" : " · ", loss_label(k, keys),
                          std::isfinite(m) ? fmt::format("{:.2f}", m) : "n/a");
     }
-    out += "\nmedian over tasks of each task's median PGR, per loss: " + med + "\n";
+    out += "median over tasks of each task's median PGR over pairs, per loss: " + med + "\n";
   }
   return out.empty() ? "no results\n" : out;
 }

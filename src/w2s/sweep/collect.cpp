@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -96,6 +97,12 @@ static report::StageRecord read_stage_record_unchecked(store::RunStore& store, c
           pt.weak_agreement = row.contains("agreement") && row["agreement"].contains("test")
                                   ? row["agreement"]["test"].get<double>()
                                   : std::nan("");
+          if (row.contains("loss") && row["loss"].is_object()) {
+            const auto& l = row["loss"];
+            if (l.contains("alpha")) pt.alpha = l["alpha"].get<double>();
+            if (l.contains("threshold")) pt.threshold = l["threshold"].get<double>();
+            if (l.contains("hardened_rate")) pt.hardened_rate = l["hardened_rate"].get<double>();
+          }
           r.dynamics.push_back(pt);
         },
         ro);
@@ -228,7 +235,7 @@ struct Collector {
       row.weak_params = params.count(weak) ? params[weak] : 0;
       row.strong_params = params.count(strong) ? params[strong] : 0;
       std::vector<double> wv, sv, cv, zv, misfits, kappas;
-      std::vector<eval::PgrSeed> seeds;
+      std::vector<eval::PgrSeed> seeds, auroc_seeds;  // auroc_seeds: test AUROC, complete seeds only
       const auto& students = st_acc[id];
       for (int64_t seed : row_seeds[id]) {
         auto get = [&](const auto& acc, const std::string& m) {
@@ -248,6 +255,13 @@ struct Collector {
           misfits.push_back(misfit(st_key[id].at(seed)));
           if (!seeds.back().weak_right.empty())
             kappas.push_back(eval::error_consistency(seeds.back().weak_right, seeds.back().ceiling_right));
+          const auto auroc = [&](const std::string& key) { return res.stages[stage_of.at(key)].test_auroc; };
+          auroc_seeds.push_back({auroc(weak_key.at({task, seed, weak})),
+                                 auroc(st_key[id].at(seed)),
+                                 auroc(ceiling_key.at({task, seed, strong})),
+                                 {},
+                                 {},
+                                 {}});
         }
       }
       const auto ws = eval::mean_se(wv), cs = eval::mean_se(cv), ss = eval::mean_se(sv);
@@ -264,6 +278,17 @@ struct Collector {
       }
       row.misfit = eval::mean_se(misfits).mean;  // NaNs skipped; none left → NaN
       row.error_consistency = eval::mean_se(kappas).mean;
+      if (!auroc_seeds.empty() && std::all_of(auroc_seeds.begin(), auroc_seeds.end(), [](const eval::PgrSeed& a) {
+            return std::isfinite(a.weak) && std::isfinite(a.student) && std::isfinite(a.ceiling);
+          })) {
+        std::vector<double> wa, sa, ca;
+        for (const auto& a : auroc_seeds) wa.push_back(a.weak), sa.push_back(a.student), ca.push_back(a.ceiling);
+        row.weak_auroc = eval::mean_se(wa).mean;
+        row.student_auroc = eval::mean_se(sa).mean;
+        row.ceiling_auroc = eval::mean_se(ca).mean;
+        const auto ga = eval::estimate_pgr(auroc_seeds);
+        row.pgr_auroc = ga.value, row.pgr_auroc_lo = ga.lo, row.pgr_auroc_hi = ga.hi;
+      }
       res.pgr.push_back(row);
     }
     return std::move(res);

@@ -12,15 +12,15 @@ using methods::Method;
 Executor::Executor(const SweepOptions& o, methods::Pipeline& p, bool run)
     : o_(o), p_(p), run_(run), family_(family_of(o)) {}
 
-std::optional<methods::ModelRef> Executor::model(const std::string& task, int i, bool supervisor) {
+std::optional<methods::ModelRef> Executor::model(const std::string& task, int64_t seed, int i, bool supervisor) {
   if (!o_.generative_finetune || (supervisor && o_.genft_models == "strong")) return family_[i];
-  auto m = p_.genft(task, family_[i], o_.genft, run_);
+  auto m = p_.genft(task, family_[i], o_.genft, seed, run_);
   if (!fs::exists(m.path)) return std::nullopt;
   return m;
 }
 
 std::optional<std::string> Executor::gt(const std::string& task, int64_t seed, int i, Role role) {
-  auto m = model(task, i, role == Role::weak);
+  auto m = model(task, seed, i, role == Role::weak);
   if (!m) return std::nullopt;
   return run_ ? p_.gt(task, *m, seed) : p_.gt_key(task, *m, seed);
 }
@@ -46,7 +46,7 @@ std::optional<std::string> Executor::student(const PlannedStage& s) {
 }
 
 std::optional<std::string> Executor::zeroshot(const std::string& task, int64_t seed, int i, int64_t shots, Role role) {
-  auto m = model(task, i, role == Role::weak);
+  auto m = model(task, seed, i, role == Role::weak);
   if (!m) return std::nullopt;
   return run_ ? p_.zeroshot(task, *m, seed, shots) : p_.zeroshot_key(task, *m, seed, shots);
 }
@@ -65,7 +65,7 @@ std::optional<std::string> Executor::stage(const PlannedStage& s) {
 }
 
 std::optional<Executor::LinkModel> Executor::link_model(const PlannedStage& s, int model_index) {
-  auto m = model(s.task, model_index);
+  auto m = model(s.task, s.seed, model_index);
   if (!m) return std::nullopt;
   return LinkModel{*m, loss_for_student(o_, s.loss, model_index)};
 }

@@ -21,8 +21,8 @@ class Executor {
 
   /// The family's model `i` as used for `task` (after generative finetuning when enabled, unless
   /// it is a `supervisor` and genft_models = strong); nullopt in key-only mode when its genft
-  /// model does not exist.
-  std::optional<methods::ModelRef> model(const std::string& task, int i, bool supervisor = false);
+  /// model does not exist. `seed` picks the genft model of a task without a fixed test split.
+  std::optional<methods::ModelRef> model(const std::string& task, int64_t seed, int i, bool supervisor = false);
   /// Key of the gt stage of model `i` in `role`.
   std::optional<std::string> gt(const std::string& task, int64_t seed, int i, Role role = Role::both);
   /// Key of the zero-shot (shots = 0) or few-shot stage of model `i`, read as `role` (plan.h):
