@@ -9,6 +9,9 @@
 # The chess family (configs/chess, scripts/train_chess_family.sh) the same way, into
 # models/w2s-chess-<m> and models/chess_family.json, scored on models/chess_sample.txt:
 #   bash scripts/ship_family.sh --chess [s m l]
+# SHIP_INDEX_ONLY=1 copies nothing: it rewrites the index from the folders already in models/ (the
+# chess family was trained on a GPU by scripts/device/family_gpu.sh, which copied them there):
+#   SHIP_INDEX_ONLY=1 bash scripts/ship_family.sh --chess xs s m l
 set -euo pipefail
 cd "$(dirname "$0")/.."
 w2s="${W2S_BIN:-build/w2s}"
@@ -28,10 +31,13 @@ entries=()
 for one in "${members[@]}"; do
   src="$runs/$one/model"
   dst="models/$prefix$one"
+  [[ "${SHIP_INDEX_ONLY:-0}" == 1 ]] && src="$dst"
   [[ -f "$src/model.safetensors" ]] || { echo "missing $src (train it first: scripts/train_*family.sh)" >&2; exit 1; }
-  rm -rf "$dst"
-  mkdir -p "$dst"
-  cp "$src/config.json" "$src/model.safetensors" "$src/tokenizer.json" "$src/training.json" "$dst/"
+  if [[ "$src" != "$dst" ]]; then
+    rm -rf "$dst"
+    mkdir -p "$dst"
+    cp "$src/config.json" "$src/model.safetensors" "$src/tokenizer.json" "$src/training.json" "$dst/"
+  fi
   "$w2s" --log-level warn score "$dst" --file "models/$sample" --json > "$dst.score.tmp"
   nats="$(grep -o '"nats_per_token":[-0-9.eE+]*' "$dst.score.tmp" | sed 's/.*://')"
   rm -f "$dst.score.tmp"

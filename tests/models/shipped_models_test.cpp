@@ -1,7 +1,7 @@
 // The built-in family as shipped in models/: every member listed in models/family.json loads, has
 // the size its card states, and scores its family's sample (family.json's "sample") with the loss
 // recorded at shipping time (scripts/ship_family.sh). Held-out loss recorded in training.json falls
-// with size. (The chess family, scripts/ship_family.sh --chess, gets the same check once shipped.)
+// with size. The chess family (models/chess_family.json, scored on models/chess_sample.txt) too.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -65,6 +65,12 @@ TEST(ShippedModels, FamilyIndexListsAtLeastFourSizesSpanning30x) {
 TEST(ShippedModels, EachLoadsAndScoresTheSampleAsRecorded) {
   // Far better than a uniform guess over the vocabulary (ln 8192 ≈ 9.01 nats).
   expect_members_score_as_recorded("family.json", 4, 7.0);
+}
+
+TEST(ShippedModels, TheChessFamilyLoadsAndScoresItsSampleAsRecorded) {
+  // Eight games of data/chess/corpus/heldout.txt (never trained on); far better than a uniform
+  // guess over the chess BPE's 2,048 tokens (ln 2048 ≈ 7.62 nats).
+  expect_members_score_as_recorded("chess_family.json", 4, 7.0);
 }
 
 }  // namespace
