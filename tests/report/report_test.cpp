@@ -663,6 +663,19 @@ TEST(HtmlReport, TwoTasksAndABootstrapMethod) {
   for (const auto& [id, block] : svg_blocks(html))
     if (id == "accuracy-vs-size-sciq") sciq = block;
   EXPECT_EQ(count(sciq, "<circle class=\"pt\""), 10u);
+  // Short names: the legend sits right of the plot, in a 720 × 440 figure.
+  EXPECT_NE(sciq.find("height=\"440.0\""), std::string::npos);
+  // Long supervisor names (a bootstrap chain names every link) move the legend below the plot,
+  // which keeps the figure's width; the figure grows instead.
+  Results long_names = r;
+  for (StageRecord& s : long_names.stages)
+    if (s.supervisor == "xs>s") s.supervisor = "a-long-model-name-xs>a-long-model-name-s (cross-fit)";
+  std::string sciq_long;
+  for (const auto& [id, block] : svg_blocks(render_html_report(long_names)))
+    if (id == "accuracy-vs-size-sciq") sciq_long = block;
+  EXPECT_NE(sciq_long.find("width=\"720.0\""), std::string::npos);
+  EXPECT_EQ(sciq_long.find("height=\"440.0\""), std::string::npos);
+  EXPECT_EQ(xml_error(sciq_long), "");
   const std::string grid = format_pgr_grid(r);
   EXPECT_NE(grid.find("task sciq"), std::string::npos) << grid;
 }

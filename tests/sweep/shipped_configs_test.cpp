@@ -6,8 +6,11 @@
 #include <filesystem>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "test_support.h"
 #include "w2s/config/schema.h"
+#include "w2s/core/file.h"
 #include "w2s/models/model_spec.h"
 #include "w2s/sweep/family_record.h"
 #include "w2s/sweep/sweep.h"
@@ -101,6 +104,23 @@ TEST(ShippedConfigs, TheFamilySweepsTuneGridsTrainOnTheirSweepsDataAndHoldOutVal
     EXPECT_EQ(tune.models, sweep.models);
     expect_tune_grid_for(tune, sweep, sweep.finetune.lr, sweep.finetune.epochs);
   }
+}
+
+TEST(ShippedConfigs, TheChessSweepCoversTheWholeChessFamilyWithBothLossesAndBootstrapping) {
+  // configs/chess/sweep_moves.toml: every member of models/chess_family.json, weakest first, so
+  // every weak < strong pair of the family is planned, direct and bootstrapped.
+  const auto o = load("chess/sweep_moves.toml");
+  expect_models_ship(o);
+  const auto index = nlohmann::json::parse(read_file(test::source_dir() / "models" / "chess_family.json"));
+  std::vector<std::string> members;
+  for (const auto& m : index["members"]) members.push_back("models/" + m["name"].get<std::string>());
+  EXPECT_EQ(o.models, members);
+  EXPECT_EQ(o.tasks, std::vector<std::string>{"chess_moves"});
+  EXPECT_EQ(o.losses, (std::vector<std::string>{"xent", "logconf"}));
+  EXPECT_TRUE(o.bootstrap);
+  EXPECT_EQ(o.seeds.size(), 3u);
+  // 4 members: 6 direct pairs and 3 chains (xs→s→m, xs→s→m→l, s→m→l), each with both losses.
+  EXPECT_EQ(count_students(o), o.seeds.size() * 2 * (6 + 3));
 }
 
 TEST(ShippedConfigs, FullQuickstartCoversTheFamilyAndEveryBuiltinTask) {

@@ -145,7 +145,13 @@ std::string accuracy_vs_size_figure(const Results& r, const std::string& task) {
   sized.erase(
       std::unique(sized.begin(), sized.end(), [](const ModelName& a, const ModelName& b) { return a.name == b.name; }),
       sized.end());
-  p.x_ticks = model_ticks(sized, 460);
+  // A legend wider than a third of the figure (bootstrap chains name every link) goes below the
+  // plot, which keeps its width; the figure grows by the legend's height.
+  if (svg::legend_column_width(p.legend) > p.width / 3) {
+    p.legend_pos = svg::LegendPos::bottom;
+    p.height += svg::legend_rows_height(p.legend, p.width - 24) + 6;
+  }
+  p.x_ticks = model_ticks(sized, p.legend_pos == svg::LegendPos::bottom ? 640 : 460);
   return svg::line_plot(p);
 }
 

@@ -165,6 +165,11 @@ std::vector<double> domain_ticks(double& lo, double& hi, double fixed_lo, double
 
 }  // namespace
 
+double legend_column_width(const std::vector<LegendEntry>& entries) { return legend_width(entries); }
+double legend_rows_height(const std::vector<LegendEntry>& entries, double max_w) {
+  return legend_height(entries, max_w);
+}
+
 std::string escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -75,6 +75,11 @@ struct LegendEntry {
 
 enum class LegendPos { right, bottom, none };
 
+/// Width of a legend as one column (a right legend), and height of one wrapped at `max_w` (a
+/// bottom legend), px.
+double legend_column_width(const std::vector<LegendEntry>& entries);
+double legend_rows_height(const std::vector<LegendEntry>& entries, double max_w);
+
 /// A figure that is only a legend (shared by a grid of small multiples); no data points.
 std::string legend_strip(const std::string& id, const std::vector<LegendEntry>& entries, double width);
 
