@@ -19,6 +19,7 @@ out="${W2S_DATA:-data}/chess"
 games="${CHESS_GAMES:-20000}"
 puzzle_games="${CHESS_PUZZLE_GAMES:-5000}"
 limits="${CHESS_LIMITS:-nodes 100000}"
+confirm="${CHESS_CONFIRM_LIMITS:-nodes 400000}"
 random_min="${CHESS_RANDOM_PLIES_MIN:-2}"
 vocab="${CHESS_VOCAB:-2048}"
 mkdir -p "$out"
@@ -28,6 +29,9 @@ start=$SECONDS
 "$w2s" chess games --out "$out/games_puzzles.jsonl" --games "$puzzle_games" --seed 1 --random-plies-min "$random_min"
 "$w2s" chess puzzles --games "$out/games_puzzles.jsonl" --exclude "$out/games.jsonl" \
   --out "$out/puzzles.jsonl" --limits "$limits"
+# Keep only the puzzles whose solution a 4× deeper search still plays (an overturned solution is
+# no only move).
+"$w2s" chess confirm --puzzles "$out/puzzles.jsonl" --limits "$confirm" --out "$out/puzzles.jsonl"
 "$w2s" chess corpus --games "$out/games.jsonl" --out "$out/corpus"
 "$w2s" tokenizer train --input "$out/corpus/corpus.txt" --out "$out/tokenizer/tokenizer.json" \
   --vocab-size "$vocab" --special-tokens "<|endoftext|>" --pattern ' ?\S+|\s+'  # whole moves are words
@@ -40,7 +44,7 @@ cat > "$out/manifest.json.tmp" <<JSON
   "w2s_commit": "$(git rev-parse HEAD 2>/dev/null || echo unknown)",
   "pretraining_games": {"count": $games, "seed": 0, "random_plies_min": $random_min, "sha256": "$(digest "$out/games.jsonl")"},
   "puzzle_games": {"count": $puzzle_games, "seed": 1, "random_plies_min": $random_min, "sha256": "$(digest "$out/games_puzzles.jsonl")"},
-  "puzzles": {"count": $(wc -l < "$out/puzzles.jsonl"), "limits": "$limits", "sha256": "$(digest "$out/puzzles.jsonl")", "leak_check": "positions (placement, side to move, castling)"},
+  "puzzles": {"count": $(wc -l < "$out/puzzles.jsonl"), "limits": "$limits", "sha256": "$(digest "$out/puzzles.jsonl")", "leak_check": "positions (placement, side to move, castling)", "confirm_limits": "$confirm"},
   "tokenizer": {"vocab_size": $vocab, "sha256": "$(digest "$out/tokenizer/tokenizer.json")"}
 }
 JSON

@@ -165,18 +165,19 @@ fi
 # ---- pychess mate puzzles ---------------------------------------------------------------------
 # Composed and game positions with their keys (mate in 2 / 3 / 4), given as FEN without the moves
 # that led there: the chess family, which reads move lists, cannot be posed them; they are a
-# cross-check of the engine (scripts/pychess_crosscheck.sh). Only the .deb is downloaded (pychess
+# cross-check of the engine (`w2s chess crosscheck`). Only the .deb is downloaded (pychess
 # itself, a GTK program, is not installed); a failed download warns and leaves the rest as is.
 PYCHESS_VERSION=1.0.3-1
 if [ ! -s "$raw/pychess/mate_in_4.pgn" ]; then
   tmp="$(mktemp -d)"
+  rm -rf "$raw/pychess.tmp"
   if (cd "$tmp" && apt-get download -qq "pychess=$PYCHESS_VERSION" 2>/dev/null) &&
-    dpkg-deb -x "$tmp"/pychess_*.deb "$tmp/x"; then
-    mkdir -p "$raw/pychess.tmp"
-    cp "$tmp"/x/usr/share/pychess/learn/puzzles/mate_in_{2,3,4}.pgn "$raw/pychess.tmp/"
+    dpkg-deb -x "$tmp"/pychess_*.deb "$tmp/x" && mkdir -p "$raw/pychess.tmp" &&
+    cp "$tmp"/x/usr/share/pychess/learn/puzzles/mate_in_{2,3,4}.pgn "$raw/pychess.tmp/"; then
     rm -rf "$raw/pychess"; mv "$raw/pychess.tmp" "$raw/pychess"
     echo "[data] pychess $PYCHESS_VERSION mate puzzles -> $raw/pychess"
   else
+    rm -rf "$raw/pychess.tmp"
     echo "[data] warning: could not download pychess=$PYCHESS_VERSION (its mate puzzles are optional)" >&2
   fi
   rm -rf "$tmp"

@@ -32,7 +32,11 @@ for one in "${members[@]}"; do
   src="$runs/$one/model"
   dst="models/$prefix$one"
   [[ "${SHIP_INDEX_ONLY:-0}" == 1 ]] && src="$dst"
-  [[ -f "$src/model.safetensors" ]] || { echo "missing $src (train it first: scripts/train_*family.sh)" >&2; exit 1; }
+  if [[ ! -f "$src/model.safetensors" ]]; then
+    if [[ "$src" == "$dst" ]]; then echo "missing $dst/model.safetensors (SHIP_INDEX_ONLY indexes models/ as it is)" >&2
+    else echo "missing $src (train it first: scripts/train_*family.sh)" >&2; fi
+    exit 1
+  fi
   if [[ "$src" != "$dst" ]]; then
     rm -rf "$dst"
     mkdir -p "$dst"

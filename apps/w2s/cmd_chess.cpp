@@ -1,10 +1,8 @@
-// w2s chess games | puzzles | leaks | crosscheck | corpus | eval — the chess setting's data, made with the engine
-// (logic in w2s/chess/).
+// w2s chess games | puzzles | leaks | confirm | crosscheck | corpus | eval — the chess setting's data, made with the
+// engine (logic in w2s/chess/).
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
-
-#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -117,6 +115,27 @@ void print_leaks(const chess::LeakReport& r) {
       "{} by another move order)\n",
       r.checked, r.games, r.positions, r.removed, r.same_moves, r.transposed);
 }
+
+struct ConfirmOptions {
+  std::string puzzles = "data/chess/puzzles.jsonl";  // puzzles to confirm
+  std::string limits = "nodes 400000";               // the deeper search
+  std::string out;                                   // write the confirmed puzzles here ("" = report only)
+  int64_t threads = 0;                               // engine processes (0 = all cores)
+  static const config::Schema<ConfirmOptions>& schema() {
+    using O = ConfirmOptions;
+    static const auto s =
+        config::Schema<O>()
+            .field("puzzles", &O::puzzles, "puzzles JSONL (w2s chess puzzles)")
+            .field("limits", &O::limits,
+                   "UCI limits of the deeper search (the labelling used 100k nodes; the shipped set is confirmed at "
+                   "400k)")
+            .field("out", &O::out,
+                   "write the puzzles whose solution the deeper search keeps (may be --puzzles itself, written "
+                   "atomically); searches go to <puzzles>.confirm.jsonl first (resumable). Empty = report only")
+            .field("threads", &O::threads, "engine processes (0 = all cores)");
+    return s;
+  }
+};
 
 struct CrosscheckOptions {
   std::vector<std::string> pgn = {"data/raw/pychess/mate_in_2.pgn", "data/raw/pychess/mate_in_3.pgn",
@@ -266,6 +285,27 @@ void register_chess(CLI::App& app) {
     fmt::print("{}: {} puzzles\n", o.out, all.size());
   });
 
+  CLI::App* confirm = chess_cmd->add_subcommand(
+      "confirm", "Search every puzzle again, deeper; keep those whose solution the deeper search still plays");
+  auto fbind = config::bind_cli<ConfirmOptions>(*confirm);
+  confirm->callback([fbind] {
+    const auto o = fbind->resolve();
+    if (fbind->dump_requested()) return fmt::print("{}", config::dump_toml(o, fbind->schema()));
+    auto all = chess::read_puzzles(o.puzzles);
+    const std::filesystem::path in(o.puzzles);
+    const auto searches = in.parent_path() / (in.stem().string() + ".confirm.jsonl");
+    const auto r = chess::confirm_puzzles(all, o.limits, generation(o.threads, 0), searches);
+    print_run(r.run, "puzzles searched", searches.string());
+    if (!r.run.complete) return;
+    fmt::print(
+        "confirmation at {}: {} puzzles; the deeper search plays another move in {} (mates {}, cp {}); {} "
+        "kept\n",
+        o.limits, r.checked, r.dropped_mates + r.dropped_others, r.dropped_mates, r.dropped_others, all.size());
+    if (o.out.empty()) return fmt::print("nothing written (--out names where to)\n");
+    chess::write_puzzles(o.out, all);
+    fmt::print("{}: {} puzzles\n", o.out, all.size());
+  });
+
   CLI::App* crosscheck = chess_cmd->add_subcommand(
       "crosscheck",
       "The engine against keyed problems (FEN + solution, e.g. pychess's mates): how often its move is the key");
@@ -278,10 +318,7 @@ void register_chess(CLI::App& app) {
     for (const auto& file : o.pgn) {
       check(std::filesystem::exists(file), "{}: no such file (scripts/fetch_data.sh fetches pychess's mate puzzles)",
             file);
-      const auto tmp = std::filesystem::temp_directory_path() / fmt::format("w2s-crosscheck-{}.pgn", ::getpid());
-      chess::pgn_to_uci(file, tmp);
-      auto positions = chess::read_keyed_positions(tmp);
-      std::filesystem::remove(tmp);
+      auto positions = chess::read_keyed_collection(file);
       if (o.max_positions > 0 && static_cast<int64_t>(positions.size()) > o.max_positions)
         positions.resize(o.max_positions);
       const auto a = chess::agreement(engine, positions, o.limits);

@@ -124,6 +124,20 @@ TEST(Puzzles, LeakCheckRemovesPositionsAPretrainingGameReachesByAnyMoveOrder) {
   EXPECT_EQ(puzzles[1].id, "other");
 }
 
+TEST(Puzzles, AMoveThatNoPieceCanMakeNamesItsGameOrPuzzle) {
+  std::vector<Puzzle> puzzles(1);
+  puzzles[0].id = "s1-7/3";
+  puzzles[0].moves = {"e2e4", "e7e5"};
+  Game g;
+  g.id = "s0-12";
+  g.moves = {"e2e4", "e2e4"};  // the second move starts on an empty square
+  EXPECT_EQ(test::error_of([&] { remove_leaked(puzzles, {g}); }),
+            "pretraining game s0-12: chess move e2e4: no black piece on e2");
+  puzzles[0].moves = {"e2e4", "d2d4"};  // white twice
+  EXPECT_EQ(test::error_of([&] { remove_duplicate_positions(puzzles); }),
+            "puzzle s1-7/3: chess move d2d4: no black piece on d2");
+}
+
 TEST(Puzzles, RepeatedPositionsKeepTheirFirstPuzzleWhateverTheMoveOrder) {
   std::vector<Puzzle> puzzles(3);
   puzzles[0].id = "first";

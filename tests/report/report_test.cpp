@@ -361,6 +361,10 @@ TEST(Tables, PgrOnAurocShowsItsSeedIntervalWhereMeasured) {
   EXPECT_EQ(format_pgr_auroc_cell(row), "n/a");  // the ceiling's AUROC is not above the weak's
   row.ceiling_auroc = 0.9, row.pgr_auroc = 0.4123, row.pgr_auroc_lo = 0.1, row.pgr_auroc_hi = 0.7;
   EXPECT_EQ(format_pgr_auroc_cell(row), "0.41 [0.10, 0.70]");
+  row.pgr_auroc_gap_ns = true;
+  EXPECT_EQ(format_pgr_auroc_cell(row), "0.41 [0.10, 0.70] gap n.s.");
+  EXPECT_TRUE(results_from_json(to_json(Results{{}, {row}}), "mem").pgr[0].pgr_auroc_gap_ns);
+  row.pgr_auroc_gap_ns = false;
   Results r;
   r.pgr.push_back(row);
   const Results back = results_from_json(to_json(r), "mem");

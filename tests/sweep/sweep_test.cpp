@@ -205,6 +205,7 @@ TEST_F(TinySweep, RunsEveryStageReportsPgrAndReusesOnRerun) {
     }
     const auto mean = [](const std::vector<double>& v) { return (v[0] + v[1]) / 2; };
     ASSERT_EQ(weak.size(), 2u);
+    ASSERT_EQ(ceiling.size(), 2u);
     ASSERT_EQ(student.size(), 2u);
     EXPECT_NEAR(r.weak_auroc, mean(weak), 1e-12);
     EXPECT_NEAR(r.ceiling_auroc, mean(ceiling), 1e-12);

@@ -15,7 +15,7 @@
 namespace w2s::chess {
 
 struct KeyedPosition {
-  std::string where;  // FILE:LINE of its [FEN] tag
+  std::string where;  // FILE:LINE of its [FEN] tag, or "FILE game N" (read_keyed_collection)
   std::string fen;    // the position
   std::string key;    // the key's first move (UCI)
 };
@@ -25,9 +25,13 @@ struct KeyedPosition {
 /// w2s::Error naming FILE:LINE.
 std::vector<KeyedPosition> read_keyed_positions(const std::filesystem::path& uci_pgn);
 
-/// `pgn` (SAN, as collections ship) converted to UCI by pgn-extract into `out`; w2s::Error when
-/// pgn-extract is missing or fails.
+/// `pgn` (SAN, as collections ship) converted to UCI by pgn-extract into `out`, without comments,
+/// NAGs or variations; w2s::Error when pgn-extract is missing or fails.
 void pgn_to_uci(const std::filesystem::path& pgn, const std::filesystem::path& out);
+
+/// A collection as it ships (SAN): converted to UCI in a temporary file (removed afterwards), read,
+/// and each position named "PGN game N" (N counts the file's games from 1).
+std::vector<KeyedPosition> read_keyed_collection(const std::filesystem::path& pgn);
 
 struct Agreement {
   int64_t positions = 0;                   // searched

@@ -35,6 +35,15 @@ std::string grade_of(const Score& best) {
   return best.value <= 3 ? fmt::format("mate{}", best.value) : "mate4+";
 }
 
+/// board.apply(move), its error naming `who` (a game or puzzle id).
+void apply_named(Board& board, const std::string& move, const std::string& who) {
+  try {
+    board.apply(move);
+  } catch (const Error& e) {
+    fail("{}: {}", who, e.what());
+  }
+}
+
 }  // namespace
 
 std::string move_completion(const std::string& prompt, const std::string& move) {
@@ -170,16 +179,16 @@ LeakReport remove_leaked(std::vector<Puzzle>& puzzles, const std::vector<Game>& 
     Board board;
     seen.insert(board.key_hash());
     for (const auto& m : g.moves) {
-      board.apply(m);
+      apply_named(board, m, "pretraining game " + g.id);
       seen.insert(board.key_hash());
     }
-    r.positions += static_cast<int64_t>(g.moves.size()) + 1;
   }
+  r.positions = static_cast<int64_t>(seen.size());
   std::vector<Puzzle> kept;
   for (auto& p : puzzles) {
     Board board;
     bool by_moves = true;  // does some game open with exactly these moves? (for the report)
-    for (const auto& m : p.moves) board.apply(m);
+    for (const auto& m : p.moves) apply_named(board, m, "puzzle " + p.id);
     if (!seen.count(board.key_hash())) {
       kept.push_back(std::move(p));
       continue;
@@ -197,11 +206,54 @@ LeakReport remove_leaked(std::vector<Puzzle>& puzzles, const std::vector<Game>& 
 int64_t remove_duplicate_positions(std::vector<Puzzle>& puzzles) {
   std::set<std::string> seen;
   std::vector<Puzzle> kept;
-  for (auto& p : puzzles)
-    if (seen.insert(position_key(p.moves)).second) kept.push_back(std::move(p));
+  for (auto& p : puzzles) {
+    Board board;
+    for (const auto& m : p.moves) apply_named(board, m, "puzzle " + p.id);
+    if (seen.insert(board.key()).second) kept.push_back(std::move(p));
+  }
   const auto removed = static_cast<int64_t>(puzzles.size() - kept.size());
   puzzles = std::move(kept);
   return removed;
+}
+
+ConfirmReport confirm_puzzles(std::vector<Puzzle>& puzzles, const std::string& limits, const GenerationOptions& run,
+                              const std::filesystem::path& out) {
+  ConfirmReport r;
+  std::string ids;  // the puzzles searched, in order: a rerun on another set starts over
+  for (const auto& p : puzzles) ids += p.id + ":" + p.solution + "\n";
+  const nlohmann::json spec = {{"kind", "puzzle confirmation"},
+                               {"puzzles_sha256", sha256_hex(ids)},
+                               {"limits", limits},
+                               {"engine", run.engine.program}};
+  r.run = run_items(out, static_cast<int64_t>(puzzles.size()), spec, run, 1, "confirm",
+                    [&](UciEngine& engine, int64_t item) {
+                      const auto& p = puzzles[static_cast<size_t>(item)];
+                      engine.new_game();
+                      const auto best = engine.search(position_after(p.moves, p.moves.size()), limits).best_move;
+                      return nlohmann::json{{"item", item}, {"id", p.id}, {"best", best}};
+                    });
+  if (!r.run.complete) return r;
+  std::vector<std::string> best(puzzles.size());
+  io::for_each_jsonl(out, [&](const nlohmann::json& row, size_t line) {
+    const auto where = fmt::format("{}:{}", out.string(), line);
+    check(row.contains("item") && row["item"].is_number_integer() && row.contains("best"),
+          "{}: a confirmation row needs \"item\" and \"best\"", where);
+    const auto i = row["item"].get<int64_t>();
+    check(i >= 0 && i < static_cast<int64_t>(puzzles.size()) && row.value("id", "") == puzzles[size_t(i)].id,
+          "{}: item {} is not a puzzle of this set", where, i);
+    best[size_t(i)] = row["best"].get<std::string>();
+  });
+  std::vector<Puzzle> kept;
+  for (size_t i = 0; i < puzzles.size(); ++i) {
+    ++r.checked;
+    if (best[i] == puzzles[i].solution) {
+      kept.push_back(std::move(puzzles[i]));
+      continue;
+    }
+    ++(puzzles[i].grade == "cp" ? r.dropped_others : r.dropped_mates);
+  }
+  puzzles = std::move(kept);
+  return r;
 }
 
 GenerationRun generate_puzzles(const std::filesystem::path& games_file, const PuzzleOptions& options,

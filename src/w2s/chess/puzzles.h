@@ -73,7 +73,7 @@ std::vector<Puzzle> find_puzzles(UciEngine& engine, const Game& game, const Puzz
 struct LeakReport {
   int64_t checked = 0;     // puzzles looked up
   int64_t games = 0;       // pretraining games scanned
-  int64_t positions = 0;   // positions those games reach (the start and after each move)
+  int64_t positions = 0;   // distinct positions those games reach (the start and after each move)
   int64_t removed = 0;     // puzzles whose position some pretraining game reaches
   int64_t same_moves = 0;  // … of them, by the puzzle's own moves (a game opens with them)
   int64_t transposed = 0;  // … by another move order
@@ -87,6 +87,20 @@ LeakReport remove_leaked(std::vector<Puzzle>& puzzles, const std::vector<Game>& 
 /// short random openings repeat, or by another order); returns how many were removed. Without this,
 /// one position could land in both a train half and the test split.
 int64_t remove_duplicate_positions(std::vector<Puzzle>& puzzles);
+
+/// What a confirmation found.
+struct ConfirmReport {
+  GenerationRun run;           // the searches (resumable)
+  int64_t checked = 0;         // puzzles searched
+  int64_t dropped_mates = 0;   // mate puzzles whose deeper search plays another move
+  int64_t dropped_others = 0;  // cp puzzles whose deeper search plays another move
+};
+/// Search every puzzle again at `limits` (deeper than the labelling search; hash cleared per
+/// puzzle, one line) on `run.threads` engines, into `out` (resumable rows {"item", "id", "best"}),
+/// then keep the puzzles whose deeper best move is still the solution: a solution that a deeper
+/// search overturns is not an only move. Nothing is dropped unless the run completed.
+ConfirmReport confirm_puzzles(std::vector<Puzzle>& puzzles, const std::string& limits, const GenerationOptions& run,
+                              const std::filesystem::path& out);
 
 /// Label the games of `games_file` (rows {"item" = game index, "game_id", "puzzles": [...]}) into
 /// `out` (resumable), then nothing else; flatten with `collect_puzzles`.

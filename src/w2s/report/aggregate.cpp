@@ -110,6 +110,7 @@ std::string format_pgr_auroc_cell(const PgrRow& row, int digits) {
   std::string s = fmt::format("{:.{}f}", row.pgr_auroc, digits);
   if (std::isfinite(row.pgr_auroc_lo) && std::isfinite(row.pgr_auroc_hi))
     s += fmt::format(" [{:.{}f}, {:.{}f}]", row.pgr_auroc_lo, digits, row.pgr_auroc_hi, digits);
+  if (row.pgr_auroc_gap_ns) s += " gap n.s.";
   return s;
 }
 

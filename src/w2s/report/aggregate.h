@@ -28,8 +28,8 @@ std::string format_mean_se(double mean, double se, int digits = 2);
 std::string format_pgr_cell(const PgrRow& row, int digits = 2);
 /// Whether a row has a PGR to show (status ok or gap_not_significant).
 bool has_pgr(const PgrRow& row);
-/// "0.41 [0.12, 0.66]" for the PGR on AUROC (interval over seeds); "n/a" when the AUROC gap is
-/// not > 0, "-" when AUROC was not measured.
+/// "0.41 [0.12, 0.66]" for the PGR on AUROC (interval over seeds; "… gap n.s." when the AUROC gap's
+/// interval reaches 0); "n/a" when the AUROC gap is not > 0, "-" when AUROC was not measured.
 std::string format_pgr_auroc_cell(const PgrRow& row, int digits = 2);
 /// Whether a row has a diagnostic to show (misfit or error consistency measured).
 bool has_diagnostics(const PgrRow& row);

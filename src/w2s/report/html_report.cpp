@@ -205,7 +205,7 @@ std::string task_section(const Results& r, const std::string& task) {
                 "over seeds. Agreement far above the supervisor's accuracy means the student is "
                 "imitating its errors. For the confidence loss, thin lines show what it did between "
                 "evaluations: its weight α (pink) and the share of each batch it hardened to class 1 "
-                "(light blue; its threshold is set by the weak labels' prior).",
+                "(light blue; the threshold hardens each batch's mean weak-positive rate to class 1).",
                 "grid");
   }
 

@@ -180,6 +180,7 @@ json pgr_to_json(const PgrRow& p) {
                                 std::pair{"student_auroc", p.student_auroc}, std::pair{"pgr_auroc", p.pgr_auroc},
                                 std::pair{"pgr_auroc_lo", p.pgr_auroc_lo}, std::pair{"pgr_auroc_hi", p.pgr_auroc_hi}})
     if (std::isfinite(v)) j[name] = v;
+  if (p.pgr_auroc_gap_ns) j["pgr_auroc_gap_not_significant"] = true;
   return j;
 }
 
@@ -211,6 +212,7 @@ PgrRow pgr_from_json(const Reader& r) {
                                 std::pair{"student_auroc", &p.student_auroc}, std::pair{"pgr_auroc", &p.pgr_auroc},
                                 std::pair{"pgr_auroc_lo", &p.pgr_auroc_lo}, std::pair{"pgr_auroc_hi", &p.pgr_auroc_hi}})
     if (r.has(name)) *v = r.real(name);
+  if (r.has("pgr_auroc_gap_not_significant")) p.pgr_auroc_gap_ns = r.at("pgr_auroc_gap_not_significant").get<bool>();
   return p;
 }
 

@@ -91,6 +91,7 @@ struct PgrRow {
   // over seeds only (AUROC is not a mean over examples, so the examples are not resampled).
   double weak_auroc = NAN, ceiling_auroc = NAN, student_auroc = NAN;
   double pgr_auroc = NAN, pgr_auroc_lo = NAN, pgr_auroc_hi = NAN;
+  bool pgr_auroc_gap_ns = false;  // the AUROC gap's interval (over seeds) reaches 0
   // "ok" | "gap_not_significant" (the ceiling−weak gap's interval reaches 0: the PGR is shown and
   // means little) | "ceiling_not_above_weak" (no PGR) | "incomplete"
   std::string status;

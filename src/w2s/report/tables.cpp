@@ -420,10 +420,8 @@ std::string format_pgr_grid(const Results& r) {
     // The paper's summary: per (weak, strong) pair, the median over tasks of that pair's PGR.
     std::vector<std::pair<ModelName, ModelName>> pairs;
     {
-      std::map<std::string, int64_t> params;
       std::set<std::pair<std::string, std::string>> seen;
       for (const PgrRow& p : r.pgr) {
-        params[p.weak] = p.weak_params, params[p.strong] = p.strong_params;
         if (seen.insert({p.weak, p.strong}).second)
           pairs.push_back({{p.weak, p.weak_params}, {p.strong, p.strong_params}});
       }
@@ -445,7 +443,7 @@ std::string format_pgr_grid(const Results& r) {
       }
       t.rows.push_back(std::move(row));
     }
-    out += "\nmedian PGR over tasks, per pair and loss (the paper's summary; in brackets the tasks with a PGR):\n";
+    out += "\nmedian PGR over tasks, per pair and loss (the paper's summary; in parentheses the tasks with a PGR):\n";
     out += render_table(t, TableFormat::text);
     std::string med;
     for (const LossKey& k : keys) {

@@ -288,6 +288,7 @@ struct Collector {
         row.ceiling_auroc = eval::mean_se(ca).mean;
         const auto ga = eval::estimate_pgr(auroc_seeds);
         row.pgr_auroc = ga.value, row.pgr_auroc_lo = ga.lo, row.pgr_auroc_hi = ga.hi;
+        row.pgr_auroc_gap_ns = ga.status == "gap_not_significant";
       }
       res.pgr.push_back(row);
     }
