@@ -59,3 +59,39 @@ TEST(BuiltinTasks, PrepareFromFixtureRawFolderAndSkipWhenPrepared) {
   o.tasks = {"nope"};
   EXPECT_THROW(prepare_builtin_tasks(o), w2s::Error);
 }
+
+TEST(BuiltinTasks, ATaskBuiltFromAMadeFileIsRebuiltWhenTheFileChanges) {
+  // chess_moves reads data/chess/puzzles.jsonl (scripts/chess_data.sh makes it; the repository
+  // ships it): a new version of that file must not leave the prepared task stale.
+  w2s::test::TempDir root;
+  const std::string shipped = w2s::read_file(w2s::test::source_dir() / "data" / "chess" / "puzzles.jsonl");
+  std::vector<std::string> rows;
+  for (size_t at = 0; rows.size() < 40;) {
+    const size_t nl = shipped.find('\n', at);
+    rows.push_back(shipped.substr(at, nl + 1 - at));
+    at = nl + 1;
+  }
+  auto write_puzzles = [&](size_t n) {
+    std::string text;
+    for (size_t i = 0; i < n; ++i) text += rows[i];
+    fs::create_directories(root / "chess");
+    w2s::write_file_atomic(root / "chess" / "puzzles.jsonl", text);
+  };
+  write_puzzles(40);
+  fs::create_directories(root / "raw");
+  w2s::write_file_atomic(root / "raw" / "packages.tsv",
+                         "registry\tpackage\tversion\ndebian\tstockfish\t15.1-4\ndebian\tpgn-extract\t19.04-1\n");
+  PrepareOptions o;
+  o.data_root = root.path();
+  o.tasks = {"chess_moves"};
+  auto r = prepare_builtin_tasks(o);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_FALSE(r[0].skipped);
+  EXPECT_EQ(r[0].manifest.train.n + r[0].manifest.test.n, 40u);
+  EXPECT_TRUE(prepare_builtin_tasks(o)[0].skipped);
+  write_puzzles(30);  // the file changed: rebuilt without --force
+  r = prepare_builtin_tasks(o);
+  EXPECT_FALSE(r[0].skipped);
+  EXPECT_EQ(r[0].manifest.train.n + r[0].manifest.test.n, 30u);
+  EXPECT_TRUE(prepare_builtin_tasks(o)[0].skipped);
+}
