@@ -109,11 +109,17 @@ struct LeaksOptions {
   }
 };
 
-void print_leaks(const chess::LeakReport& r) {
-  fmt::print(
-      "leak check: {} puzzles against {} pretraining games ({} positions): {} removed ({} by the same moves, "
-      "{} by another move order)\n",
-      r.checked, r.games, r.positions, r.removed, r.same_moves, r.transposed);
+/// The two filters every puzzle set passes, in order: positions a pretraining game reaches (when
+/// `exclude` names the games), then repeated positions; each prints what it removed.
+void remove_leaked_and_repeated(std::vector<chess::Puzzle>& all, const std::string& exclude) {
+  if (!exclude.empty()) {
+    const auto r = chess::remove_leaked(all, chess::read_games(exclude));
+    fmt::print(
+        "leak check: {} puzzles against {} pretraining games ({} positions): {} removed ({} by the same moves, "
+        "{} by another move order)\n",
+        r.checked, r.games, r.positions, r.removed, r.same_moves, r.transposed);
+  }
+  fmt::print("repeated positions (two games reach one position): {} removed\n", chess::remove_duplicate_positions(all));
 }
 
 struct ConfirmOptions {
@@ -257,11 +263,7 @@ void register_chess(CLI::App& app) {
     print_run(r, "games labelled", labels.string());
     if (!r.complete) return;
     auto all = chess::collect_puzzles(labels);
-    if (!o.exclude.empty()) {
-      print_leaks(chess::remove_leaked(all, chess::read_games(o.exclude)));
-    }
-    fmt::print("repeated positions (two games reach one position): {} removed\n",
-               chess::remove_duplicate_positions(all));
+    remove_leaked_and_repeated(all, o.exclude);
     chess::write_puzzles(out, all);
     std::map<std::string, int64_t> grades;
     for (const auto& p : all) ++grades[p.grade];
@@ -277,9 +279,7 @@ void register_chess(CLI::App& app) {
     const auto o = lbind->resolve();
     if (lbind->dump_requested()) return fmt::print("{}", config::dump_toml(o, lbind->schema()));
     auto all = chess::read_puzzles(o.puzzles);
-    print_leaks(chess::remove_leaked(all, chess::read_games(o.exclude)));
-    fmt::print("repeated positions (two games reach one position): {} removed\n",
-               chess::remove_duplicate_positions(all));
+    remove_leaked_and_repeated(all, o.exclude);
     if (o.out.empty()) return fmt::print("{} puzzles pass (nothing written: --out names where to)\n", all.size());
     chess::write_puzzles(o.out, all);
     fmt::print("{}: {} puzzles\n", o.out, all.size());

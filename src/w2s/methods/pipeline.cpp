@@ -524,7 +524,7 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
   // A task without a fixed test split: each seed carves its own test set from the pool, so each
   // seed has its own genft model, trained on the pool less that seed's test examples.
   const bool per_seed = tasks_.task(task).test.empty();
-  const auto common = common_json(task, per_seed ? seed : 0);
+  const auto common = common_json(task, 0);  // its data options and digest (no seed: set below)
   nlohmann::json spec = {{"task", task},
                          {"model", model_json(model)},
                          {"genft", options_json(g, GenftOptions::schema())},
@@ -532,7 +532,7 @@ ModelRef Pipeline::genft(const std::string& task, const ModelRef& model, const G
                          {"task_digest", common["task_digest"]}};
   spec["text"] = "train";                               // the train pool's text only, never a fixed test split
   if (g.text == "joined") spec["genft"].erase("text");  // the default keeps the keys it always had
-  if (per_seed) spec["text"] = "train", spec["held_out_test_of_seed"] = seed;
+  if (per_seed) spec["held_out_test_of_seed"] = seed;
   const std::string key = store::spec_key(to_string(StageKind::genft), spec);
   const std::string what = per_seed ? fmt::format("{} seed {}: generative finetuning of {}", task, seed, model.name)
                                     : fmt::format("{}: generative finetuning of {}", task, model.name);
